@@ -1,0 +1,370 @@
+//! `hindsight.toml`: the site configuration.
+//!
+//! Deserialised strictly (`deny_unknown_fields`, so a typo is an error that
+//! names the key), then checked by [`Config::validate`] for what serde cannot
+//! see: severity order and colours, the base URL's form, the time zone.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::FixedOffset;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Diagnostic;
+
+pub const FILE_NAME: &str = "hindsight.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The library's name, shown in every page header.
+    pub title: String,
+    /// One sentence under the title on the home page and in meta tags.
+    pub description: String,
+    /// Where the site is published; used only for absolute URLs.
+    pub base_url: Option<String>,
+    /// The theme folder under `themes/` (the built-in one is `default`).
+    pub theme: String,
+    /// Offset assumed for front-matter times without one, e.g. `+03:00`.
+    pub timezone: Option<String>,
+    /// The `lang` of every page.
+    pub language: String,
+    /// Keep raw HTML from Markdown as written instead of sanitising it.
+    pub allow_raw_html: bool,
+    /// Reject services that are not declared under `[services]`.
+    pub strict_services: bool,
+    /// How many reports the home page lists.
+    pub home_latest: usize,
+    /// Severities, most severe first.
+    pub severities: Vec<Severity>,
+    /// The service catalogue.
+    pub services: BTreeMap<String, Service>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Severity {
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_color")]
+    pub color: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Service {
+    pub name: String,
+    pub owner: String,
+    pub description: String,
+}
+
+fn default_color() -> String {
+    "#6b7280".into()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Incident library".into(),
+            description: String::new(),
+            base_url: None,
+            theme: "default".into(),
+            timezone: None,
+            language: "en".into(),
+            allow_raw_html: false,
+            strict_services: false,
+            home_latest: 10,
+            severities: default_severities(),
+            services: BTreeMap::new(),
+        }
+    }
+}
+
+fn default_severities() -> Vec<Severity> {
+    [
+        (
+            "SEV1",
+            "Critical",
+            "Complete outage or data loss for many users",
+            "#b91c1c",
+        ),
+        (
+            "SEV2",
+            "Major",
+            "A core feature is unavailable or badly degraded",
+            "#c2410c",
+        ),
+        (
+            "SEV3",
+            "Minor",
+            "Partial degradation with a workaround",
+            "#a16207",
+        ),
+        ("SEV4", "Low", "Little or no customer impact", "#4d7c0f"),
+    ]
+    .into_iter()
+    .map(|(id, label, description, color)| Severity {
+        id: id.into(),
+        label: label.into(),
+        description: description.into(),
+        color: color.into(),
+    })
+    .collect()
+}
+
+impl Config {
+    /// Reads `hindsight.toml` under `root`; a missing file gives the
+    /// defaults. Problems come back as diagnostics naming the file and line.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(FILE_NAME);
+        let source = match std::fs::read_to_string(&path) {
+            Ok(source) => source,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => {
+                return Err(vec![Diagnostic::error(
+                    FILE_NAME,
+                    "config-unreadable",
+                    format!("cannot read the configuration: {e}"),
+                )]);
+            }
+        };
+        Config::parse(&source)
+    }
+
+    /// Parses and validates configuration text.
+    pub fn parse(source: &str) -> Result<Config, Vec<Diagnostic>> {
+        let config: Config = toml::from_str(source).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|span| line_col(source, span.start))
+                .unwrap_or((0, 0));
+            vec![
+                Diagnostic::error(FILE_NAME, "config-invalid", e.message().trim().to_string())
+                    .at(line, column),
+            ]
+        })?;
+        let problems = config.validate(source);
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Checks what the types alone cannot. `source` is used to point each
+    /// problem at its line.
+    pub fn validate(&self, source: &str) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        let mut problem =
+            |needle: &str, code: &'static str, message: String, hint: Option<&str>| {
+                let (line, column) = find(source, needle);
+                let mut d = Diagnostic::error(FILE_NAME, code, message).at(line, column);
+                if let Some(hint) = hint {
+                    d = d.hint(hint);
+                }
+                problems.push(d);
+            };
+
+        if self.severities.is_empty() {
+            problem(
+                "[[severities]]",
+                "config-severities",
+                "at least one severity must be declared".into(),
+                Some("add [[severities]] tables, most severe first"),
+            );
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for severity in &self.severities {
+            if !crate::url::is_simple_word(&severity.id) {
+                problem(
+                    &severity.id,
+                    "config-severity-id",
+                    format!(
+                        "severity id {:?} must be letters, digits, `-` or `_`",
+                        severity.id
+                    ),
+                    None,
+                );
+            }
+            if !seen.insert(severity.id.to_lowercase()) {
+                problem(
+                    &severity.id,
+                    "config-severity-duplicate",
+                    format!("severity {:?} is declared twice", severity.id),
+                    None,
+                );
+            }
+            if !is_hex_color(&severity.color) {
+                problem(
+                    &severity.color,
+                    "config-color",
+                    format!(
+                        "colour {:?} of severity {} is not a hex colour",
+                        severity.color, severity.id
+                    ),
+                    Some("write it as #rrggbb, e.g. \"#b91c1c\""),
+                );
+            }
+        }
+        for id in self.services.keys() {
+            if !crate::url::is_simple_word(id) {
+                problem(
+                    id,
+                    "config-service-id",
+                    format!("service id {id:?} must be letters, digits, `-` or `_`"),
+                    None,
+                );
+            }
+        }
+        if let Some(base) = &self.base_url {
+            if !(base.starts_with("https://") || base.starts_with("http://"))
+                || base.contains(char::is_whitespace)
+            {
+                problem(
+                    base,
+                    "config-base-url",
+                    format!("base_url {base:?} is not an absolute http(s) URL"),
+                    Some("write it as \"https://incidents.example.com/\""),
+                );
+            }
+        }
+        if let Some(tz) = &self.timezone {
+            if parse_offset(tz).is_none() {
+                problem(
+                    tz,
+                    "config-timezone",
+                    format!("timezone {tz:?} is not a UTC offset"),
+                    Some("write it as \"+03:00\", \"-05:00\" or \"Z\""),
+                );
+            }
+        }
+        if self.theme.is_empty() || !crate::url::is_simple_word(&self.theme) {
+            problem(
+                "theme",
+                "config-theme",
+                format!("theme {:?} must be a folder name under themes/", self.theme),
+                None,
+            );
+        }
+        problems
+    }
+
+    /// The offset assumed for times written without one.
+    pub fn default_offset(&self) -> Option<FixedOffset> {
+        self.timezone.as_deref().and_then(parse_offset)
+    }
+
+    /// The base URL with a trailing slash, if one is set.
+    pub fn base_url(&self) -> Option<String> {
+        self.base_url.as_ref().map(|b| {
+            if b.ends_with('/') {
+                b.clone()
+            } else {
+                format!("{b}/")
+            }
+        })
+    }
+
+    pub fn severity(&self, id: &str) -> Option<&Severity> {
+        self.severities.iter().find(|s| s.id == id)
+    }
+}
+
+/// Parses `+03:00`, `-0500`, `Z` or `UTC`.
+pub fn parse_offset(text: &str) -> Option<FixedOffset> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("z") || text.eq_ignore_ascii_case("utc") {
+        return FixedOffset::east_opt(0);
+    }
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits[2..].parse().ok()?;
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+fn is_hex_color(color: &str) -> bool {
+    color
+        .strip_prefix('#')
+        .is_some_and(|hex| matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Where `needle` first appears in `source`, for pointing at a value.
+fn find(source: &str, needle: &str) -> (usize, usize) {
+    source
+        .find(needle)
+        .map(|offset| line_col(source, offset))
+        .unwrap_or((0, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_has_four_default_severities() {
+        let config = Config::parse("").unwrap();
+        let ids: Vec<_> = config.severities.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["SEV1", "SEV2", "SEV3", "SEV4"]);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_key_and_line() {
+        let errors = Config::parse("title = \"x\"\ntitel = \"y\"\n").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 2);
+        assert!(errors[0].message.contains("titel"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn bad_colour_and_timezone_are_reported_together() {
+        let source =
+            "timezone = \"Europe/Paris\"\n[[severities]]\nid = \"SEV1\"\ncolor = \"red\"\n";
+        let errors = Config::parse(source).unwrap_err();
+        let codes: Vec<_> = errors.iter().map(|e| e.code).collect();
+        assert!(codes.contains(&"config-color"));
+        assert!(codes.contains(&"config-timezone"));
+        let color = errors.iter().find(|e| e.code == "config-color").unwrap();
+        assert_eq!(color.line, 4);
+    }
+
+    #[test]
+    fn offsets_parse_in_common_spellings() {
+        assert_eq!(parse_offset("+03:00"), FixedOffset::east_opt(3 * 3600));
+        assert_eq!(
+            parse_offset("-0530"),
+            FixedOffset::east_opt(-(5 * 3600 + 1800))
+        );
+        assert_eq!(parse_offset("Z"), FixedOffset::east_opt(0));
+        assert_eq!(parse_offset("+3"), None);
+        assert_eq!(parse_offset("Europe/Paris"), None);
+    }
+
+    #[test]
+    fn base_url_gets_a_trailing_slash() {
+        let config = Config::parse("base_url = \"https://x.example/lib\"").unwrap();
+        assert_eq!(config.base_url().as_deref(), Some("https://x.example/lib/"));
+    }
+}

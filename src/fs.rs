@@ -1,0 +1,38 @@
+//! File-system helpers that name the path in every error.
+//!
+//! Every read and write of the generator goes through here, so that a
+//! failure always says which file it was about.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))
+}
+
+pub fn read_to_string(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("failed to read `{}`", path.display()))
+}
+
+pub fn create_dir_all(path: &Path) -> Result<()> {
+    std::fs::create_dir_all(path)
+        .with_context(|| format!("failed to create folder `{}`", path.display()))
+}
+
+/// Writes a file, creating its parent folders.
+pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        create_dir_all(parent)?;
+    }
+    std::fs::write(path, contents).with_context(|| format!("failed to write `{}`", path.display()))
+}
+
+pub fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to)
+        .with_context(|| format!("failed to move `{}` to `{}`", from.display(), to.display()))
+}
+
+pub fn remove_dir_all(path: &Path) -> Result<()> {
+    std::fs::remove_dir_all(path).with_context(|| format!("failed to remove `{}`", path.display()))
+}

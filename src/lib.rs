@@ -1,0 +1,89 @@
+//! Hindsight turns a folder of Markdown postmortems into a static,
+//! cross-linked incident library.
+//!
+//! A build is a straight pipeline, one module per phase:
+//!
+//! ```text
+//! config    hindsight.toml, checked
+//! content   walk content/, read files            (parallel)
+//! postmortem  front matter parsed and validated  (parallel)
+//! markdown  bodies rendered, links rewritten     (parallel)
+//! archive   duplicates, related reports, indexes
+//! render    pages through the theme's templates  (parallel)
+//! output    staged, then swapped in atomically
+//! ```
+//!
+//! Content problems never stop a phase early: they are collected as
+//! [`Diagnostic`]s and reported together.
+//!
+//! ```no_run
+//! let options = hindsight::Options::new("my-archive");
+//! match hindsight::build(&options) {
+//!     Ok(summary) => println!("{} postmortems", summary.reports),
+//!     Err(hindsight::Error::Content(diagnostics)) => {
+//!         for d in diagnostics {
+//!             eprintln!("{d}");
+//!         }
+//!     }
+//!     Err(e) => eprintln!("{e}"),
+//! }
+//! ```
+
+pub mod archive;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod duration;
+pub mod frontmatter;
+pub mod fs;
+pub mod markdown;
+pub mod output;
+pub mod postmortem;
+pub mod render;
+pub mod site;
+pub mod theme;
+pub mod url;
+pub mod view;
+
+pub use diagnostics::Diagnostic;
+pub use site::{Options, Site, Summary, build, check};
+
+/// Why a build or check did not succeed.
+#[derive(Debug)]
+pub enum Error {
+    /// Problems in the reports (exit code 1). Warnings are included.
+    Content(Vec<Diagnostic>),
+    /// Problems in `hindsight.toml` (exit code 2).
+    Config(Vec<Diagnostic>),
+    /// The site could not be read or written: missing folder, broken
+    /// theme, unwritable output (exit code 2).
+    Setup(anyhow::Error),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Content(_) => 1,
+            Error::Config(_) | Error::Setup(_) => 2,
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Content(d) | Error::Config(d) => {
+                for (i, d) in d.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{d}")?;
+                }
+                Ok(())
+            }
+            Error::Setup(e) => write!(f, "error: {e:#}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

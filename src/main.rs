@@ -1,0 +1,153 @@
+//! The `hindsight` command: parses arguments, runs the library, prints
+//! diagnostics and sets the exit code (0 success, 1 content errors, 2 usage
+//! or configuration errors).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use hindsight::{Diagnostic, Error, Options, diagnostics};
+
+#[derive(Parser)]
+#[command(
+    name = "hindsight",
+    version,
+    about = "Build a static incident library from Markdown postmortems"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (atomically).
+    Build(BuildArgs),
+    /// Validate everything a build would, without writing anything.
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// The site folder (holds hindsight.toml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site [default: <root>/public].
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Include reports with `status: draft`.
+    #[arg(long)]
+    drafts: bool,
+    /// The URL the site is published at (overrides base_url).
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The site folder (holds hindsight.toml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Check reports with `status: draft` too.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+impl BuildArgs {
+    fn run(self) -> ExitCode {
+        let output = self.output.clone();
+        let options = Options {
+            root: self.root,
+            output: self.output,
+            drafts: self.drafts,
+            base_url: self.base_url,
+        };
+        match hindsight::build(&options) {
+            Ok(summary) => {
+                print_human(&summary.warnings);
+                let out = output.unwrap_or_else(|| options.output_dir());
+                println!(
+                    "built {} postmortems, {} pages ({} files) in {} ms into {}",
+                    summary.reports,
+                    summary.pages,
+                    summary.files,
+                    summary.elapsed.as_millis(),
+                    out.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e, Format::Human),
+        }
+    }
+}
+
+impl CheckArgs {
+    fn run(self) -> ExitCode {
+        let mut options = Options::new(self.root);
+        options.drafts = self.drafts;
+        match hindsight::check(&options) {
+            Ok(warnings) => {
+                match self.format {
+                    Format::Human => {
+                        print_human(&warnings);
+                        eprintln!("ok: no errors, {} warnings", warnings.len());
+                    }
+                    Format::Json => print_json(&warnings),
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e, self.format),
+        }
+    }
+}
+
+fn fail(error: &Error, format: Format) -> ExitCode {
+    match (error, format) {
+        (Error::Content(d) | Error::Config(d), Format::Json) => print_json(d),
+        (Error::Content(d) | Error::Config(d), Format::Human) => {
+            print_human(d);
+            let (errors, warnings) = diagnostics::count(d);
+            eprintln!(
+                "{errors} error{} and {warnings} warning{}; nothing was written",
+                plural(errors),
+                plural(warnings)
+            );
+        }
+        (Error::Setup(_), _) => eprintln!("{error}"),
+    }
+    ExitCode::from(error.exit_code())
+}
+
+fn print_human(diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        eprintln!("{d}");
+    }
+}
+
+fn print_json(diagnostics: &[Diagnostic]) {
+    match serde_json::to_string_pretty(diagnostics) {
+        Ok(json) => println!("{json}"),
+        Err(e) => eprintln!("error: cannot print diagnostics as JSON: {e}"),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => args.run(),
+        Command::Check(args) => args.run(),
+    }
+}

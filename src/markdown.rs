@@ -1,0 +1,464 @@
+//! Markdown to HTML for report bodies.
+//!
+//! On top of pulldown-cmark this module owns what a postmortem page needs:
+//! stable, unique heading anchors; links to other reports' `.md` files
+//! rewritten to their pages (a link to a missing report is an error at its
+//! line); unsafe URL schemes dropped; raw HTML sanitised unless the site
+//! allows it; and the plain text of the body for summaries and search.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+/// What the renderer needs to know about the rest of the site.
+pub struct RenderContext<'a> {
+    /// Maps a report slug to its site-relative URL (`postmortems/<slug>/`).
+    pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// The relative prefix from the rendered page to the site root.
+    pub root: &'a str,
+    /// Keep raw HTML as written.
+    pub allow_raw_html: bool,
+    /// The file line on which the Markdown starts.
+    pub first_line: usize,
+}
+
+/// A heading of the body, for the table of contents and deep links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link in the body that points at a report that does not exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    pub line: usize,
+    pub column: usize,
+    pub target: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// The body as plain text, blocks separated by newlines.
+    pub text: String,
+    /// The text of the first paragraph, for a summary when none is given.
+    pub first_paragraph: String,
+    pub broken_links: Vec<BrokenLink>,
+    /// Slugs of the reports this body links to.
+    pub links_to: Vec<String>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `markdown` to HTML.
+pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
+    let lines = LineIndex::new(markdown);
+    let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
+
+    // Headings are demoted one level when the body has its own `# Title`, so
+    // the page keeps a single <h1>.
+    let shift = u8::from(events.iter().any(|(e, _)| {
+        matches!(
+            e,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            })
+        )
+    }));
+
+    let mut out = Rendered::default();
+    let mut ids = HashSet::new();
+    let mut has_raw_html = false;
+    let mut events_out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut in_first_paragraph = None::<bool>;
+    let mut iter = events.into_iter();
+
+    while let Some((event, range)) = iter.next() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let mut inner = Vec::new();
+                let mut text = String::new();
+                for (e, _) in iter.by_ref() {
+                    if matches!(e, Event::End(TagEnd::Heading(_))) {
+                        break;
+                    }
+                    if let Event::Text(t) | Event::Code(t) = &e {
+                        text.push_str(t);
+                    }
+                    if matches!(e, Event::Html(_) | Event::InlineHtml(_)) {
+                        has_raw_html = true;
+                    }
+                    inner.push(e);
+                }
+                let text = text.trim().to_string();
+                let wanted = id
+                    .map(|i| i.to_string())
+                    .unwrap_or_else(|| anchor_for(&text));
+                let id = unique_id(&wanted, &mut ids);
+                let level = (level as u8 + shift).min(6);
+                let mut inner_html = String::new();
+                html::push_html(&mut inner_html, inner.into_iter());
+                events_out.push(Event::Html(CowStr::from(format!(
+                    "<h{level} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+                ))));
+                out.text.push_str(&text);
+                out.text.push('\n');
+                out.headings.push(Heading { level, id, text });
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite_link(&dest_url, link_type, cx, &mut out, || {
+                    lines.position(range.start, cx.first_line)
+                });
+                events_out.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = if is_safe_url(&dest_url) {
+                    dest_url
+                } else {
+                    CowStr::from("")
+                };
+                events_out.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Paragraph) => {
+                if in_first_paragraph.is_none() {
+                    in_first_paragraph = Some(true);
+                }
+                events_out.push(event);
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if in_first_paragraph == Some(true) {
+                    in_first_paragraph = Some(false);
+                }
+                out.text.push('\n');
+                events_out.push(event);
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                out.text.push_str(t);
+                if in_first_paragraph == Some(true) {
+                    out.first_paragraph.push_str(t);
+                }
+                events_out.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                out.text.push(' ');
+                if in_first_paragraph == Some(true) {
+                    out.first_paragraph.push(' ');
+                }
+                events_out.push(event);
+            }
+            Event::End(TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+                out.text.push('\n');
+                events_out.push(event);
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_raw_html = true;
+                events_out.push(event);
+            }
+            other => events_out.push(other),
+        }
+    }
+
+    html::push_html(&mut out.html, events_out.into_iter());
+    if has_raw_html && !cx.allow_raw_html {
+        out.html = sanitizer().clean(&out.html).to_string();
+    }
+    out.first_paragraph = out
+        .first_paragraph
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    out
+}
+
+fn rewrite_link<'a>(
+    dest: &CowStr<'a>,
+    link_type: LinkType,
+    cx: &RenderContext<'_>,
+    out: &mut Rendered,
+    position: impl FnOnce() -> (usize, usize),
+) -> CowStr<'a> {
+    if !is_safe_url(dest) {
+        return CowStr::from("");
+    }
+    if matches!(link_type, LinkType::Email | LinkType::Autolink) || has_scheme(dest) {
+        return dest.clone();
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (&**dest, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let Some(stem) = path.strip_suffix(".md") else {
+        return dest.clone();
+    };
+    let slug = stem.rsplit(['/', '\\']).next().unwrap_or(stem);
+    match (cx.resolve)(slug) {
+        Some(url) => {
+            out.links_to.push(slug.to_string());
+            let mut href = format!("{}{}", cx.root, url);
+            if let Some(f) = fragment {
+                href.push('#');
+                href.push_str(f);
+            }
+            CowStr::from(href)
+        }
+        None => {
+            let (line, column) = position();
+            out.broken_links.push(BrokenLink {
+                line,
+                column,
+                target: dest.to_string(),
+            });
+            dest.clone()
+        }
+    }
+}
+
+fn has_scheme(url: &str) -> bool {
+    match url.find(':') {
+        Some(i) => {
+            let scheme = &url[..i];
+            !scheme.is_empty()
+                && !scheme.contains(['/', '?', '#'])
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+/// Relative URLs and a short list of schemes are safe; `javascript:`,
+/// `data:` and the like are not.
+pub fn is_safe_url(url: &str) -> bool {
+    let trimmed: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    if !has_scheme(&trimmed) {
+        return true;
+    }
+    let scheme = trimmed
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel" | "ftp")
+}
+
+/// The anchor a heading text gets: lower-case words joined by dashes.
+pub fn anchor_for(text: &str) -> String {
+    let slug = crate::url::slugify(text);
+    if slug.is_empty() {
+        "section".into()
+    } else {
+        slug
+    }
+}
+
+fn unique_id(wanted: &str, seen: &mut HashSet<String>) -> String {
+    let base = crate::url::slugify(wanted);
+    let base = if base.is_empty() {
+        "section".to_string()
+    } else {
+        base
+    };
+    let mut id = base.clone();
+    let mut n = 1;
+    while !seen.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    SANITIZER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_generic_attributes(["id", "class", "aria-label", "aria-hidden"])
+            .add_tags(["input"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("td", ["style"])
+            .add_tag_attributes("th", ["style"])
+            .filter_style_properties(["text-align"].into_iter().collect())
+            .link_rel(None);
+        b
+    })
+}
+
+/// Byte offset to 1-based line and column.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    fn position(&self, offset: usize, first_line: usize) -> (usize, usize) {
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        (first_line + line, offset - self.starts[line] + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_with(md: &str, allow_raw_html: bool) -> Rendered {
+        let resolve = |slug: &str| (slug == "known").then(|| format!("postmortems/{slug}/"));
+        let cx = RenderContext {
+            resolve: &resolve,
+            root: "../../",
+            allow_raw_html,
+            first_line: 10,
+        };
+        render(md, &cx)
+    }
+
+    fn render_md(md: &str) -> Rendered {
+        render_with(md, false)
+    }
+
+    #[test]
+    fn headings_get_unique_anchors() {
+        let r = render_md("## Root Cause\n\n## Root cause\n\n## Timeline {#when}\n");
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["root-cause", "root-cause-1", "when"]);
+        assert!(
+            r.html.contains(
+                "<h2 id=\"root-cause\">Root Cause <a class=\"anchor\" href=\"#root-cause\""
+            )
+        );
+    }
+
+    #[test]
+    fn a_body_h1_is_demoted_so_the_page_keeps_one() {
+        let r = render_md("# Title\n\n## Part\n");
+        assert_eq!(r.headings[0].level, 2);
+        assert_eq!(r.headings[1].level, 3);
+    }
+
+    #[test]
+    fn links_to_report_files_are_rewritten() {
+        let r = render_md("See [it](../2022/known.md#root-cause) and [x](known.md).\n");
+        assert!(
+            r.html
+                .contains("href=\"../../postmortems/known/#root-cause\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"../../postmortems/known/\""));
+        assert!(r.broken_links.is_empty());
+        assert_eq!(r.links_to, ["known", "known"]);
+    }
+
+    #[test]
+    fn links_to_missing_reports_are_reported_with_line() {
+        let r = render_md("Intro\n\nSee [gone](missing.md).\n");
+        assert_eq!(
+            r.broken_links,
+            [BrokenLink {
+                line: 12,
+                column: 5,
+                target: "missing.md".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn other_links_are_left_alone() {
+        let r = render_md("[a](https://example.com/x.md) [b](notes.txt) [c](#root)\n");
+        assert!(r.html.contains("href=\"https://example.com/x.md\""));
+        assert!(r.html.contains("href=\"notes.txt\""));
+        assert!(r.broken_links.is_empty());
+    }
+
+    #[test]
+    fn script_urls_are_dropped() {
+        let r = render_md(
+            "[x](javascript:alert(1)) ![y](data:image/svg+xml;base64,AAA) [z]( JaVaScRiPt:alert(1))\n",
+        );
+        assert!(!r.html.to_lowercase().contains("javascript"), "{}", r.html);
+        assert!(!r.html.contains("data:"), "{}", r.html);
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_unless_allowed() {
+        let md = "<script>alert(1)</script>\n\n<b onclick=\"x()\">bold</b> text\n";
+        let clean = render_md(md);
+        assert!(!clean.html.contains("<script"), "{}", clean.html);
+        assert!(!clean.html.contains("onclick"), "{}", clean.html);
+        assert!(clean.html.contains("<b>bold</b>"));
+        let raw = render_with(md, true);
+        assert!(raw.html.contains("<script>"));
+    }
+
+    #[test]
+    fn sanitising_keeps_our_own_markup() {
+        let md = "<i>x</i>\n\n## Action Items\n\n- [x] done\n\n| a |\n|:-:|\n| b |\n";
+        let r = render_md(md);
+        assert!(r.html.contains("id=\"action-items\""), "{}", r.html);
+        assert!(r.html.contains("type=\"checkbox\""), "{}", r.html);
+        assert!(r.html.contains("text-align"), "{}", r.html);
+    }
+
+    #[test]
+    fn plain_text_and_first_paragraph_are_collected() {
+        let r = render_md("## Summary\n\nThe *API* failed\nfor `10` minutes.\n\nSecond.\n");
+        assert_eq!(r.first_paragraph, "The API failed for 10 minutes.");
+        assert!(r.text.contains("Summary\nThe API failed"));
+    }
+
+    #[test]
+    fn url_safety() {
+        assert!(is_safe_url("https://x"));
+        assert!(is_safe_url("../a/b.png"));
+        assert!(is_safe_url("page?x=a:b"));
+        assert!(!is_safe_url("javascript:x"));
+        assert!(!is_safe_url("java\tscript:x"));
+        assert!(!is_safe_url("vbscript:x"));
+        assert!(!is_safe_url("data:text/html,x"));
+    }
+}

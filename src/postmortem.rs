@@ -1,0 +1,674 @@
+//! One postmortem: its front matter checked against SPEC §3 and the
+//! configuration, and its Markdown body, not yet rendered.
+//!
+//! Parsing never stops at the first bad field: each problem becomes a
+//! diagnostic at the value's line and column, and the report is kept only if
+//! none of them is an error.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
+use serde_json::{Map, Value};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::frontmatter::{self, Field, Node, Pos, SplitError};
+use crate::url;
+
+/// Publication state of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Review,
+    Published,
+}
+
+/// A value from front matter with the place it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone)]
+pub struct Postmortem {
+    /// The file name without `.md`: the report's permanent identity.
+    pub slug: String,
+    /// The source file, relative to the site root.
+    pub path: PathBuf,
+    pub title: String,
+    /// Impact start.
+    pub date: DateTime<FixedOffset>,
+    pub detected: Option<DateTime<FixedOffset>>,
+    pub mitigated: Option<DateTime<FixedOffset>>,
+    pub resolved: Option<DateTime<FixedOffset>>,
+    pub severity: String,
+    pub services: Vec<String>,
+    pub id: Option<Spanned<String>>,
+    pub status: Status,
+    pub authors: Vec<String>,
+    pub teams: Vec<String>,
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub impact: Option<String>,
+    pub related: Vec<Spanned<String>>,
+    pub aliases: Vec<Spanned<String>>,
+    /// Keys this tool does not know, for templates (`page.extra`).
+    pub extra: Map<String, Value>,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// The file line on which `body` starts.
+    pub body_line: usize,
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "severity",
+    "services",
+    "detected",
+    "mitigated",
+    "resolved",
+    "id",
+    "status",
+    "authors",
+    "teams",
+    "tags",
+    "summary",
+    "impact",
+    "related",
+    "aliases",
+];
+
+/// Parses a report's text. `path` is the file relative to the site root and
+/// names it in diagnostics. Returns the report if it has no errors; all
+/// problems found go into `diagnostics`.
+pub fn parse(
+    path: &Path,
+    source: &str,
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Postmortem> {
+    let slug = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let mut p = Parser {
+        path,
+        config,
+        diagnostics,
+        errors: 0,
+    };
+    if !url::is_valid_slug(&slug) {
+        let suggestion = url::slugify(&slug);
+        let mut d = Diagnostic::error(
+            path,
+            "invalid-slug",
+            format!(
+                "file name {slug:?} cannot be a report URL: use ASCII letters, digits, `-`, `_` and `.`"
+            ),
+        );
+        if !suggestion.is_empty() {
+            d = d.hint(format!("rename the file to `{suggestion}.md`"));
+        }
+        p.push(d);
+    }
+
+    let split = match frontmatter::split(source) {
+        Ok(split) => split,
+        Err(SplitError::Missing) => {
+            p.push(
+                Diagnostic::error(
+                    path,
+                    "missing-front-matter",
+                    "no front matter: the file must start with a `---` line",
+                )
+                .at(1, 1)
+                .hint("begin the file with ---, then title, date, severity and services, then ---"),
+            );
+            return None;
+        }
+        Err(SplitError::Unterminated) => {
+            p.push(
+                Diagnostic::error(
+                    path,
+                    "unterminated-front-matter",
+                    "the front matter opened on line 1 is never closed",
+                )
+                .at(1, 1)
+                .hint("add a line with --- after the last front-matter key"),
+            );
+            return None;
+        }
+    };
+    let fields = match frontmatter::parse(split.matter, split.matter_line) {
+        Ok(fields) => fields,
+        Err(e) => {
+            p.push(
+                Diagnostic::error(
+                    path,
+                    "yaml",
+                    format!("front matter is not valid YAML: {}", e.message),
+                )
+                .at(e.pos.line, e.pos.column),
+            );
+            return None;
+        }
+    };
+
+    let end = Pos::new(split.body_line.saturating_sub(1), 1);
+    let get = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, f)| f);
+    let title = p.required_text(get("title"), "title", end);
+    let date = p.required_time(get("date"), "date", end);
+    let detected = get("detected").and_then(|f| p.time(f, "detected"));
+    let mitigated = get("mitigated").and_then(|f| p.time(f, "mitigated"));
+    let resolved = get("resolved").and_then(|f| p.time(f, "resolved"));
+    let severity = p.severity(get("severity"), end);
+    let services = p.services(get("services"), end);
+    let id = get("id").and_then(|f| p.id(f));
+    let status = get("status").map_or(Some(Status::Published), |f| p.status(f));
+    let authors = p.list(get("authors"), "authors");
+    let teams = p.list(get("teams"), "teams");
+    let tags = p.terms(get("tags"), "tags");
+    let summary = get("summary").and_then(|f| p.text(f, "summary"));
+    let impact = get("impact").and_then(|f| p.text(f, "impact"));
+    let related = p.spanned_list(get("related"), "related");
+    let aliases = p.spanned_list(get("aliases"), "aliases");
+
+    if let (Some(date), Some(f)) = (date, get("resolved")) {
+        if resolved.is_some_and(|r| r < date) {
+            p.push(
+                Diagnostic::error(
+                    path,
+                    "time-order",
+                    "`resolved` is before `date` (the impact start)",
+                )
+                .at(f.pos.line, f.pos.column),
+            );
+        }
+    }
+
+    let extra = fields
+        .iter()
+        .filter(|(k, _)| !KNOWN_KEYS.contains(&k.as_str()))
+        .map(|(k, f)| (k.clone(), f.value.to_json()))
+        .collect();
+
+    if p.errors > 0 {
+        return None;
+    }
+    Some(Postmortem {
+        slug,
+        path: path.to_path_buf(),
+        title: title?,
+        date: date?,
+        detected,
+        mitigated,
+        resolved,
+        severity: severity?,
+        services: services?,
+        id,
+        status: status?,
+        authors,
+        teams,
+        tags,
+        summary,
+        impact,
+        related,
+        aliases,
+        extra,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+    })
+}
+
+struct Parser<'a> {
+    path: &'a Path,
+    config: &'a Config,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    errors: usize,
+}
+
+impl Parser<'_> {
+    fn push(&mut self, d: Diagnostic) {
+        if d.is_error() {
+            self.errors += 1;
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn error_at(&mut self, pos: Pos, code: &'static str, message: String, hint: Option<String>) {
+        let mut d = Diagnostic::error(self.path, code, message).at(pos.line, pos.column);
+        if let Some(hint) = hint {
+            d = d.hint(hint);
+        }
+        self.push(d);
+    }
+
+    fn missing(&mut self, key: &str, end: Pos, example: &str) {
+        self.error_at(
+            end,
+            "missing-field",
+            format!("missing required field `{key}`"),
+            Some(format!("add `{key}: {example}` to the front matter")),
+        );
+    }
+
+    fn text(&mut self, field: &Field, key: &str) -> Option<String> {
+        match field.value.as_text() {
+            Some(text) => Some(text.trim().to_string()),
+            None if field.value == Node::Null => None,
+            None => {
+                self.error_at(
+                    field.pos,
+                    "wrong-type",
+                    format!("`{key}` must be text, found {}", field.value.kind()),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn required_text(&mut self, field: Option<&Field>, key: &str, end: Pos) -> Option<String> {
+        match field {
+            None => {
+                self.missing(key, end, "\"...\"");
+                None
+            }
+            Some(f) => {
+                let text = self.text(f, key);
+                match text {
+                    Some(t) if !t.is_empty() => Some(t),
+                    _ => {
+                        if f.value.as_text().is_some() || f.value == Node::Null {
+                            self.error_at(f.pos, "empty-field", format!("`{key}` is empty"), None);
+                        }
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn time(&mut self, field: &Field, key: &str) -> Option<DateTime<FixedOffset>> {
+        let text = self.text(field, key)?;
+        match parse_time(&text, self.config.default_offset()) {
+            Ok(t) => Some(t),
+            Err(TimeError::NoOffset) => {
+                self.error_at(
+                    field.pos,
+                    "time-offset",
+                    format!("`{key}` has no UTC offset: {text:?}"),
+                    Some(format!(
+                        "write the offset, e.g. {text}+03:00, or set `timezone` in hindsight.toml"
+                    )),
+                );
+                None
+            }
+            Err(TimeError::Invalid) => {
+                self.error_at(
+                    field.pos,
+                    "time-invalid",
+                    format!("`{key}` is not a date and time: {text:?}"),
+                    Some("expected RFC 3339 with an offset, e.g. 2023-01-17T12:30:00+03:00".into()),
+                );
+                None
+            }
+        }
+    }
+
+    fn required_time(
+        &mut self,
+        field: Option<&Field>,
+        key: &str,
+        end: Pos,
+    ) -> Option<DateTime<FixedOffset>> {
+        match field {
+            None => {
+                self.missing(key, end, "2023-01-17T12:30:00+03:00");
+                None
+            }
+            Some(f) => self.time(f, key),
+        }
+    }
+
+    fn severity(&mut self, field: Option<&Field>, end: Pos) -> Option<String> {
+        let Some(field) = field else {
+            let first = self
+                .config
+                .severities
+                .first()
+                .map_or("SEV1", |s| s.id.as_str())
+                .to_string();
+            self.missing("severity", end, &first);
+            return None;
+        };
+        let text = self.text(field, "severity")?;
+        let ids = self.config.severities.iter().map(|s| s.id.as_str());
+        if let Some(known) = self.config.severity(&text) {
+            return Some(known.id.clone());
+        }
+        let list = ids.clone().collect::<Vec<_>>().join(", ");
+        let hint = match did_you_mean(&text, ids) {
+            Some(s) => {
+                format!("did you mean {s}? expected one of {list} (hindsight.toml [[severities]])")
+            }
+            None => format!("expected one of {list} (hindsight.toml [[severities]])"),
+        };
+        self.error_at(
+            field.pos,
+            "unknown-severity",
+            format!("unknown severity {text:?}"),
+            Some(hint),
+        );
+        None
+    }
+
+    /// A list of strings; a single string is a list of one.
+    fn spanned_list(&mut self, field: Option<&Field>, key: &str) -> Vec<Spanned<String>> {
+        let Some(field) = field else {
+            return Vec::new();
+        };
+        let items: Vec<&Field> = match &field.value {
+            Node::List(items) => items.iter().collect(),
+            Node::Null => Vec::new(),
+            _ => vec![field],
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match item.value.as_text() {
+                Some(t) if !t.trim().is_empty() => out.push(Spanned {
+                    value: t.trim().to_string(),
+                    pos: item.pos,
+                }),
+                Some(_) => {}
+                None => self.error_at(
+                    item.pos,
+                    "wrong-type",
+                    format!(
+                        "`{key}` must be a list of text, found {}",
+                        item.value.kind()
+                    ),
+                    None,
+                ),
+            }
+        }
+        out
+    }
+
+    fn list(&mut self, field: Option<&Field>, key: &str) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        self.spanned_list(field, key)
+            .into_iter()
+            .map(|s| s.value)
+            .filter(|v| seen.insert(v.clone()))
+            .collect()
+    }
+
+    /// Services and tags: each must give a usable URL segment.
+    fn terms(&mut self, field: Option<&Field>, key: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for item in self.spanned_list(field, key) {
+            if url::slugify(&item.value).is_empty() {
+                self.error_at(
+                    item.pos,
+                    "invalid-term",
+                    format!("{key} entry {:?} has no letters or digits", item.value),
+                    None,
+                );
+            } else if !out
+                .iter()
+                .any(|v| url::slugify(v) == url::slugify(&item.value))
+            {
+                out.push(item.value);
+            }
+        }
+        out
+    }
+
+    fn services(&mut self, field: Option<&Field>, end: Pos) -> Option<Vec<String>> {
+        let Some(field) = field else {
+            self.missing("services", end, "[service-name]");
+            return None;
+        };
+        let services = self.terms(Some(field), "services");
+        if services.is_empty() {
+            self.error_at(
+                field.pos,
+                "empty-field",
+                "`services` is empty: name at least one affected service".into(),
+                None,
+            );
+            return None;
+        }
+        if self.config.strict_services {
+            for service in &services {
+                if !self.config.services.contains_key(service) {
+                    let known = self.config.services.keys().map(String::as_str);
+                    let hint = did_you_mean(service, known)
+                        .map(|s| format!("did you mean {s}?"))
+                        .unwrap_or_else(|| "declare it under [services] in hindsight.toml".into());
+                    self.error_at(
+                        field.pos,
+                        "unknown-service",
+                        format!(
+                            "service {service:?} is not in the catalogue (strict_services = true)"
+                        ),
+                        Some(hint),
+                    );
+                }
+            }
+        }
+        Some(services)
+    }
+
+    fn id(&mut self, field: &Field) -> Option<Spanned<String>> {
+        let text = self.text(field, "id")?;
+        if !url::is_valid_slug(&text) {
+            self.error_at(
+                field.pos,
+                "invalid-id",
+                format!("id {text:?} cannot be a short link: use ASCII letters, digits, `-`, `_` and `.`"),
+                Some("e.g. id: INC-2023-001".into()),
+            );
+            return None;
+        }
+        Some(Spanned {
+            value: text,
+            pos: field.pos,
+        })
+    }
+
+    fn status(&mut self, field: &Field) -> Option<Status> {
+        let text = self.text(field, "status")?;
+        match text.as_str() {
+            "draft" => Some(Status::Draft),
+            "review" => Some(Status::Review),
+            "published" => Some(Status::Published),
+            _ => {
+                let hint = match did_you_mean(&text, ["draft", "review", "published"]) {
+                    Some(s) => format!("did you mean {s}? expected draft, review or published"),
+                    None => "expected draft, review or published".into(),
+                };
+                self.error_at(
+                    field.pos,
+                    "unknown-status",
+                    format!("unknown status {text:?}"),
+                    Some(hint),
+                );
+                None
+            }
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum TimeError {
+    NoOffset,
+    Invalid,
+}
+
+/// Parses an RFC 3339 time (`T` or a space between date and time, seconds
+/// optional). A time without an offset takes `default_offset` if there is
+/// one; otherwise it is an error.
+pub fn parse_time(
+    text: &str,
+    default_offset: Option<FixedOffset>,
+) -> Result<DateTime<FixedOffset>, TimeError> {
+    let text = text.trim();
+    // Accept a missing `:SS` by adding it, then let chrono read RFC 3339
+    // (which allows a space for `T`).
+    let mut full = text.to_string();
+    let bytes = text.as_bytes();
+    if bytes.len() >= 16 && bytes[13] == b':' && bytes.get(16) != Some(&b':') {
+        full.insert_str(16, ":00");
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(&full) {
+        return Ok(t);
+    }
+    let naive = [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok());
+    match (naive, default_offset) {
+        (Some(naive), Some(offset)) => offset
+            .from_local_datetime(&naive)
+            .single()
+            .ok_or(TimeError::Invalid),
+        (Some(_), None) => Err(TimeError::NoOffset),
+        (None, _) => Err(TimeError::Invalid),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(source: &str) -> Postmortem {
+        let mut d = Vec::new();
+        let p = parse(
+            Path::new("content/2023/a-report.md"),
+            source,
+            &Config::default(),
+            &mut d,
+        );
+        assert!(d.is_empty(), "{d:#?}");
+        p.unwrap()
+    }
+
+    fn parse_err(source: &str) -> Vec<Diagnostic> {
+        let mut d = Vec::new();
+        let p = parse(
+            Path::new("content/2023/a-report.md"),
+            source,
+            &Config::default(),
+            &mut d,
+        );
+        assert!(p.is_none());
+        d
+    }
+
+    const MINIMAL: &str = "---\ntitle: \"T\"\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\nservices: icreate\n---\nBody\n";
+
+    #[test]
+    fn minimal_report_parses_with_defaults() {
+        let p = parse_ok(MINIMAL);
+        assert_eq!(p.slug, "a-report");
+        assert_eq!(p.services, ["icreate"]);
+        assert_eq!(p.status, Status::Published);
+        assert_eq!(p.date.offset().local_minus_utc(), 3 * 3600);
+        assert_eq!(p.body, "Body\n");
+        assert_eq!(p.body_line, 7);
+    }
+
+    #[test]
+    fn unknown_keys_go_to_extra() {
+        let p = parse_ok(&MINIMAL.replace("---\nBody", "customer_tickets: 42\n---\nBody"));
+        assert_eq!(p.extra["customer_tickets"], serde_json::json!(42));
+    }
+
+    #[test]
+    fn unknown_severity_points_at_the_value_with_a_suggestion() {
+        let d = parse_err(&MINIMAL.replace("SEV1", "SEV9"));
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].line, d[0].column), (4, 11));
+        assert_eq!(d[0].message, "unknown severity \"SEV9\"");
+        assert!(
+            d[0].hint
+                .as_deref()
+                .unwrap()
+                .contains("SEV1, SEV2, SEV3, SEV4")
+        );
+    }
+
+    #[test]
+    fn every_problem_of_a_file_is_reported() {
+        let d = parse_err("---\ndate: yesterday\nseverity: SEV7\nservices: []\n---\n");
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            [
+                "missing-field",
+                "time-invalid",
+                "unknown-severity",
+                "empty-field"
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_offset_is_an_error_unless_configured() {
+        let source = MINIMAL.replace("12:30:00+03:00", "12:30:00");
+        let d = parse_err(&source);
+        assert_eq!(d[0].code, "time-offset");
+        let config = Config {
+            timezone: Some("+02:00".into()),
+            ..Config::default()
+        };
+        let mut d = Vec::new();
+        let p = parse(Path::new("a.md"), &source, &config, &mut d).unwrap();
+        assert_eq!(p.date.to_rfc3339(), "2023-01-17T12:30:00+02:00");
+    }
+
+    #[test]
+    fn resolved_before_start_is_an_error() {
+        let d = parse_err(&MINIMAL.replace(
+            "---\nBody",
+            "resolved: 2023-01-17T11:00:00+03:00\n---\nBody",
+        ));
+        assert_eq!(d[0].code, "time-order");
+        assert_eq!(d[0].line, 6);
+    }
+
+    #[test]
+    fn missing_and_unterminated_front_matter_are_named() {
+        assert_eq!(parse_err("# Hello\n")[0].code, "missing-front-matter");
+        assert_eq!(
+            parse_err("---\ntitle: x\n")[0].code,
+            "unterminated-front-matter"
+        );
+    }
+
+    #[test]
+    fn times_parse_in_rfc3339_variants() {
+        let utc = FixedOffset::east_opt(0);
+        assert!(parse_time("2023-01-17T12:30:00+03:00", None).is_ok());
+        assert!(parse_time("2023-01-17 12:30:00+03:00", None).is_ok());
+        assert!(parse_time("2023-01-17T12:30+03:00", None).is_ok());
+        assert!(parse_time("2023-01-17T12:30:00Z", None).is_ok());
+        assert_eq!(
+            parse_time("2023-01-17T12:30", None),
+            Err(TimeError::NoOffset)
+        );
+        assert!(parse_time("2023-01-17T12:30", utc).is_ok());
+        assert_eq!(parse_time("2023-01-17", utc), Err(TimeError::Invalid));
+        assert_eq!(parse_time("soon", utc), Err(TimeError::Invalid));
+    }
+}

@@ -1,0 +1,303 @@
+//! Rendering every page of the site through the theme's templates.
+//!
+//! Pages are described first (a cheap list of [`Page`]s), then each one
+//! builds its own context and renders in parallel, so no page pays for the
+//! data of the others.
+
+use anyhow::{Result, anyhow};
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::archive::Archive;
+use crate::config::Config;
+use crate::output::OutputFile;
+use crate::theme::{Theme, render_error};
+use crate::url;
+use crate::view::{self, Row, SeverityView, SiteView};
+
+/// One page to render.
+#[derive(Debug, Clone)]
+enum Page {
+    Home,
+    Postmortems,
+    Report(usize),
+    Year(i32),
+    Terms(Kind),
+    Term(Kind, String),
+    NotFound,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Services,
+    Severities,
+    Tags,
+}
+
+impl Kind {
+    fn segment(self) -> &'static str {
+        match self {
+            Kind::Services => "services",
+            Kind::Severities => "severities",
+            Kind::Tags => "tags",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Kind::Services => "Services",
+            Kind::Severities => "Severities",
+            Kind::Tags => "Tags",
+        }
+    }
+}
+
+impl Page {
+    /// The page's folder, site-relative (`postmortems/<slug>/`), and its file.
+    fn location(&self, archive: &Archive) -> (String, &'static str) {
+        let dir = match self {
+            Page::Home => String::new(),
+            Page::NotFound => return (String::new(), "404.html"),
+            Page::Postmortems => "postmortems/".into(),
+            Page::Report(i) => archive.reports[*i].url(),
+            Page::Year(y) => format!("years/{y}/"),
+            Page::Terms(k) => format!("{}/", k.segment()),
+            Page::Term(k, slug) => format!("{}/{slug}/", k.segment()),
+        };
+        (dir, "index.html")
+    }
+}
+
+/// Everything the pages share, computed once.
+pub struct Renderer<'a> {
+    config: &'a Config,
+    archive: &'a Archive,
+    tera: Tera,
+    site: SiteView,
+    severities: Vec<SeverityView>,
+    rows: Vec<Row>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        config: &'a Config,
+        archive: &'a Archive,
+        theme: &Theme,
+        base_url: Option<String>,
+    ) -> Result<Self> {
+        let tera = theme.tera()?;
+        let severities = view::severities(config, archive);
+        let rows = view::rows(archive, config, &severities);
+        let site = SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            language: config.language.clone(),
+            base_url,
+            severities: severities.clone(),
+            report_count: archive.reports.len(),
+            generator: format!("Hindsight {}", env!("CARGO_PKG_VERSION")),
+        };
+        Ok(Renderer {
+            config,
+            archive,
+            tera,
+            site,
+            severities,
+            rows,
+        })
+    }
+
+    fn pages(&self) -> Vec<Page> {
+        let a = self.archive;
+        let mut pages = vec![Page::Home, Page::Postmortems, Page::NotFound];
+        pages.extend((0..a.reports.len()).map(Page::Report));
+        pages.extend(a.years.keys().map(|&y| Page::Year(y)));
+        for kind in [Kind::Services, Kind::Severities, Kind::Tags] {
+            pages.push(Page::Terms(kind));
+        }
+        pages.extend(
+            a.services
+                .keys()
+                .map(|s| Page::Term(Kind::Services, s.clone())),
+        );
+        pages.extend(
+            a.severities
+                .iter()
+                .map(|s| Page::Term(Kind::Severities, s.slug.clone())),
+        );
+        pages.extend(a.tags.keys().map(|s| Page::Term(Kind::Tags, s.clone())));
+        pages
+    }
+
+    /// Renders every page. Template errors are collected, not fatal at the
+    /// first one.
+    pub fn render_all(&self) -> Result<Vec<OutputFile>> {
+        let results: Vec<Result<OutputFile>> =
+            self.pages().par_iter().map(|p| self.render(p)).collect();
+        let mut files = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok(f) => files.push(f),
+                Err(e) => errors.push(format!("{e:#}")),
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort();
+            errors.dedup();
+            return Err(anyhow!("{}", errors.join("\n")));
+        }
+        Ok(files)
+    }
+
+    fn render(&self, page: &Page) -> Result<OutputFile> {
+        let (dir, file) = page.location(self.archive);
+        let mut cx = Context::new();
+        cx.insert("site", &self.site);
+        cx.insert("root", &url::root_prefix(&dir));
+        cx.insert("path", &dir);
+        let template = match page {
+            Page::Home => self.home(&mut cx),
+            Page::Postmortems => {
+                let all: Vec<usize> = (0..self.rows.len()).collect();
+                cx.insert("section", "postmortems");
+                cx.insert("title", "All postmortems");
+                cx.insert(
+                    "description",
+                    &format!("{} reports, newest first.", all.len()),
+                );
+                cx.insert("sections", &view::by_year(&self.rows, &all, true));
+                "list.html"
+            }
+            Page::Report(i) => {
+                cx.insert("section", "postmortems");
+                cx.insert("title", &self.rows[*i].title);
+                cx.insert("report", &view::report(self.archive, &self.rows, *i));
+                "report.html"
+            }
+            Page::Year(y) => {
+                let reports = &self.archive.years[y];
+                cx.insert("section", "postmortems");
+                cx.insert("title", &format!("Postmortems of {y}"));
+                cx.insert("description", &count_text(reports.len()));
+                cx.insert("sections", &view::by_year(&self.rows, reports, true));
+                cx.insert("years", &self.year_links());
+                "list.html"
+            }
+            Page::Terms(kind) => {
+                let terms: Vec<_> = self
+                    .terms(*kind)
+                    .map(|t| view::term(kind.segment(), t, &self.rows, self.config))
+                    .collect();
+                cx.insert("section", kind.segment());
+                cx.insert("kind", kind.segment());
+                cx.insert("title", kind.title());
+                cx.insert("terms", &terms);
+                "terms.html"
+            }
+            Page::Term(kind, slug) => {
+                let term = self
+                    .terms(*kind)
+                    .find(|t| &t.slug == slug)
+                    .expect("page made from the archive");
+                let tv = view::term(kind.segment(), term, &self.rows, self.config);
+                cx.insert("section", kind.segment());
+                cx.insert("kind", kind.segment());
+                cx.insert("title", &term_title(*kind, &tv));
+                cx.insert("description", &tv.description);
+                cx.insert("term", &tv);
+                cx.insert("sections", &view::by_year(&self.rows, &term.reports, false));
+                "list.html"
+            }
+            Page::NotFound => {
+                // The 404 page is served at any depth: with a base URL its
+                // links can be absolute; without one they assume the root.
+                if let Some(base) = &self.site.base_url {
+                    cx.insert("root", base);
+                }
+                cx.insert("section", "");
+                cx.insert("title", "Page not found");
+                "404.html"
+            }
+        };
+        let html = self.tera.render(template, &cx).map_err(|e| {
+            anyhow!(
+                "rendering `{dir}{file}` with `{template}`: {}",
+                render_error(&e)
+            )
+        })?;
+        Ok(OutputFile {
+            path: format!("{dir}{file}"),
+            bytes: html.into_bytes(),
+        })
+    }
+
+    fn home(&self, cx: &mut Context) -> &'static str {
+        let latest: Vec<&Row> = self.rows.iter().take(self.config.home_latest).collect();
+        let mut services: Vec<_> = self
+            .archive
+            .services
+            .values()
+            .map(|t| view::term("services", t, &self.rows, self.config))
+            .collect();
+        services.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        cx.insert("section", "home");
+        cx.insert("title", &self.config.title);
+        cx.insert("latest", &latest);
+        cx.insert("severities", &self.severities);
+        cx.insert("services", &services);
+        cx.insert("years", &self.year_links());
+        "index.html"
+    }
+
+    fn terms(&self, kind: Kind) -> Box<dyn Iterator<Item = &crate::archive::Term> + '_> {
+        match kind {
+            Kind::Services => Box::new(self.archive.services.values()),
+            Kind::Severities => Box::new(self.archive.severities.iter()),
+            Kind::Tags => Box::new(self.archive.tags.values()),
+        }
+    }
+
+    fn year_links(&self) -> Vec<YearLink> {
+        self.archive
+            .years
+            .iter()
+            .rev()
+            .map(|(y, r)| YearLink {
+                year: *y,
+                url: format!("years/{y}/"),
+                count: r.len(),
+            })
+            .collect()
+    }
+
+    /// How many HTML pages the site has.
+    pub fn page_count(&self) -> usize {
+        self.pages().len()
+    }
+}
+
+#[derive(Serialize)]
+struct YearLink {
+    year: i32,
+    url: String,
+    count: usize,
+}
+
+fn count_text(n: usize) -> String {
+    if n == 1 {
+        "1 report.".into()
+    } else {
+        format!("{n} reports.")
+    }
+}
+
+fn term_title(kind: Kind, term: &view::TermView<'_>) -> String {
+    match kind {
+        Kind::Services => format!("Service: {}", term.name),
+        Kind::Severities if !term.label.is_empty() => format!("{} · {}", term.name, term.label),
+        Kind::Severities => term.name.clone(),
+        Kind::Tags => format!("Tag: {}", term.name),
+    }
+}

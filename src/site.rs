@@ -1,0 +1,175 @@
+//! The build, phase by phase: configuration, content, archive, pages,
+//! output. Each phase lives in its own module; this one only runs them in
+//! order, decides when problems stop the build, and times the phases.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::archive::Archive;
+use crate::config::Config;
+use crate::diagnostics::{self, Diagnostic};
+use crate::output::{self, OutputFile};
+use crate::render::Renderer;
+use crate::theme::Theme;
+use crate::{Error, content};
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site folder: `hindsight.toml`, `content/`, optional `templates/`,
+    /// `static/` and `themes/`.
+    pub root: PathBuf,
+    /// Where to write the site; `<root>/public` when not given.
+    pub output: Option<PathBuf>,
+    /// Include reports with `status: draft`.
+    pub drafts: bool,
+    /// Overrides `base_url` from the configuration.
+    pub base_url: Option<String>,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Options {
+            root: root.into(),
+            output: None,
+            drafts: false,
+            base_url: None,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct Summary {
+    pub reports: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A loaded, checked site, ready to render.
+pub struct Site {
+    pub config: Config,
+    pub archive: Archive,
+    pub theme: Theme,
+    pub diagnostics: Vec<Diagnostic>,
+    base_url: Option<String>,
+}
+
+impl Site {
+    /// Reads the configuration, the theme and every report, and checks
+    /// them. Content problems are collected in `diagnostics`; only a broken
+    /// configuration or theme is an `Err`.
+    pub fn load(options: &Options) -> Result<Site, Error> {
+        let started = Instant::now();
+        let root = &options.root;
+        if !root.is_dir() {
+            return Err(Error::Setup(anyhow::anyhow!(
+                "site folder `{}` does not exist",
+                root.display()
+            )));
+        }
+        let mut config = Config::load(root).map_err(Error::Config)?;
+        if let Some(base) = &options.base_url {
+            config.base_url = Some(base.clone());
+            let problems = config.validate(&format!("base_url = {base:?}"));
+            if !problems.is_empty() {
+                return Err(Error::Config(problems));
+            }
+        }
+        let theme = Theme::load(root, &config).map_err(Error::Setup)?;
+        debug(started, "configuration and theme");
+
+        let mut diagnostics = Vec::new();
+        let files = content::walk(root, &mut diagnostics);
+        let reports = content::load(root, &files, &config, &mut diagnostics);
+        debug(started, "content");
+        let archive = Archive::assemble(reports, &config, options.drafts, &mut diagnostics);
+        debug(started, "archive");
+        diagnostics::sort(&mut diagnostics);
+        let base_url = config.base_url();
+        Ok(Site {
+            config,
+            archive,
+            theme,
+            diagnostics,
+            base_url,
+        })
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Renders every page and gathers the static files.
+    pub fn render(&self) -> Result<(Vec<OutputFile>, usize), Error> {
+        let started = Instant::now();
+        let renderer = Renderer::new(
+            &self.config,
+            &self.archive,
+            &self.theme,
+            self.base_url.clone(),
+        )
+        .map_err(Error::Setup)?;
+        let mut files = renderer.render_all().map_err(Error::Setup)?;
+        let pages = files.len();
+        files.extend(self.theme.statics.iter().map(|(path, bytes)| OutputFile {
+            path: format!("static/{path}"),
+            bytes: bytes.clone(),
+        }));
+        debug(started, "pages");
+        Ok((files, pages))
+    }
+}
+
+/// Checks everything a build would, renders the pages, writes nothing.
+/// Returns the warnings; errors come back as [`Error::Content`].
+pub fn check(options: &Options) -> Result<Vec<Diagnostic>, Error> {
+    let site = Site::load(options)?;
+    if site.has_errors() {
+        return Err(Error::Content(site.diagnostics));
+    }
+    site.render()?;
+    Ok(site.diagnostics)
+}
+
+/// Builds the site into the output folder. On any error the previous
+/// output is left untouched.
+pub fn build(options: &Options) -> Result<Summary, Error> {
+    let started = Instant::now();
+    let out = options.output_dir();
+    output::check_target(&options.root, &out).map_err(Error::Setup)?;
+    let site = Site::load(options)?;
+    if site.has_errors() {
+        return Err(Error::Content(site.diagnostics));
+    }
+    let (files, pages) = site.render()?;
+    output::write_atomic(&out, &files).map_err(Error::Setup)?;
+    debug(started, "output");
+    Ok(Summary {
+        reports: site.archive.reports.len(),
+        pages,
+        files: files.len(),
+        elapsed: started.elapsed(),
+        warnings: site.diagnostics,
+    })
+}
+
+fn debug(started: Instant, phase: &str) {
+    if std::env::var_os("HINDSIGHT_DEBUG").is_some() {
+        eprintln!("debug: {phase} done after {:.1?}", started.elapsed());
+    }
+}
+
+/// Whether `path` looks like a site folder.
+pub fn is_site(path: &Path) -> bool {
+    path.join(crate::config::FILE_NAME).is_file() || path.join(content::CONTENT_DIR).is_dir()
+}

@@ -1,0 +1,184 @@
+//! Themes: Tera templates and static files, with a site's own files
+//! overriding the theme's file by file.
+//!
+//! The default theme is compiled into the binary, so `hindsight` works on
+//! any folder of reports; a site that has `themes/<name>/` on disk uses that
+//! copy instead (this repository does, so edits to the theme show at once).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::config::Config;
+
+/// The default theme's files, relative to `themes/default/`.
+const DEFAULT_THEME: &[(&str, &[u8])] = &[
+    (
+        "templates/base.html",
+        include_bytes!("../themes/default/templates/base.html"),
+    ),
+    (
+        "templates/macros.html",
+        include_bytes!("../themes/default/templates/macros.html"),
+    ),
+    (
+        "templates/index.html",
+        include_bytes!("../themes/default/templates/index.html"),
+    ),
+    (
+        "templates/report.html",
+        include_bytes!("../themes/default/templates/report.html"),
+    ),
+    (
+        "templates/list.html",
+        include_bytes!("../themes/default/templates/list.html"),
+    ),
+    (
+        "templates/terms.html",
+        include_bytes!("../themes/default/templates/terms.html"),
+    ),
+    (
+        "templates/404.html",
+        include_bytes!("../themes/default/templates/404.html"),
+    ),
+    (
+        "static/style.css",
+        include_bytes!("../themes/default/static/style.css"),
+    ),
+    (
+        "static/hindsight.js",
+        include_bytes!("../themes/default/static/hindsight.js"),
+    ),
+    (
+        "static/favicon.svg",
+        include_bytes!("../themes/default/static/favicon.svg"),
+    ),
+];
+
+/// A theme with a site's overrides applied.
+pub struct Theme {
+    /// Template name (`report.html`) → source.
+    pub templates: BTreeMap<String, String>,
+    /// Path under `static/` → bytes.
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// Loads the configured theme and the site's `templates/` and `static/`
+    /// overrides.
+    pub fn load(root: &Path, config: &Config) -> Result<Theme> {
+        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let dir = root.join("themes").join(&config.theme);
+        if dir.is_dir() {
+            read_tree(&dir, &dir, &mut files)?;
+        } else if config.theme == "default" {
+            files.extend(
+                DEFAULT_THEME
+                    .iter()
+                    .map(|(p, b)| (p.to_string(), b.to_vec())),
+            );
+        } else {
+            bail!(
+                "theme `{}` not found: there is no folder `{}`",
+                config.theme,
+                dir.display()
+            );
+        }
+        for sub in ["templates", "static"] {
+            let site_dir = root.join(sub);
+            if site_dir.is_dir() {
+                read_tree(&site_dir, root, &mut files)?;
+            }
+        }
+        let mut theme = Theme {
+            templates: BTreeMap::new(),
+            statics: BTreeMap::new(),
+        };
+        for (path, bytes) in files {
+            if let Some(name) = path.strip_prefix("templates/") {
+                let text = String::from_utf8(bytes)
+                    .with_context(|| format!("template `{path}` is not valid UTF-8"))?;
+                theme.templates.insert(name.to_string(), text);
+            } else if let Some(name) = path.strip_prefix("static/") {
+                theme.statics.insert(name.to_string(), bytes);
+            }
+        }
+        Ok(theme)
+    }
+
+    /// Compiles the templates. Autoescaping is on for `.html` and `.xml`.
+    pub fn tera(&self) -> Result<tera::Tera> {
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        tera.add_raw_templates(
+            self.templates
+                .iter()
+                .filter(|(name, _)| !name.ends_with(".md")),
+        )
+        .map_err(|e| anyhow::anyhow!("{}", render_error(&e)))
+        .context("the theme's templates do not compile")?;
+        Ok(tera)
+    }
+}
+
+/// A Tera error with its causes, which hold the useful part.
+pub fn render_error(e: &tera::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(&format!("\n  caused by: {s}"));
+        source = s.source();
+    }
+    message
+}
+
+/// Reads every file under `dir` into `files`, keyed by its path relative to
+/// `base` with `/` separators. Hidden files are passed over.
+fn read_tree(dir: &Path, base: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry =
+            entry.with_context(|| format!("cannot read theme folder `{}`", dir.display()))?;
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let rel: PathBuf = entry
+            .path()
+            .strip_prefix(base)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        let key = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        files.insert(key, crate::fs::read(entry.path())?);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_of_the_default_theme_is_embedded() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let mut on_disk = BTreeMap::new();
+        read_tree(&dir, &dir, &mut on_disk).unwrap();
+        let embedded: Vec<&str> = DEFAULT_THEME.iter().map(|(p, _)| *p).collect();
+        let mut embedded_sorted = embedded.clone();
+        embedded_sorted.sort();
+        assert_eq!(
+            on_disk.keys().map(String::as_str).collect::<Vec<_>>(),
+            embedded_sorted
+        );
+    }
+
+    #[test]
+    fn embedded_theme_compiles() {
+        let config = Config::default();
+        let theme = Theme::load(Path::new("/nonexistent-site"), &config).unwrap();
+        theme.tera().unwrap();
+    }
+}

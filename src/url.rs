@@ -1,0 +1,136 @@
+//! URL and path rules: which slugs are allowed, how terms become URL
+//! segments, and how a page reaches the site root with relative links.
+//!
+//! Every output path is made of segments that passed through here, which is
+//! what keeps a hostile slug or tag from writing outside the output folder.
+
+/// Longest slug or term segment we write, in bytes. Keeps paths well under
+/// file-system limits.
+pub const MAX_SEGMENT: usize = 150;
+
+/// Whether `word` is a non-empty run of ASCII letters, digits, `-` and `_`.
+pub fn is_simple_word(word: &str) -> bool {
+    !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Whether a file stem may be used as a report slug: ASCII letters, digits,
+/// `-`, `_` and `.`, starting with a letter or digit. Slugs are permanent URLs,
+/// so they are kept to characters that survive every chat tool and host.
+pub fn is_valid_slug(slug: &str) -> bool {
+    slug.len() <= MAX_SEGMENT
+        && slug
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Turns a service, tag or severity name into a URL segment: lower case,
+/// letters and digits kept (any script), everything else folded into single
+/// dashes. Returns an empty string when nothing usable is left.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    truncate_on_char(&mut out, MAX_SEGMENT);
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+fn truncate_on_char(text: &mut String, max: usize) {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+}
+
+/// The relative prefix that leads from a page at `dir` (a site-relative
+/// folder such as `postmortems/slug/`) back to the site root: `../../`, or
+/// `./` for a page at the root, so that `{{ root }}` alone is a valid link.
+pub fn root_prefix(dir: &str) -> String {
+    match dir.split('/').filter(|s| !s.is_empty()).count() {
+        0 => "./".into(),
+        depth => "../".repeat(depth),
+    }
+}
+
+/// Percent-encodes a path for use in `href`, leaving `/` and unreserved
+/// characters as they are.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~' | b'#') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_restricted_to_url_safe_ascii() {
+        assert!(is_valid_slug("2023-01-17-icreate-deploy"));
+        assert!(is_valid_slug("INC_42.v2"));
+        assert!(!is_valid_slug(""));
+        assert!(!is_valid_slug(".hidden"));
+        assert!(!is_valid_slug("../etc"));
+        assert!(!is_valid_slug("a b"));
+        assert!(!is_valid_slug("a/b"));
+        assert!(!is_valid_slug(&"a".repeat(MAX_SEGMENT + 1)));
+    }
+
+    #[test]
+    fn slugify_folds_punctuation_and_case() {
+        assert_eq!(slugify("Human Error"), "human-error");
+        assert_eq!(slugify("  --API/Gateway--  "), "api-gateway");
+        assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slugify("Базы данных"), "базы-данных");
+        assert_eq!(slugify("!!!"), "");
+    }
+
+    #[test]
+    fn slugify_caps_length_on_a_char_boundary() {
+        let long = "é".repeat(200);
+        let slug = slugify(&long);
+        assert!(slug.len() <= MAX_SEGMENT);
+        assert!(slug.chars().all(|c| c == 'é'));
+    }
+
+    #[test]
+    fn root_prefix_counts_folders() {
+        assert_eq!(root_prefix(""), "./");
+        assert_eq!(root_prefix("tags/"), "../");
+        assert_eq!(root_prefix("postmortems/a/"), "../../");
+    }
+
+    #[test]
+    fn encode_path_escapes_spaces_and_unicode() {
+        assert_eq!(encode_path("tags/a b/"), "tags/a%20b/");
+        assert_eq!(encode_path("tags/é/"), "tags/%C3%A9/");
+    }
+}
