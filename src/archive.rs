@@ -6,6 +6,7 @@
 //! iteration order, and with it the output, is stable.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
 
 use chrono::Datelike;
 use rayon::prelude::*;
@@ -59,6 +60,9 @@ pub struct Archive {
     pub tags: BTreeMap<String, Term>,
     /// For each report, the reports related to it in either direction.
     pub related: Vec<Vec<usize>>,
+    /// Files next to reports that bodies link to: site-relative URL
+    /// (`files/2023/diagram.png`) → source path under the site root.
+    pub assets: BTreeMap<String, PathBuf>,
     by_slug: HashMap<String, usize>,
 }
 
@@ -70,6 +74,7 @@ impl Archive {
     /// builds the indexes. Problems go into `diagnostics`; reports with
     /// errors stay in the archive so later checks still see them.
     pub fn assemble(
+        root: &Path,
         mut reports: Vec<Postmortem>,
         config: &Config,
         include_drafts: bool,
@@ -93,10 +98,12 @@ impl Archive {
         let rendered: Vec<Rendered> = reports
             .par_iter()
             .map(|pm| {
+                let asset = |href: &str| asset_url(root, &pm.path, href);
                 markdown::render(
                     &pm.body,
                     &RenderContext {
                         resolve: &resolve,
+                        asset: &asset,
                         root: REPORT_ROOT,
                         allow_raw_html: config.allow_raw_html,
                         first_line: pm.body_line,
@@ -130,6 +137,22 @@ impl Archive {
                         .at(link.line, link.column)
                         .hint(hint),
                 );
+            }
+            for link in &body.missing_files {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &pm.path,
+                        "missing-file",
+                        format!("link to `{}`, but there is no such file next to the report", link.target),
+                    )
+                    .at(link.line, link.column)
+                    .hint("put the file beside the report under content/, or link to it with a full URL"),
+                );
+            }
+            for url in &body.assets {
+                let source = Path::new(crate::content::CONTENT_DIR)
+                    .join(url.trim_start_matches(ASSET_PREFIX));
+                archive.assets.insert(url.clone(), source);
             }
             let summary = match &pm.summary {
                 Some(s) if !s.is_empty() => s.clone(),
@@ -260,6 +283,41 @@ impl Archive {
             None => (None, None),
         }
     }
+}
+
+/// Where files that live next to reports are published.
+const ASSET_PREFIX: &str = "files/";
+
+/// The site-relative URL of a file that a report at `report` (relative to
+/// the site root) links to with `href`, if the file exists under `content/`.
+fn asset_url(root: &Path, report: &Path, href: &str) -> Option<String> {
+    if href.contains(['\\', '\0']) {
+        return None;
+    }
+    let joined = report.parent()?.join(href);
+    let mut parts: Vec<&str> = Vec::new();
+    for c in joined.components() {
+        match c {
+            Component::Normal(p) => parts.push(p.to_str()?),
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    // The file must be inside content/, and not a report itself.
+    if parts.len() < 2
+        || parts[0] != crate::content::CONTENT_DIR
+        || parts.iter().any(|p| p.starts_with('.'))
+    {
+        return None;
+    }
+    let rel = parts[1..].join("/");
+    root.join(crate::content::CONTENT_DIR)
+        .join(&rel)
+        .is_file()
+        .then(|| format!("{ASSET_PREFIX}{rel}"))
 }
 
 fn term<'a>(map: &'a mut BTreeMap<String, Term>, slug: String, name: String) -> &'a mut Term {

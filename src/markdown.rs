@@ -16,6 +16,9 @@ use serde::Serialize;
 pub struct RenderContext<'a> {
     /// Maps a report slug to its site-relative URL (`postmortems/<slug>/`).
     pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// Maps a relative link to a file next to the report (an image, a log
+    /// excerpt) to the site-relative URL it is published at, if it exists.
+    pub asset: &'a (dyn Fn(&str) -> Option<String> + Sync),
     /// The relative prefix from the rendered page to the site root.
     pub root: &'a str,
     /// Keep raw HTML as written.
@@ -49,6 +52,10 @@ pub struct Rendered {
     /// The text of the first paragraph, for a summary when none is given.
     pub first_paragraph: String,
     pub broken_links: Vec<BrokenLink>,
+    /// Relative links and images to files that do not exist.
+    pub missing_files: Vec<BrokenLink>,
+    /// Site-relative URLs of the files next to the report that it uses.
+    pub assets: Vec<String>,
     /// Slugs of the reports this body links to.
     pub links_to: Vec<String>,
 }
@@ -141,11 +148,9 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest = if is_safe_url(&dest_url) {
-                    dest_url
-                } else {
-                    CowStr::from("")
-                };
+                let dest = rewrite_link(&dest_url, link_type, cx, &mut out, || {
+                    lines.position(range.start, cx.first_line)
+                });
                 events_out.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest,
@@ -222,8 +227,26 @@ fn rewrite_link<'a>(
         None => (&**dest, None),
     };
     let path = path.split('?').next().unwrap_or(path);
-    let Some(stem) = path.strip_suffix(".md") else {
+    if path.is_empty() {
         return dest.clone();
+    }
+    let Some(stem) = path.strip_suffix(".md") else {
+        return match (cx.asset)(path) {
+            Some(url) => {
+                let href = format!("{}{}", cx.root, crate::url::encode_path(&url));
+                out.assets.push(url);
+                CowStr::from(href)
+            }
+            None => {
+                let (line, column) = position();
+                out.missing_files.push(BrokenLink {
+                    line,
+                    column,
+                    target: dest.to_string(),
+                });
+                dest.clone()
+            }
+        };
     };
     let slug = stem.rsplit(['/', '\\']).next().unwrap_or(stem);
     match (cx.resolve)(slug) {
@@ -348,8 +371,11 @@ mod tests {
 
     fn render_with(md: &str, allow_raw_html: bool) -> Rendered {
         let resolve = |slug: &str| (slug == "known").then(|| format!("postmortems/{slug}/"));
+        let asset =
+            |path: &str| (path == "diagram.png").then(|| "files/2023/diagram.png".to_string());
         let cx = RenderContext {
             resolve: &resolve,
+            asset: &asset,
             root: "../../",
             allow_raw_html,
             first_line: 10,
@@ -408,11 +434,30 @@ mod tests {
     }
 
     #[test]
-    fn other_links_are_left_alone() {
-        let r = render_md("[a](https://example.com/x.md) [b](notes.txt) [c](#root)\n");
+    fn absolute_links_and_fragments_are_left_alone() {
+        let r = render_md("[a](https://example.com/x.md) [c](#root) [m](mailto:a@b.c)\n");
         assert!(r.html.contains("href=\"https://example.com/x.md\""));
-        assert!(r.html.contains("href=\"notes.txt\""));
-        assert!(r.broken_links.is_empty());
+        assert!(r.html.contains("href=\"#root\""));
+        assert!(r.broken_links.is_empty() && r.missing_files.is_empty());
+    }
+
+    #[test]
+    fn files_next_to_the_report_are_published_and_missing_ones_noted() {
+        let r = render_md("![d](diagram.png)\n\n[log](missing.txt)\n");
+        assert!(
+            r.html.contains("src=\"../../files/2023/diagram.png\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.assets, ["files/2023/diagram.png"]);
+        assert_eq!(
+            r.missing_files,
+            [BrokenLink {
+                line: 12,
+                column: 1,
+                target: "missing.txt".into()
+            }]
+        );
     }
 
     #[test]

@@ -152,7 +152,8 @@ pub fn parse(
                     "yaml",
                     format!("front matter is not valid YAML: {}", e.message),
                 )
-                .at(e.pos.line, e.pos.column),
+                .at(e.pos.line, e.pos.column)
+                .hint("check this line and the ones above it: close every [ and quote, and quote values that contain `: ` or ` #`"),
             );
             return None;
         }

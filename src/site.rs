@@ -62,6 +62,7 @@ pub struct Site {
     pub theme: Theme,
     pub diagnostics: Vec<Diagnostic>,
     base_url: Option<String>,
+    root: PathBuf,
 }
 
 impl Site {
@@ -92,7 +93,7 @@ impl Site {
         let files = content::walk(root, &mut diagnostics);
         let reports = content::load(root, &files, &config, &mut diagnostics);
         debug(started, "content");
-        let archive = Archive::assemble(reports, &config, options.drafts, &mut diagnostics);
+        let archive = Archive::assemble(root, reports, &config, options.drafts, &mut diagnostics);
         debug(started, "archive");
         diagnostics::sort(&mut diagnostics);
         let base_url = config.base_url();
@@ -102,6 +103,7 @@ impl Site {
             theme,
             diagnostics,
             base_url,
+            root: root.clone(),
         })
     }
 
@@ -112,6 +114,7 @@ impl Site {
     /// Renders every page and gathers the static files.
     pub fn render(&self) -> Result<(Vec<OutputFile>, usize), Error> {
         let started = Instant::now();
+        let root = &self.root;
         let renderer = Renderer::new(
             &self.config,
             &self.archive,
@@ -125,6 +128,13 @@ impl Site {
             path: format!("static/{path}"),
             bytes: bytes.clone(),
         }));
+        for (url, source) in &self.archive.assets {
+            let bytes = crate::fs::read(&root.join(source)).map_err(Error::Setup)?;
+            files.push(OutputFile {
+                path: url.clone(),
+                bytes,
+            });
+        }
         debug(started, "pages");
         Ok((files, pages))
     }

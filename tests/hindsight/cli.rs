@@ -1,0 +1,122 @@
+//! The `hindsight` binary: exit codes and what it prints.
+
+use std::process::{Command, Output};
+
+use crate::support::{TestSite, fixtures};
+
+fn hindsight(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hindsight"))
+        .args(args)
+        .output()
+        .expect("run hindsight")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn build_succeeds_with_a_one_line_summary() {
+    let site = TestSite::fixture("basic");
+    let root = site.root().to_str().unwrap();
+    let o = hindsight(&["build", "--root", root]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.starts_with("built 3 postmortems, "), "{stdout}");
+}
+
+#[test]
+fn build_with_drafts_and_a_custom_output() {
+    let site = TestSite::fixture("basic");
+    let out = site.root().join("elsewhere");
+    let o = hindsight(&[
+        "build",
+        "--root",
+        site.root().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--drafts",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        out.join("postmortems/2023-06-01-draft-report/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn content_errors_exit_1_with_path_line_and_hint() {
+    let root = fixtures().join("invalid/unknown-severity");
+    let o = hindsight(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let mut lines = err.lines();
+    assert_eq!(
+        lines.next(),
+        Some("error: content/2023/2023-01-17-icreate-deploy.md:5:11: unknown severity \"SEV9\"")
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("  = did you mean SEV1? expected one of SEV1, SEV2, SEV3, SEV4")
+    );
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = TestSite::fixture("basic");
+    let o = hindsight(&["check", "--root", site.root().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn check_json_prints_machine_readable_diagnostics() {
+    let root = fixtures().join("invalid/broken-references");
+    let o = hindsight(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    let first = &json[0];
+    assert_eq!(first["file"], "content/2023/refs.md");
+    assert_eq!(first["line"], 6);
+    assert_eq!(first["column"], 11);
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["code"], "unknown-related");
+    assert_eq!(json.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn configuration_errors_exit_2() {
+    let root = fixtures().join("invalid/bad-config");
+    let o = hindsight(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("error: hindsight.toml:2:1: unknown field `base_urll`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(
+        hindsight(&["build", "--no-such-flag"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(hindsight(&["frobnicate"]).status.code(), Some(2));
+    let missing = hindsight(&["build", "--root", "/nonexistent/site"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("/nonexistent/site"),
+        "{}",
+        stderr(&missing)
+    );
+}

@@ -1,0 +1,10 @@
+//! Integration tests: fixture sites built through the library and the
+//! binary, with the output checked by parsing its HTML.
+
+mod build;
+mod cli;
+mod corpus;
+mod example;
+mod guarantees;
+mod invalid;
+mod support;
