@@ -320,7 +320,7 @@ fn asset_url(root: &Path, report: &Path, href: &str) -> Option<String> {
         .then(|| format!("{ASSET_PREFIX}{rel}"))
 }
 
-fn term<'a>(map: &'a mut BTreeMap<String, Term>, slug: String, name: String) -> &'a mut Term {
+fn term(map: &mut BTreeMap<String, Term>, slug: String, name: String) -> &mut Term {
     map.entry(slug.clone()).or_insert_with(|| Term {
         slug,
         name,

@@ -88,7 +88,7 @@ impl<'a> Renderer<'a> {
     ) -> Result<Self> {
         let tera = theme.tera()?;
         let severities = view::severities(config, archive);
-        let rows = view::rows(archive, config, &severities);
+        let rows = view::rows(archive, &severities);
         let site = SiteView {
             title: config.title.clone(),
             description: config.description.clone(),

@@ -111,15 +111,15 @@ pub struct Row {
 }
 
 /// Builds the list row of every report, in archive order.
-pub fn rows(archive: &Archive, config: &Config, severities: &[SeverityView]) -> Vec<Row> {
+pub fn rows(archive: &Archive, severities: &[SeverityView]) -> Vec<Row> {
     archive
         .reports
         .iter()
-        .map(|r| row(r, archive, config, severities))
+        .map(|r| row(r, archive, severities))
         .collect()
 }
 
-fn row(report: &Report, archive: &Archive, config: &Config, severities: &[SeverityView]) -> Row {
+fn row(report: &Report, archive: &Archive, severities: &[SeverityView]) -> Row {
     let pm = &report.pm;
     let severity = severities
         .iter()
@@ -142,7 +142,6 @@ fn row(report: &Report, archive: &Archive, config: &Config, severities: &[Severi
             url: format!("{kind}/{}/", url::encode_path(&slug)),
         }
     };
-    let _ = config;
     Row {
         slug: pm.slug.clone(),
         url: report.url(),
