@@ -126,37 +126,23 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
                 out.text.push('\n');
                 out.headings.push(Heading { level, id, text });
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = rewrite_link(&dest_url, link_type, cx, &mut out, || {
-                    lines.position(range.start, cx.first_line)
-                });
-                events_out.push(Event::Start(Tag::Link {
+            Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                if let Tag::Link {
                     link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = rewrite_link(&dest_url, link_type, cx, &mut out, || {
-                    lines.position(range.start, cx.first_line)
-                });
-                events_out.push(Event::Start(Tag::Image {
+                    dest_url,
+                    ..
+                }
+                | Tag::Image {
                     link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+                    dest_url,
+                    ..
+                } = &mut tag
+                {
+                    *dest_url = rewrite_link(dest_url, *link_type, cx, &mut out, || {
+                        lines.position(range.start, cx.first_line)
+                    });
+                }
+                events_out.push(Event::Start(tag));
             }
             Event::Start(Tag::Paragraph) => {
                 if in_first_paragraph.is_none() {

@@ -552,26 +552,21 @@ pub fn parse_time(
 mod tests {
     use super::*;
 
-    fn parse_ok(source: &str) -> Postmortem {
+    fn parse_report(source: &str) -> (Option<Postmortem>, Vec<Diagnostic>) {
         let mut d = Vec::new();
-        let p = parse(
-            Path::new("content/2023/a-report.md"),
-            source,
-            &Config::default(),
-            &mut d,
-        );
+        let path = Path::new("content/2023/a-report.md");
+        let p = parse(path, source, &Config::default(), &mut d);
+        (p, d)
+    }
+
+    fn parse_ok(source: &str) -> Postmortem {
+        let (p, d) = parse_report(source);
         assert!(d.is_empty(), "{d:#?}");
         p.unwrap()
     }
 
     fn parse_err(source: &str) -> Vec<Diagnostic> {
-        let mut d = Vec::new();
-        let p = parse(
-            Path::new("content/2023/a-report.md"),
-            source,
-            &Config::default(),
-            &mut d,
-        );
+        let (p, d) = parse_report(source);
         assert!(p.is_none());
         d
     }
