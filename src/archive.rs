@@ -113,7 +113,9 @@ impl Archive {
             .collect();
 
         let mut archive = Archive::default();
-        for (pm, body) in reports.into_iter().zip(rendered) {
+        for (mut pm, body) in reports.into_iter().zip(rendered) {
+            // The HTML is all that is needed from here on.
+            pm.body = String::new();
             for link in &body.broken_links {
                 let slug = link.target.split('#').next().unwrap_or_default();
                 let slug = slug
@@ -275,7 +277,8 @@ impl Archive {
     /// The older and newer neighbours of report `i` within `list` (a list
     /// of positions, newest first).
     pub fn neighbours(list: &[usize], i: usize) -> (Option<usize>, Option<usize>) {
-        match list.iter().position(|&x| x == i) {
+        // Lists hold positions in archive order, so they are sorted.
+        match list.binary_search(&i).ok() {
             Some(at) => (
                 list.get(at + 1).copied(),
                 at.checked_sub(1).map(|p| list[p]),
@@ -424,10 +427,10 @@ mod tests {
 
     #[test]
     fn neighbours_are_older_then_newer() {
-        let list = [5, 3, 1];
-        assert_eq!(Archive::neighbours(&list, 3), (Some(1), Some(5)));
-        assert_eq!(Archive::neighbours(&list, 5), (Some(3), None));
-        assert_eq!(Archive::neighbours(&list, 1), (None, Some(3)));
+        let list = [1, 3, 5];
+        assert_eq!(Archive::neighbours(&list, 3), (Some(5), Some(1)));
+        assert_eq!(Archive::neighbours(&list, 1), (Some(3), None));
+        assert_eq!(Archive::neighbours(&list, 5), (None, Some(3)));
         assert_eq!(Archive::neighbours(&list, 9), (None, None));
     }
 }

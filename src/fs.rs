@@ -36,3 +36,7 @@ pub fn rename(from: &Path, to: &Path) -> Result<()> {
 pub fn remove_dir_all(path: &Path) -> Result<()> {
     std::fs::remove_dir_all(path).with_context(|| format!("failed to remove `{}`", path.display()))
 }
+
+pub fn remove_file(path: &Path) -> Result<()> {
+    std::fs::remove_file(path).with_context(|| format!("failed to remove `{}`", path.display()))
+}

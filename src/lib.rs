@@ -10,7 +10,7 @@
 //! markdown  bodies rendered, links rewritten     (parallel)
 //! archive   duplicates, related reports, indexes
 //! render    pages through the theme's templates  (parallel)
-//! output    staged, then swapped in atomically
+//! output    changed files staged, then renamed into place
 //! ```
 //!
 //! Content problems never stop a phase early: they are collected as

@@ -4,7 +4,7 @@
 //! stable, unique heading anchors; links to other reports' `.md` files
 //! rewritten to their pages (a link to a missing report is an error at its
 //! line); unsafe URL schemes dropped; raw HTML sanitised unless the site
-//! allows it; and the plain text of the body for summaries and search.
+//! allows it; and the first paragraph's text for a summary.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -47,8 +47,6 @@ pub struct BrokenLink {
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
-    /// The body as plain text, blocks separated by newlines.
-    pub text: String,
     /// The text of the first paragraph, for a summary when none is given.
     pub first_paragraph: String,
     pub broken_links: Vec<BrokenLink>,
@@ -60,7 +58,8 @@ pub struct Rendered {
     pub links_to: Vec<String>,
 }
 
-fn options() -> Options {
+/// The Markdown extensions reports are rendered with.
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -122,8 +121,6 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
                 events_out.push(Event::Html(CowStr::from(format!(
                     "<h{level} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
                 ))));
-                out.text.push_str(&text);
-                out.text.push('\n');
                 out.headings.push(Heading { level, id, text });
             }
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
@@ -154,25 +151,18 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
                 if in_first_paragraph == Some(true) {
                     in_first_paragraph = Some(false);
                 }
-                out.text.push('\n');
                 events_out.push(event);
             }
             Event::Text(ref t) | Event::Code(ref t) => {
-                out.text.push_str(t);
                 if in_first_paragraph == Some(true) {
                     out.first_paragraph.push_str(t);
                 }
                 events_out.push(event);
             }
             Event::SoftBreak | Event::HardBreak => {
-                out.text.push(' ');
                 if in_first_paragraph == Some(true) {
                     out.first_paragraph.push(' ');
                 }
-                events_out.push(event);
-            }
-            Event::End(TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
-                out.text.push('\n');
                 events_out.push(event);
             }
             Event::Html(_) | Event::InlineHtml(_) => {
@@ -476,10 +466,9 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_and_first_paragraph_are_collected() {
+    fn the_first_paragraph_is_collected_as_plain_text() {
         let r = render_md("## Summary\n\nThe *API* failed\nfor `10` minutes.\n\nSecond.\n");
         assert_eq!(r.first_paragraph, "The API failed for 10 minutes.");
-        assert!(r.text.contains("Summary\nThe API failed"));
     }
 
     #[test]

@@ -1,22 +1,24 @@
-//! Writing the site: all or nothing.
+//! Writing the site: only what changed, and nothing before the build has
+//! succeeded.
 //!
-//! The whole site is first written to a staging folder next to the output
-//! folder, then swapped in with two renames. A build that fails before the
-//! swap leaves the previous site exactly as it was.
+//! Pages reach an [`Output`] as they are rendered, from many threads. A page
+//! whose bytes equal the file already published is dropped; any other is
+//! written to a staging folder beside the output folder. Only when every page
+//! has rendered does [`Output::commit`] move the staged files into place, one
+//! rename each, and delete what the new site no longer has. So a failed build
+//! leaves the published site as it was, a rebuild that changes nothing writes
+//! nothing, unchanged files keep their modification times (`rsync` and
+//! `aws s3 sync` upload only what changed), and a reader never sees a
+//! half-written file.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
+use std::io::{ErrorKind, Read};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
-use rayon::prelude::*;
 
 use crate::fs;
-
-/// One output file: a site-relative path with `/` separators, and its bytes.
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
 
 /// Whether a site-relative path stays inside the output folder: relative,
 /// made only of plain names, no `..`, no drive or root.
@@ -78,62 +80,225 @@ fn absolute(path: &Path) -> Result<PathBuf> {
         .join(name))
 }
 
-/// Writes `files` as the new content of `out`, replacing what was there.
-pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<()> {
-    for f in files {
-        if !is_contained(&f.path) {
-            bail!("refusing to write `{}`: outside the output folder", f.path);
-        }
-    }
-    let out = absolute(out)?;
-    let parent = out.parent().context("the output folder has no parent")?;
-    let name = out
-        .file_name()
-        .context("the output folder has no name")?
-        .to_string_lossy();
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.new-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    if staging.exists() {
-        fs::remove_dir_all(&staging)?;
-    }
-
-    let result = write_tree(&staging, files).and_then(|()| swap(&staging, &out, &old));
-    if result.is_err() && staging.exists() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+/// Where a build's files go. See the module documentation.
+pub struct Output {
+    /// The output folder, absolute.
+    out: PathBuf,
+    /// Beside `out`, on the same file system, so renames are atomic.
+    staging: PathBuf,
+    mode: Mode,
+    /// Every path put so far, and whether its bytes changed.
+    files: Mutex<Vec<(String, bool)>>,
+    committed: bool,
 }
 
-fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<()> {
-    let dirs: BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
-        .collect();
-    fs::create_dir_all(dir)?;
-    for d in &dirs {
-        fs::create_dir_all(d)?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        std::fs::write(&path, &f.bytes)
-            .with_context(|| format!("failed to write `{}`", path.display()))
-    })
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Nothing is published yet: every file is new, nothing to compare.
+    Fresh,
+    /// Compare each file with the published one.
+    Update,
+    /// Render only (`hindsight check`): write nothing.
+    DryRun,
 }
 
-fn swap(staging: &Path, out: &Path, old: &Path) -> Result<()> {
-    if out.exists() {
-        fs::rename(out, old)?;
-        if let Err(e) = fs::rename(staging, out) {
-            // Put the previous site back before giving up.
-            let _ = std::fs::rename(old, out);
-            return Err(e);
+/// What a commit did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Changes {
+    /// Files whose bytes are new or changed.
+    pub written: usize,
+    /// Files left as they were.
+    pub unchanged: usize,
+    /// Files of the previous site that the new one does not have.
+    pub removed: usize,
+}
+
+impl Output {
+    /// Starts a build into `out`. Nothing is touched yet.
+    pub fn begin(out: &Path) -> Result<Output> {
+        let out = absolute(out)?;
+        let parent = out.parent().context("the output folder has no parent")?;
+        let name = out
+            .file_name()
+            .context("the output folder has no name")?
+            .to_string_lossy();
+        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging)?;
         }
-        fs::remove_dir_all(old)?;
-    } else {
-        fs::rename(staging, out)?;
+        let mode = if out.is_dir() {
+            Mode::Update
+        } else {
+            Mode::Fresh
+        };
+        Ok(Output {
+            out,
+            staging,
+            mode,
+            files: Mutex::new(Vec::new()),
+            committed: false,
+        })
+    }
+
+    /// An output that only checks paths and writes nothing.
+    pub fn dry_run() -> Output {
+        Output {
+            out: PathBuf::new(),
+            staging: PathBuf::new(),
+            mode: Mode::DryRun,
+            files: Mutex::new(Vec::new()),
+            committed: false,
+        }
+    }
+
+    /// Adds one file of the new site. `path` is site-relative, with `/`.
+    /// Safe to call from many threads at once.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        if !is_contained(path) {
+            bail!("refusing to write `{path}`: outside the output folder");
+        }
+        let changed = match self.mode {
+            Mode::DryRun => false,
+            Mode::Fresh => true,
+            Mode::Update => !same_bytes(&self.out.join(path), bytes),
+        };
+        if changed {
+            fs::write(&self.staging.join(path), bytes)?;
+        }
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), changed));
+        Ok(())
+    }
+
+    /// How many files have been put.
+    pub fn len(&self) -> usize {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Makes the new site the published one: moves every changed file into
+    /// place and removes the files the new site does not have.
+    pub fn commit(mut self) -> Result<Changes> {
+        let mut files = std::mem::take(self.files.get_mut().unwrap_or_else(|e| e.into_inner()));
+        files.sort_unstable();
+        if let Some(w) = files.windows(2).find(|w| w[0].0 == w[1].0) {
+            bail!("two files of the site would be written to `{}`", w[0].0);
+        }
+        let written = files.iter().filter(|(_, changed)| *changed).count();
+        let mut changes = Changes {
+            written,
+            unchanged: files.len() - written,
+            removed: 0,
+        };
+        match self.mode {
+            Mode::DryRun => changes.written = 0,
+            Mode::Fresh => {
+                if self.staging.exists() {
+                    fs::rename(&self.staging, &self.out)?;
+                } else {
+                    fs::create_dir_all(&self.out)?;
+                }
+            }
+            Mode::Update => {
+                for (path, _) in files.iter().filter(|(_, changed)| *changed) {
+                    self.move_into_place(path)?;
+                }
+                let keep: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+                changes.removed = remove_stale(&self.out, &keep)?;
+                if self.staging.exists() {
+                    fs::remove_dir_all(&self.staging)?;
+                }
+            }
+        }
+        self.committed = true;
+        Ok(changes)
+    }
+
+    fn move_into_place(&self, path: &str) -> Result<()> {
+        let from = self.staging.join(path);
+        let to = self.out.join(path);
+        if let Some(parent) = to.parent()
+            && std::fs::create_dir_all(parent).is_err()
+        {
+            // A file of the old site sits where the new one needs a folder.
+            clear_files_on_the_way(&self.out, path)?;
+            fs::create_dir_all(parent)?;
+        }
+        if to.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+            // And a folder of the old site where the new one has a file.
+            fs::remove_dir_all(&to)?;
+        }
+        fs::rename(&from, &to)
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if !self.committed && self.mode != Mode::DryRun && self.staging.exists() {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if !file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+    {
+        return false;
+    }
+    let mut old = Vec::with_capacity(bytes.len());
+    file.read_to_end(&mut old).is_ok() && old == bytes
+}
+
+/// Removes plain files that sit where `path` needs folders.
+fn clear_files_on_the_way(out: &Path, path: &str) -> Result<()> {
+    let mut at = out.to_path_buf();
+    let segments: Vec<&str> = path.split('/').collect();
+    for segment in &segments[..segments.len().saturating_sub(1)] {
+        at.push(segment);
+        if at.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
+            fs::remove_file(&at)?;
+        }
     }
     Ok(())
+}
+
+/// Removes every file under `out` that is not in `keep`, then the folders
+/// left empty. Returns how many files went.
+fn remove_stale(out: &Path, keep: &HashSet<&str>) -> Result<usize> {
+    let mut removed = 0;
+    for entry in walkdir::WalkDir::new(out).min_depth(1).contents_first(true) {
+        let entry =
+            entry.with_context(|| format!("cannot read output folder `{}`", out.display()))?;
+        let path = entry.path();
+        let relative = path.strip_prefix(out).unwrap_or(path);
+        if entry.file_type().is_dir() {
+            match std::fs::remove_dir(path) {
+                Err(e) if e.kind() != ErrorKind::DirectoryNotEmpty => {
+                    return Err(e)
+                        .with_context(|| format!("failed to remove `{}`", path.display()));
+                }
+                _ => {}
+            }
+        } else {
+            let site_path = relative.to_str().map(|p| p.replace('\\', "/"));
+            if site_path.is_none_or(|p| !keep.contains(p.as_str())) {
+                fs::remove_file(path)?;
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
 }
 
 #[cfg(test)]
@@ -152,50 +317,103 @@ mod tests {
         assert!(!is_contained("./a"));
     }
 
+    fn build(out: &Path, files: &[(&str, &str)]) -> Result<Changes> {
+        let output = Output::begin(out)?;
+        for (path, text) in files {
+            output.put(path, text.as_bytes())?;
+        }
+        output.commit()
+    }
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
     #[test]
-    fn atomic_write_replaces_the_whole_folder() {
+    fn a_commit_leaves_exactly_the_new_site() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_atomic(
-            &out,
-            &[OutputFile {
-                path: "a/index.html".into(),
-                bytes: b"one".to_vec(),
-            }],
-        )
-        .unwrap();
-        write_atomic(
-            &out,
-            &[OutputFile {
-                path: "b.html".into(),
-                bytes: b"two".to_vec(),
-            }],
-        )
-        .unwrap();
-        assert!(!out.join("a/index.html").exists());
+        let first = build(&out, &[("a/index.html", "one"), ("keep.css", "k")]).unwrap();
+        assert_eq!((first.written, first.unchanged, first.removed), (2, 0, 0));
+        let second = build(&out, &[("b.html", "two"), ("keep.css", "k")]).unwrap();
+        assert_eq!(
+            (second.written, second.unchanged, second.removed),
+            (1, 1, 1)
+        );
+        assert!(!out.join("a").exists(), "stale folder left behind");
         assert_eq!(std::fs::read(out.join("b.html")).unwrap(), b"two");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(leftovers, ["public"]);
+        assert_eq!(leftovers(dir.path()), ["public"]);
+    }
+
+    #[test]
+    fn unchanged_files_are_not_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("same.html", "same"), ("edit.html", "old")]).unwrap();
+        let inode = |p: &str| {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(out.join(p)).unwrap().ino()
+        };
+        let (same, edit) = (inode("same.html"), inode("edit.html"));
+        let changes = build(&out, &[("same.html", "same"), ("edit.html", "new")]).unwrap();
+        assert_eq!((changes.written, changes.unchanged), (1, 1));
+        assert_eq!(inode("same.html"), same, "an unchanged file was replaced");
+        assert_ne!(
+            inode("edit.html"),
+            edit,
+            "a changed file was written in place"
+        );
+        assert_eq!(std::fs::read(out.join("edit.html")).unwrap(), b"new");
+        let noop = build(&out, &[("same.html", "same"), ("edit.html", "new")]).unwrap();
+        assert_eq!((noop.written, noop.removed), (0, 0));
+    }
+
+    #[test]
+    fn files_and_folders_may_trade_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("x", "file"), ("y/index.html", "folder")]).unwrap();
+        build(&out, &[("x/index.html", "folder"), ("y", "file")]).unwrap();
+        assert_eq!(std::fs::read(out.join("x/index.html")).unwrap(), b"folder");
+        assert_eq!(std::fs::read(out.join("y")).unwrap(), b"file");
+    }
+
+    #[test]
+    fn an_abandoned_build_touches_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", "published")]).unwrap();
+        {
+            let output = Output::begin(&out).unwrap();
+            output.put("index.html", b"half-built").unwrap();
+            output.put("new.html", b"half-built").unwrap();
+        }
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"published");
+        assert_eq!(leftovers(dir.path()), ["public"]);
+        assert_eq!(leftovers(&out), ["index.html"]);
+    }
+
+    #[test]
+    fn two_files_at_one_path_are_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let err = build(&out, &[("a.html", "1"), ("a.html", "2")]).unwrap_err();
+        assert!(err.to_string().contains("a.html"), "{err}");
+        assert!(!out.exists());
     }
 
     #[test]
     fn escaping_paths_are_refused_before_anything_is_written() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let err = write_atomic(
-            &out,
-            &[OutputFile {
-                path: "../evil".into(),
-                bytes: vec![],
-            }],
-        )
-        .unwrap_err();
+        let err = build(&out, &[("../evil", "")]).unwrap_err();
         assert!(err.to_string().contains("outside"));
         assert!(!out.exists());
         assert!(!dir.path().join("evil").exists());
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! builds its own context and renders in parallel, so no page pays for the
 //! data of the others.
 
+use std::sync::{Arc, OnceLock};
+
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -11,10 +13,10 @@ use tera::{Context, Tera};
 
 use crate::archive::Archive;
 use crate::config::Config;
-use crate::output::OutputFile;
+use crate::output::Output;
 use crate::theme::{Theme, render_error};
 use crate::url;
-use crate::view::{self, Row, SeverityView, SiteView};
+use crate::view::{self, Rows, SeverityView, SiteView};
 
 /// One page to render.
 #[derive(Debug, Clone)]
@@ -76,7 +78,10 @@ pub struct Renderer<'a> {
     tera: Tera,
     site: SiteView,
     severities: Vec<SeverityView>,
-    rows: Vec<Row>,
+    rows: Rows,
+    /// Each report's `row.html`, per page depth (`./`, `../`, `../../`):
+    /// a report shows in half a dozen lists but is rendered once per depth.
+    row_cache: Vec<[OnceLock<Arc<str>>; 3]>,
 }
 
 impl<'a> Renderer<'a> {
@@ -88,7 +93,7 @@ impl<'a> Renderer<'a> {
     ) -> Result<Self> {
         let tera = theme.tera()?;
         let severities = view::severities(config, archive);
-        let rows = view::rows(archive, &severities);
+        let rows = Rows::new(archive, &severities);
         let site = SiteView {
             title: config.title.clone(),
             description: config.description.clone(),
@@ -98,6 +103,7 @@ impl<'a> Renderer<'a> {
             report_count: archive.reports.len(),
             generator: format!("Hindsight {}", env!("CARGO_PKG_VERSION")),
         };
+        let row_cache = (0..rows.len()).map(|_| Default::default()).collect();
         Ok(Renderer {
             config,
             archive,
@@ -105,6 +111,7 @@ impl<'a> Renderer<'a> {
             site,
             severities,
             rows,
+            row_cache,
         })
     }
 
@@ -130,35 +137,31 @@ impl<'a> Renderer<'a> {
         pages
     }
 
-    /// Renders every page. Template errors are collected, not fatal at the
-    /// first one.
-    pub fn render_all(&self) -> Result<Vec<OutputFile>> {
-        let results: Vec<Result<OutputFile>> =
-            self.pages().par_iter().map(|p| self.render(p)).collect();
-        let mut files = Vec::with_capacity(results.len());
-        let mut errors = Vec::new();
-        for r in results {
-            match r {
-                Ok(f) => files.push(f),
-                Err(e) => errors.push(format!("{e:#}")),
-            }
-        }
+    /// Renders every page into `output` and returns how many there were.
+    /// Template errors are collected, not fatal at the first one.
+    pub fn render_all(&self, output: &Output) -> Result<usize> {
+        let pages = self.pages();
+        let mut errors: Vec<String> = pages
+            .par_iter()
+            .filter_map(|p| self.render(p, output).err())
+            .map(|e| format!("{e:#}"))
+            .collect();
         if !errors.is_empty() {
             errors.sort();
             errors.dedup();
             return Err(anyhow!("{}", errors.join("\n")));
         }
-        Ok(files)
+        Ok(pages.len())
     }
 
-    fn render(&self, page: &Page) -> Result<OutputFile> {
+    fn render(&self, page: &Page, output: &Output) -> Result<()> {
         let (dir, file) = page.location(self.archive);
         let mut cx = Context::new();
         cx.insert("site", &self.site);
         cx.insert("root", &url::root_prefix(&dir));
         cx.insert("path", &dir);
         let template = match page {
-            Page::Home => self.home(&mut cx),
+            Page::Home => self.home(&mut cx)?,
             Page::Postmortems => {
                 let all: Vec<usize> = (0..self.rows.len()).collect();
                 cx.insert("section", "postmortems");
@@ -167,12 +170,12 @@ impl<'a> Renderer<'a> {
                     "description",
                     &format!("{} reports, newest first.", all.len()),
                 );
-                cx.insert("sections", &view::by_year(&self.rows, &all, true));
+                cx.insert("sections", &self.sections(&all, true, &dir)?);
                 "list.html"
             }
             Page::Report(i) => {
                 cx.insert("section", "postmortems");
-                cx.insert("title", &self.rows[*i].title);
+                cx.insert("title", &self.rows.rows[*i].title);
                 cx.insert("report", &view::report(self.archive, &self.rows, *i));
                 "report.html"
             }
@@ -181,7 +184,7 @@ impl<'a> Renderer<'a> {
                 cx.insert("section", "postmortems");
                 cx.insert("title", &format!("Postmortems of {y}"));
                 cx.insert("description", &count_text(reports.len()));
-                cx.insert("sections", &view::by_year(&self.rows, reports, true));
+                cx.insert("sections", &self.sections(reports, true, &dir)?);
                 cx.insert("years", &self.year_links());
                 "list.html"
             }
@@ -207,7 +210,7 @@ impl<'a> Renderer<'a> {
                 cx.insert("title", &term_title(*kind, &tv));
                 cx.insert("description", &tv.description);
                 cx.insert("term", &tv);
-                cx.insert("sections", &view::by_year(&self.rows, &term.reports, false));
+                cx.insert("sections", &self.sections(&term.reports, false, &dir)?);
                 "list.html"
             }
             Page::NotFound => {
@@ -227,14 +230,52 @@ impl<'a> Renderer<'a> {
                 render_error(&e)
             )
         })?;
-        Ok(OutputFile {
-            path: format!("{dir}{file}"),
-            bytes: html.into_bytes(),
-        })
+        output.put(&format!("{dir}{file}"), html.as_bytes())
     }
 
-    fn home(&self, cx: &mut Context) -> &'static str {
-        let latest: Vec<&Row> = self.rows.iter().take(self.config.home_latest).collect();
+    /// The list sections of a page in folder `dir`.
+    fn sections(
+        &self,
+        reports: &[usize],
+        by_month: bool,
+        dir: &str,
+    ) -> Result<Vec<view::Section<'_>>> {
+        let root = url::root_prefix(dir);
+        view::by_year(&self.rows, reports, by_month, |i| self.row_html(i, &root))
+    }
+
+    /// Report `i` as a list row on a page at `root`.
+    fn row_html(&self, i: usize, root: &str) -> Result<Arc<str>> {
+        let depth = root.matches("../").count();
+        let Some(slot) = self.row_cache.get(i).and_then(|slots| slots.get(depth)) else {
+            return self.render_row(i, root);
+        };
+        if let Some(html) = slot.get() {
+            return Ok(html.clone());
+        }
+        let html = self.render_row(i, root)?;
+        Ok(slot.get_or_init(|| html).clone())
+    }
+
+    fn render_row(&self, i: usize, root: &str) -> Result<Arc<str>> {
+        let mut cx = Context::new();
+        cx.insert("row", &self.rows.values[i]);
+        cx.insert("root", root);
+        let html = self
+            .tera
+            .render("row.html", &cx)
+            .map_err(|e| anyhow!("rendering a list row with `row.html`: {}", render_error(&e)))?;
+        Ok(Arc::from(html))
+    }
+
+    fn home(&self, cx: &mut Context) -> Result<&'static str> {
+        let count = self.config.home_latest.min(self.rows.len());
+        let latest: Vec<&tera::Value> = self.rows.values[..count].iter().collect();
+        let root = url::root_prefix("");
+        let mut latest_html = String::new();
+        for i in 0..count {
+            latest_html.push_str(&self.row_html(i, &root)?);
+        }
         let mut services: Vec<_> = self
             .archive
             .services
@@ -245,10 +286,11 @@ impl<'a> Renderer<'a> {
         cx.insert("section", "home");
         cx.insert("title", &self.config.title);
         cx.insert("latest", &latest);
+        cx.insert("latest_html", &latest_html);
         cx.insert("severities", &self.severities);
         cx.insert("services", &services);
         cx.insert("years", &self.year_links());
-        "index.html"
+        Ok("index.html")
     }
 
     fn terms(&self, kind: Kind) -> Box<dyn Iterator<Item = &crate::archive::Term> + '_> {
@@ -270,11 +312,6 @@ impl<'a> Renderer<'a> {
                 count: r.len(),
             })
             .collect()
-    }
-
-    /// How many HTML pages the site has.
-    pub fn page_count(&self) -> usize {
-        self.pages().len()
     }
 }
 

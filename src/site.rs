@@ -8,9 +8,11 @@ use std::time::{Duration, Instant};
 use crate::archive::Archive;
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
-use crate::output::{self, OutputFile};
+use crate::output::{self, Changes, Output};
 use crate::render::Renderer;
 use crate::theme::Theme;
+use rayon::prelude::*;
+
 use crate::{Error, content};
 
 /// What to build and how.
@@ -50,6 +52,8 @@ pub struct Summary {
     pub reports: usize,
     pub pages: usize,
     pub files: usize,
+    /// What changed in the output folder.
+    pub changes: Changes,
     pub elapsed: Duration,
     /// Problems that did not stop the build.
     pub warnings: Vec<Diagnostic>,
@@ -89,12 +93,14 @@ impl Site {
         let theme = Theme::load(root, &config).map_err(Error::Setup)?;
         debug(started, "configuration and theme");
 
+        let phase = Instant::now();
         let mut diagnostics = Vec::new();
         let files = content::walk(root, &mut diagnostics);
         let reports = content::load(root, &files, &config, &mut diagnostics);
-        debug(started, "content");
+        debug(phase, "content");
+        let phase = Instant::now();
         let archive = Archive::assemble(root, reports, &config, options.drafts, &mut diagnostics);
-        debug(started, "archive");
+        debug(phase, "archive");
         diagnostics::sort(&mut diagnostics);
         let base_url = config.base_url();
         Ok(Site {
@@ -111,10 +117,10 @@ impl Site {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
-    /// Renders every page and gathers the static files.
-    pub fn render(&self) -> Result<(Vec<OutputFile>, usize), Error> {
+    /// Renders every page and gathers the static files into `output`.
+    /// Returns the number of pages.
+    pub fn render(&self, output: &Output) -> Result<usize, Error> {
         let started = Instant::now();
-        let root = &self.root;
         let renderer = Renderer::new(
             &self.config,
             &self.archive,
@@ -122,21 +128,22 @@ impl Site {
             self.base_url.clone(),
         )
         .map_err(Error::Setup)?;
-        let mut files = renderer.render_all().map_err(Error::Setup)?;
-        let pages = files.len();
-        files.extend(self.theme.statics.iter().map(|(path, bytes)| OutputFile {
-            path: format!("static/{path}"),
-            bytes: bytes.clone(),
-        }));
-        for (url, source) in &self.archive.assets {
-            let bytes = crate::fs::read(&root.join(source)).map_err(Error::Setup)?;
-            files.push(OutputFile {
-                path: url.clone(),
-                bytes,
-            });
+        let pages = renderer.render_all(output).map_err(Error::Setup)?;
+        for (path, bytes) in &self.theme.statics {
+            output
+                .put(&format!("static/{path}"), bytes)
+                .map_err(Error::Setup)?;
         }
+        self.archive
+            .assets
+            .par_iter()
+            .try_for_each(|(url, source)| {
+                let bytes = crate::fs::read(&self.root.join(source))?;
+                output.put(url, &bytes)
+            })
+            .map_err(Error::Setup)?;
         debug(started, "pages");
-        Ok((files, pages))
+        Ok(pages)
     }
 }
 
@@ -147,7 +154,9 @@ pub fn check(options: &Options) -> Result<Vec<Diagnostic>, Error> {
     if site.has_errors() {
         return Err(Error::Content(site.diagnostics));
     }
-    site.render()?;
+    let output = Output::dry_run();
+    site.render(&output)?;
+    output.commit().map_err(Error::Setup)?;
     Ok(site.diagnostics)
 }
 
@@ -161,21 +170,40 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
     if site.has_errors() {
         return Err(Error::Content(site.diagnostics));
     }
-    let (files, pages) = site.render()?;
-    output::write_atomic(&out, &files).map_err(Error::Setup)?;
-    debug(started, "output");
+    let output = Output::begin(&out).map_err(Error::Setup)?;
+    let pages = site.render(&output)?;
+    let files = output.len();
+    let phase = Instant::now();
+    let changes = output.commit().map_err(Error::Setup)?;
+    debug(phase, "commit");
     Ok(Summary {
         reports: site.archive.reports.len(),
         pages,
-        files: files.len(),
+        files,
+        changes,
         elapsed: started.elapsed(),
         warnings: site.diagnostics,
     })
 }
 
+/// With `HINDSIGHT_DEBUG` set, prints how long a phase took, since
+/// `started`, and since the first phase of the process began.
 fn debug(started: Instant, phase: &str) {
+    static FIRST: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    let first = *FIRST.get_or_init(|| started);
     if std::env::var_os("HINDSIGHT_DEBUG").is_some() {
-        eprintln!("debug: {phase} done after {:.1?}", started.elapsed());
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let memory: Vec<&str> = status
+            .lines()
+            .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+            .map(|l| l.split_whitespace().nth(1).unwrap_or("?"))
+            .collect();
+        eprintln!(
+            "debug: {phase} took {:.1?} ({:.1?} in all); RSS/peak kB {}",
+            started.elapsed(),
+            first.elapsed(),
+            memory.join("/")
+        );
     }
 }
 

@@ -31,6 +31,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/templates/report.html"),
     ),
     (
+        "templates/row.html",
+        include_bytes!("../themes/default/templates/row.html"),
+    ),
+    (
         "templates/list.html",
         include_bytes!("../themes/default/templates/list.html"),
     ),

@@ -7,6 +7,7 @@
 //! work at a domain root, under a sub-path and from disk alike.
 
 use chrono::{DateTime, Datelike, FixedOffset};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -110,13 +111,36 @@ pub struct Row {
     pub duration: Option<String>,
 }
 
-/// Builds the list row of every report, in archive order.
-pub fn rows(archive: &Archive, severities: &[SeverityView]) -> Vec<Row> {
-    archive
-        .reports
-        .iter()
-        .map(|r| row(r, archive, severities))
-        .collect()
+/// Every report's list row, in archive order, twice: as data, and as the
+/// template value it serialises to. A report appears in half a dozen lists
+/// and in its neighbours' pages; sharing one value (cloning it is a
+/// reference count) spares serialising the row again each time.
+pub struct Rows {
+    pub rows: Vec<Row>,
+    pub values: Vec<tera::Value>,
+}
+
+impl Rows {
+    pub fn new(archive: &Archive, severities: &[SeverityView]) -> Rows {
+        let rows: Vec<Row> = archive
+            .reports
+            .par_iter()
+            .map(|r| row(r, archive, severities))
+            .collect();
+        let values = rows
+            .par_iter()
+            .map(tera::Value::from_serializable)
+            .collect();
+        Rows { rows, values }
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
 }
 
 fn row(report: &Report, archive: &Archive, severities: &[SeverityView]) -> Row {
@@ -198,8 +222,8 @@ pub struct LabelledValue {
 #[derive(Debug, Serialize)]
 pub struct ServiceNav<'a> {
     pub service: Link,
-    pub older: Option<&'a Row>,
-    pub newer: Option<&'a Row>,
+    pub older: Option<&'a tera::Value>,
+    pub newer: Option<&'a tera::Value>,
 }
 
 /// Everything a report page shows.
@@ -214,18 +238,18 @@ pub struct ReportView<'a> {
     pub teams: &'a [String],
     pub times: Vec<LabelledTime>,
     pub durations: Vec<LabelledValue>,
-    pub related: Vec<&'a Row>,
-    pub older: Option<&'a Row>,
-    pub newer: Option<&'a Row>,
+    pub related: Vec<&'a tera::Value>,
+    pub older: Option<&'a tera::Value>,
+    pub newer: Option<&'a tera::Value>,
     pub service_nav: Vec<ServiceNav<'a>>,
     pub extra: &'a Map<String, Value>,
     pub source: String,
 }
 
-pub fn report<'a>(archive: &'a Archive, rows: &'a [Row], i: usize) -> ReportView<'a> {
+pub fn report<'a>(archive: &'a Archive, rows: &'a Rows, i: usize) -> ReportView<'a> {
     let report = &archive.reports[i];
     let pm = &report.pm;
-    let row = &rows[i];
+    let row = &rows.rows[i];
     let mut times = vec![LabelledTime {
         label: "Impact started",
         key: "date",
@@ -249,8 +273,8 @@ pub fn report<'a>(archive: &'a Archive, rows: &'a [Row], i: usize) -> ReportView
             });
         }
     }
-    let all: Vec<usize> = (0..archive.reports.len()).collect();
-    let (older, newer) = Archive::neighbours(&all, i);
+    let older = (i + 1 < archive.reports.len()).then_some(i + 1);
+    let newer = i.checked_sub(1);
     let service_nav = pm
         .services
         .iter()
@@ -262,8 +286,8 @@ pub fn report<'a>(archive: &'a Archive, rows: &'a [Row], i: usize) -> ReportView
                     name: term.name.clone(),
                     url: format!("services/{}/", url::encode_path(&term.slug)),
                 },
-                older: older.map(|j| &rows[j]),
-                newer: newer.map(|j| &rows[j]),
+                older: older.map(|j| &rows.values[j]),
+                newer: newer.map(|j| &rows.values[j]),
             }
         })
         .collect();
@@ -276,9 +300,12 @@ pub fn report<'a>(archive: &'a Archive, rows: &'a [Row], i: usize) -> ReportView
         teams: &pm.teams,
         times,
         durations,
-        related: archive.related[i].iter().map(|&j| &rows[j]).collect(),
-        older: older.map(|j| &rows[j]),
-        newer: newer.map(|j| &rows[j]),
+        related: archive.related[i]
+            .iter()
+            .map(|&j| &rows.values[j])
+            .collect(),
+        older: older.map(|j| &rows.values[j]),
+        newer: newer.map(|j| &rows.values[j]),
         service_nav,
         extra: &pm.extra,
         source: pm.path.to_string_lossy().replace('\\', "/"),
@@ -290,7 +317,9 @@ pub fn report<'a>(archive: &'a Archive, rows: &'a [Row], i: usize) -> ReportView
 pub struct Group<'a> {
     pub title: String,
     pub id: String,
-    pub rows: Vec<&'a Row>,
+    pub rows: Vec<&'a tera::Value>,
+    /// The rows as `row.html` renders them, one after the other.
+    pub html: String,
 }
 
 /// A year (or other) section holding groups.
@@ -305,48 +334,67 @@ pub struct Section<'a> {
 
 /// Splits `reports` (newest first) into year sections; with `by_month`,
 /// each year holds one group per month, otherwise a single group.
-pub fn by_year<'a>(rows: &'a [Row], reports: &[usize], by_month: bool) -> Vec<Section<'a>> {
-    let mut sections: Vec<Section<'a>> = Vec::new();
+/// `row_html` gives the HTML of one row on this page.
+///
+/// Years and months are those of each report's own offset, while the order
+/// is that of the instants: a report that started at 00:30 on New Year's Day
+/// in Tokyo belongs to the new year although, in UTC, it came before reports
+/// of the old year's last evening elsewhere. So sections and groups are
+/// keyed, not just cut where the year changes.
+pub fn by_year<'a, E>(
+    rows: &'a Rows,
+    reports: &[usize],
+    by_month: bool,
+    row_html: impl Fn(usize) -> Result<std::sync::Arc<str>, E>,
+) -> Result<Vec<Section<'a>>, E> {
+    use std::cmp::Reverse;
+    use std::collections::BTreeMap;
+
+    let mut years: BTreeMap<Reverse<i32>, BTreeMap<Reverse<usize>, Vec<usize>>> = BTreeMap::new();
     for &i in reports {
-        let row = &rows[i];
-        if sections
-            .last()
-            .is_none_or(|s| s.title != row.year.to_string())
-        {
-            sections.push(Section {
-                title: row.year.to_string(),
-                id: format!("y{}", row.year),
-                url: Some(format!("years/{}/", row.year)),
-                count: 0,
-                groups: Vec::new(),
-            });
-        }
-        let section = sections.last_mut().expect("pushed above");
-        section.count += 1;
-        let month = month_of(&row.date);
-        let (title, id) = if by_month {
-            (
-                format!("{} {}", MONTHS[month - 1], row.year),
-                format!("m{}-{month:02}", row.year),
-            )
-        } else {
-            (String::new(), section.id.clone())
+        let row = &rows.rows[i];
+        let month = if by_month { month_of(&row.date) } else { 0 };
+        years
+            .entry(Reverse(row.year))
+            .or_default()
+            .entry(Reverse(month))
+            .or_default()
+            .push(i);
+    }
+    let mut sections = Vec::with_capacity(years.len());
+    for (Reverse(year), months) in years {
+        let id = format!("y{year}");
+        let mut section = Section {
+            title: year.to_string(),
+            id: id.clone(),
+            url: Some(format!("years/{year}/")),
+            count: 0,
+            groups: Vec::with_capacity(months.len()),
         };
-        if section.groups.last().is_none_or(|g| g.id != id) {
-            section.groups.push(Group {
+        for (Reverse(month), members) in months {
+            let (title, id) = match month {
+                0 => (String::new(), id.clone()),
+                m => (
+                    format!("{} {year}", MONTHS[m - 1]),
+                    format!("m{year}-{m:02}"),
+                ),
+            };
+            let mut group = Group {
                 title,
                 id,
-                rows: Vec::new(),
-            });
+                rows: Vec::with_capacity(members.len()),
+                html: String::new(),
+            };
+            for i in members {
+                group.rows.push(&rows.values[i]);
+                group.html.push_str(&row_html(i)?);
+            }
+            section.count += group.rows.len();
+            section.groups.push(group);
         }
-        section
-            .groups
-            .last_mut()
-            .expect("pushed above")
-            .rows
-            .push(row);
+        sections.push(section);
     }
-    sections
+    Ok(sections)
 }
 
 fn month_of(t: &TimeView) -> usize {
@@ -360,7 +408,7 @@ pub struct TermView<'a> {
     pub slug: String,
     pub url: String,
     pub count: usize,
-    pub latest: Option<&'a Row>,
+    pub latest: Option<&'a tera::Value>,
     pub description: String,
     pub owner: String,
     pub color: Option<String>,
@@ -368,7 +416,7 @@ pub struct TermView<'a> {
     pub severities: Vec<(String, usize)>,
 }
 
-pub fn term<'a>(kind: &str, term: &Term, rows: &'a [Row], config: &Config) -> TermView<'a> {
+pub fn term<'a>(kind: &str, term: &Term, rows: &'a Rows, config: &Config) -> TermView<'a> {
     let service = (kind == "services")
         .then(|| {
             config
@@ -389,7 +437,7 @@ pub fn term<'a>(kind: &str, term: &Term, rows: &'a [Row], config: &Config) -> Te
                 s.id.clone(),
                 term.reports
                     .iter()
-                    .filter(|&&i| rows[i].severity.id == s.id)
+                    .filter(|&&i| rows.rows[i].severity.id == s.id)
                     .count(),
             )
         })
@@ -400,7 +448,7 @@ pub fn term<'a>(kind: &str, term: &Term, rows: &'a [Row], config: &Config) -> Te
         slug: term.slug.clone(),
         url: format!("{kind}/{}/", url::encode_path(&term.slug)),
         count: term.reports.len(),
-        latest: term.reports.first().map(|&i| &rows[i]),
+        latest: term.reports.first().map(|&i| &rows.values[i]),
         description: service
             .map(|s| s.description.clone())
             .or_else(|| severity.map(|s| s.description.clone()))
