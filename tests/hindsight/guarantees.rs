@@ -1,7 +1,7 @@
 //! SPEC §7: atomic output, deterministic output, nothing outside the
 //! output folder.
 
-use crate::support::{TestSite, snapshot};
+use crate::support::{TestSite, snapshot, texts};
 
 #[test]
 fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
@@ -110,4 +110,94 @@ fn base_url_from_the_command_line_is_validated() {
     let err = hindsight::build(&options).unwrap_err();
     assert_eq!(err.exit_code(), 2);
     assert!(err.to_string().contains("base_url"), "{err}");
+}
+
+/// Every file of the output with its inode and modification time: a file
+/// that was rewritten (always by rename) has a new inode.
+fn stamps(dir: &std::path::Path) -> std::collections::BTreeMap<String, (u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            let path = e.path().strip_prefix(dir).unwrap();
+            (
+                path.to_string_lossy().into_owned(),
+                (m.ino(), m.mtime(), m.mtime_nsec()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_of_unchanged_input_writes_nothing() {
+    let site = TestSite::fixture("basic");
+    let first = site.build_ok();
+    assert_eq!(first.changes.written, first.files);
+    let before = stamps(&site.out());
+    let again = site.build_ok();
+    assert_eq!(
+        (again.changes.written, again.changes.removed),
+        (0, 0),
+        "{:?}",
+        again.changes
+    );
+    assert_eq!(again.changes.unchanged, again.files);
+    assert_eq!(stamps(&site.out()), before, "files were rewritten");
+}
+
+#[test]
+fn an_edit_rewrites_only_the_pages_it_changes() {
+    let site = TestSite::fixture("basic");
+    site.build_ok();
+    let before = stamps(&site.out());
+    let path = "content/2023/2023-05-02-search-slow.md";
+    let text = std::fs::read_to_string(site.root().join(path)).unwrap();
+    site.write(
+        path,
+        &text.replace("## Root Cause", "One more sentence.\n\n## Root Cause"),
+    );
+    let summary = site.build_ok();
+    let after = stamps(&site.out());
+    let rewritten: Vec<&String> = after
+        .iter()
+        .filter(|(path, stamp)| before.get(*path) != Some(stamp))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(
+        rewritten,
+        ["postmortems/2023-05-02-search-slow/index.html"],
+        "only the edited report's page should change"
+    );
+    assert_eq!(summary.changes.written, 1);
+    assert_eq!(before.len(), after.len());
+}
+
+#[test]
+fn a_new_title_rewrites_the_lists_that_show_it_and_leaves_the_rest() {
+    let site = TestSite::fixture("basic");
+    site.build_ok();
+    let before = stamps(&site.out());
+    let path = "content/2023/2023-05-02-search-slow.md";
+    let text = std::fs::read_to_string(site.root().join(path)).unwrap();
+    site.write(path, &text.replacen("title: \"", "title: \"Renamed: ", 1));
+    site.build_ok();
+    let after = stamps(&site.out());
+    let changed = |p: &str| before[p] != after[p];
+    assert!(changed("postmortems/2023-05-02-search-slow/index.html"));
+    assert!(changed("postmortems/index.html"));
+    assert!(changed("years/2023/index.html"));
+    assert!(!changed("static/style.css"));
+    assert!(
+        !changed("years/2022/index.html"),
+        "a year the report is not in was rewritten"
+    );
+    let doc = site.page("years/2023/index.html");
+    assert!(
+        texts(&doc, ".report-row-title")
+            .iter()
+            .any(|t| t.starts_with("Renamed: "))
+    );
 }
