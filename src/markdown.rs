@@ -173,10 +173,13 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
         }
     }
 
+    out.html.reserve(markdown.len() + markdown.len() / 2);
     html::push_html(&mut out.html, events_out.into_iter());
     if has_raw_html && !cx.allow_raw_html {
         out.html = sanitizer().clean(&out.html).to_string();
     }
+    // Every body is held until its page renders: no slack per body.
+    out.html.shrink_to_fit();
     out.first_paragraph = out
         .first_paragraph
         .split_whitespace()

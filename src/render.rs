@@ -18,6 +18,11 @@ use crate::theme::{Theme, render_error};
 use crate::url;
 use crate::view::{self, Rows, SeverityView, SiteView};
 
+/// Stands for `root` in cached list rows. A character for private use:
+/// it survives HTML escaping unchanged and no report is expected to hold it
+/// (a row that does is rendered for each page instead).
+const ROOT_MARK: &str = "\u{E000}";
+
 /// One page to render.
 #[derive(Debug, Clone)]
 enum Page {
@@ -79,9 +84,10 @@ pub struct Renderer<'a> {
     site: SiteView,
     severities: Vec<SeverityView>,
     rows: Rows,
-    /// Each report's `row.html`, per page depth (`./`, `../`, `../../`):
-    /// a report shows in half a dozen lists but is rendered once per depth.
-    row_cache: Vec<[OnceLock<Arc<str>>; 3]>,
+    /// Each report's `row.html`, rendered once with [`ROOT_MARK`] for
+    /// `root`: a report shows in half a dozen lists at several depths, and
+    /// each list pastes the cached row with its own `root`.
+    row_cache: Vec<OnceLock<Arc<str>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -241,20 +247,33 @@ impl<'a> Renderer<'a> {
         dir: &str,
     ) -> Result<Vec<view::Section<'_>>> {
         let root = url::root_prefix(dir);
-        view::by_year(&self.rows, reports, by_month, |i| self.row_html(i, &root))
+        view::by_year(&self.rows, reports, by_month, |i, out| {
+            self.paste_row(i, &root, out)
+        })
     }
 
-    /// Report `i` as a list row on a page at `root`.
-    fn row_html(&self, i: usize, root: &str) -> Result<Arc<str>> {
-        let depth = root.matches("../").count();
-        let Some(slot) = self.row_cache.get(i).and_then(|slots| slots.get(depth)) else {
-            return self.render_row(i, root);
-        };
-        if let Some(html) = slot.get() {
-            return Ok(html.clone());
+    /// Appends report `i` as a list row on a page at `root` to `out`.
+    fn paste_row(&self, i: usize, root: &str, out: &mut String) -> Result<()> {
+        let row = &self.rows.rows[i];
+        if row.contains(ROOT_MARK) {
+            // The mark would be ambiguous: render this row for this page.
+            out.push_str(&self.render_row(i, root)?);
+            return Ok(());
         }
-        let html = self.render_row(i, root)?;
-        Ok(slot.get_or_init(|| html).clone())
+        let html = match self.row_cache[i].get() {
+            Some(html) => html,
+            None => {
+                let html = self.render_row(i, ROOT_MARK)?;
+                self.row_cache[i].get_or_init(|| html)
+            }
+        };
+        for (n, piece) in html.split(ROOT_MARK).enumerate() {
+            if n > 0 {
+                out.push_str(root);
+            }
+            out.push_str(piece);
+        }
+        Ok(())
     }
 
     fn render_row(&self, i: usize, root: &str) -> Result<Arc<str>> {
@@ -274,7 +293,7 @@ impl<'a> Renderer<'a> {
         let root = url::root_prefix("");
         let mut latest_html = String::new();
         for i in 0..count {
-            latest_html.push_str(&self.row_html(i, &root)?);
+            self.paste_row(i, &root, &mut latest_html)?;
         }
         let mut services: Vec<_> = self
             .archive

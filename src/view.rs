@@ -190,6 +190,21 @@ fn row(report: &Report, archive: &Archive, severities: &[SeverityView]) -> Row {
     }
 }
 
+impl Row {
+    /// Whether any text of the row holds `needle`.
+    pub fn contains(&self, needle: &str) -> bool {
+        let links = self.services.iter().chain(&self.tags);
+        let severity = &self.severity;
+        [&self.slug, &self.title, &self.summary, &severity.id]
+            .into_iter()
+            .chain([&severity.url, &severity.color, &severity.label])
+            .chain(self.id.as_ref())
+            .chain(self.duration.as_ref())
+            .chain(links.flat_map(|l| [&l.name, &l.url]))
+            .any(|text| text.contains(needle))
+    }
+}
+
 pub fn severities(config: &Config, archive: &Archive) -> Vec<SeverityView> {
     config
         .severities
@@ -334,7 +349,7 @@ pub struct Section<'a> {
 
 /// Splits `reports` (newest first) into year sections; with `by_month`,
 /// each year holds one group per month, otherwise a single group.
-/// `row_html` gives the HTML of one row on this page.
+/// `row_html` appends the HTML of one row on this page.
 ///
 /// Years and months are those of each report's own offset, while the order
 /// is that of the instants: a report that started at 00:30 on New Year's Day
@@ -345,7 +360,7 @@ pub fn by_year<'a, E>(
     rows: &'a Rows,
     reports: &[usize],
     by_month: bool,
-    row_html: impl Fn(usize) -> Result<std::sync::Arc<str>, E>,
+    row_html: impl Fn(usize, &mut String) -> Result<(), E>,
 ) -> Result<Vec<Section<'a>>, E> {
     use std::cmp::Reverse;
     use std::collections::BTreeMap;
@@ -387,7 +402,7 @@ pub fn by_year<'a, E>(
             };
             for i in members {
                 group.rows.push(&rows.values[i]);
-                group.html.push_str(&row_html(i)?);
+                row_html(i, &mut group.html)?;
             }
             section.count += group.rows.len();
             section.groups.push(group);

@@ -340,3 +340,29 @@ fn an_empty_archive_still_builds_a_usable_site() {
     assert_eq!(texts(&site.page("index.html"), ".empty").len(), 1);
     assert_eq!(broken_links(&site.out()), Vec::<String>::new());
 }
+
+#[test]
+fn list_rows_are_right_at_every_depth_whatever_the_title_holds() {
+    // Rows are rendered once and pasted into lists at several depths; a
+    // private-use character in a title must not confuse that.
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/2024/2024-02-02-odd-title.md",
+        "---\ntitle: \"Odd \u{E000} title\"\ndate: 2024-02-02T10:00:00Z\nseverity: SEV2\nservices: [icreate]\nsummary: \"Odd.\"\n---\nBody.\n",
+    );
+    site.build_ok();
+    for page in [
+        "index.html",
+        "postmortems/index.html",
+        "years/2024/index.html",
+        "services/icreate/index.html",
+    ] {
+        let doc = site.page(page);
+        assert!(
+            texts(&doc, ".report-row-title").contains(&"Odd \u{E000} title".to_string()),
+            "{page}: {:?}",
+            texts(&doc, ".report-row-title")
+        );
+    }
+    assert_eq!(broken_links(&site.out()), Vec::<String>::new());
+}
