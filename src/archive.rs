@@ -22,11 +22,20 @@ use crate::url;
 pub struct Report {
     pub pm: Postmortem,
     pub body: Rendered,
+    /// The body's HTML, until the report's page takes it: each body is
+    /// used by that one page, and in a large archive the bodies are most of
+    /// the memory, so each is freed as soon as its page has it.
+    pub html: std::sync::Mutex<String>,
     /// The summary from front matter, or the start of the body.
     pub summary: String,
 }
 
 impl Report {
+    /// Takes the body's HTML for the report's page; later calls get "".
+    pub fn take_html(&self) -> String {
+        std::mem::take(&mut *self.html.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
     /// Site-relative URL of the report's page.
     pub fn url(&self) -> String {
         report_url(&self.pm.slug)
@@ -95,12 +104,15 @@ impl Archive {
         let published: BTreeSet<String> = reports.iter().map(|p| p.slug.clone()).collect();
 
         let resolve = |slug: &str| published.contains(slug).then(|| report_url(slug));
+        // Each source is dropped as soon as it is rendered, so its memory
+        // goes to the next body's HTML instead of both being held at once.
         let rendered: Vec<Rendered> = reports
-            .par_iter()
+            .par_iter_mut()
             .map(|pm| {
+                let source = std::mem::take(&mut pm.body);
                 let asset = |href: &str| asset_url(root, &pm.path, href);
                 markdown::render(
-                    &pm.body,
+                    &source,
                     &RenderContext {
                         resolve: &resolve,
                         asset: &asset,
@@ -113,9 +125,7 @@ impl Archive {
             .collect();
 
         let mut archive = Archive::default();
-        for (mut pm, body) in reports.into_iter().zip(rendered) {
-            // The HTML is all that is needed from here on.
-            pm.body = String::new();
+        for (pm, mut body) in reports.into_iter().zip(rendered) {
             for link in &body.broken_links {
                 let slug = link.target.split('#').next().unwrap_or_default();
                 let slug = slug
@@ -163,7 +173,13 @@ impl Archive {
             archive
                 .by_slug
                 .insert(pm.slug.clone(), archive.reports.len());
-            archive.reports.push(Report { pm, body, summary });
+            let html = std::sync::Mutex::new(std::mem::take(&mut body.html));
+            archive.reports.push(Report {
+                pm,
+                body,
+                html,
+                summary,
+            });
         }
         archive.link_related(&drafts, diagnostics);
         archive.index(config);

@@ -246,7 +246,7 @@ pub struct ServiceNav<'a> {
 pub struct ReportView<'a> {
     #[serde(flatten)]
     pub row: &'a Row,
-    pub body: &'a str,
+    pub body: String,
     pub headings: &'a [Heading],
     pub impact: Option<&'a str>,
     pub authors: &'a [String],
@@ -308,7 +308,7 @@ pub fn report<'a>(archive: &'a Archive, rows: &'a Rows, i: usize) -> ReportView<
         .collect();
     ReportView {
         row,
-        body: &report.body.html,
+        body: report.take_html(),
         headings: &report.body.headings,
         impact: pm.impact.as_deref(),
         authors: &pm.authors,

@@ -217,8 +217,9 @@ fn hindsight_loads_an_archive_without_a_single_diagnostic() {
         assert!(report.pm.extra.is_empty(), "{}", report.pm.slug);
         assert!(report.pm.resolved.is_some_and(|r| r > report.pm.date));
         assert_eq!(report.body.headings.len(), 6, "{}", report.pm.slug);
-        assert!(report.body.html.contains("<table>"));
-        assert!(report.body.html.contains("type=\"checkbox\""));
+        let html = report.take_html();
+        assert!(html.contains("<table>"));
+        assert!(html.contains("type=\"checkbox\""));
     }
 }
 
