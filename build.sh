@@ -10,4 +10,4 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 cargo build --release --locked
-./target/release/hindsight build --root . --output public "$@"
+"${CARGO_TARGET_DIR:-target}/release/hindsight" build --root . --output public "$@"
