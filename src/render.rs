@@ -162,12 +162,13 @@ impl<'a> Renderer<'a> {
 
     fn render(&self, page: &Page, output: &Output) -> Result<()> {
         let (dir, file) = page.location(self.archive);
+        let root = url::root_prefix(&dir);
         let mut cx = Context::new();
         cx.insert("site", &self.site);
-        cx.insert("root", &url::root_prefix(&dir));
+        cx.insert("root", &root);
         cx.insert("path", &dir);
         let template = match page {
-            Page::Home => self.home(&mut cx)?,
+            Page::Home => self.home(&mut cx, &root)?,
             Page::Postmortems => {
                 let all: Vec<usize> = (0..self.rows.len()).collect();
                 cx.insert("section", "postmortems");
@@ -176,7 +177,7 @@ impl<'a> Renderer<'a> {
                     "description",
                     &format!("{} reports, newest first.", all.len()),
                 );
-                cx.insert("sections", &self.sections(&all, true, &dir)?);
+                cx.insert("sections", &self.sections(&all, true, &root)?);
                 "list.html"
             }
             Page::Report(i) => {
@@ -190,7 +191,7 @@ impl<'a> Renderer<'a> {
                 cx.insert("section", "postmortems");
                 cx.insert("title", &format!("Postmortems of {y}"));
                 cx.insert("description", &count_text(reports.len()));
-                cx.insert("sections", &self.sections(reports, true, &dir)?);
+                cx.insert("sections", &self.sections(reports, true, &root)?);
                 cx.insert("years", &self.year_links());
                 "list.html"
             }
@@ -216,7 +217,7 @@ impl<'a> Renderer<'a> {
                 cx.insert("title", &term_title(*kind, &tv));
                 cx.insert("description", &tv.description);
                 cx.insert("term", &tv);
-                cx.insert("sections", &self.sections(&term.reports, false, &dir)?);
+                cx.insert("sections", &self.sections(&term.reports, false, &root)?);
                 "list.html"
             }
             Page::NotFound => {
@@ -239,16 +240,15 @@ impl<'a> Renderer<'a> {
         output.put(&format!("{dir}{file}"), html.as_bytes())
     }
 
-    /// The list sections of a page in folder `dir`.
+    /// The list sections of a page whose relative root is `root`.
     fn sections(
         &self,
         reports: &[usize],
         by_month: bool,
-        dir: &str,
+        root: &str,
     ) -> Result<Vec<view::Section<'_>>> {
-        let root = url::root_prefix(dir);
         view::by_year(&self.rows, reports, by_month, |i, out| {
-            self.paste_row(i, &root, out)
+            self.paste_row(i, root, out)
         })
     }
 
@@ -287,13 +287,12 @@ impl<'a> Renderer<'a> {
         Ok(Arc::from(html))
     }
 
-    fn home(&self, cx: &mut Context) -> Result<&'static str> {
+    fn home(&self, cx: &mut Context, root: &str) -> Result<&'static str> {
         let count = self.config.home_latest.min(self.rows.len());
         let latest: Vec<&tera::Value> = self.rows.values[..count].iter().collect();
-        let root = url::root_prefix("");
         let mut latest_html = String::new();
         for i in 0..count {
-            self.paste_row(i, &root, &mut latest_html)?;
+            self.paste_row(i, root, &mut latest_html)?;
         }
         let mut services: Vec<_> = self
             .archive

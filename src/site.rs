@@ -5,14 +5,14 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::archive::Archive;
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::output::{self, Changes, Output};
 use crate::render::Renderer;
 use crate::theme::Theme;
-use rayon::prelude::*;
-
 use crate::{Error, content};
 
 /// What to build and how.

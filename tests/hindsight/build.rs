@@ -277,11 +277,9 @@ fn raw_html_in_markdown_is_sanitised() {
 #[test]
 fn raw_html_is_kept_when_the_site_allows_it() {
     let site = TestSite::fixture("basic");
-    let config = std::fs::read_to_string(site.root().join("hindsight.toml")).unwrap();
-    site.write(
-        "hindsight.toml",
-        &format!("allow_raw_html = true\n{config}"),
-    );
+    site.edit("hindsight.toml", |config| {
+        format!("allow_raw_html = true\n{config}")
+    });
     site.build_ok();
     let doc = site.page("postmortems/2023-01-17-icreate-deploy/index.html");
     assert_eq!(doc.select(&sel(".prose script")).count(), 1);

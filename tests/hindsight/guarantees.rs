@@ -153,12 +153,9 @@ fn an_edit_rewrites_only_the_pages_it_changes() {
     let site = TestSite::fixture("basic");
     site.build_ok();
     let before = stamps(&site.out());
-    let path = "content/2023/2023-05-02-search-slow.md";
-    let text = std::fs::read_to_string(site.root().join(path)).unwrap();
-    site.write(
-        path,
-        &text.replace("## Root Cause", "One more sentence.\n\n## Root Cause"),
-    );
+    site.edit("content/2023/2023-05-02-search-slow.md", |text| {
+        text.replace("## Root Cause", "One more sentence.\n\n## Root Cause")
+    });
     let summary = site.build_ok();
     let after = stamps(&site.out());
     let rewritten: Vec<&String> = after
@@ -180,9 +177,9 @@ fn a_new_title_rewrites_the_lists_that_show_it_and_leaves_the_rest() {
     let site = TestSite::fixture("basic");
     site.build_ok();
     let before = stamps(&site.out());
-    let path = "content/2023/2023-05-02-search-slow.md";
-    let text = std::fs::read_to_string(site.root().join(path)).unwrap();
-    site.write(path, &text.replacen("title: \"", "title: \"Renamed: ", 1));
+    site.edit("content/2023/2023-05-02-search-slow.md", |text| {
+        text.replacen("title: \"", "title: \"Renamed: ", 1)
+    });
     site.build_ok();
     let after = stamps(&site.out());
     let changed = |p: &str| before[p] != after[p];

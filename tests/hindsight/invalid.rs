@@ -112,8 +112,7 @@ fn duplicate_slug_and_id_are_reported_with_both_paths() {
 #[test]
 fn slugs_differing_only_in_case_collide() {
     let site = TestSite::fixture("basic");
-    let text = std::fs::read_to_string(site.root().join("content/2023/2023-05-02-search-slow.md"))
-        .unwrap();
+    let text = site.read("content/2023/2023-05-02-search-slow.md");
     site.write("content/2024/2023-05-02-Search-Slow.md", &text);
     let Err(Error::Content(d)) = site.build() else {
         panic!("expected content errors")

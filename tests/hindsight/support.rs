@@ -45,6 +45,16 @@ impl TestSite {
         std::fs::write(path, text).unwrap();
     }
 
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root().join(rel)).unwrap()
+    }
+
+    /// Rewrites a file of the site with `change`.
+    pub fn edit(&self, rel: &str, change: impl FnOnce(&str) -> String) {
+        let text = self.read(rel);
+        self.write(rel, &change(&text));
+    }
+
     pub fn options(&self) -> Options {
         Options::new(self.root())
     }
