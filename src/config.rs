@@ -35,6 +35,9 @@ pub struct Config {
     pub strict_services: bool,
     /// How many reports the home page lists.
     pub home_latest: usize,
+    /// How many reports a list page shows before the next page; 0 puts
+    /// every report of a list on one page.
+    pub page_size: usize,
     /// Severities, most severe first.
     pub severities: Vec<Severity>,
     /// The service catalogue.
@@ -77,6 +80,7 @@ impl Default for Config {
             allow_raw_html: false,
             strict_services: false,
             home_latest: 10,
+            page_size: 200,
             severities: default_severities(),
             services: BTreeMap::new(),
         }

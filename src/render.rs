@@ -25,14 +25,33 @@ const ROOT_MARK: &str = "\u{E000}";
 
 /// One page to render.
 #[derive(Debug, Clone)]
-enum Page {
+enum Page<'r> {
     Home,
-    Postmortems,
     Report(usize),
-    Year(i32),
     Terms(Kind),
-    Term(Kind, String),
+    /// Page `n` (from 0) of a list.
+    List(Arc<List<'r>>, usize),
     NotFound,
+}
+
+/// A list of reports, shown on one or more pages.
+#[derive(Debug)]
+struct List<'r> {
+    of: ListOf,
+    /// The URL of its first page, site-relative.
+    base: String,
+    /// Newest first, as positions in the archive.
+    reports: &'r [usize],
+    spans: Vec<view::YearSpan>,
+    /// For a service, severity or tag: what its pages show of it.
+    term: Option<view::TermView<'r>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ListOf {
+    Postmortems,
+    Year(i32),
+    Term(Kind, String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,20 +79,48 @@ impl Kind {
     }
 }
 
-impl Page {
+impl Page<'_> {
     /// The page's folder, site-relative (`postmortems/<slug>/`), and its file.
     fn location(&self, archive: &Archive) -> (String, &'static str) {
         let dir = match self {
             Page::Home => String::new(),
             Page::NotFound => return (String::new(), "404.html"),
-            Page::Postmortems => "postmortems/".into(),
             Page::Report(i) => archive.reports[*i].url(),
-            Page::Year(y) => format!("years/{y}/"),
             Page::Terms(k) => format!("{}/", k.segment()),
-            Page::Term(k, slug) => format!("{}/{slug}/", k.segment()),
+            Page::List(list, n) => page_url(&list.base, *n),
         };
         (dir, "index.html")
     }
+}
+
+/// The URL of page `n` (from 0) of the list at `base`: the first page is
+/// the list's own URL, the others `<base>page/<n + 1>/`.
+fn page_url(base: &str, n: usize) -> String {
+    if n == 0 {
+        base.to_string()
+    } else {
+        format!("{base}page/{}/", n + 1)
+    }
+}
+
+/// How many pages a list of `len` reports takes, `size` to a page (0: all
+/// on one). An empty list still has its one page.
+fn page_count(len: usize, size: usize) -> usize {
+    if size == 0 {
+        1
+    } else {
+        len.div_ceil(size).max(1)
+    }
+}
+
+/// The reports of page `n` of a list.
+fn page_of(reports: &[usize], size: usize, n: usize) -> &[usize] {
+    if size == 0 {
+        return reports;
+    }
+    let start = (n * size).min(reports.len());
+    let end = (start + size).min(reports.len());
+    &reports[start..end]
 }
 
 /// Everything the pages share, computed once.
@@ -84,6 +131,8 @@ pub struct Renderer<'a> {
     site: SiteView,
     severities: Vec<SeverityView>,
     rows: Rows,
+    /// Every report, in archive order: the list of `/postmortems/`.
+    all: Vec<usize>,
     /// Each report's `row.html`, rendered once with [`ROOT_MARK`] for
     /// `root`: a report shows in half a dozen lists at several depths, and
     /// each list pastes the cached row with its own `root`.
@@ -116,31 +165,55 @@ impl<'a> Renderer<'a> {
             tera,
             site,
             severities,
+            all: (0..rows.len()).collect(),
             rows,
             row_cache,
         })
     }
 
-    fn pages(&self) -> Vec<Page> {
+    fn pages(&self) -> Vec<Page<'_>> {
         let a = self.archive;
-        let mut pages = vec![Page::Home, Page::Postmortems, Page::NotFound];
+        let mut lists = vec![self.list(ListOf::Postmortems, &self.all)];
+        lists.extend(
+            a.years
+                .iter()
+                .map(|(&y, reports)| self.list(ListOf::Year(y), reports)),
+        );
+        let mut pages = vec![Page::Home, Page::NotFound];
         pages.extend((0..a.reports.len()).map(Page::Report));
-        pages.extend(a.years.keys().map(|&y| Page::Year(y)));
         for kind in [Kind::Services, Kind::Severities, Kind::Tags] {
             pages.push(Page::Terms(kind));
+            lists.extend(
+                self.terms(kind)
+                    .map(|t| self.list(ListOf::Term(kind, t.slug.clone()), &t.reports)),
+            );
         }
-        pages.extend(
-            a.services
-                .keys()
-                .map(|s| Page::Term(Kind::Services, s.clone())),
-        );
-        pages.extend(
-            a.severities
-                .iter()
-                .map(|s| Page::Term(Kind::Severities, s.slug.clone())),
-        );
-        pages.extend(a.tags.keys().map(|s| Page::Term(Kind::Tags, s.clone())));
+        for list in lists {
+            let list = Arc::new(list);
+            let count = page_count(list.reports.len(), self.config.page_size);
+            pages.extend((0..count).map(|n| Page::List(Arc::clone(&list), n)));
+        }
         pages
+    }
+
+    fn list<'r>(&'r self, of: ListOf, reports: &'r [usize]) -> List<'r> {
+        let (base, term) = match &of {
+            ListOf::Postmortems => ("postmortems/".to_string(), None),
+            ListOf::Year(y) => (format!("years/{y}/"), None),
+            ListOf::Term(kind, slug) => (
+                format!("{}/{slug}/", kind.segment()),
+                self.terms(*kind)
+                    .find(|t| &t.slug == slug)
+                    .map(|t| view::term(kind.segment(), t, &self.rows, self.config)),
+            ),
+        };
+        List {
+            of,
+            base,
+            reports,
+            spans: view::year_spans(&self.rows, reports),
+            term,
+        }
     }
 
     /// Renders every page into `output` and returns how many there were.
@@ -169,31 +242,11 @@ impl<'a> Renderer<'a> {
         cx.insert("path", &dir);
         let template = match page {
             Page::Home => self.home(&mut cx, &root)?,
-            Page::Postmortems => {
-                let all: Vec<usize> = (0..self.rows.len()).collect();
-                cx.insert("section", "postmortems");
-                cx.insert("title", "All postmortems");
-                cx.insert(
-                    "description",
-                    &format!("{} reports, newest first.", all.len()),
-                );
-                cx.insert("sections", &self.sections(&all, true, &root)?);
-                "list.html"
-            }
             Page::Report(i) => {
                 cx.insert("section", "postmortems");
                 cx.insert("title", &self.rows.rows[*i].title);
                 cx.insert("report", &view::report(self.archive, &self.rows, *i));
                 "report.html"
-            }
-            Page::Year(y) => {
-                let reports = &self.archive.years[y];
-                cx.insert("section", "postmortems");
-                cx.insert("title", &format!("Postmortems of {y}"));
-                cx.insert("description", &count_text(reports.len()));
-                cx.insert("sections", &self.sections(reports, true, &root)?);
-                cx.insert("years", &self.year_links());
-                "list.html"
             }
             Page::Terms(kind) => {
                 let terms: Vec<_> = self
@@ -206,18 +259,8 @@ impl<'a> Renderer<'a> {
                 cx.insert("terms", &terms);
                 "terms.html"
             }
-            Page::Term(kind, slug) => {
-                let term = self
-                    .terms(*kind)
-                    .find(|t| &t.slug == slug)
-                    .expect("page made from the archive");
-                let tv = view::term(kind.segment(), term, &self.rows, self.config);
-                cx.insert("section", kind.segment());
-                cx.insert("kind", kind.segment());
-                cx.insert("title", &term_title(*kind, &tv));
-                cx.insert("description", &tv.description);
-                cx.insert("term", &tv);
-                cx.insert("sections", &self.sections(&term.reports, false, &root)?);
+            Page::List(list, n) => {
+                self.list_page(&mut cx, list, *n, &root)?;
                 "list.html"
             }
             Page::NotFound => {
@@ -240,16 +283,61 @@ impl<'a> Renderer<'a> {
         output.put(&format!("{dir}{file}"), html.as_bytes())
     }
 
-    /// The list sections of a page whose relative root is `root`.
-    fn sections(
-        &self,
-        reports: &[usize],
-        by_month: bool,
-        root: &str,
-    ) -> Result<Vec<view::Section<'_>>> {
-        view::by_year(&self.rows, reports, by_month, |i, out| {
+    /// Fills the context of page `n` of `list`, a page whose relative
+    /// root is `root`.
+    fn list_page(&self, cx: &mut Context, list: &List<'_>, n: usize, root: &str) -> Result<()> {
+        let size = self.config.page_size;
+        let total = page_count(list.reports.len(), size);
+        match &list.of {
+            ListOf::Postmortems => {
+                cx.insert("section", "postmortems");
+                cx.insert("title", "All postmortems");
+                cx.insert(
+                    "description",
+                    &format!("{} reports, newest first.", list.reports.len()),
+                );
+            }
+            ListOf::Year(y) => {
+                cx.insert("section", "postmortems");
+                cx.insert("title", &format!("Postmortems of {y}"));
+                cx.insert("description", &count_text(list.reports.len()));
+                cx.insert("years", &self.year_links());
+            }
+            ListOf::Term(kind, slug) => {
+                let tv = list
+                    .term
+                    .as_ref()
+                    .ok_or_else(|| anyhow!("no {} `{slug}`", kind.segment()))?;
+                cx.insert("section", kind.segment());
+                cx.insert("kind", kind.segment());
+                cx.insert("title", &term_title(*kind, tv));
+                cx.insert("description", &tv.description);
+                cx.insert("term", tv);
+            }
+        }
+        let by_month = !matches!(list.of, ListOf::Term(..));
+        let page = page_of(list.reports, size, n);
+        let sections = view::by_year(&self.rows, page, &list.spans, by_month, |i, out| {
             self.paste_row(i, root, out)
-        })
+        })?;
+        cx.insert("sections", &sections);
+        let jump: Vec<YearJump> = list
+            .spans
+            .iter()
+            .map(|span| {
+                let on = span.first.checked_div(size).unwrap_or(0);
+                YearJump {
+                    title: span.year.to_string(),
+                    id: format!("y{}", span.year),
+                    count: span.count,
+                    url: page_url(&list.base, on),
+                    here: on == n,
+                }
+            })
+            .collect();
+        cx.insert("jump", &jump);
+        cx.insert("pager", &Pager::new(&list.base, n, total));
+        Ok(())
     }
 
     /// Appends report `i` as a list row on a page at `root` to `out`.
@@ -278,7 +366,7 @@ impl<'a> Renderer<'a> {
 
     fn render_row(&self, i: usize, root: &str) -> Result<Arc<str>> {
         let mut cx = Context::new();
-        cx.insert("row", &self.rows.values[i]);
+        cx.insert("row", &self.rows.rows[i]);
         cx.insert("root", root);
         let html = self
             .tera
@@ -289,7 +377,7 @@ impl<'a> Renderer<'a> {
 
     fn home(&self, cx: &mut Context, root: &str) -> Result<&'static str> {
         let count = self.config.home_latest.min(self.rows.len());
-        let latest: Vec<&tera::Value> = self.rows.values[..count].iter().collect();
+        let latest: Vec<&view::Row> = self.rows.rows[..count].iter().collect();
         let mut latest_html = String::new();
         for i in 0..count {
             self.paste_row(i, root, &mut latest_html)?;
@@ -333,6 +421,65 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// A year of a list, for the jump links above it: `url` is the list page
+/// that holds the year's first report, `here` whether that is this page.
+#[derive(Serialize)]
+struct YearJump {
+    title: String,
+    id: String,
+    count: usize,
+    url: String,
+    here: bool,
+}
+
+/// Where a page of a list stands among the list's pages. Page numbers
+/// count from 1 here, as readers do.
+#[derive(Serialize)]
+struct Pager {
+    current: usize,
+    total: usize,
+    newer: Option<String>,
+    older: Option<String>,
+    /// The first and last pages and those around the current one;
+    /// `gap_before` marks a jump over pages not shown.
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+    gap_before: bool,
+}
+
+impl Pager {
+    /// The pager of page `n` (from 0) of `total` pages of the list at `base`.
+    fn new(base: &str, n: usize, total: usize) -> Pager {
+        const AROUND: usize = 2;
+        let mut pages: Vec<PageLink> = Vec::new();
+        for i in 0..total {
+            let near = i.abs_diff(n) <= AROUND;
+            if i == 0 || i + 1 == total || near {
+                let gap_before = pages.last().is_some_and(|p| p.number != i);
+                pages.push(PageLink {
+                    number: i + 1,
+                    url: page_url(base, i),
+                    current: i == n,
+                    gap_before,
+                });
+            }
+        }
+        Pager {
+            current: n + 1,
+            total,
+            newer: n.checked_sub(1).map(|p| page_url(base, p)),
+            older: (n + 1 < total).then(|| page_url(base, n + 1)),
+            pages,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct YearLink {
     year: i32,
@@ -354,5 +501,48 @@ fn term_title(kind: Kind, term: &view::TermView<'_>) -> String {
         Kind::Severities if !term.label.is_empty() => format!("{} · {}", term.name, term.label),
         Kind::Severities => term.name.clone(),
         Kind::Tags => format!("Tag: {}", term.name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(pager: &Pager) -> String {
+        pager
+            .pages
+            .iter()
+            .map(|p| {
+                let gap = if p.gap_before { "… " } else { "" };
+                let mark = if p.current { "*" } else { "" };
+                format!("{gap}{}{mark}", p.number)
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn the_pager_shows_the_ends_and_the_pages_around_the_current_one() {
+        assert_eq!(shown(&Pager::new("x/", 0, 1)), "1*");
+        assert_eq!(shown(&Pager::new("x/", 2, 5)), "1 2 3* 4 5");
+        assert_eq!(shown(&Pager::new("x/", 0, 20)), "1* 2 3 … 20");
+        assert_eq!(shown(&Pager::new("x/", 9, 20)), "1 … 8 9 10* 11 12 … 20");
+        assert_eq!(shown(&Pager::new("x/", 19, 20)), "1 … 18 19 20*");
+        let p = Pager::new("tags/db/", 1, 3);
+        assert_eq!(p.newer.as_deref(), Some("tags/db/"));
+        assert_eq!(p.older.as_deref(), Some("tags/db/page/3/"));
+        assert_eq!(p.pages[1].url, "tags/db/page/2/");
+    }
+
+    #[test]
+    fn lists_are_cut_into_pages_of_the_configured_size() {
+        let reports: Vec<usize> = (0..7).collect();
+        assert_eq!(page_count(7, 2), 4);
+        assert_eq!(page_count(0, 2), 1);
+        assert_eq!(page_count(7, 0), 1);
+        assert_eq!(page_of(&reports, 2, 3), [6]);
+        assert_eq!(page_of(&reports, 0, 0), &reports[..]);
+        assert_eq!(page_url("postmortems/", 0), "postmortems/");
+        assert_eq!(page_url("postmortems/", 1), "postmortems/page/2/");
     }
 }

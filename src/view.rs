@@ -111,13 +111,11 @@ pub struct Row {
     pub duration: Option<String>,
 }
 
-/// Every report's list row, in archive order, twice: as data, and as the
-/// template value it serialises to. A report appears in half a dozen lists
-/// and in its neighbours' pages; sharing one value (cloning it is a
-/// reference count) spares serialising the row again each time.
+/// Every report's list row, in archive order. Rows are plain data; a
+/// template sees one when it is serialised into a page's context, and
+/// lists paste each row's HTML, rendered once, instead.
 pub struct Rows {
     pub rows: Vec<Row>,
-    pub values: Vec<tera::Value>,
 }
 
 impl Rows {
@@ -127,11 +125,7 @@ impl Rows {
             .par_iter()
             .map(|r| row(r, archive, severities))
             .collect();
-        let values = rows
-            .par_iter()
-            .map(tera::Value::from_serializable)
-            .collect();
-        Rows { rows, values }
+        Rows { rows }
     }
 
     pub fn len(&self) -> usize {
@@ -234,11 +228,29 @@ pub struct LabelledValue {
     pub value: String,
 }
 
+/// A report named by its title, for "older" and "newer" links.
+#[derive(Debug, Serialize)]
+pub struct NavLink<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub date: &'a TimeView,
+}
+
+impl<'a> NavLink<'a> {
+    fn new(row: &'a Row) -> Self {
+        NavLink {
+            title: &row.title,
+            url: &row.url,
+            date: &row.date,
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct ServiceNav<'a> {
     pub service: Link,
-    pub older: Option<&'a tera::Value>,
-    pub newer: Option<&'a tera::Value>,
+    pub older: Option<NavLink<'a>>,
+    pub newer: Option<NavLink<'a>>,
 }
 
 /// Everything a report page shows.
@@ -253,9 +265,9 @@ pub struct ReportView<'a> {
     pub teams: &'a [String],
     pub times: Vec<LabelledTime>,
     pub durations: Vec<LabelledValue>,
-    pub related: Vec<&'a tera::Value>,
-    pub older: Option<&'a tera::Value>,
-    pub newer: Option<&'a tera::Value>,
+    pub related: Vec<&'a Row>,
+    pub older: Option<NavLink<'a>>,
+    pub newer: Option<NavLink<'a>>,
     pub service_nav: Vec<ServiceNav<'a>>,
     pub extra: &'a Map<String, Value>,
     pub source: String,
@@ -301,8 +313,8 @@ pub fn report<'a>(archive: &'a Archive, rows: &'a Rows, i: usize) -> ReportView<
                     name: term.name.clone(),
                     url: format!("services/{}/", url::encode_path(&term.slug)),
                 },
-                older: older.map(|j| &rows.values[j]),
-                newer: newer.map(|j| &rows.values[j]),
+                older: older.map(|j| NavLink::new(&rows.rows[j])),
+                newer: newer.map(|j| NavLink::new(&rows.rows[j])),
             }
         })
         .collect();
@@ -315,12 +327,9 @@ pub fn report<'a>(archive: &'a Archive, rows: &'a Rows, i: usize) -> ReportView<
         teams: &pm.teams,
         times,
         durations,
-        related: archive.related[i]
-            .iter()
-            .map(|&j| &rows.values[j])
-            .collect(),
-        older: older.map(|j| &rows.values[j]),
-        newer: newer.map(|j| &rows.values[j]),
+        related: archive.related[i].iter().map(|&j| &rows.rows[j]).collect(),
+        older: older.map(|j| NavLink::new(&rows.rows[j])),
+        newer: newer.map(|j| NavLink::new(&rows.rows[j])),
         service_nav,
         extra: &pm.extra,
         source: pm.path.to_string_lossy().replace('\\', "/"),
@@ -329,26 +338,58 @@ pub fn report<'a>(archive: &'a Archive, rows: &'a Rows, i: usize) -> ReportView<
 
 /// A titled run of reports in a list page.
 #[derive(Debug, Serialize)]
-pub struct Group<'a> {
+pub struct Group {
     pub title: String,
     pub id: String,
-    pub rows: Vec<&'a tera::Value>,
+    /// How many reports the group holds on this page.
+    pub count: usize,
     /// The rows as `row.html` renders them, one after the other.
     pub html: String,
 }
 
-/// A year (or other) section holding groups.
+/// A year of a list page, holding groups.
 #[derive(Debug, Serialize)]
-pub struct Section<'a> {
+pub struct Section {
     pub title: String,
     pub id: String,
     pub url: Option<String>,
+    /// How many reports of the whole list (all its pages) fall in the year.
     pub count: usize,
-    pub groups: Vec<Group<'a>>,
+    pub groups: Vec<Group>,
 }
 
-/// Splits `reports` (newest first) into year sections; with `by_month`,
-/// each year holds one group per month, otherwise a single group.
+/// One year of a list: how many reports it has and the position, in the
+/// list, of the first one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearSpan {
+    pub year: i32,
+    pub count: usize,
+    pub first: usize,
+}
+
+/// The years of a list of reports, newest first.
+pub fn year_spans(rows: &Rows, reports: &[usize]) -> Vec<YearSpan> {
+    use std::cmp::Reverse;
+    use std::collections::BTreeMap;
+
+    let mut years: BTreeMap<Reverse<i32>, YearSpan> = BTreeMap::new();
+    for (position, &i) in reports.iter().enumerate() {
+        let year = rows.rows[i].year;
+        years
+            .entry(Reverse(year))
+            .or_insert(YearSpan {
+                year,
+                count: 0,
+                first: position,
+            })
+            .count += 1;
+    }
+    years.into_values().collect()
+}
+
+/// Splits `reports` (one page of a list, newest first) into year sections;
+/// with `by_month`, each year holds one group per month, otherwise a single
+/// group. `spans` are the years of the whole list, for the counts, and
 /// `row_html` appends the HTML of one row on this page.
 ///
 /// Years and months are those of each report's own offset, while the order
@@ -356,12 +397,13 @@ pub struct Section<'a> {
 /// in Tokyo belongs to the new year although, in UTC, it came before reports
 /// of the old year's last evening elsewhere. So sections and groups are
 /// keyed, not just cut where the year changes.
-pub fn by_year<'a, E>(
-    rows: &'a Rows,
+pub fn by_year<E>(
+    rows: &Rows,
     reports: &[usize],
+    spans: &[YearSpan],
     by_month: bool,
     row_html: impl Fn(usize, &mut String) -> Result<(), E>,
-) -> Result<Vec<Section<'a>>, E> {
+) -> Result<Vec<Section>, E> {
     use std::cmp::Reverse;
     use std::collections::BTreeMap;
 
@@ -379,11 +421,12 @@ pub fn by_year<'a, E>(
     let mut sections = Vec::with_capacity(years.len());
     for (Reverse(year), months) in years {
         let id = format!("y{year}");
+        let count = spans.iter().find(|s| s.year == year).map_or(0, |s| s.count);
         let mut section = Section {
             title: year.to_string(),
             id: id.clone(),
             url: Some(format!("years/{year}/")),
-            count: 0,
+            count,
             groups: Vec::with_capacity(months.len()),
         };
         for (Reverse(month), members) in months {
@@ -394,18 +437,16 @@ pub fn by_year<'a, E>(
                     format!("m{year}-{m:02}"),
                 ),
             };
-            let mut group = Group {
+            let mut html = String::new();
+            for &i in &members {
+                row_html(i, &mut html)?;
+            }
+            section.groups.push(Group {
                 title,
                 id,
-                rows: Vec::with_capacity(members.len()),
-                html: String::new(),
-            };
-            for i in members {
-                group.rows.push(&rows.values[i]);
-                row_html(i, &mut group.html)?;
-            }
-            section.count += group.rows.len();
-            section.groups.push(group);
+                count: members.len(),
+                html,
+            });
         }
         sections.push(section);
     }
@@ -423,7 +464,7 @@ pub struct TermView<'a> {
     pub slug: String,
     pub url: String,
     pub count: usize,
-    pub latest: Option<&'a tera::Value>,
+    pub latest: Option<&'a Row>,
     pub description: String,
     pub owner: String,
     pub color: Option<String>,
@@ -463,7 +504,7 @@ pub fn term<'a>(kind: &str, term: &Term, rows: &'a Rows, config: &Config) -> Ter
         slug: term.slug.clone(),
         url: format!("{kind}/{}/", url::encode_path(&term.slug)),
         count: term.reports.len(),
-        latest: term.reports.first().map(|&i| &rows.values[i]),
+        latest: term.reports.first().map(|&i| &rows.rows[i]),
         description: service
             .map(|s| s.description.clone())
             .or_else(|| severity.map(|s| s.description.clone()))

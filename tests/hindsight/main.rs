@@ -7,4 +7,5 @@ mod corpus;
 mod example;
 mod guarantees;
 mod invalid;
+mod pages;
 mod support;

@@ -1,0 +1,139 @@
+//! Long lists are cut into pages: every report on exactly one page of each
+//! list, in order, with a pager and year links that reach across pages.
+
+use std::path::Path;
+
+use crate::support::{TestSite, broken_links, hrefs, resolve, sel, texts};
+
+/// Seven reports of one service: three in 2023, four in 2022.
+fn seven_reports(page_size: usize) -> TestSite {
+    let site = TestSite::empty();
+    site.write("hindsight.toml", &format!("page_size = {page_size}\n"));
+    let dates = [
+        "2023-09-01",
+        "2023-06-01",
+        "2023-01-10",
+        "2022-12-01",
+        "2022-08-01",
+        "2022-05-01",
+        "2022-02-01",
+    ];
+    for (n, date) in dates.iter().enumerate() {
+        site.write(
+            &format!("content/{date}-outage-{n}.md"),
+            &format!(
+                "---\ntitle: Outage {n}\ndate: {date}T10:00:00Z\nseverity: SEV2\nservices: [api]\n---\nBody.\n"
+            ),
+        );
+    }
+    site.build_ok();
+    site
+}
+
+/// The file a link on `page` (site-relative) leads to, site-relative,
+/// with its fragment.
+fn target(site: &TestSite, page: &str, href: &str) -> String {
+    let out = site.out();
+    let (file, fragment) = resolve(&out, &out.join(page), href);
+    let file = file.strip_prefix(&out).unwrap_or(Path::new("?"));
+    let file = file.to_string_lossy().replace('\\', "/");
+    match fragment {
+        Some(f) => format!("{file}#{f}"),
+        None => file,
+    }
+}
+
+#[test]
+fn every_report_is_on_exactly_one_page_in_order() {
+    let site = seven_reports(2);
+    let mut seen = Vec::new();
+    for page in [
+        "postmortems/index.html",
+        "postmortems/page/2/index.html",
+        "postmortems/page/3/index.html",
+        "postmortems/page/4/index.html",
+    ] {
+        let titles = texts(&site.page(page), ".report-row-title");
+        assert!(
+            !titles.is_empty() && titles.len() <= 2,
+            "{page}: {titles:?}"
+        );
+        seen.extend(titles);
+    }
+    let expected: Vec<String> = (0..7).map(|n| format!("Outage {n}")).collect();
+    assert_eq!(seen, expected);
+    assert!(!site.out().join("postmortems/page/5").exists());
+    assert!(!site.out().join("postmortems/page/1").exists());
+    // Term and year lists are paged the same way.
+    assert!(site.out().join("services/api/page/4/index.html").is_file());
+    assert!(site.out().join("years/2022/page/2/index.html").is_file());
+    assert!(!site.out().join("years/2022/page/3").exists());
+    assert_eq!(broken_links(&site.out()), Vec::<String>::new());
+}
+
+#[test]
+fn the_pager_links_neighbours_and_marks_the_current_page() {
+    let site = seven_reports(2);
+    let page = "postmortems/page/2/index.html";
+    let doc = site.page(page);
+    let title = texts(&doc, "title");
+    assert!(title[0].contains("page 2 of 4"), "{title:?}");
+    let pager = sel("nav.list-pager");
+    assert_eq!(doc.select(&pager).count(), 2, "a pager above and below");
+    assert_eq!(
+        texts(&doc, "nav.list-pager [aria-current=page]"),
+        ["2", "2"]
+    );
+    let newer = hrefs(&doc, "nav.list-pager a[rel=prev]");
+    let older = hrefs(&doc, "nav.list-pager a[rel=next]");
+    assert_eq!(target(&site, page, &newer[0]), "postmortems/index.html");
+    assert_eq!(
+        target(&site, page, &older[0]),
+        "postmortems/page/3/index.html"
+    );
+    assert_eq!(
+        target(&site, page, &hrefs(&doc, "link[rel=next]")[0]),
+        "postmortems/page/3/index.html"
+    );
+    let numbers = texts(&doc, "nav.list-pager li a");
+    assert_eq!(numbers[..4], ["1", "2", "3", "4"]);
+
+    // The first page has no newer page, the last no older one.
+    let first = site.page("postmortems/index.html");
+    assert!(hrefs(&first, "nav.list-pager a[rel=prev]").is_empty());
+    let last = site.page("postmortems/page/4/index.html");
+    assert!(hrefs(&last, "nav.list-pager a[rel=next]").is_empty());
+}
+
+#[test]
+fn year_links_lead_to_the_page_where_each_year_starts() {
+    let site = seven_reports(2);
+    // 2023 holds reports 0-2 (pages 1-2), 2022 reports 3-6 (pages 2-4).
+    let page = "postmortems/page/3/index.html";
+    let doc = site.page(page);
+    let jumps: Vec<String> = hrefs(&doc, "nav.jump a")
+        .iter()
+        .map(|h| target(&site, page, h))
+        .collect();
+    assert_eq!(
+        jumps,
+        [
+            "postmortems/index.html#y2023",
+            "postmortems/page/2/index.html#y2022"
+        ]
+    );
+    assert_eq!(texts(&doc, "nav.jump a"), ["2023 3", "2022 4"]);
+    // A year's heading counts its reports in the whole list.
+    assert_eq!(texts(&doc, "section.year h2"), ["2022 4"]);
+}
+
+#[test]
+fn page_size_zero_keeps_every_list_on_one_page() {
+    let site = seven_reports(0);
+    let doc = site.page("postmortems/index.html");
+    assert_eq!(texts(&doc, ".report-row-title").len(), 7);
+    assert!(doc.select(&sel("nav.list-pager")).next().is_none());
+    assert!(!site.out().join("postmortems/page").exists());
+    let jumps = hrefs(&doc, "nav.jump a");
+    assert_eq!(jumps, ["#y2023", "#y2022"]);
+}
