@@ -17,25 +17,28 @@ use crate::markdown::{self, RenderContext, Rendered};
 use crate::postmortem::{Postmortem, Status};
 use crate::url;
 
-/// A report with its rendered body.
+/// A report of the archive. Its body stays Markdown (`pm.body`) until its
+/// page renders it: in a large archive the rendered bodies would be most of
+/// the memory, and each is needed by one page only.
 #[derive(Debug)]
 pub struct Report {
     pub pm: Postmortem,
-    pub body: Rendered,
-    /// The body's HTML, until the report's page takes it: each body is
-    /// used by that one page, and in a large archive the bodies are most of
-    /// the memory, so each is freed as soon as its page has it.
-    pub html: std::sync::Mutex<String>,
     /// The summary from front matter, or the start of the body.
     pub summary: String,
 }
 
-impl Report {
-    /// Takes the body's HTML for the report's page; later calls get "".
-    pub fn take_html(&self) -> String {
-        std::mem::take(&mut *self.html.lock().unwrap_or_else(|e| e.into_inner()))
-    }
+/// A report's body rendered for its page, with what its links need.
+#[derive(Debug)]
+pub struct Body {
+    pub rendered: Rendered,
+    /// Links to reports or files that do not exist.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files next to the report that it uses: site-relative URL and source
+    /// path under the site root.
+    pub assets: Vec<(String, PathBuf)>,
+}
 
+impl Report {
     /// Site-relative URL of the report's page.
     pub fn url(&self) -> String {
         report_url(&self.pm.slug)
@@ -69,19 +72,24 @@ pub struct Archive {
     pub tags: BTreeMap<String, Term>,
     /// For each report, the reports related to it in either direction.
     pub related: Vec<Vec<usize>>,
-    /// Files next to reports that bodies link to: site-relative URL
-    /// (`files/2023/diagram.png`) → source path under the site root.
-    pub assets: BTreeMap<String, PathBuf>,
     by_slug: HashMap<String, usize>,
+    /// Slugs of every report read, drafts included, and of the drafts: a
+    /// link to a missing report says which it is.
+    all_slugs: BTreeSet<String>,
+    drafts: BTreeSet<String>,
+    /// The site folder, where files next to reports are looked up.
+    root: PathBuf,
+    allow_raw_html: bool,
 }
 
 /// Where the Markdown of a report page links from: `postmortems/<slug>/`.
 const REPORT_ROOT: &str = "../../";
 
 impl Archive {
-    /// Checks the reports against each other, renders their bodies and
-    /// builds the indexes. Problems go into `diagnostics`; reports with
-    /// errors stay in the archive so later checks still see them.
+    /// Checks the reports against each other and builds the indexes.
+    /// Problems go into `diagnostics`; reports with errors stay in the
+    /// archive so later checks still see them. Bodies are rendered later,
+    /// page by page ([`Archive::render_body`]).
     pub fn assemble(
         root: &Path,
         mut reports: Vec<Postmortem>,
@@ -92,98 +100,122 @@ impl Archive {
         reports.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
         check_unique(&reports, diagnostics);
 
-        let drafts: BTreeSet<String> = reports
-            .iter()
-            .filter(|p| p.status == Status::Draft)
-            .map(|p| p.slug.clone())
-            .collect();
-        let all_slugs: BTreeSet<String> = reports.iter().map(|p| p.slug.clone()).collect();
+        let mut archive = Archive {
+            drafts: reports
+                .iter()
+                .filter(|p| p.status == Status::Draft)
+                .map(|p| p.slug.clone())
+                .collect(),
+            all_slugs: reports.iter().map(|p| p.slug.clone()).collect(),
+            root: root.to_path_buf(),
+            allow_raw_html: config.allow_raw_html,
+            ..Archive::default()
+        };
         if !include_drafts {
             reports.retain(|p| p.status != Status::Draft);
         }
-        let published: BTreeSet<String> = reports.iter().map(|p| p.slug.clone()).collect();
-
-        let resolve = |slug: &str| published.contains(slug).then(|| report_url(slug));
-        // Each source is dropped as soon as it is rendered, so its memory
-        // goes to the next body's HTML instead of both being held at once.
-        let rendered: Vec<Rendered> = reports
-            .par_iter_mut()
+        archive.reports = reports
+            .into_par_iter()
             .map(|pm| {
-                let source = std::mem::take(&mut pm.body);
-                let asset = |href: &str| asset_url(root, &pm.path, href);
-                markdown::render(
-                    &source,
-                    &RenderContext {
-                        resolve: &resolve,
-                        asset: &asset,
-                        root: REPORT_ROOT,
-                        allow_raw_html: config.allow_raw_html,
-                        first_line: pm.body_line,
-                    },
-                )
+                let summary = match &pm.summary {
+                    Some(s) if !s.is_empty() => s.clone(),
+                    _ => shorten(&markdown::first_paragraph(&pm.body), 280),
+                };
+                Report { pm, summary }
             })
             .collect();
-
-        let mut archive = Archive::default();
-        for (pm, mut body) in reports.into_iter().zip(rendered) {
-            for link in &body.broken_links {
-                let slug = link.target.split('#').next().unwrap_or_default();
-                let slug = slug
-                    .trim_end_matches(".md")
-                    .rsplit(['/', '\\'])
-                    .next()
-                    .unwrap_or_default();
-                let (message, hint) = if drafts.contains(slug) && all_slugs.contains(slug) {
-                    (
-                        format!("link to `{}`, a draft that is not published", link.target),
-                        "publish that report, build with --drafts, or remove the link".to_string(),
-                    )
-                } else {
-                    (
-                        format!("link to `{}`, but there is no report `{slug}`", link.target),
-                        closest_slug(slug, &all_slugs),
-                    )
-                };
-                diagnostics.push(
-                    Diagnostic::error(&pm.path, "broken-link", message)
-                        .at(link.line, link.column)
-                        .hint(hint),
-                );
-            }
-            for link in &body.missing_files {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        &pm.path,
-                        "missing-file",
-                        format!("link to `{}`, but there is no such file next to the report", link.target),
-                    )
-                    .at(link.line, link.column)
-                    .hint("put the file beside the report under content/, or link to it with a full URL"),
-                );
-            }
-            for url in &body.assets {
-                let source = Path::new(crate::content::CONTENT_DIR)
-                    .join(url.trim_start_matches(ASSET_PREFIX));
-                archive.assets.insert(url.clone(), source);
-            }
-            let summary = match &pm.summary {
-                Some(s) if !s.is_empty() => s.clone(),
-                _ => shorten(&body.first_paragraph, 280),
-            };
-            archive
-                .by_slug
-                .insert(pm.slug.clone(), archive.reports.len());
-            let html = std::sync::Mutex::new(std::mem::take(&mut body.html));
-            archive.reports.push(Report {
-                pm,
-                body,
-                html,
-                summary,
-            });
-        }
+        archive.by_slug = archive
+            .reports
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.pm.slug.clone(), i))
+            .collect();
+        let drafts = std::mem::take(&mut archive.drafts);
         archive.link_related(&drafts, diagnostics);
+        archive.drafts = drafts;
         archive.index(config);
         archive
+    }
+
+    /// Renders the body of report `i` for its page, and checks its links.
+    pub fn render_body(&self, i: usize) -> Body {
+        let pm = &self.reports[i].pm;
+        let resolve = |slug: &str| self.by_slug.contains_key(slug).then(|| report_url(slug));
+        let asset = |href: &str| asset_url(&self.root, &pm.path, href);
+        let rendered = markdown::render(
+            &pm.body,
+            &RenderContext {
+                resolve: &resolve,
+                asset: &asset,
+                root: REPORT_ROOT,
+                allow_raw_html: self.allow_raw_html,
+                first_line: pm.body_line,
+            },
+        );
+        let mut diagnostics = Vec::new();
+        for link in &rendered.broken_links {
+            let slug = link.target.split('#').next().unwrap_or_default();
+            let slug = slug
+                .trim_end_matches(".md")
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or_default();
+            let (message, hint) = if self.drafts.contains(slug) && self.all_slugs.contains(slug) {
+                (
+                    format!("link to `{}`, a draft that is not published", link.target),
+                    "publish that report, build with --drafts, or remove the link".to_string(),
+                )
+            } else {
+                (
+                    format!("link to `{}`, but there is no report `{slug}`", link.target),
+                    closest_slug(slug, &self.all_slugs),
+                )
+            };
+            diagnostics.push(
+                Diagnostic::error(&pm.path, "broken-link", message)
+                    .at(link.line, link.column)
+                    .hint(hint),
+            );
+        }
+        for link in &rendered.missing_files {
+            diagnostics.push(
+                Diagnostic::warning(
+                    &pm.path,
+                    "missing-file",
+                    format!(
+                        "link to `{}`, but there is no such file next to the report",
+                        link.target
+                    ),
+                )
+                .at(link.line, link.column)
+                .hint(
+                    "put the file beside the report under content/, or link to it with a full URL",
+                ),
+            );
+        }
+        let assets = rendered
+            .assets
+            .iter()
+            .map(|url| {
+                let source = Path::new(crate::content::CONTENT_DIR)
+                    .join(url.trim_start_matches(ASSET_PREFIX));
+                (url.clone(), source)
+            })
+            .collect();
+        Body {
+            rendered,
+            diagnostics,
+            assets,
+        }
+    }
+
+    /// The problems of every body's links, without keeping the bodies:
+    /// for a build that already failed, so that it reports everything.
+    pub fn check_bodies(&self) -> Vec<Diagnostic> {
+        (0..self.reports.len())
+            .into_par_iter()
+            .flat_map_iter(|i| self.render_body(i).diagnostics)
+            .collect()
     }
 
     pub fn get(&self, slug: &str) -> Option<usize> {

@@ -165,8 +165,24 @@ fn keep_freed_memory() {
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
 }
 
+/// Pages are written as they render, and a thread that creates a file or
+/// folder often waits on the file system (the folder's lock, the journal).
+/// Two threads a core keep the cores busy meanwhile. `RAYON_NUM_THREADS`
+/// still decides when it is set.
+fn start_threads() {
+    if std::env::var_os("RAYON_NUM_THREADS").is_some() {
+        return;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // An error means the pool exists already; it is then used as it is.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(cores * 2)
+        .build_global();
+}
+
 fn main() -> ExitCode {
     keep_freed_memory();
+    start_threads();
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => args.run(),

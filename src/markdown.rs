@@ -178,14 +178,29 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
     if has_raw_html && !cx.allow_raw_html {
         out.html = sanitizer().clean(&out.html).to_string();
     }
-    // Every body is held until its page renders: no slack per body.
-    out.html.shrink_to_fit();
     out.first_paragraph = out
         .first_paragraph
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
     out
+}
+
+/// The text of the first paragraph of `markdown`, whitespace folded: what
+/// [`render`] gives as `first_paragraph`, without rendering anything.
+pub fn first_paragraph(markdown: &str) -> String {
+    let mut text = String::new();
+    let mut inside = false;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(Tag::Paragraph) => inside = true,
+            Event::End(TagEnd::Paragraph) if inside => break,
+            Event::Text(t) | Event::Code(t) if inside => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn rewrite_link<'a>(
@@ -364,6 +379,23 @@ mod tests {
 
     fn render_md(md: &str) -> Rendered {
         render_with(md, false)
+    }
+
+    #[test]
+    fn the_first_paragraph_is_the_same_with_or_without_rendering() {
+        for md in [
+            "# Title\n\nFirst *para*\ngraph with `code`.\n\nSecond.",
+            "## Summary\n\n- a list\n- first\n\n> quoted\n> text\n\nafter",
+            "No [link text](other.md) here  \nbroken line, ![alt](x.png).",
+            "| table |\n|---|\n| cell |\n",
+            "",
+        ] {
+            assert_eq!(first_paragraph(md), render_md(md).first_paragraph, "{md:?}");
+        }
+        assert_eq!(
+            first_paragraph("# T\n\nFirst *para*\ngraph.\n\nSecond."),
+            "First para graph."
+        );
     }
 
     #[test]

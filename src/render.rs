@@ -4,7 +4,9 @@
 //! builds its own context and renders in parallel, so no page pays for the
 //! data of the others.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
@@ -13,6 +15,7 @@ use tera::{Context, Tera};
 
 use crate::archive::Archive;
 use crate::config::Config;
+use crate::diagnostics::Diagnostic;
 use crate::output::Output;
 use crate::theme::{Theme, render_error};
 use crate::url;
@@ -136,7 +139,26 @@ pub struct Renderer<'a> {
     /// Each report's `row.html`, rendered once with [`ROOT_MARK`] for
     /// `root`: a report shows in half a dozen lists at several depths, and
     /// each list pastes the cached row with its own `root`.
-    row_cache: Vec<OnceLock<Arc<str>>>,
+    row_cache: Vec<OnceLock<CachedRow>>,
+    /// What rendering the bodies found: problems with their links, and the
+    /// files next to reports that they use (URL → source path).
+    found: Mutex<Found>,
+}
+
+/// A report's list row, rendered once.
+enum CachedRow {
+    /// The row's HTML cut where `root` goes.
+    Pieces(Box<[Box<str>]>),
+    /// The row's own text holds [`ROOT_MARK`], which would be ambiguous:
+    /// the row is rendered for each page instead.
+    PerPage,
+}
+
+/// What report bodies reveal as their pages render.
+#[derive(Default)]
+pub struct Found {
+    pub diagnostics: Vec<Diagnostic>,
+    pub assets: BTreeMap<String, PathBuf>,
 }
 
 impl<'a> Renderer<'a> {
@@ -146,7 +168,7 @@ impl<'a> Renderer<'a> {
         theme: &Theme,
         base_url: Option<String>,
     ) -> Result<Self> {
-        let tera = theme.tera()?;
+        let mut tera = theme.tera()?;
         let severities = view::severities(config, archive);
         let rows = Rows::new(archive, &severities);
         let site = SiteView {
@@ -158,6 +180,8 @@ impl<'a> Renderer<'a> {
             report_count: archive.reports.len(),
             generator: format!("Hindsight {}", env!("CARGO_PKG_VERSION")),
         };
+        // Every page sees the same `site`: serialised once, for all.
+        tera.global_context().insert("site", &site);
         let row_cache = (0..rows.len()).map(|_| Default::default()).collect();
         Ok(Renderer {
             config,
@@ -168,6 +192,7 @@ impl<'a> Renderer<'a> {
             all: (0..rows.len()).collect(),
             rows,
             row_cache,
+            found: Mutex::default(),
         })
     }
 
@@ -216,6 +241,11 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// What the bodies rendered so far revealed.
+    pub fn found(self) -> Found {
+        self.found.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Renders every page into `output` and returns how many there were.
     /// Template errors are collected, not fatal at the first one.
     pub fn render_all(&self, output: &Output) -> Result<usize> {
@@ -237,7 +267,6 @@ impl<'a> Renderer<'a> {
         let (dir, file) = page.location(self.archive);
         let root = url::root_prefix(&dir);
         let mut cx = Context::new();
-        cx.insert("site", &self.site);
         cx.insert("root", &root);
         cx.insert("path", &dir);
         let template = match page {
@@ -245,7 +274,14 @@ impl<'a> Renderer<'a> {
             Page::Report(i) => {
                 cx.insert("section", "postmortems");
                 cx.insert("title", &self.rows.rows[*i].title);
-                cx.insert("report", &view::report(self.archive, &self.rows, *i));
+                let body = self.archive.render_body(*i);
+                if !body.diagnostics.is_empty() || !body.assets.is_empty() {
+                    let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+                    found.diagnostics.extend(body.diagnostics);
+                    found.assets.extend(body.assets);
+                }
+                let view = view::report(self.archive, &self.rows, *i, body.rendered);
+                cx.insert("report", &view);
                 "report.html"
             }
             Page::Terms(kind) => {
@@ -342,29 +378,33 @@ impl<'a> Renderer<'a> {
 
     /// Appends report `i` as a list row on a page at `root` to `out`.
     fn paste_row(&self, i: usize, root: &str, out: &mut String) -> Result<()> {
-        let row = &self.rows.rows[i];
-        if row.contains(ROOT_MARK) {
-            // The mark would be ambiguous: render this row for this page.
-            out.push_str(&self.render_row(i, root)?);
-            return Ok(());
-        }
-        let html = match self.row_cache[i].get() {
-            Some(html) => html,
+        let cached = match self.row_cache[i].get() {
+            Some(cached) => cached,
             None => {
-                let html = self.render_row(i, ROOT_MARK)?;
-                self.row_cache[i].get_or_init(|| html)
+                let cached = if self.rows.rows[i].contains(ROOT_MARK) {
+                    CachedRow::PerPage
+                } else {
+                    let html = self.render_row(i, ROOT_MARK)?;
+                    CachedRow::Pieces(html.split(ROOT_MARK).map(Box::from).collect())
+                };
+                self.row_cache[i].get_or_init(|| cached)
             }
         };
-        for (n, piece) in html.split(ROOT_MARK).enumerate() {
-            if n > 0 {
-                out.push_str(root);
+        match cached {
+            CachedRow::Pieces(pieces) => {
+                for (n, piece) in pieces.iter().enumerate() {
+                    if n > 0 {
+                        out.push_str(root);
+                    }
+                    out.push_str(piece);
+                }
             }
-            out.push_str(piece);
+            CachedRow::PerPage => out.push_str(&self.render_row(i, root)?),
         }
         Ok(())
     }
 
-    fn render_row(&self, i: usize, root: &str) -> Result<Arc<str>> {
+    fn render_row(&self, i: usize, root: &str) -> Result<String> {
         let mut cx = Context::new();
         cx.insert("row", &self.rows.rows[i]);
         cx.insert("root", root);
@@ -372,7 +412,7 @@ impl<'a> Renderer<'a> {
             .tera
             .render("row.html", &cx)
             .map_err(|e| anyhow!("rendering a list row with `row.html`: {}", render_error(&e)))?;
-        Ok(Arc::from(html))
+        Ok(html)
     }
 
     fn home(&self, cx: &mut Context, root: &str) -> Result<&'static str> {

@@ -96,10 +96,16 @@ impl Site {
         let phase = Instant::now();
         let mut diagnostics = Vec::new();
         let files = content::walk(root, &mut diagnostics);
+        debug(phase, "walk");
         let reports = content::load(root, &files, &config, &mut diagnostics);
         debug(phase, "content");
         let phase = Instant::now();
         let archive = Archive::assemble(root, reports, &config, options.drafts, &mut diagnostics);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            // The build stops here; the bodies' links are checked anyway so
+            // that it reports every problem at once.
+            diagnostics.extend(archive.check_bodies());
+        }
         debug(phase, "archive");
         diagnostics::sort(&mut diagnostics);
         let base_url = config.base_url();
@@ -118,8 +124,10 @@ impl Site {
     }
 
     /// Renders every page and gathers the static files into `output`.
-    /// Returns the number of pages.
-    pub fn render(&self, output: &Output) -> Result<usize, Error> {
+    /// Returns the number of pages and the warnings the bodies gave; a
+    /// body's error (a link to a missing report) fails the build with every
+    /// problem found.
+    pub fn render(&self, output: &Output) -> Result<(usize, Vec<Diagnostic>), Error> {
         let started = Instant::now();
         let renderer = Renderer::new(
             &self.config,
@@ -128,13 +136,21 @@ impl Site {
             self.base_url.clone(),
         )
         .map_err(Error::Setup)?;
+        debug(started, "rows");
         let pages = renderer.render_all(output).map_err(Error::Setup)?;
+        let found = renderer.found();
+        if found.diagnostics.iter().any(Diagnostic::is_error) {
+            let mut all = self.diagnostics.clone();
+            all.extend(found.diagnostics);
+            diagnostics::sort(&mut all);
+            return Err(Error::Content(all));
+        }
         for (path, bytes) in &self.theme.statics {
             output
                 .put(&format!("static/{path}"), bytes)
                 .map_err(Error::Setup)?;
         }
-        self.archive
+        found
             .assets
             .par_iter()
             .try_for_each(|(url, source)| {
@@ -143,7 +159,14 @@ impl Site {
             })
             .map_err(Error::Setup)?;
         debug(started, "pages");
-        Ok(pages)
+        Ok((pages, found.diagnostics))
+    }
+
+    /// The site's warnings with those the bodies gave, sorted.
+    fn warnings(&self, mut more: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        more.extend(self.diagnostics.iter().cloned());
+        diagnostics::sort(&mut more);
+        more
     }
 }
 
@@ -155,9 +178,9 @@ pub fn check(options: &Options) -> Result<Vec<Diagnostic>, Error> {
         return Err(Error::Content(site.diagnostics));
     }
     let output = Output::dry_run();
-    site.render(&output)?;
+    let (_, warnings) = site.render(&output)?;
     output.commit().map_err(Error::Setup)?;
-    Ok(site.diagnostics)
+    Ok(site.warnings(warnings))
 }
 
 /// Builds the site into the output folder. On any error the previous
@@ -171,7 +194,7 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
         return Err(Error::Content(site.diagnostics));
     }
     let output = Output::begin(&out).map_err(Error::Setup)?;
-    let pages = site.render(&output)?;
+    let (pages, warnings) = site.render(&output)?;
     let files = output.len();
     let phase = Instant::now();
     let changes = output.commit().map_err(Error::Setup)?;
@@ -182,29 +205,52 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
         files,
         changes,
         elapsed: started.elapsed(),
-        warnings: site.diagnostics,
+        warnings: site.warnings(warnings),
     })
 }
 
 /// With `HINDSIGHT_DEBUG` set, prints how long a phase took, since
-/// `started`, and since the first phase of the process began.
+/// `started`, and since the first phase of the process began, with the
+/// process's CPU time and memory so far.
 fn debug(started: Instant, phase: &str) {
     static FIRST: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
     let first = *FIRST.get_or_init(|| started);
-    if std::env::var_os("HINDSIGHT_DEBUG").is_some() {
-        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let memory: Vec<&str> = status
-            .lines()
-            .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
-            .map(|l| l.split_whitespace().nth(1).unwrap_or("?"))
-            .collect();
-        eprintln!(
-            "debug: {phase} took {:.1?} ({:.1?} in all); RSS/peak kB {}",
-            started.elapsed(),
-            first.elapsed(),
-            memory.join("/")
-        );
+    if std::env::var_os("HINDSIGHT_DEBUG").is_none() {
+        return;
     }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next())
+            .unwrap_or("?")
+            .to_string()
+    };
+    // utime and stime, fields 14 and 15, in clock ticks (100 a second on
+    // Linux); the name in field 2 has no spaces here.
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let ticks: Vec<u64> = stat
+        .split_whitespace()
+        .skip(13)
+        .take(2)
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    let cpu = match ticks[..] {
+        [user, system] => format!(
+            "{:.2} s user, {:.2} s system",
+            user as f64 / 100.0,
+            system as f64 / 100.0
+        ),
+        _ => "?".into(),
+    };
+    eprintln!(
+        "debug: {phase} took {:.1?} ({:.1?} in all; {cpu}); RSS {} kB, peak {} kB",
+        started.elapsed(),
+        first.elapsed(),
+        kib("VmRSS:"),
+        kib("VmHWM:"),
+    );
 }
 
 /// Whether `path` looks like a site folder.

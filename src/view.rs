@@ -259,7 +259,7 @@ pub struct ReportView<'a> {
     #[serde(flatten)]
     pub row: &'a Row,
     pub body: String,
-    pub headings: &'a [Heading],
+    pub headings: Vec<Heading>,
     pub impact: Option<&'a str>,
     pub authors: &'a [String],
     pub teams: &'a [String],
@@ -273,7 +273,14 @@ pub struct ReportView<'a> {
     pub source: String,
 }
 
-pub fn report<'a>(archive: &'a Archive, rows: &'a Rows, i: usize) -> ReportView<'a> {
+/// The view of report `i`, with its body rendered (`body`, from
+/// [`Archive::render_body`]).
+pub fn report<'a>(
+    archive: &'a Archive,
+    rows: &'a Rows,
+    i: usize,
+    body: crate::markdown::Rendered,
+) -> ReportView<'a> {
     let report = &archive.reports[i];
     let pm = &report.pm;
     let row = &rows.rows[i];
@@ -320,8 +327,8 @@ pub fn report<'a>(archive: &'a Archive, rows: &'a Rows, i: usize) -> ReportView<
         .collect();
     ReportView {
         row,
-        body: report.take_html(),
-        headings: &report.body.headings,
+        body: body.html,
+        headings: body.headings,
         impact: pm.impact.as_deref(),
         authors: &pm.authors,
         teams: &pm.teams,

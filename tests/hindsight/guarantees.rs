@@ -16,6 +16,10 @@ fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
     );
     assert!(site.build().is_err());
     assert_eq!(snapshot(&site.out()), before);
+    assert_no_staging_left(&site);
+}
+
+fn assert_no_staging_left(site: &TestSite) {
     let leftovers: Vec<_> = std::fs::read_dir(site.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -25,6 +29,56 @@ fn a_failed_build_leaves_the_previous_site_byte_for_byte() {
         leftovers.is_empty(),
         "staging folders left behind: {leftovers:?}"
     );
+}
+
+#[test]
+fn a_broken_link_alone_fails_the_build_and_leaves_the_previous_site() {
+    // Bodies render with their pages, so this error is found while pages
+    // are already being staged: the staging must go, the site must stay.
+    let site = TestSite::fixture("basic");
+    site.build_ok();
+    let before = snapshot(&site.out());
+    site.write(
+        "content/2024/2024-01-01-linker.md",
+        "---\ntitle: \"Linker\"\ndate: 2024-01-01T00:00:00Z\nseverity: SEV3\nservices: [x]\n---\nSee [the other one](2020-01-01-nowhere.md) and ![a graph](graph.png).\n",
+    );
+    let Err(hindsight::Error::Content(d)) = site.build() else {
+        panic!("the build should fail on the broken link");
+    };
+    let found: Vec<(String, usize, &str)> = d
+        .iter()
+        .map(|d| (d.file.display().to_string(), d.line, d.code))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "content/2024/2024-01-01-linker.md".to_string(),
+                7,
+                "broken-link"
+            ),
+            (
+                "content/2024/2024-01-01-linker.md".to_string(),
+                7,
+                "missing-file"
+            ),
+        ]
+    );
+    assert_eq!(snapshot(&site.out()), before);
+    assert_no_staging_left(&site);
+    // `check` finds the same problems.
+    let Err(hindsight::Error::Content(checked)) = hindsight::check(&site.options()) else {
+        panic!("check should fail too");
+    };
+    assert_eq!(checked, d);
+
+    // Fixed, the link's warning about the missing file is still reported.
+    site.edit("content/2024/2024-01-01-linker.md", |t| {
+        t.replace("2020-01-01-nowhere.md", "2023-01-17-icreate-deploy.md")
+    });
+    let summary = site.build_ok();
+    let codes: Vec<&str> = summary.warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, ["missing-file"]);
 }
 
 #[test]
