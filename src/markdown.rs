@@ -69,7 +69,6 @@ pub fn options() -> Options {
 
 /// Renders `markdown` to HTML.
 pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
-    let lines = LineIndex::new(markdown);
     let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .collect();
@@ -111,10 +110,11 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
                     inner.push(e);
                 }
                 let text = text.trim().to_string();
-                let wanted = id
-                    .map(|i| i.to_string())
-                    .unwrap_or_else(|| anchor_for(&text));
-                let id = unique_id(&wanted, &mut ids);
+                let wanted = match id {
+                    Some(id) => crate::url::slugify(&id),
+                    None => anchor_for(&text),
+                };
+                let id = unique_id(wanted, &mut ids);
                 let level = (level as u8 + shift).min(6);
                 let mut inner_html = String::new();
                 html::push_html(&mut inner_html, inner.into_iter());
@@ -136,7 +136,7 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
                 } = &mut tag
                 {
                     *dest_url = rewrite_link(dest_url, *link_type, cx, &mut out, || {
-                        lines.position(range.start, cx.first_line)
+                        position(markdown, range.start, cx.first_line)
                     });
                 }
                 events_out.push(Event::Start(tag));
@@ -307,8 +307,8 @@ pub fn anchor_for(text: &str) -> String {
     }
 }
 
-fn unique_id(wanted: &str, seen: &mut HashSet<String>) -> String {
-    let base = crate::url::slugify(wanted);
+/// `base` (a slug), or `base-1`, `base-2`... if an earlier heading has it.
+fn unique_id(base: String, seen: &mut HashSet<String>) -> String {
     let base = if base.is_empty() {
         "section".to_string()
     } else {
@@ -338,25 +338,16 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// Byte offset to 1-based line and column.
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    fn position(&self, offset: usize, first_line: usize) -> (usize, usize) {
-        let line = self
-            .starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1);
-        (first_line + line, offset - self.starts[line] + 1)
-    }
+/// Byte offset to 1-based file line and column, for the rare link that
+/// has a problem: counted when asked, not indexed for every body.
+fn position(text: &str, offset: usize, first_line: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count();
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    (first_line + line, offset - start + 1)
 }
 
 #[cfg(test)]

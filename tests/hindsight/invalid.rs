@@ -191,3 +191,24 @@ fn problems_in_many_files_are_reported_in_one_run() {
     };
     assert_eq!(d, sorted, "diagnostics come sorted");
 }
+
+#[cfg(unix)]
+#[test]
+fn symbolic_link_loops_are_reported_once_and_not_followed() {
+    let site = TestSite::fixture("basic");
+    let content = site.root().join("content");
+    // One link back to content/ from a year folder, one to its own folder.
+    std::os::unix::fs::symlink("..", content.join("2023/back")).unwrap();
+    std::os::unix::fs::symlink(".", content.join("2022/here")).unwrap();
+    let err = site.build().expect_err("loops are errors");
+    let Error::Content(d) = err else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        lines(&d),
+        [
+            "content/2022/here:0:0: symbolic link loop; the folder was not read",
+            "content/2023/back:0:0: symbolic link loop; the folder was not read",
+        ]
+    );
+}
