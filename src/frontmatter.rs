@@ -3,9 +3,13 @@
 //!
 //! Positions matter more here than anywhere else: every diagnostic about a
 //! field has to point at the line and column of its value, so the YAML is
-//! read with `saphyr`'s marked nodes rather than into a plain map.
+//! read from `saphyr`'s parser events, each with its span, straight into
+//! [`Node`]s.
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use std::borrow::Cow;
+
+use saphyr::Scalar;
+use saphyr_parser::{Event, Marker, Parser, ScanError, Span, Tag};
 use serde_json::Value;
 
 /// A 1-based line and column in the report file.
@@ -144,112 +148,199 @@ pub struct YamlError {
 /// Parses the front matter into its top-level keys, in file order.
 /// `first_line` is the file line on which `matter` starts.
 pub fn parse(matter: &str, first_line: usize) -> Result<Vec<(String, Field)>, YamlError> {
-    let to_pos = |line: usize, col: usize| Pos::new(line + first_line - 1, col + 1);
     if matter.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let docs = MarkedYaml::load_from_str(matter).map_err(|e| YamlError {
-        pos: to_pos(e.marker().line(), e.marker().col()),
-        message: e.info().to_string(),
-    })?;
-    let Some(doc) = docs.into_iter().next() else {
-        return Ok(Vec::new());
+    let mut builder = Builder {
+        first_line,
+        stack: Vec::new(),
+        document: None,
     };
-    let pos = to_pos(doc.span.start.line(), doc.span.start.col());
-    match convert(&doc, &to_pos, 0)? {
-        Node::Map(entries) => Ok(entries),
-        Node::Null => Ok(Vec::new()),
-        other => Err(YamlError {
-            pos,
+    for item in Parser::new_from_str(matter) {
+        let (event, span) = item.map_err(|e| builder.scan_error(&e))?;
+        if matches!(event, Event::DocumentEnd) {
+            // Front matter is one document.
+            break;
+        }
+        builder.event(event, span)?;
+    }
+    match builder.document {
+        None => Ok(Vec::new()),
+        Some(Field {
+            value: Node::Map(entries),
+            ..
+        }) => Ok(entries),
+        Some(Field {
+            value: Node::Null, ..
+        }) => Ok(Vec::new()),
+        Some(other) => Err(YamlError {
+            pos: other.pos,
             message: format!(
                 "front matter must be a mapping of keys to values, found {}",
-                other.kind()
+                other.value.kind()
             ),
         }),
     }
 }
 
 /// How deep front-matter values may nest. Real reports need two or three
-/// levels; the limit keeps hostile input from exhausting the stack.
+/// levels; the limit keeps hostile input from exhausting memory or time.
 const MAX_DEPTH: usize = 32;
 
-fn convert(
-    node: &MarkedYaml<'_>,
-    to_pos: &dyn Fn(usize, usize) -> Pos,
-    depth: usize,
-) -> Result<Node, YamlError> {
-    let pos = to_pos(node.span.start.line(), node.span.start.col());
-    if depth > MAX_DEPTH {
-        return Err(YamlError {
-            pos,
-            message: format!("values nested deeper than {MAX_DEPTH} levels"),
-        });
+/// Builds [`Node`]s from parser events.
+struct Builder {
+    first_line: usize,
+    /// The lists and mappings open at this point, outermost first.
+    stack: Vec<Open>,
+    /// The document's value once it is complete.
+    document: Option<Field>,
+}
+
+/// A list or mapping whose end has not come yet.
+enum Open {
+    List(Pos, Vec<Field>),
+    /// A mapping, and the key read whose value comes next.
+    Map(Pos, Vec<(String, Field)>, Option<(String, Pos)>),
+}
+
+impl Builder {
+    fn pos(&self, marker: Marker) -> Pos {
+        // Markers count lines from 1 and columns from 0.
+        Pos::new(marker.line() + self.first_line - 1, marker.col() + 1)
     }
-    Ok(match &node.data {
-        YamlData::Value(scalar) => match scalar {
-            Scalar::Null => Node::Null,
-            Scalar::Boolean(b) => Node::Bool(*b),
-            Scalar::Integer(i) => Node::Int(*i),
-            Scalar::FloatingPoint(f) => Node::Float(f.into_inner()),
-            Scalar::String(s) => Node::String(s.to_string()),
-        },
-        YamlData::Representation(text, _, _) => Node::String(text.to_string()),
-        YamlData::Tagged(_, inner) => convert(inner, to_pos, depth + 1)?,
-        YamlData::Sequence(items) => Node::List(
-            items
-                .iter()
-                .map(|item| {
-                    Ok(Field {
-                        pos: to_pos(item.span.start.line(), item.span.start.col()),
-                        value: convert(item, to_pos, depth + 1)?,
-                    })
-                })
-                .collect::<Result<_, YamlError>>()?,
-        ),
-        YamlData::Mapping(map) => {
-            let mut entries = Vec::with_capacity(map.len());
-            for (key, value) in map {
-                let key_text = match convert(key, to_pos, depth + 1)? {
+
+    fn scan_error(&self, e: &ScanError) -> YamlError {
+        YamlError {
+            pos: self.pos(*e.marker()),
+            message: e.info().to_string(),
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
+        let pos = self.pos(span.start);
+        match event {
+            Event::Scalar(text, style, _, tag) => {
+                let value = scalar(text, style, tag.as_ref()).ok_or_else(|| YamlError {
+                    pos,
+                    message: "a value that YAML cannot read".into(),
+                })?;
+                self.complete(Field { pos, value })
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    return Err(YamlError {
+                        pos,
+                        message: format!("values nested deeper than {MAX_DEPTH} levels"),
+                    });
+                }
+                self.stack
+                    .push(if matches!(event, Event::SequenceStart(..)) {
+                        Open::List(pos, Vec::new())
+                    } else {
+                        Open::Map(pos, Vec::new(), None)
+                    });
+                Ok(())
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let field = match self.stack.pop() {
+                    Some(Open::List(pos, items)) => Field {
+                        pos,
+                        value: Node::List(items),
+                    },
+                    Some(Open::Map(pos, entries, _)) => Field {
+                        pos,
+                        value: Node::Map(entries),
+                    },
+                    None => return Ok(()),
+                };
+                self.complete(field)
+            }
+            Event::Alias(_) => Err(YamlError {
+                pos,
+                message: "YAML aliases (`*name`) are not supported in front matter".into(),
+            }),
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) => {
+                Ok(())
+            }
+            Event::DocumentEnd => Ok(()),
+        }
+    }
+
+    /// Places a complete value: in the open list, as the open mapping's
+    /// next key or value, or as the document.
+    fn complete(&mut self, field: Field) -> Result<(), YamlError> {
+        match self.stack.last_mut() {
+            None => {
+                self.document.get_or_insert(field);
+                Ok(())
+            }
+            Some(Open::List(_, items)) => {
+                items.push(field);
+                Ok(())
+            }
+            Some(Open::Map(_, entries, key @ None)) => {
+                let text = match field.value {
                     Node::String(s) => s,
                     other => other.as_text().ok_or_else(|| YamlError {
-                        pos: to_pos(key.span.start.line(), key.span.start.col()),
+                        pos: field.pos,
                         message: format!("keys must be plain words, found {}", other.kind()),
                     })?,
                 };
+                if entries.iter().any(|(k, _)| *k == text) {
+                    return Err(YamlError {
+                        pos: field.pos,
+                        message: "duplicated key in mapping".into(),
+                    });
+                }
+                *key = Some((text, field.pos));
+                Ok(())
+            }
+            Some(Open::Map(_, entries, key @ Some(_))) => {
+                let (text, key_pos) = key.take().unwrap_or_default();
                 // An empty value (`key:`) has a span that starts at the
                 // next token; point at the key instead.
-                let value_pos = if matches!(value.data, YamlData::Value(Scalar::Null)) {
-                    to_pos(key.span.start.line(), key.span.start.col())
+                let pos = if field.value == Node::Null {
+                    key_pos
                 } else {
-                    to_pos(value.span.start.line(), value.span.start.col())
+                    field.pos
                 };
                 entries.push((
-                    key_text,
+                    text,
                     Field {
-                        pos: value_pos,
-                        value: convert(value, to_pos, depth + 1)?,
+                        pos,
+                        value: field.value,
                     },
                 ));
+                Ok(())
             }
-            Node::Map(entries)
         }
-        YamlData::Alias(_) => {
-            return Err(YamlError {
-                pos,
-                message: "YAML aliases (`*name`) are not supported in front matter".into(),
-            });
-        }
-        YamlData::BadValue => {
-            return Err(YamlError {
-                pos,
-                message: "a value that YAML cannot read".into(),
-            });
-        }
-    })
+    }
+}
+
+/// A scalar as YAML's core schema reads it (`true`, `12`, `~`, text); a
+/// tag outside the core schema is ignored. `None` when a core tag forces a
+/// type the text is not (`!!int abc`).
+fn scalar(
+    text: Cow<'_, str>,
+    style: saphyr_parser::ScalarStyle,
+    tag: Option<&Cow<'_, Tag>>,
+) -> Option<Node> {
+    let tag = tag.filter(|t| t.is_yaml_core_schema());
+    Some(
+        match Scalar::parse_from_cow_and_metadata(text, style, tag)? {
+            Scalar::Null => Node::Null,
+            Scalar::Boolean(b) => Node::Bool(b),
+            Scalar::Integer(i) => Node::Int(i),
+            Scalar::FloatingPoint(f) => Node::Float(f.into_inner()),
+            Scalar::String(s) => Node::String(s.into_owned()),
+        },
+    )
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     #[test]
@@ -318,6 +409,124 @@ mod tests {
     fn parse_rejects_a_scalar_document() {
         let err = parse("just text\n", 2).unwrap_err();
         assert!(err.message.contains("mapping"));
+    }
+
+    /// The front matter read as a tree by saphyr's own loader: the
+    /// reference the event-based reader must agree with.
+    fn oracle(matter: &str, first_line: usize) -> Result<Vec<(String, Field)>, YamlError> {
+        use saphyr::{LoadableYamlNode, MarkedYaml, YamlData};
+
+        fn convert(
+            node: &MarkedYaml<'_>,
+            to_pos: &dyn Fn(Marker) -> Pos,
+        ) -> Result<Node, YamlError> {
+            let pos = to_pos(node.span.start);
+            let bad = |message: &str| YamlError {
+                pos,
+                message: message.into(),
+            };
+            Ok(match &node.data {
+                YamlData::Value(scalar) => match scalar {
+                    Scalar::Null => Node::Null,
+                    Scalar::Boolean(b) => Node::Bool(*b),
+                    Scalar::Integer(i) => Node::Int(*i),
+                    Scalar::FloatingPoint(f) => Node::Float(f.into_inner()),
+                    Scalar::String(s) => Node::String(s.to_string()),
+                },
+                YamlData::Representation(text, _, _) => Node::String(text.to_string()),
+                YamlData::Tagged(_, inner) => convert(inner, to_pos)?,
+                YamlData::Sequence(items) => Node::List(
+                    items
+                        .iter()
+                        .map(|item| {
+                            Ok(Field {
+                                pos: to_pos(item.span.start),
+                                value: convert(item, to_pos)?,
+                            })
+                        })
+                        .collect::<Result<_, YamlError>>()?,
+                ),
+                YamlData::Mapping(map) => {
+                    let mut entries = Vec::new();
+                    for (key, value) in map {
+                        let key_text = match convert(key, to_pos)? {
+                            Node::String(s) => s,
+                            other => other.as_text().ok_or_else(|| YamlError {
+                                pos: to_pos(key.span.start),
+                                message: "keys".into(),
+                            })?,
+                        };
+                        let value_pos = if matches!(value.data, YamlData::Value(Scalar::Null)) {
+                            to_pos(key.span.start)
+                        } else {
+                            to_pos(value.span.start)
+                        };
+                        let value = convert(value, to_pos)?;
+                        entries.push((
+                            key_text,
+                            Field {
+                                pos: value_pos,
+                                value,
+                            },
+                        ));
+                    }
+                    Node::Map(entries)
+                }
+                YamlData::Alias(_) => return Err(bad("alias")),
+                YamlData::BadValue => return Err(bad("bad value")),
+            })
+        }
+
+        let to_pos = |m: Marker| Pos::new(m.line() + first_line - 1, m.col() + 1);
+        let docs = MarkedYaml::load_from_str(matter).map_err(|e| YamlError {
+            pos: to_pos(*e.marker()),
+            message: e.info().to_string(),
+        })?;
+        match docs.first().map(|d| convert(d, &to_pos)).transpose()? {
+            Some(Node::Map(entries)) => Ok(entries),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    #[test]
+    fn the_event_reader_agrees_with_the_tree_reader() {
+        let mut cases: Vec<String> = [
+            "title: x\nseverity: SEV1\n",
+            "services: [a, b]\ntags:\n  - one\n  - \"two\"\n",
+            "empty:\nnext: 1\nfloat: 1.5\nyes: true\nnull: ~\n",
+            "nested:\n  owner: me\n  list: [1, [2, 3], {a: b}]\n",
+            "quoted: '12'\nplain: 12\ntagged: !!str 12\ncustom: !thing 7\n",
+            "block: |\n  line one\n  line two\nfolded: >\n  a\n  b\n",
+            "date: 2023-01-17T12:30:00+03:00\n\"key with space\": v\n",
+            "action_items:\n  - text: fix\n    owner: ana\n    due: 2023-02-01\n",
+            "# only a comment\n",
+            "a: [unclosed\n",
+            "a: b\n  c: d\n",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every report of the example archive and the test fixtures.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["content", "tests/fixtures"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)) {
+                let entry = entry.unwrap();
+                if entry.path().extension().is_some_and(|e| e == "md")
+                    && let Ok(text) = std::fs::read_to_string(entry.path())
+                    && let Ok(parts) = split(&text)
+                {
+                    cases.push(parts.matter.to_string());
+                }
+            }
+        }
+        assert!(cases.len() > 40, "{} cases", cases.len());
+        for case in &cases {
+            match (parse(case, 2), oracle(case, 2)) {
+                (Ok(new), Ok(old)) => assert_eq!(new, old, "{case:?}"),
+                (Err(new), Err(old)) => assert_eq!(new.pos, old.pos, "{case:?}"),
+                (new, old) => panic!("{case:?}: {new:?} against {old:?}"),
+            }
+        }
     }
 
     #[test]
