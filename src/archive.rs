@@ -119,7 +119,7 @@ impl Archive {
             .map(|pm| {
                 let summary = match &pm.summary {
                     Some(s) if !s.is_empty() => s.clone(),
-                    _ => shorten(&markdown::first_paragraph(&pm.body), 280),
+                    _ => shorten(&markdown::first_paragraph(pm.body()), 280),
                 };
                 Report { pm, summary }
             })
@@ -143,7 +143,7 @@ impl Archive {
         let resolve = |slug: &str| self.by_slug.contains_key(slug).then(|| report_url(slug));
         let asset = |href: &str| asset_url(&self.root, &pm.path, href);
         let rendered = markdown::render(
-            &pm.body,
+            pm.body(),
             &RenderContext {
                 resolve: &resolve,
                 asset: &asset,

@@ -73,7 +73,7 @@ pub fn load(
             let mut found = Vec::new();
             let rel = relative(root, file);
             let report = read_text(file, &rel, &mut found)
-                .and_then(|text| postmortem::parse(&rel, &text, config, &mut found));
+                .and_then(|text| postmortem::parse(&rel, text, config, &mut found));
             (report, found)
         })
         .collect();

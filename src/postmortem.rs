@@ -56,10 +56,20 @@ pub struct Postmortem {
     pub aliases: Vec<Spanned<String>>,
     /// Keys this tool does not know, for templates (`page.extra`).
     pub extra: Map<String, Value>,
-    /// The Markdown after the front matter.
-    pub body: String,
+    /// The whole file; the Markdown after the front matter starts at
+    /// `body_start` (see [`Postmortem::body`]). Kept whole so that reading a
+    /// report copies it once.
+    pub source: String,
+    pub body_start: usize,
     /// The file line on which `body` starts.
     pub body_line: usize,
+}
+
+impl Postmortem {
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> &str {
+        &self.source[self.body_start..]
+    }
 }
 
 const KNOWN_KEYS: &[&str] = &[
@@ -86,7 +96,7 @@ const KNOWN_KEYS: &[&str] = &[
 /// problems found go into `diagnostics`.
 pub fn parse(
     path: &Path,
-    source: &str,
+    source: String,
     config: &Config,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Postmortem> {
@@ -116,7 +126,7 @@ pub fn parse(
         p.push(d);
     }
 
-    let split = match frontmatter::split(source) {
+    let split = match frontmatter::split(&source) {
         Ok(split) => split,
         Err(SplitError::Missing) => {
             p.push(
@@ -220,8 +230,9 @@ pub fn parse(
         related,
         aliases,
         extra,
-        body: split.body.to_string(),
+        body_start: split.body.as_ptr() as usize - source.as_ptr() as usize,
         body_line: split.body_line,
+        source,
     })
 }
 
@@ -555,7 +566,7 @@ mod tests {
     fn parse_report(source: &str) -> (Option<Postmortem>, Vec<Diagnostic>) {
         let mut d = Vec::new();
         let path = Path::new("content/2023/a-report.md");
-        let p = parse(path, source, &Config::default(), &mut d);
+        let p = parse(path, source.to_string(), &Config::default(), &mut d);
         (p, d)
     }
 
@@ -580,7 +591,7 @@ mod tests {
         assert_eq!(p.services, ["icreate"]);
         assert_eq!(p.status, Status::Published);
         assert_eq!(p.date.offset().local_minus_utc(), 3 * 3600);
-        assert_eq!(p.body, "Body\n");
+        assert_eq!(p.body(), "Body\n");
         assert_eq!(p.body_line, 7);
     }
 
@@ -629,7 +640,7 @@ mod tests {
             ..Config::default()
         };
         let mut d = Vec::new();
-        let p = parse(Path::new("a.md"), &source, &config, &mut d).unwrap();
+        let p = parse(Path::new("a.md"), source, &config, &mut d).unwrap();
         assert_eq!(p.date.to_rfc3339(), "2023-01-17T12:30:00+02:00");
     }
 

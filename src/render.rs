@@ -310,13 +310,22 @@ impl<'a> Renderer<'a> {
                 "404.html"
             }
         };
-        let html = self.tera.render(template, &cx).map_err(|e| {
-            anyhow!(
-                "rendering `{dir}{file}` with `{template}`: {}",
-                render_error(&e)
-            )
-        })?;
-        output.put(&format!("{dir}{file}"), html.as_bytes())
+        thread_local! {
+            /// Each thread renders its pages into one buffer, reused.
+            static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        PAGE.with_borrow_mut(|html| {
+            html.clear();
+            self.tera
+                .render_to(template, &cx, &mut *html)
+                .map_err(|e| {
+                    anyhow!(
+                        "rendering `{dir}{file}` with `{template}`: {}",
+                        render_error(&e)
+                    )
+                })?;
+            output.put(&format!("{dir}{file}"), html)
+        })
     }
 
     /// Fills the context of page `n` of `list`, a page whose relative
