@@ -362,7 +362,8 @@ impl<'a> Renderer<'a> {
         }
         let by_month = !matches!(list.of, ListOf::Term(..));
         let page = page_of(list.reports, size, n);
-        let sections = view::by_year(&self.rows, page, &list.spans, by_month, |i, out| {
+        let start = n * size;
+        let sections = view::by_year(&self.rows, page, start, &list.spans, by_month, |i, out| {
             self.paste_row(i, root, out)
         })?;
         cx.insert("sections", &sections);

@@ -362,6 +362,8 @@ pub struct Section {
     pub url: Option<String>,
     /// How many reports of the whole list (all its pages) fall in the year.
     pub count: usize,
+    /// Whether the year began on an earlier page of the list.
+    pub continued: bool,
     pub groups: Vec<Group>,
 }
 
@@ -394,10 +396,11 @@ pub fn year_spans(rows: &Rows, reports: &[usize]) -> Vec<YearSpan> {
     years.into_values().collect()
 }
 
-/// Splits `reports` (one page of a list, newest first) into year sections;
-/// with `by_month`, each year holds one group per month, otherwise a single
-/// group. `spans` are the years of the whole list, for the counts, and
-/// `row_html` appends the HTML of one row on this page.
+/// Splits `reports` (one page of a list, newest first, starting at position
+/// `start` of the list) into year sections; with `by_month`, each year holds
+/// one group per month, otherwise a single group. `spans` are the years of
+/// the whole list, for the counts, and `row_html` appends the HTML of one
+/// row on this page.
 ///
 /// Years and months are those of each report's own offset, while the order
 /// is that of the instants: a report that started at 00:30 on New Year's Day
@@ -407,6 +410,7 @@ pub fn year_spans(rows: &Rows, reports: &[usize]) -> Vec<YearSpan> {
 pub fn by_year<E>(
     rows: &Rows,
     reports: &[usize],
+    start: usize,
     spans: &[YearSpan],
     by_month: bool,
     row_html: impl Fn(usize, &mut String) -> Result<(), E>,
@@ -428,12 +432,13 @@ pub fn by_year<E>(
     let mut sections = Vec::with_capacity(years.len());
     for (Reverse(year), months) in years {
         let id = format!("y{year}");
-        let count = spans.iter().find(|s| s.year == year).map_or(0, |s| s.count);
+        let span = spans.iter().find(|s| s.year == year);
         let mut section = Section {
             title: year.to_string(),
             id: id.clone(),
             url: Some(format!("years/{year}/")),
-            count,
+            count: span.map_or(0, |s| s.count),
+            continued: span.is_some_and(|s| s.first < start),
             groups: Vec::with_capacity(months.len()),
         };
         for (Reverse(month), members) in months {

@@ -123,8 +123,14 @@ fn year_links_lead_to_the_page_where_each_year_starts() {
         ]
     );
     assert_eq!(texts(&doc, "nav.jump a"), ["2023 3", "2022 4"]);
-    // A year's heading counts its reports in the whole list.
-    assert_eq!(texts(&doc, "section.year h2"), ["2022 4"]);
+    // A year's heading counts its reports in the whole list, and says when
+    // the year began on an earlier page.
+    assert_eq!(texts(&doc, "section.year h2"), ["2022 4 continued"]);
+    let second = site.page("postmortems/page/2/index.html");
+    assert_eq!(
+        texts(&second, "section.year h2"),
+        ["2023 3 continued", "2022 4"]
+    );
 }
 
 #[test]
