@@ -233,7 +233,8 @@ pub struct LabelledValue {
 pub struct NavLink<'a> {
     pub title: &'a str,
     pub url: &'a str,
-    pub date: &'a TimeView,
+    /// `17 Jan 2023`
+    pub date: &'a str,
 }
 
 impl<'a> NavLink<'a> {
@@ -241,7 +242,7 @@ impl<'a> NavLink<'a> {
         NavLink {
             title: &row.title,
             url: &row.url,
-            date: &row.date,
+            date: &row.date.short,
         }
     }
 }
