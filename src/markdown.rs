@@ -69,60 +69,171 @@ pub fn options() -> Options {
 
 /// Renders `markdown` to HTML.
 pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
-    let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
-        .into_offset_iter()
-        .collect();
-
-    // Headings are demoted one level when the body has its own `# Title`, so
-    // the page keeps a single <h1>.
-    let shift = u8::from(events.iter().any(|(e, _)| {
-        matches!(
-            e,
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            })
-        )
-    }));
-
     let mut out = Rendered::default();
-    let mut ids = HashSet::new();
+    let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
+    let parser = Parser::new_ext(markdown, options()).into_offset_iter();
     let mut has_raw_html = false;
-    let mut events_out: Vec<Event<'_>> = Vec::with_capacity(events.len());
-    let mut in_first_paragraph = None::<bool>;
-    let mut iter = events.into_iter();
+    // Headings are demoted one level when the body has its own `# Title`, so
+    // the page keeps a single <h1>. Only a body with a line that could make
+    // one is parsed twice to find out.
+    if may_have_h1(markdown) {
+        let events: Vec<_> = parser.collect();
+        let shift = u8::from(events.iter().any(|(e, _)| {
+            matches!(
+                e,
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H1,
+                    ..
+                })
+            )
+        }));
+        let mut body = Body::new(
+            markdown,
+            cx,
+            shift,
+            &mut out,
+            &mut has_raw_html,
+            events.into_iter(),
+        );
+        html::push_html(&mut html, &mut body);
+    } else {
+        let mut body = Body::new(markdown, cx, 0, &mut out, &mut has_raw_html, parser);
+        html::push_html(&mut html, &mut body);
+    }
+    out.html = html;
+    if has_raw_html && !cx.allow_raw_html {
+        out.html = sanitizer().clean(&out.html).to_string();
+    }
+    out.first_paragraph = out
+        .first_paragraph
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    out
+}
 
-    while let Some((event, range)) = iter.next() {
-        match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                let mut inner = Vec::new();
-                let mut text = String::new();
-                for (e, _) in iter.by_ref() {
-                    if matches!(e, Event::End(TagEnd::Heading(_))) {
-                        break;
-                    }
-                    if let Event::Text(t) | Event::Code(t) = &e {
-                        text.push_str(t);
-                    }
-                    if matches!(e, Event::Html(_) | Event::InlineHtml(_)) {
-                        has_raw_html = true;
-                    }
-                    inner.push(e);
-                }
-                let text = text.trim().to_string();
-                let wanted = match id {
-                    Some(id) => crate::url::slugify(&id),
-                    None => anchor_for(&text),
-                };
-                let id = unique_id(wanted, &mut ids);
-                let level = (level as u8 + shift).min(6);
-                let mut inner_html = String::new();
-                html::push_html(&mut inner_html, inner.into_iter());
-                events_out.push(Event::Html(CowStr::from(format!(
-                    "<h{level} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
-                ))));
-                out.headings.push(Heading { level, id, text });
+/// Whether a line of `markdown` could make a level-1 heading: `# ...` or
+/// a `===` underline, after any quote and list markers. When none can,
+/// there is none; when one might, the caller looks at the parsed events.
+fn may_have_h1(markdown: &str) -> bool {
+    markdown.lines().any(|line| {
+        let rest = strip_containers(line).trim_end();
+        let atx = rest
+            .strip_prefix('#')
+            .is_some_and(|after| after.is_empty() || after.starts_with([' ', '\t']));
+        let setext = !rest.is_empty() && rest.bytes().all(|b| b == b'=');
+        atx || setext
+    })
+}
+
+/// `line` without leading blanks, `>` quote markers and list markers
+/// (`-`, `*`, `+`, `1.`, `1)` followed by a blank).
+fn strip_containers(mut line: &str) -> &str {
+    loop {
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        if let Some(rest) = trimmed.strip_prefix('>') {
+            line = rest;
+            continue;
+        }
+        let digits = trimmed.len()
+            - trimmed
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .len();
+        let marker = match trimmed.as_bytes().get(digits) {
+            Some(b'.' | b')') if digits > 0 => digits + 1,
+            Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+            _ => return trimmed,
+        };
+        match trimmed[marker..].strip_prefix([' ', '\t']) {
+            Some(rest) => line = rest,
+            None => return trimmed,
+        }
+    }
+}
+
+/// The body's events as the page shows them: headings with anchors and
+/// unique ids, links to reports and files rewritten; what the page needs
+/// besides (headings, the first paragraph, link problems) is noted in
+/// `out` on the way.
+struct Body<'m, 'c, I> {
+    events: I,
+    markdown: &'m str,
+    cx: &'c RenderContext<'c>,
+    shift: u8,
+    out: &'c mut Rendered,
+    has_raw_html: &'c mut bool,
+    ids: HashSet<String>,
+    in_first_paragraph: Option<bool>,
+}
+
+impl<'m, 'c, I> Body<'m, 'c, I>
+where
+    I: Iterator<Item = (Event<'m>, std::ops::Range<usize>)>,
+{
+    fn new(
+        markdown: &'m str,
+        cx: &'c RenderContext<'c>,
+        shift: u8,
+        out: &'c mut Rendered,
+        has_raw_html: &'c mut bool,
+        events: I,
+    ) -> Self {
+        Body {
+            events,
+            markdown,
+            cx,
+            shift,
+            out,
+            has_raw_html,
+            ids: HashSet::new(),
+            in_first_paragraph: None,
+        }
+    }
+
+    /// The heading that starts here, as one HTML event.
+    fn heading(&mut self, level: HeadingLevel, id: Option<CowStr<'m>>) -> Event<'m> {
+        let mut inner = Vec::new();
+        let mut text = String::new();
+        for (e, _) in self.events.by_ref() {
+            if matches!(e, Event::End(TagEnd::Heading(_))) {
+                break;
             }
+            if let Event::Text(t) | Event::Code(t) = &e {
+                text.push_str(t);
+            }
+            if matches!(e, Event::Html(_) | Event::InlineHtml(_)) {
+                *self.has_raw_html = true;
+            }
+            inner.push(e);
+        }
+        let text = text.trim().to_string();
+        let wanted = match id {
+            Some(id) => crate::url::slugify(&id),
+            None => anchor_for(&text),
+        };
+        let id = unique_id(wanted, &mut self.ids);
+        let level = (level as u8 + self.shift).min(6);
+        let mut inner_html = String::new();
+        html::push_html(&mut inner_html, inner.into_iter());
+        let html = format!(
+            "<h{level} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+        );
+        self.out.headings.push(Heading { level, id, text });
+        Event::Html(CowStr::from(html))
+    }
+}
+
+impl<'m, 'c, I> Iterator for Body<'m, 'c, I>
+where
+    I: Iterator<Item = (Event<'m>, std::ops::Range<usize>)>,
+{
+    type Item = Event<'m>;
+
+    fn next(&mut self) -> Option<Event<'m>> {
+        let (event, range) = self.events.next()?;
+        let first = self.in_first_paragraph == Some(true);
+        Some(match event {
+            Event::Start(Tag::Heading { level, id, .. }) => self.heading(level, id),
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 if let Tag::Link {
                     link_type,
@@ -135,55 +246,42 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
                     ..
                 } = &mut tag
                 {
-                    *dest_url = rewrite_link(dest_url, *link_type, cx, &mut out, || {
+                    let (markdown, cx) = (self.markdown, self.cx);
+                    *dest_url = rewrite_link(dest_url, *link_type, cx, self.out, || {
                         position(markdown, range.start, cx.first_line)
                     });
                 }
-                events_out.push(Event::Start(tag));
+                Event::Start(tag)
             }
             Event::Start(Tag::Paragraph) => {
-                if in_first_paragraph.is_none() {
-                    in_first_paragraph = Some(true);
-                }
-                events_out.push(event);
+                self.in_first_paragraph.get_or_insert(true);
+                event
             }
             Event::End(TagEnd::Paragraph) => {
-                if in_first_paragraph == Some(true) {
-                    in_first_paragraph = Some(false);
+                if first {
+                    self.in_first_paragraph = Some(false);
                 }
-                events_out.push(event);
+                event
             }
             Event::Text(ref t) | Event::Code(ref t) => {
-                if in_first_paragraph == Some(true) {
-                    out.first_paragraph.push_str(t);
+                if first {
+                    self.out.first_paragraph.push_str(t);
                 }
-                events_out.push(event);
+                event
             }
             Event::SoftBreak | Event::HardBreak => {
-                if in_first_paragraph == Some(true) {
-                    out.first_paragraph.push(' ');
+                if first {
+                    self.out.first_paragraph.push(' ');
                 }
-                events_out.push(event);
+                event
             }
             Event::Html(_) | Event::InlineHtml(_) => {
-                has_raw_html = true;
-                events_out.push(event);
+                *self.has_raw_html = true;
+                event
             }
-            other => events_out.push(other),
-        }
+            other => other,
+        })
     }
-
-    out.html.reserve(markdown.len() + markdown.len() / 2);
-    html::push_html(&mut out.html, events_out.into_iter());
-    if has_raw_html && !cx.allow_raw_html {
-        out.html = sanitizer().clean(&out.html).to_string();
-    }
-    out.first_paragraph = out
-        .first_paragraph
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    out
 }
 
 /// The text of the first paragraph of `markdown`, whitespace folded: what
@@ -370,6 +468,47 @@ mod tests {
 
     fn render_md(md: &str) -> Rendered {
         render_with(md, false)
+    }
+
+    #[test]
+    fn lines_that_could_make_a_top_heading_are_found() {
+        for md in [
+            "# Title",
+            "#",
+            "  # Title",
+            "Title\n=====",
+            "> # Quoted",
+            "- # In a list",
+            "1. > # Deep",
+            "```\n# a comment in code\n```",
+        ] {
+            assert!(may_have_h1(md), "{md:?}");
+        }
+        for md in [
+            "## Two",
+            "#hashtag",
+            "text with # inside",
+            "a == b",
+            "- item",
+            "",
+        ] {
+            assert!(!may_have_h1(md), "{md:?}");
+        }
+    }
+
+    #[test]
+    fn top_headings_anywhere_demote_every_heading() {
+        for md in [
+            "> # Quoted\n\n## Next",
+            "- # Listed\n\n## Next",
+            "Title\n===\n\n## Next",
+        ] {
+            let out = render_md(md);
+            let levels: Vec<u8> = out.headings.iter().map(|h| h.level).collect();
+            assert_eq!(levels, [2, 3], "{md:?}");
+        }
+        let plain = render_md("## Only\n\n```\n# code\n```\n");
+        assert_eq!(plain.headings[0].level, 2);
     }
 
     #[test]
