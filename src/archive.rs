@@ -73,9 +73,8 @@ pub struct Archive {
     /// For each report, the reports related to it in either direction.
     pub related: Vec<Vec<usize>>,
     by_slug: HashMap<String, usize>,
-    /// Slugs of every report read, drafts included, and of the drafts: a
-    /// link to a missing report says which it is.
-    all_slugs: BTreeSet<String>,
+    /// Slugs of the drafts: a link to a missing report says whether it is
+    /// a draft.
     drafts: BTreeSet<String>,
     /// The site folder, where files next to reports are looked up.
     root: PathBuf,
@@ -97,7 +96,7 @@ impl Archive {
         include_drafts: bool,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Archive {
-        reports.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+        reports.par_sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
         check_unique(&reports, diagnostics);
 
         let mut archive = Archive {
@@ -106,7 +105,6 @@ impl Archive {
                 .filter(|p| p.status == Status::Draft)
                 .map(|p| p.slug.clone())
                 .collect(),
-            all_slugs: reports.iter().map(|p| p.slug.clone()).collect(),
             root: root.to_path_buf(),
             allow_raw_html: config.allow_raw_html,
             ..Archive::default()
@@ -160,7 +158,7 @@ impl Archive {
                 .rsplit(['/', '\\'])
                 .next()
                 .unwrap_or_default();
-            let (message, hint) = if self.drafts.contains(slug) && self.all_slugs.contains(slug) {
+            let (message, hint) = if self.drafts.contains(slug) {
                 (
                     format!("link to `{}`, a draft that is not published", link.target),
                     "publish that report, build with --drafts, or remove the link".to_string(),
@@ -168,7 +166,7 @@ impl Archive {
             } else {
                 (
                     format!("link to `{}`, but there is no report `{slug}`", link.target),
-                    closest_slug(slug, &self.all_slugs),
+                    closest_slug(slug, &self.all_slugs()),
                 )
             };
             diagnostics.push(
@@ -207,6 +205,11 @@ impl Archive {
             diagnostics,
             assets,
         }
+    }
+
+    /// Every report's slug, drafts included, for suggestions.
+    fn all_slugs(&self) -> BTreeSet<String> {
+        self.by_slug.keys().chain(&self.drafts).cloned().collect()
     }
 
     /// The problems of every body's links, without keeping the bodies:
@@ -292,29 +295,51 @@ impl Archive {
                 reports: Vec::new(),
             })
             .collect();
-        for (i, report) in self.reports.iter().enumerate() {
-            let pm = &report.pm;
-            self.years.entry(pm.date.year()).or_default().push(i);
-            for service in &pm.services {
-                let slug = url::slugify(service);
-                let name = config
+        // The catalogue's names by slug, and each report's terms as (slug,
+        // name), worked out in parallel; the indexes are then filled in
+        // archive order.
+        let catalogue: HashMap<String, &String> = config
+            .services
+            .iter()
+            .rev()
+            .map(|(key, s)| {
+                (
+                    url::slugify(key),
+                    if s.name.is_empty() { key } else { &s.name },
+                )
+            })
+            .collect();
+        type Terms = Vec<(String, String)>;
+        let terms: Vec<(Terms, Terms)> = self
+            .reports
+            .par_iter()
+            .map(|report| {
+                let pm = &report.pm;
+                let services = pm
                     .services
                     .iter()
-                    .find(|(key, _)| url::slugify(key) == slug)
-                    .map(|(key, s)| {
-                        if s.name.is_empty() {
-                            key.clone()
-                        } else {
-                            s.name.clone()
-                        }
+                    .map(|service| {
+                        let slug = url::slugify(service);
+                        let name = catalogue.get(&slug).map_or(service, |n| *n).clone();
+                        (slug, name)
                     })
-                    .unwrap_or_else(|| service.clone());
+                    .collect();
+                let tags = pm
+                    .tags
+                    .iter()
+                    .map(|tag| (url::slugify(tag), tag.clone()))
+                    .collect();
+                (services, tags)
+            })
+            .collect();
+        for (i, (report, (services, tags))) in self.reports.iter().zip(terms).enumerate() {
+            let pm = &report.pm;
+            self.years.entry(pm.date.year()).or_default().push(i);
+            for (slug, name) in services {
                 term(&mut self.services, slug, name).reports.push(i);
             }
-            for tag in &pm.tags {
-                term(&mut self.tags, url::slugify(tag), tag.clone())
-                    .reports
-                    .push(i);
+            for (slug, name) in tags {
+                term(&mut self.tags, slug, name).reports.push(i);
             }
             if let Some(s) = self.severities.iter_mut().find(|s| s.name == pm.severity) {
                 s.reports.push(i);

@@ -7,11 +7,15 @@
 //! config    hindsight.toml, checked
 //! content   walk content/, read files            (parallel)
 //! postmortem  front matter parsed and validated  (parallel)
-//! markdown  bodies rendered, links rewritten     (parallel)
-//! archive   duplicates, related reports, indexes
-//! render    pages through the theme's templates  (parallel)
+//! archive   duplicates, related reports, indexes, summaries
+//! render    pages through the theme's templates  (parallel); each report
+//!           page renders its Markdown body (`markdown`), rewriting and
+//!           checking its links, so bodies are never all in memory at once
 //! output    changed files staged, then renamed into place
 //! ```
+//!
+//! A broken link found while pages render still fails the build before
+//! anything is published: the staged files are dropped.
 //!
 //! Content problems never stop a phase early: they are collected as
 //! [`Diagnostic`]s and reported together.
