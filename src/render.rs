@@ -198,11 +198,11 @@ impl<'a> Renderer<'a> {
 
     fn pages(&self) -> Vec<Page<'_>> {
         let a = self.archive;
-        let mut lists = vec![self.list(ListOf::Postmortems, &self.all)];
+        let mut lists = vec![self.list(ListOf::Postmortems, &self.all, None)];
         lists.extend(
             a.years
                 .iter()
-                .map(|(&y, reports)| self.list(ListOf::Year(y), reports)),
+                .map(|(&y, reports)| self.list(ListOf::Year(y), reports, None)),
         );
         let mut pages = vec![Page::Home, Page::NotFound];
         pages.extend((0..a.reports.len()).map(Page::Report));
@@ -210,7 +210,7 @@ impl<'a> Renderer<'a> {
             pages.push(Page::Terms(kind));
             lists.extend(
                 self.terms(kind)
-                    .map(|t| self.list(ListOf::Term(kind, t.slug.clone()), &t.reports)),
+                    .map(|t| self.list(ListOf::Term(kind, t.slug.clone()), &t.reports, Some(t))),
             );
         }
         for list in lists {
@@ -221,16 +221,24 @@ impl<'a> Renderer<'a> {
         pages
     }
 
-    fn list<'r>(&'r self, of: ListOf, reports: &'r [usize]) -> List<'r> {
-        let (base, term) = match &of {
-            ListOf::Postmortems => ("postmortems/".to_string(), None),
-            ListOf::Year(y) => (format!("years/{y}/"), None),
-            ListOf::Term(kind, slug) => (
-                format!("{}/{slug}/", kind.segment()),
-                self.terms(*kind)
-                    .find(|t| &t.slug == slug)
-                    .map(|t| view::term(kind.segment(), t, &self.rows, self.config)),
-            ),
+    /// A list of `reports`; `term` is the service, severity or tag it is
+    /// the list of, if any.
+    fn list<'r>(
+        &'r self,
+        of: ListOf,
+        reports: &'r [usize],
+        term: Option<&crate::archive::Term>,
+    ) -> List<'r> {
+        let base = match &of {
+            ListOf::Postmortems => "postmortems/".to_string(),
+            ListOf::Year(y) => format!("years/{y}/"),
+            ListOf::Term(kind, slug) => format!("{}/{slug}/", kind.segment()),
+        };
+        let term = match (&of, term) {
+            (ListOf::Term(kind, _), Some(t)) => {
+                Some(view::term(kind.segment(), t, &self.rows, self.config))
+            }
+            _ => None,
         };
         List {
             of,
