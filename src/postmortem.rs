@@ -188,16 +188,71 @@ pub fn parse(
     let related = p.spanned_list(get("related"), "related");
     let aliases = p.spanned_list(get("aliases"), "aliases");
 
-    if let (Some(date), Some(f)) = (date, get("resolved")) {
-        if resolved.is_some_and(|r| r < date) {
-            p.push(
-                Diagnostic::error(
-                    path,
-                    "time-order",
-                    "`resolved` is before `date` (the impact start)",
-                )
-                .at(f.pos.line, f.pos.column),
-            );
+    // The moments of an incident come in order: impact starts (`date`),
+    // is detected and mitigated, and ends (`resolved`). What cannot happen
+    // is an error; what is odd but possible (an alert before users were
+    // hit, an automatic mitigation before anyone noticed) is a warning.
+    let moments = [
+        ("date", date),
+        ("detected", detected),
+        ("mitigated", mitigated),
+        ("resolved", resolved),
+    ];
+    for (earlier, later, error, why) in [
+        (
+            "date",
+            "resolved",
+            true,
+            "the incident would end before it began",
+        ),
+        (
+            "date",
+            "mitigated",
+            true,
+            "impact would be mitigated before it began",
+        ),
+        (
+            "detected",
+            "resolved",
+            true,
+            "the incident would be detected after it ended",
+        ),
+        (
+            "mitigated",
+            "resolved",
+            true,
+            "impact would be mitigated after the incident ended",
+        ),
+        (
+            "date",
+            "detected",
+            false,
+            "detected before impact began: time to detect is left out",
+        ),
+        (
+            "detected",
+            "mitigated",
+            false,
+            "mitigated before it was detected",
+        ),
+    ] {
+        let at = |key: &str| {
+            moments
+                .iter()
+                .find(|(k, _)| *k == key)
+                .and_then(|(_, t)| *t)
+        };
+        let (Some(first), Some(then), Some(field)) = (at(earlier), at(later), get(later)) else {
+            continue;
+        };
+        if then < first {
+            let message = format!("`{later}` is before `{earlier}`: {why}");
+            let d = if error {
+                Diagnostic::error(path, "time-order", message)
+            } else {
+                Diagnostic::warning(path, "time-order", message)
+            };
+            p.push(d.at(field.pos.line, field.pos.column));
         }
     }
 
@@ -652,6 +707,52 @@ mod tests {
         ));
         assert_eq!(d[0].code, "time-order");
         assert_eq!(d[0].line, 6);
+    }
+
+    #[test]
+    fn the_moments_of_an_incident_must_come_in_order() {
+        let with = |times: &str| {
+            let source = MINIMAL.replace("---\nBody", &format!("{times}---\nBody"));
+            parse_report(&source)
+        };
+        // detected after resolved, mitigated after resolved: errors at the
+        // later key's line.
+        let (p, d) = with(
+            "detected: 2023-01-17T14:00:00+03:00\nmitigated: 2023-01-17T14:10:00+03:00\nresolved: 2023-01-17T13:45:00+03:00\n",
+        );
+        assert!(p.is_none());
+        let found: Vec<(usize, &str, bool)> =
+            d.iter().map(|d| (d.line, d.code, d.is_error())).collect();
+        assert_eq!(found, [(8, "time-order", true), (8, "time-order", true)]);
+        assert!(
+            d[0].message.contains("`resolved` is before `detected`"),
+            "{}",
+            d[0].message
+        );
+        assert!(
+            d[1].message.contains("`resolved` is before `mitigated`"),
+            "{}",
+            d[1].message
+        );
+        // mitigated before the impact start is an error.
+        let (p, d) = with("mitigated: 2023-01-17T12:00:00+03:00\n");
+        assert!(p.is_none());
+        assert_eq!((d[0].line, d[0].is_error()), (6, true));
+        // Detected before impact, mitigated before detected: warnings.
+        let (p, d) =
+            with("detected: 2023-01-17T12:20:00+03:00\nmitigated: 2023-01-17T12:40:00+03:00\n");
+        assert!(p.is_some());
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].line, d[0].is_error()), (6, false));
+        let (p, d) =
+            with("detected: 2023-01-17T12:50:00+03:00\nmitigated: 2023-01-17T12:40:00+03:00\n");
+        assert!(p.is_some());
+        assert_eq!((d[0].line, d[0].is_error()), (7, false));
+        // In order: nothing to say.
+        let (_, d) = with(
+            "detected: 2023-01-17T12:32:00+03:00\nmitigated: 2023-01-17T13:30:00+03:00\nresolved: 2023-01-17T13:45:00+03:00\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]

@@ -32,6 +32,8 @@ enum Page<'r> {
     Home,
     Report(usize),
     Terms(Kind),
+    /// How durations are measured.
+    Metrics,
     /// Page `n` (from 0) of a list.
     List(Arc<List<'r>>, usize),
     NotFound,
@@ -90,11 +92,15 @@ impl Page<'_> {
             Page::NotFound => return (String::new(), "404.html"),
             Page::Report(i) => archive.reports[*i].url(),
             Page::Terms(k) => format!("{}/", k.segment()),
+            Page::Metrics => METRICS_URL.into(),
             Page::List(list, n) => page_url(&list.base, *n),
         };
         (dir, "index.html")
     }
 }
+
+/// Where the definitions of durations are published.
+const METRICS_URL: &str = "about/metrics/";
 
 /// The URL of page `n` (from 0) of the list at `base`: the first page is
 /// the list's own URL, the others `<base>page/<n + 1>/`.
@@ -204,7 +210,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|(&y, reports)| self.list(ListOf::Year(y), reports, None)),
         );
-        let mut pages = vec![Page::Home, Page::NotFound];
+        let mut pages = vec![Page::Home, Page::NotFound, Page::Metrics];
         pages.extend((0..a.reports.len()).map(Page::Report));
         for kind in [Kind::Services, Kind::Severities, Kind::Tags] {
             pages.push(Page::Terms(kind));
@@ -306,6 +312,11 @@ impl<'a> Renderer<'a> {
             Page::List(list, n) => {
                 self.list_page(&mut cx, list, *n, &root)?;
                 "list.html"
+            }
+            Page::Metrics => {
+                cx.insert("section", "");
+                cx.insert("title", "How incidents are measured");
+                "metrics.html"
             }
             Page::NotFound => {
                 // The 404 page is served at any depth: with a base URL its

@@ -31,6 +31,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/templates/report.html"),
     ),
     (
+        "templates/metrics.html",
+        include_bytes!("../themes/default/templates/metrics.html"),
+    ),
+    (
         "templates/row.html",
         include_bytes!("../themes/default/templates/row.html"),
     ),

@@ -225,6 +225,8 @@ pub struct LabelledTime {
 #[derive(Debug, Serialize)]
 pub struct LabelledValue {
     pub label: &'static str,
+    /// The anchor of its definition on `about/metrics/`.
+    pub id: &'static str,
     pub value: String,
 }
 
@@ -291,10 +293,25 @@ pub fn report<'a>(
         time: TimeView::new(&pm.date),
     }];
     let mut durations = Vec::new();
-    for (label, key, time, measure) in [
-        ("Detected", "detected", pm.detected, "Time to detect"),
-        ("Mitigated", "mitigated", pm.mitigated, "Time to mitigate"),
-        ("Resolved", "resolved", pm.resolved, "Total duration"),
+    for (label, key, time, (measure, id)) in [
+        (
+            "Detected",
+            "detected",
+            pm.detected,
+            ("Time to detect", "time-to-detect"),
+        ),
+        (
+            "Mitigated",
+            "mitigated",
+            pm.mitigated,
+            ("Time to mitigate", "time-to-mitigate"),
+        ),
+        (
+            "Resolved",
+            "resolved",
+            pm.resolved,
+            ("Total duration", "total-duration"),
+        ),
     ] {
         if let Some(t) = time {
             times.push(LabelledTime {
@@ -302,10 +319,15 @@ pub fn report<'a>(
                 key,
                 time: TimeView::new(&t),
             });
-            durations.push(LabelledValue {
-                label: measure,
-                value: duration::human(t - pm.date),
-            });
+            // Detection before impact began is allowed (with a warning);
+            // a negative time to detect is not shown.
+            if t >= pm.date {
+                durations.push(LabelledValue {
+                    label: measure,
+                    id,
+                    value: duration::human(t - pm.date),
+                });
+            }
         }
     }
     let older = (i + 1 < archive.reports.len()).then_some(i + 1);

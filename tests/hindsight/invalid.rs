@@ -67,9 +67,10 @@ fn bad_times_are_reported_across_files() {
     assert_eq!(
         lines(&diagnostics("bad-dates", 1)),
         [
-            "content/2023/backwards.md:4:11: `resolved` is before `date` (the impact start)",
+            "content/2023/backwards.md:4:11: `resolved` is before `date`: the incident would end before it began",
             "content/2023/bad-dates.md:3:7: `date` has no UTC offset: \"2023-01-17 12:30\"",
             "content/2023/bad-dates.md:6:11: `detected` is not a date and time: \"2023-01-17T25:00:00+03:00\"",
+            "content/2023/late-detection.md:5:11: `resolved` is before `detected`: the incident would be detected after it ended",
         ]
     );
 }
@@ -183,7 +184,7 @@ fn problems_in_many_files_are_reported_in_one_run() {
         panic!("expected content errors")
     };
     let files: std::collections::BTreeSet<_> = d.iter().map(|d| d.file.clone()).collect();
-    assert_eq!(files.len(), 7, "{files:?}");
+    assert_eq!(files.len(), 8, "{files:?}");
     let sorted = {
         let mut s = d.clone();
         hindsight::diagnostics::sort(&mut s);
