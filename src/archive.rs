@@ -27,10 +27,23 @@ pub struct Report {
     pub summary: String,
 }
 
+/// An event of a report's timeline, placed on the calendar.
+#[derive(Debug, Clone)]
+pub struct Moment {
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+    /// The time as written.
+    pub written: String,
+    pub text: String,
+    /// The anchor of its row.
+    pub id: String,
+}
+
 /// A report's body rendered for its page, with what its links need.
 #[derive(Debug)]
 pub struct Body {
     pub rendered: Rendered,
+    /// The timeline's events, in the order written.
+    pub timeline: Vec<Moment>,
     /// Links to reports or files that do not exist.
     pub diagnostics: Vec<Diagnostic>,
     /// Files next to the report that it uses: site-relative URL and source
@@ -148,6 +161,7 @@ impl Archive {
                 root: REPORT_ROOT,
                 allow_raw_html: self.allow_raw_html,
                 first_line: pm.body_line,
+                year: pm.date.year(),
             },
         );
         let mut diagnostics = Vec::new();
@@ -191,6 +205,35 @@ impl Archive {
                 ),
             );
         }
+        let mut clock = crate::timeline::Clock::new(pm.date);
+        let mut timeline = Vec::with_capacity(rendered.timeline.len());
+        let mut previous: Option<&str> = None;
+        for entry in &rendered.timeline {
+            let placed = clock.place(entry.time);
+            if placed.backwards {
+                let (line, column) = markdown::position(pm.body(), entry.offset, pm.body_line);
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &pm.path,
+                        "timeline-order",
+                        format!(
+                            "timeline row `{}` is earlier than the row before it (`{}`)",
+                            entry.written,
+                            previous.unwrap_or_default()
+                        ),
+                    )
+                    .at(line, column)
+                    .hint("put the rows in the order things happened, or give the row its date (2023-01-17 12:30)"),
+                );
+            }
+            previous = Some(&entry.written);
+            timeline.push(Moment {
+                at: placed.at,
+                written: entry.written.clone(),
+                text: entry.text.clone(),
+                id: entry.id.clone(),
+            });
+        }
         let assets = rendered
             .assets
             .iter()
@@ -202,6 +245,7 @@ impl Archive {
             .collect();
         Body {
             rendered,
+            timeline,
             diagnostics,
             assets,
         }

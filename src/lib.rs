@@ -33,19 +33,24 @@
 //! }
 //! ```
 
+pub mod actions;
 pub mod archive;
+pub mod chart;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod duration;
 pub mod frontmatter;
 pub mod fs;
+pub mod insights;
 pub mod markdown;
+pub mod metrics;
 pub mod output;
 pub mod postmortem;
 pub mod render;
 pub mod site;
 pub mod theme;
+pub mod timeline;
 pub mod url;
 pub mod view;
 

@@ -76,6 +76,7 @@ impl BuildArgs {
             output: self.output,
             drafts: self.drafts,
             base_url: self.base_url,
+            today: None,
         };
         match hindsight::build(&options) {
             Ok(summary) => {

@@ -6,10 +6,13 @@
 //! line); unsafe URL schemes dropped; raw HTML sanitised unless the site
 //! allows it; and the first paragraph's text for a summary.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
+use std::ops::Range;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
+};
 use serde::Serialize;
 
 /// What the renderer needs to know about the rest of the site.
@@ -25,6 +28,23 @@ pub struct RenderContext<'a> {
     pub allow_raw_html: bool,
     /// The file line on which the Markdown starts.
     pub first_line: usize,
+    /// The year of the report, for timeline dates written without one.
+    pub year: i32,
+}
+
+/// A row of the body's timeline whose first cell (or list item) starts
+/// with a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub time: crate::timeline::CellTime,
+    /// What happened: the other cells, or the rest of the item.
+    pub text: String,
+    /// The time as written.
+    pub written: String,
+    /// The row's anchor, unique on the page.
+    pub id: String,
+    /// Where the row starts in the Markdown.
+    pub offset: usize,
 }
 
 /// A heading of the body, for the table of contents and deep links.
@@ -56,6 +76,8 @@ pub struct Rendered {
     pub assets: Vec<String>,
     /// Slugs of the reports this body links to.
     pub links_to: Vec<String>,
+    /// The rows of the `Timeline` section that give a time, in order.
+    pub timeline: Vec<TimelineEntry>,
 }
 
 /// The Markdown extensions reports are rendered with.
@@ -157,6 +179,8 @@ fn strip_containers(mut line: &str) -> &str {
 /// `out` on the way.
 struct Body<'m, 'c, I> {
     events: I,
+    /// Events read ahead, to be given out before `events`.
+    pending: VecDeque<(Event<'m>, Range<usize>)>,
     markdown: &'m str,
     cx: &'c RenderContext<'c>,
     shift: u8,
@@ -164,6 +188,27 @@ struct Body<'m, 'c, I> {
     has_raw_html: &'c mut bool,
     ids: HashSet<String>,
     in_first_paragraph: Option<bool>,
+    /// The section the events are in, if it is one with meaning, and the
+    /// level of its heading.
+    section: Option<(Section, u8)>,
+    /// How deep in lists the events are, within the section.
+    list_depth: usize,
+    table_alignments: Vec<Alignment>,
+    in_table_head: bool,
+}
+
+/// The range of HTML events this module makes itself and puts among the
+/// body's events: they are not the author's raw HTML.
+const OURS: Range<usize> = usize::MAX..usize::MAX;
+
+/// Sections whose content becomes data as well as HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    /// Rows that start with a time are timeline events, with anchors.
+    Timeline,
+    /// Task items are action items (`data-action-state`); with
+    /// `plain_items`, so are plain items without sub-items.
+    Actions { plain_items: bool },
 }
 
 impl<'m, 'c, I> Body<'m, 'c, I>
@@ -180,6 +225,7 @@ where
     ) -> Self {
         Body {
             events,
+            pending: VecDeque::new(),
             markdown,
             cx,
             shift,
@@ -187,14 +233,170 @@ where
             has_raw_html,
             ids: HashSet::new(),
             in_first_paragraph: None,
+            section: None,
+            list_depth: 0,
+            table_alignments: Vec::new(),
+            in_table_head: false,
         }
+    }
+
+    fn next_raw(&mut self) -> Option<(Event<'m>, Range<usize>)> {
+        self.pending.pop_front().or_else(|| self.events.next())
+    }
+
+    /// Reads ahead from an element's start (already taken, `start`) to its
+    /// end, for a look at it before it is given out.
+    fn read_element(&mut self, start: (Event<'m>, Range<usize>)) -> Vec<(Event<'m>, Range<usize>)> {
+        let mut events = vec![start];
+        let mut depth = 1usize;
+        while depth > 0 {
+            let Some(e) = self.next_raw() else { break };
+            match &e.0 {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth -= 1,
+                _ => {}
+            }
+            events.push(e);
+        }
+        events
+    }
+
+    /// Gives `events` out next, before anything else.
+    fn put_back(&mut self, events: impl DoubleEndedIterator<Item = (Event<'m>, Range<usize>)>) {
+        for e in events.rev() {
+            self.pending.push_front(e);
+        }
+    }
+
+    /// Moves into or out of a meaningful section at a heading of `level`
+    /// (as written) with `text`.
+    fn enter_section(&mut self, level: u8, text: &str) {
+        if self.section.is_some_and(|(_, l)| level <= l) {
+            self.section = None;
+        }
+        if self.section.is_none() {
+            let section = if text.to_lowercase().contains("timeline") {
+                Some(Section::Timeline)
+            } else {
+                crate::actions::action_heading(text)
+                    .map(|plain_items| Section::Actions { plain_items })
+            };
+            self.section = section.map(|s| (s, level));
+            self.list_depth = 0;
+        }
+    }
+
+    /// A list item of a meaningful section, read whole: as an action item
+    /// it opens with its state, as a timeline event with its anchor.
+    fn item(&mut self, start: (Event<'m>, Range<usize>)) -> Event<'m> {
+        let offset = start.1.start;
+        let events = self.read_element(start);
+        let mut open = None;
+        match self.section {
+            Some((Section::Actions { plain_items }, _)) => {
+                let task = events.iter().skip(1).take(2).find_map(|(e, _)| match e {
+                    Event::TaskListMarker(done) => Some(*done),
+                    _ => None,
+                });
+                let nested = events
+                    .iter()
+                    .any(|(e, _)| matches!(e, Event::Start(Tag::List(_))));
+                let state = match task {
+                    Some(true) => Some("done"),
+                    Some(false) => Some("open"),
+                    None if plain_items && !nested => Some("open"),
+                    None => None,
+                };
+                if let Some(state) = state {
+                    open = Some(format!(
+                        "<li class=\"action-item\" data-action-state=\"{state}\">"
+                    ));
+                }
+            }
+            Some((Section::Timeline, _)) if self.list_depth == 1 => {
+                let lead = leading_text(&events[1..]);
+                if let Some(id) = self.timeline_entry(&lead, None, offset) {
+                    open = Some(format!("<li class=\"timeline-entry\" id=\"{id}\">"));
+                }
+            }
+            _ => {}
+        }
+        let mut events = events.into_iter();
+        let first = events.next();
+        self.put_back(events.collect::<Vec<_>>().into_iter());
+        match open {
+            Some(html) => Event::Html(CowStr::from(html)),
+            None => first.map_or(Event::Start(Tag::Item), |(e, _)| e),
+        }
+    }
+
+    /// A body row of a table in the timeline, read whole: a row whose
+    /// first cell starts with a time is an event, and the cell carries its
+    /// anchor.
+    fn timeline_row(&mut self, start: (Event<'m>, Range<usize>)) -> Event<'m> {
+        let offset = start.1.start;
+        let mut events = self.read_element(start);
+        let cells = cells(&events);
+        if let Some(first) = cells.first() {
+            let lead = leading_text(&events[first.clone()]);
+            let rest: Vec<String> = cells[1..]
+                .iter()
+                .map(|c| leading_text(&events[c.clone()]))
+                .filter(|t| !t.is_empty())
+                .collect();
+            if let Some(id) = self.timeline_entry(&lead, Some(rest.join(" — ")), offset) {
+                let style = match self.table_alignments.first() {
+                    Some(Alignment::Left) => " style=\"text-align: left\"",
+                    Some(Alignment::Center) => " style=\"text-align: center\"",
+                    Some(Alignment::Right) => " style=\"text-align: right\"",
+                    _ => "",
+                };
+                events[first.start] = (
+                    Event::Html(CowStr::from(format!("<td id=\"{id}\"{style}>"))),
+                    OURS,
+                );
+            }
+        }
+        let mut events = events.into_iter();
+        let row = events
+            .next()
+            .map_or(Event::Start(Tag::TableRow), |(e, _)| e);
+        self.put_back(events.collect::<Vec<_>>().into_iter());
+        row
+    }
+
+    /// Notes a timeline entry if `lead` starts with a time: `text` is what
+    /// happened, or the rest of `lead`. Returns the entry's anchor.
+    fn timeline_entry(
+        &mut self,
+        lead: &str,
+        text: Option<String>,
+        offset: usize,
+    ) -> Option<String> {
+        let (time, used) = crate::timeline::parse_time(lead, self.cx.year)?;
+        let written = lead[..used].trim();
+        let text = text.unwrap_or_else(|| {
+            lead[used..]
+                .trim_start_matches(|c: char| c.is_whitespace() || ":-–—|,.)".contains(c))
+                .trim()
+                .to_string()
+        });
+        let id = unique_id(format!("t-{}", crate::url::slugify(written)), &mut self.ids);
+        self.out.timeline.push(TimelineEntry {
+            time,
+            text,
+            written: written.to_string(),
+            id: id.clone(),
+            offset,
+        });
+        Some(id)
     }
 
     /// The heading that starts here, as one HTML event.
     fn heading(&mut self, level: HeadingLevel, id: Option<CowStr<'m>>) -> Event<'m> {
         let mut inner = Vec::new();
         let mut text = String::new();
-        for (e, _) in self.events.by_ref() {
+        while let Some((e, _)) = self.next_raw() {
             if matches!(e, Event::End(TagEnd::Heading(_))) {
                 break;
             }
@@ -207,6 +409,7 @@ where
             inner.push(e);
         }
         let text = text.trim().to_string();
+        self.enter_section(level as u8, &text);
         let wanted = match id {
             Some(id) => crate::url::slugify(&id),
             None => anchor_for(&text),
@@ -230,10 +433,36 @@ where
     type Item = Event<'m>;
 
     fn next(&mut self) -> Option<Event<'m>> {
-        let (event, range) = self.events.next()?;
+        let (event, range) = self.next_raw()?;
         let first = self.in_first_paragraph == Some(true);
         Some(match event {
             Event::Start(Tag::Heading { level, id, .. }) => self.heading(level, id),
+            Event::Start(Tag::Item) if self.section.is_some() => self.item((event, range)),
+            Event::Start(Tag::List(_)) => {
+                self.list_depth += 1;
+                event
+            }
+            Event::End(TagEnd::List(_)) => {
+                self.list_depth = self.list_depth.saturating_sub(1);
+                event
+            }
+            Event::Start(Tag::Table(ref alignments)) => {
+                self.table_alignments = alignments.clone();
+                event
+            }
+            Event::Start(Tag::TableHead) => {
+                self.in_table_head = true;
+                event
+            }
+            Event::End(TagEnd::TableHead) => {
+                self.in_table_head = false;
+                event
+            }
+            Event::Start(Tag::TableRow)
+                if !self.in_table_head && matches!(self.section, Some((Section::Timeline, _))) =>
+            {
+                self.timeline_row((event, range))
+            }
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 if let Tag::Link {
                     link_type,
@@ -275,13 +504,56 @@ where
                 }
                 event
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(_) | Event::InlineHtml(_) if range != OURS => {
                 *self.has_raw_html = true;
                 event
             }
             other => other,
         })
     }
+}
+
+/// The text at the start of `events` (an element's content): its first
+/// block's text and inline code, whitespace folded.
+fn leading_text(events: &[(Event<'_>, Range<usize>)]) -> String {
+    let mut text = String::new();
+    let mut started = false;
+    for (e, _) in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => {
+                text.push_str(t);
+                started = true;
+            }
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::Start(Tag::List(_) | Tag::CodeBlock(_) | Tag::Item)
+            | Event::End(TagEnd::Paragraph | TagEnd::TableCell)
+                if started =>
+            {
+                break;
+            }
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The ranges of `events` (a table row) that are its cells, from start to
+/// end tag.
+fn cells(events: &[(Event<'_>, Range<usize>)]) -> Vec<Range<usize>> {
+    let mut cells = Vec::new();
+    let mut start = None;
+    for (i, (e, _)) in events.iter().enumerate() {
+        match e {
+            Event::Start(Tag::TableCell) => start = Some(i),
+            Event::End(TagEnd::TableCell) => {
+                if let Some(s) = start.take() {
+                    cells.push(s..i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    cells
 }
 
 /// The text of the first paragraph of `markdown`, whitespace folded: what
@@ -426,6 +698,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     SANITIZER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
         b.add_generic_attributes(["id", "class", "aria-label", "aria-hidden"])
+            .add_tag_attributes("li", ["data-action-state"])
             .add_tags(["input"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_tag_attributes("td", ["style"])
@@ -438,7 +711,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 
 /// Byte offset to 1-based file line and column, for the rare link that
 /// has a problem: counted when asked, not indexed for every body.
-fn position(text: &str, offset: usize, first_line: usize) -> (usize, usize) {
+pub fn position(text: &str, offset: usize, first_line: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count();
     let start = before
@@ -462,6 +735,7 @@ mod tests {
             root: "../../",
             allow_raw_html,
             first_line: 10,
+            year: 2023,
         };
         render(md, &cx)
     }
@@ -634,6 +908,81 @@ mod tests {
     fn the_first_paragraph_is_collected_as_plain_text() {
         let r = render_md("## Summary\n\nThe *API* failed\nfor `10` minutes.\n\nSecond.\n");
         assert_eq!(r.first_paragraph, "The API failed for 10 minutes.");
+    }
+
+    #[test]
+    fn timeline_rows_become_entries_with_anchors() {
+        let md = "## Timeline\n\n| Time | Event |\n|:-|-|\n| 12:20 | Deploy *starts* |\n| soon | no time |\n| 12:45 | Cause found |\n\n## Other\n\n| 13:00 | not a timeline |\n|-|-|\n| 13:05 | x |\n";
+        let r = render_md(md);
+        let entries: Vec<(&str, &str, &str)> = r
+            .timeline
+            .iter()
+            .map(|e| (e.written.as_str(), e.text.as_str(), e.id.as_str()))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                ("12:20", "Deploy starts", "t-12-20"),
+                ("12:45", "Cause found", "t-12-45")
+            ]
+        );
+        assert!(
+            r.html
+                .contains("<tr><td id=\"t-12-20\" style=\"text-align: left\">12:20</td>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<tr><td style=\"text-align: left\">soon</td>")
+        );
+        assert_eq!(&md[r.timeline[1].offset..][..9], "| 12:45 |");
+    }
+
+    #[test]
+    fn timeline_list_items_become_entries() {
+        let md = "### Timeline\n\n- **10:00:** Alerts fired\n  - 10:01 nested, not an entry\n- 10:05 - Paged\n- Later that day\n";
+        let r = render_md(md);
+        let entries: Vec<(&str, &str)> = r
+            .timeline
+            .iter()
+            .map(|e| (e.id.as_str(), e.text.as_str()))
+            .collect();
+        assert_eq!(entries, [("t-10-00", "Alerts fired"), ("t-10-05", "Paged")]);
+        assert!(
+            r.html
+                .contains("<li class=\"timeline-entry\" id=\"t-10-00\"><strong>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<li>Later that day</li>"), "{}", r.html);
+    }
+
+    #[test]
+    fn action_items_carry_their_state() {
+        let md = "## Action Items\n\n- [ ] Add a gate\n- [x] Fix alert\n- Plain one\n- Group:\n  - Leaf\n\n## Notes\n\n- [ ] not an item\n";
+        let r = render_md(md);
+        let doc = r.html.as_str();
+        assert_eq!(
+            doc.matches("data-action-state=\"open\"").count(),
+            3,
+            "{doc}"
+        );
+        assert_eq!(
+            doc.matches("data-action-state=\"done\"").count(),
+            1,
+            "{doc}"
+        );
+        assert!(doc.contains("<li>Group:"), "{doc}");
+        // The same items as the archive counts, and sanitising keeps the state.
+        assert_eq!(crate::actions::from_body(md, 1).len(), 4);
+        let raw = render_md(&format!("<b>x</b>\n\n{md}"));
+        assert_eq!(
+            raw.html.matches("data-action-state").count(),
+            4,
+            "{}",
+            raw.html
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
 use serde_json::{Map, Value};
 
+use crate::actions::{self, ActionItem};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::frontmatter::{self, Field, Node, Pos, SplitError};
@@ -54,6 +55,8 @@ pub struct Postmortem {
     pub impact: Option<String>,
     pub related: Vec<Spanned<String>>,
     pub aliases: Vec<Spanned<String>>,
+    /// From front matter (`action_items:`) first, then the body's lists.
+    pub action_items: Vec<ActionItem>,
     /// Keys this tool does not know, for templates (`page.extra`).
     pub extra: Map<String, Value>,
     /// The whole file; the Markdown after the front matter starts at
@@ -89,6 +92,7 @@ const KNOWN_KEYS: &[&str] = &[
     "impact",
     "related",
     "aliases",
+    "action_items",
 ];
 
 /// Parses a report's text. `path` is the file relative to the site root and
@@ -187,6 +191,14 @@ pub fn parse(
     let impact = get("impact").and_then(|f| p.text(f, "impact"));
     let related = p.spanned_list(get("related"), "related");
     let aliases = p.spanned_list(get("aliases"), "aliases");
+    let mut action_items = Vec::new();
+    if let Some(field) = get("action_items") {
+        let (items, problems) = actions::from_front_matter(field, path);
+        action_items = items;
+        for d in problems {
+            p.push(d);
+        }
+    }
 
     // The moments of an incident come in order: impact starts (`date`),
     // is detected and mitigated, and ends (`resolved`). What cannot happen
@@ -284,6 +296,10 @@ pub fn parse(
         impact,
         related,
         aliases,
+        action_items: {
+            action_items.extend(actions::from_body(split.body, split.body_line));
+            action_items
+        },
         extra,
         body_start: split.body.as_ptr() as usize - source.as_ptr() as usize,
         body_line: split.body_line,

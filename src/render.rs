@@ -16,6 +16,7 @@ use tera::{Context, Tera};
 use crate::archive::Archive;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::insights::{self, ActionRow, Insights};
 use crate::output::Output;
 use crate::theme::{Theme, render_error};
 use crate::url;
@@ -34,6 +35,8 @@ enum Page<'r> {
     Terms(Kind),
     /// How durations are measured.
     Metrics,
+    /// Page `n` (from 0) of every action item.
+    ActionItems(usize),
     /// Page `n` (from 0) of a list.
     List(Arc<List<'r>>, usize),
     NotFound,
@@ -93,6 +96,7 @@ impl Page<'_> {
             Page::Report(i) => archive.reports[*i].url(),
             Page::Terms(k) => format!("{}/", k.segment()),
             Page::Metrics => METRICS_URL.into(),
+            Page::ActionItems(n) => page_url(ACTIONS_URL, *n),
             Page::List(list, n) => page_url(&list.base, *n),
         };
         (dir, "index.html")
@@ -101,6 +105,10 @@ impl Page<'_> {
 
 /// Where the definitions of durations are published.
 const METRICS_URL: &str = "about/metrics/";
+
+/// Where every action item is listed, and how many a page holds.
+const ACTIONS_URL: &str = "action-items/";
+const ACTIONS_PER_PAGE: usize = 500;
 
 /// The URL of page `n` (from 0) of the list at `base`: the first page is
 /// the list's own URL, the others `<base>page/<n + 1>/`.
@@ -122,6 +130,12 @@ fn page_count(len: usize, size: usize) -> usize {
     }
 }
 
+/// The items of page `n` of the action items.
+fn page_of_items<T>(items: &[T], size: usize, n: usize) -> &[T] {
+    let start = (n * size).min(items.len());
+    &items[start..(start + size).min(items.len())]
+}
+
 /// The reports of page `n` of a list.
 fn page_of(reports: &[usize], size: usize, n: usize) -> &[usize] {
     if size == 0 {
@@ -139,7 +153,7 @@ pub struct Renderer<'a> {
     tera: Tera,
     site: SiteView,
     severities: Vec<SeverityView>,
-    rows: Rows,
+    rows: &'a Rows,
     /// Every report, in archive order: the list of `/postmortems/`.
     all: Vec<usize>,
     /// Each report's `row.html`, rendered once with [`ROOT_MARK`] for
@@ -149,6 +163,9 @@ pub struct Renderer<'a> {
     /// What rendering the bodies found: problems with their links, and the
     /// files next to reports that they use (URL → source path).
     found: Mutex<Found>,
+    insights: Insights,
+    /// Every action item, open first.
+    actions: Vec<ActionRow<'a>>,
 }
 
 /// A report's list row, rendered once.
@@ -168,15 +185,19 @@ pub struct Found {
 }
 
 impl<'a> Renderer<'a> {
+    /// `today` is the build date, against which action items are overdue.
     pub fn new(
         config: &'a Config,
         archive: &'a Archive,
+        rows: &'a Rows,
         theme: &Theme,
         base_url: Option<String>,
+        today: chrono::NaiveDate,
     ) -> Result<Self> {
         let mut tera = theme.tera()?;
         let severities = view::severities(config, archive);
-        let rows = Rows::new(archive, &severities);
+        let insights = Insights::new(archive, today);
+        let actions = insights.action_items(archive, rows);
         let site = SiteView {
             title: config.title.clone(),
             description: config.description.clone(),
@@ -199,6 +220,8 @@ impl<'a> Renderer<'a> {
             rows,
             row_cache,
             found: Mutex::default(),
+            insights,
+            actions,
         })
     }
 
@@ -211,6 +234,8 @@ impl<'a> Renderer<'a> {
                 .map(|(&y, reports)| self.list(ListOf::Year(y), reports, None)),
         );
         let mut pages = vec![Page::Home, Page::NotFound, Page::Metrics];
+        let action_pages = page_count(self.actions.len(), ACTIONS_PER_PAGE);
+        pages.extend((0..action_pages).map(Page::ActionItems));
         pages.extend((0..a.reports.len()).map(Page::Report));
         for kind in [Kind::Services, Kind::Severities, Kind::Tags] {
             pages.push(Page::Terms(kind));
@@ -241,16 +266,14 @@ impl<'a> Renderer<'a> {
             ListOf::Term(kind, slug) => format!("{}/{slug}/", kind.segment()),
         };
         let term = match (&of, term) {
-            (ListOf::Term(kind, _), Some(t)) => {
-                Some(view::term(kind.segment(), t, &self.rows, self.config))
-            }
+            (ListOf::Term(kind, _), Some(t)) => Some(self.term_view(*kind, t)),
             _ => None,
         };
         List {
             of,
             base,
             reports,
-            spans: view::year_spans(&self.rows, reports),
+            spans: view::year_spans(self.rows, reports),
             term,
         }
     }
@@ -288,20 +311,20 @@ impl<'a> Renderer<'a> {
             Page::Report(i) => {
                 cx.insert("section", "postmortems");
                 cx.insert("title", &self.rows.rows[*i].title);
-                let body = self.archive.render_body(*i);
+                let mut body = self.archive.render_body(*i);
                 if !body.diagnostics.is_empty() || !body.assets.is_empty() {
                     let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
-                    found.diagnostics.extend(body.diagnostics);
-                    found.assets.extend(body.assets);
+                    found.diagnostics.append(&mut body.diagnostics);
+                    found.assets.extend(std::mem::take(&mut body.assets));
                 }
-                let view = view::report(self.archive, &self.rows, *i, body.rendered);
+                let view = view::report(self.archive, self.rows, *i, body, self.insights.today);
                 cx.insert("report", &view);
                 "report.html"
             }
             Page::Terms(kind) => {
                 let terms: Vec<_> = self
                     .terms(*kind)
-                    .map(|t| view::term(kind.segment(), t, &self.rows, self.config))
+                    .map(|t| self.term_view(*kind, t))
                     .collect();
                 cx.insert("section", kind.segment());
                 cx.insert("kind", kind.segment());
@@ -317,6 +340,10 @@ impl<'a> Renderer<'a> {
                 cx.insert("section", "");
                 cx.insert("title", "How incidents are measured");
                 "metrics.html"
+            }
+            Page::ActionItems(n) => {
+                self.action_page(&mut cx, *n);
+                "action-items.html"
             }
             Page::NotFound => {
                 // The 404 page is served at any depth: with a base URL its
@@ -366,6 +393,7 @@ impl<'a> Renderer<'a> {
                 cx.insert("title", &format!("Postmortems of {y}"));
                 cx.insert("description", &count_text(list.reports.len()));
                 cx.insert("years", &self.year_links());
+                cx.insert("metrics", &self.insights.years.get(y));
             }
             ListOf::Term(kind, slug) => {
                 let tv = list
@@ -377,12 +405,22 @@ impl<'a> Renderer<'a> {
                 cx.insert("title", &term_title(*kind, tv));
                 cx.insert("description", &tv.description);
                 cx.insert("term", tv);
+                if *kind == Kind::Services && n == 0 {
+                    let chart = self.insights.monthly_chart(
+                        self.archive,
+                        self.config,
+                        list.reports,
+                        "service-chart",
+                        &tv.name,
+                    );
+                    cx.insert("chart", &chart);
+                }
             }
         }
         let by_month = !matches!(list.of, ListOf::Term(..));
         let page = page_of(list.reports, size, n);
         let start = n * size;
-        let sections = view::by_year(&self.rows, page, start, &list.spans, by_month, |i, out| {
+        let sections = view::by_year(self.rows, page, start, &list.spans, by_month, |i, out| {
             self.paste_row(i, root, out)
         })?;
         cx.insert("sections", &sections);
@@ -455,8 +493,35 @@ impl<'a> Renderer<'a> {
             .archive
             .services
             .values()
-            .map(|t| view::term("services", t, &self.rows, self.config))
+            .map(|t| self.term_view(Kind::Services, t))
             .collect();
+        let all = &self.all;
+        cx.insert(
+            "monthly_chart",
+            &self
+                .insights
+                .monthly_chart(self.archive, self.config, all, "monthly-chart", "All"),
+        );
+        cx.insert(
+            "duration_chart",
+            &self
+                .insights
+                .duration_chart(self.archive, all, "duration-chart"),
+        );
+        cx.insert("metrics", &self.insights.overall);
+        let on_this_day: Vec<&view::Row> = insights::on_this_day(self.archive, self.insights.today)
+            .into_iter()
+            .map(|i| &self.rows.rows[i])
+            .collect();
+        cx.insert("on_this_day", &on_this_day);
+        cx.insert("today", &self.insights.today.format("%-d %B").to_string());
+        let open: Vec<&ActionRow> = self
+            .actions
+            .iter()
+            .take_while(|a| a.item.open)
+            .take(5)
+            .collect();
+        cx.insert("open_actions", &open);
         services.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         cx.insert("section", "home");
         cx.insert("title", &self.config.title);
@@ -466,6 +531,34 @@ impl<'a> Renderer<'a> {
         cx.insert("services", &services);
         cx.insert("years", &self.year_links());
         Ok("index.html")
+    }
+
+    fn term_view(&self, kind: Kind, term: &crate::archive::Term) -> view::TermView<'_> {
+        let metrics = self.insights.term(kind.segment(), &term.slug);
+        view::term(kind.segment(), term, self.rows, self.config, metrics)
+    }
+
+    /// Fills the context of page `n` of the action items.
+    fn action_page(&self, cx: &mut Context, n: usize) {
+        let total = page_count(self.actions.len(), ACTIONS_PER_PAGE);
+        let items = page_of_items(&self.actions, ACTIONS_PER_PAGE, n);
+        cx.insert("section", "action-items");
+        cx.insert("title", "Action items");
+        cx.insert("items", items);
+        cx.insert("metrics", &self.insights.overall);
+        cx.insert("owners", &insights::owners(&self.actions));
+        cx.insert("pager", &Pager::new(ACTIONS_URL, n, total));
+        cx.insert("today", &self.insights.today.format("%Y-%m-%d").to_string());
+        let mut services: Vec<&view::Link> =
+            items.iter().flat_map(|a| &a.report.services).collect();
+        services.sort_by(|a, b| a.name.cmp(&b.name));
+        services.dedup_by(|a, b| a.url == b.url);
+        cx.insert("services", &services);
+    }
+
+    /// `stats.json`, for dashboards.
+    pub fn stats_json(&self) -> String {
+        self.insights.stats_json(self.archive)
     }
 
     fn terms(&self, kind: Kind) -> Box<dyn Iterator<Item = &crate::archive::Term> + '_> {

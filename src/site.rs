@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 
 use crate::archive::Archive;
@@ -27,6 +28,11 @@ pub struct Options {
     pub drafts: bool,
     /// Overrides `base_url` from the configuration.
     pub base_url: Option<String>,
+    /// The build date: action items due before it are overdue, and the
+    /// home page shows the incidents of its day in earlier years. When not
+    /// given, `SOURCE_DATE_EPOCH` (seconds since 1970) if set, else today
+    /// in UTC.
+    pub today: Option<NaiveDate>,
 }
 
 impl Options {
@@ -36,7 +42,20 @@ impl Options {
             output: None,
             drafts: false,
             base_url: None,
+            today: None,
         }
+    }
+
+    /// The build date; see [`Options::today`].
+    pub fn build_date(&self) -> NaiveDate {
+        self.today.unwrap_or_else(|| {
+            std::env::var("SOURCE_DATE_EPOCH")
+                .ok()
+                .and_then(|s| s.trim().parse::<i64>().ok())
+                .and_then(|secs| DateTime::from_timestamp(secs, 0))
+                .unwrap_or_else(Utc::now)
+                .date_naive()
+        })
     }
 
     pub fn output_dir(&self) -> PathBuf {
@@ -67,6 +86,7 @@ pub struct Site {
     pub diagnostics: Vec<Diagnostic>,
     base_url: Option<String>,
     root: PathBuf,
+    today: NaiveDate,
 }
 
 impl Site {
@@ -116,6 +136,7 @@ impl Site {
             diagnostics,
             base_url,
             root: root.clone(),
+            today: options.build_date(),
         })
     }
 
@@ -129,15 +150,22 @@ impl Site {
     /// problem found.
     pub fn render(&self, output: &Output) -> Result<(usize, Vec<Diagnostic>), Error> {
         let started = Instant::now();
+        let severities = crate::view::severities(&self.config, &self.archive);
+        let rows = crate::view::Rows::new(&self.archive, &severities);
         let renderer = Renderer::new(
             &self.config,
             &self.archive,
+            &rows,
             &self.theme,
             self.base_url.clone(),
+            self.today,
         )
         .map_err(Error::Setup)?;
         debug(started, "rows");
         let pages = renderer.render_all(output).map_err(Error::Setup)?;
+        output
+            .put("stats.json", renderer.stats_json().as_bytes())
+            .map_err(Error::Setup)?;
         let found = renderer.found();
         if found.diagnostics.iter().any(Diagnostic::is_error) {
             let mut all = self.diagnostics.clone();

@@ -31,6 +31,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/templates/report.html"),
     ),
     (
+        "templates/action-items.html",
+        include_bytes!("../themes/default/templates/action-items.html"),
+    ),
+    (
         "templates/metrics.html",
         include_bytes!("../themes/default/templates/metrics.html"),
     ),

@@ -274,6 +274,16 @@ pub struct ReportView<'a> {
     pub service_nav: Vec<ServiceNav<'a>>,
     pub extra: &'a Map<String, Value>,
     pub source: String,
+    /// The timeline as an inline SVG, when there is one to draw.
+    pub timeline_svg: Option<String>,
+    /// Action items from front matter and the body, front matter first.
+    pub action_items: Vec<crate::insights::ActionView>,
+    pub open_action_items: usize,
+    /// How many action items come from front matter: the page lists them,
+    /// while the body shows its own.
+    pub listed_action_items: usize,
+    /// Earlier reports sharing a service and a tag.
+    pub similar: Vec<&'a Row>,
 }
 
 /// The view of report `i`, with its body rendered (`body`, from
@@ -282,7 +292,8 @@ pub fn report<'a>(
     archive: &'a Archive,
     rows: &'a Rows,
     i: usize,
-    body: crate::markdown::Rendered,
+    body: crate::archive::Body,
+    today: chrono::NaiveDate,
 ) -> ReportView<'a> {
     let report = &archive.reports[i];
     let pm = &report.pm;
@@ -348,10 +359,23 @@ pub fn report<'a>(
             }
         })
         .collect();
+    let action_items: Vec<crate::insights::ActionView> = pm
+        .action_items
+        .iter()
+        .map(|a| crate::insights::ActionView::new(a, today))
+        .collect();
     ReportView {
         row,
-        body: body.html,
-        headings: body.headings,
+        timeline_svg: crate::insights::timeline_svg(archive, i, &body.timeline),
+        open_action_items: action_items.iter().filter(|a| a.open).count(),
+        listed_action_items: action_items.iter().filter(|a| !a.in_body).count(),
+        action_items,
+        similar: crate::insights::similar(archive, i)
+            .into_iter()
+            .map(|j| &rows.rows[j])
+            .collect(),
+        body: body.rendered.html,
+        headings: body.rendered.headings,
         impact: pm.impact.as_deref(),
         authors: &pm.authors,
         teams: &pm.teams,
@@ -505,9 +529,16 @@ pub struct TermView<'a> {
     pub color: Option<String>,
     pub label: String,
     pub severities: Vec<(String, usize)>,
+    pub metrics: Option<crate::metrics::Metrics>,
 }
 
-pub fn term<'a>(kind: &str, term: &Term, rows: &'a Rows, config: &Config) -> TermView<'a> {
+pub fn term<'a>(
+    kind: &str,
+    term: &Term,
+    rows: &'a Rows,
+    config: &Config,
+    metrics: Option<&crate::metrics::Metrics>,
+) -> TermView<'a> {
     let service = (kind == "services")
         .then(|| {
             config
@@ -548,5 +579,6 @@ pub fn term<'a>(kind: &str, term: &Term, rows: &'a Rows, config: &Config) -> Ter
         color: severity.map(|s| s.color.clone()),
         label: severity.map(|s| s.label.clone()).unwrap_or_default(),
         severities,
+        metrics: metrics.cloned(),
     }
 }

@@ -1,0 +1,638 @@
+//! Action items: what a postmortem commits to doing, and whether it is done.
+//!
+//! Items come from two places. The body's task lists (`- [ ] text @owner
+//! OPS-123 due:2023-02-01`) in sections whose heading names action items,
+//! corrective measures, follow-ups or remediation; under a heading that
+//! says "Action Items", plain list items count too, as open. And an
+//! `action_items:` list in front matter, for teams that want type,
+//! priority and status as fields. Both are read when a report is parsed:
+//! the archive's pages aggregate them.
+
+use std::ops::Range;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::frontmatter::{Field, Node};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Open,
+    Done,
+    Wontfix,
+}
+
+impl State {
+    pub fn is_open(self) -> bool {
+        self == State::Open
+    }
+
+    /// `open` or `done`: what `data-action-state` says (an item that will
+    /// not be done is closed as well).
+    pub fn attribute(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::Done | State::Wontfix => "done",
+        }
+    }
+}
+
+/// What an item does about the incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Prevent,
+    Mitigate,
+    Detect,
+    Process,
+}
+
+const KINDS: [(&str, Kind); 4] = [
+    ("prevent", Kind::Prevent),
+    ("mitigate", Kind::Mitigate),
+    ("detect", Kind::Detect),
+    ("process", Kind::Process),
+];
+
+const STATES: [(&str, State); 6] = [
+    ("todo", State::Open),
+    ("open", State::Open),
+    ("done", State::Done),
+    ("closed", State::Done),
+    ("wontfix", State::Wontfix),
+    ("won't fix", State::Wontfix),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionItem {
+    /// What is to be done, without the owner, tickets and due date.
+    pub text: String,
+    pub owner: Option<String>,
+    pub tickets: Vec<String>,
+    pub kind: Option<Kind>,
+    pub priority: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub state: State,
+    /// The file line it is written on.
+    pub line: usize,
+    /// Written in the body, as a list item (not in front matter).
+    pub in_body: bool,
+}
+
+impl ActionItem {
+    /// Open with a due date before `today`.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.state.is_open() && self.due.is_some_and(|d| d < today)
+    }
+}
+
+/// A section of the body that holds action items.
+#[derive(Debug, PartialEq, Eq)]
+struct Section {
+    /// Byte range of the section's content, after its heading line.
+    range: Range<usize>,
+    /// Plain list items count as open items (the heading says "action items").
+    plain_items: bool,
+}
+
+/// Whether a heading's text names a section of action items, and whether
+/// plain list items in it are items too.
+pub(crate) fn action_heading(text: &str) -> Option<bool> {
+    let text = text.to_lowercase();
+    let named = text.contains("action item") || text.contains("action-item");
+    let related = [
+        "corrective",
+        "follow-up",
+        "follow up",
+        "followup",
+        "remediation",
+    ]
+    .iter()
+    .any(|w| text.contains(w));
+    (named || related).then_some(named)
+}
+
+/// The ATX heading on `line`, as (level, text), ignoring up to three
+/// spaces of indentation.
+fn heading(line: &str) -> Option<(usize, &str)> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let rest = &line[indent..];
+    let level = rest.len() - rest.trim_start_matches('#').len();
+    let after = &rest[level..];
+    if !(1..=6).contains(&level) || !(after.is_empty() || after.starts_with([' ', '\t'])) {
+        return None;
+    }
+    Some((level, after.trim().trim_end_matches('#').trim_end()))
+}
+
+/// The opening fence of a code block on `line`: its character and length.
+fn fence(line: &str) -> Option<(u8, usize)> {
+    let rest = line.trim_start_matches(' ');
+    if line.len() - rest.len() > 3 {
+        return None;
+    }
+    let c = *rest.as_bytes().first()?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let n = rest.len() - rest.trim_start_matches(c as char).len();
+    (n >= 3).then_some((c, n))
+}
+
+/// The sections of `markdown` that hold action items, found by their
+/// headings (outside code blocks). A section ends at the next heading of
+/// its level or above.
+fn sections(markdown: &str) -> Vec<Section> {
+    let mut found = Vec::new();
+    let mut open: Option<(usize, usize, bool)> = None; // level, start, plain
+    let mut in_fence: Option<(u8, usize)> = None;
+    let mut at = 0;
+    for line in markdown.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let text = line.trim_end_matches(['\n', '\r']);
+        if let Some((c, n)) = in_fence {
+            if fence(text).is_some_and(|(c2, n2)| c2 == c && n2 >= n)
+                && text
+                    .trim_start()
+                    .trim_start_matches(c as char)
+                    .trim()
+                    .is_empty()
+            {
+                in_fence = None;
+            }
+            continue;
+        }
+        if let Some(f) = fence(text) {
+            in_fence = Some(f);
+            continue;
+        }
+        let Some((level, title)) = heading(text) else {
+            continue;
+        };
+        if let Some((open_level, from, plain)) = open {
+            if level <= open_level {
+                found.push(Section {
+                    range: from..start,
+                    plain_items: plain,
+                });
+                open = None;
+            }
+        }
+        if open.is_none() {
+            open = action_heading(title).map(|plain| (level, at, plain));
+        }
+    }
+    if let Some((_, from, plain)) = open {
+        found.push(Section {
+            range: from..markdown.len(),
+            plain_items: plain,
+        });
+    }
+    found
+}
+
+/// A list item being read.
+struct Frame {
+    start: usize,
+    task: Option<bool>,
+    text: String,
+    nested: bool,
+}
+
+/// The action items of a report body whose first line is file line
+/// `first_line`.
+pub fn from_body(markdown: &str, first_line: usize) -> Vec<ActionItem> {
+    let mut items = Vec::new();
+    let mut line = first_line;
+    let mut counted = 0;
+    for section in sections(markdown) {
+        let slice = &markdown[section.range.clone()];
+        let mut stack: Vec<Frame> = Vec::new();
+        for (event, range) in Parser::new_ext(slice, crate::markdown::options()).into_offset_iter()
+        {
+            match event {
+                Event::Start(Tag::Item) => stack.push(Frame {
+                    start: range.start,
+                    task: None,
+                    text: String::new(),
+                    nested: false,
+                }),
+                Event::Start(Tag::List(_)) => {
+                    if let Some(top) = stack.last_mut() {
+                        top.nested = true;
+                    }
+                }
+                Event::TaskListMarker(done) => {
+                    if let Some(top) = stack.last_mut() {
+                        top.task = Some(done);
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some(top) = stack.last_mut() {
+                        top.text.push_str(&t);
+                    }
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    if let Some(top) = stack.last_mut() {
+                        top.text.push(' ');
+                    }
+                }
+                Event::End(TagEnd::Item) => {
+                    let Some(frame) = stack.pop() else { continue };
+                    let state = match frame.task {
+                        Some(true) => State::Done,
+                        Some(false) => State::Open,
+                        None if section.plain_items && !frame.nested => State::Open,
+                        None => continue,
+                    };
+                    let offset = section.range.start + frame.start;
+                    line += markdown.as_bytes()[counted..offset]
+                        .iter()
+                        .filter(|&&b| b == b'\n')
+                        .count();
+                    counted = offset;
+                    let mut item = parse_text(&frame.text);
+                    if item.text.is_empty() {
+                        continue;
+                    }
+                    item.state = state;
+                    item.line = line;
+                    item.in_body = true;
+                    items.push(item);
+                }
+                _ => {}
+            }
+        }
+    }
+    items
+}
+
+/// Splits an item's text into what is to be done and the annotations
+/// written in it: the first `@owner`, ticket references (`OPS-123`,
+/// `#42`) and `due:YYYY-MM-DD`.
+pub fn parse_text(raw: &str) -> ActionItem {
+    let mut item = ActionItem {
+        text: String::new(),
+        owner: None,
+        tickets: Vec::new(),
+        kind: None,
+        priority: None,
+        due: None,
+        state: State::Open,
+        line: 0,
+        in_body: false,
+    };
+    let mut words: Vec<&str> = Vec::new();
+    for word in raw.split_whitespace() {
+        let core = word.trim_matches(|c: char| "()[]{},;.:!?\"'".contains(c));
+        if let Some(owner) = core.strip_prefix('@') {
+            if item.owner.is_none() && !owner.is_empty() {
+                item.owner = Some(owner.to_string());
+                continue;
+            }
+        }
+        if let Some(date) = core
+            .get(..4)
+            .filter(|p| p.eq_ignore_ascii_case("due:"))
+            .and_then(|_| NaiveDate::parse_from_str(&core[4..], "%Y-%m-%d").ok())
+        {
+            item.due = Some(date);
+            continue;
+        }
+        if is_ticket(core) {
+            item.tickets.push(core.to_string());
+            continue;
+        }
+        words.push(word);
+    }
+    let text = words.join(" ");
+    let text = text.replace("()", "").replace("[]", "");
+    item.text = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches([' ', ',', ';', ':', '-', '–', '—'])
+        .to_string();
+    item
+}
+
+/// `OPS-123`, `PAY-4`, `#42`: a ticket reference.
+fn is_ticket(word: &str) -> bool {
+    if let Some(n) = word.strip_prefix('#') {
+        return !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    }
+    let Some((key, number)) = word.split_once('-') else {
+        return false;
+    };
+    // Names of standards read like ticket keys: HTTP-2 is not a ticket.
+    const NOT_KEYS: [&str; 8] = ["HTTP", "TLS", "SSL", "UTF", "SHA", "IPV", "AES", "RSA"];
+    if NOT_KEYS.contains(&key) {
+        return false;
+    }
+    let mut key_bytes = key.bytes();
+    key_bytes.next().is_some_and(|b| b.is_ascii_uppercase())
+        && key_bytes.all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+const ITEM_KEYS: [&str; 8] = [
+    "text", "owner", "ticket", "tickets", "type", "priority", "due", "status",
+];
+
+/// The `action_items:` list of front matter. Each entry is a mapping
+/// (`text`, `owner`, `ticket`/`tickets`, `type`, `priority`, `due`,
+/// `status`) or just the text. Problems are returned as diagnostics for
+/// `path`.
+pub fn from_front_matter(field: &Field, path: &Path) -> (Vec<ActionItem>, Vec<Diagnostic>) {
+    let mut items = Vec::new();
+    let mut problems = Vec::new();
+    let entries: Vec<&Field> = match &field.value {
+        Node::List(entries) => entries.iter().collect(),
+        Node::Null => Vec::new(),
+        other => {
+            problems.push(
+                Diagnostic::error(
+                    path,
+                    "wrong-type",
+                    format!("`action_items` must be a list, found {}", other.kind()),
+                )
+                .at(field.pos.line, field.pos.column)
+                .hint("write one `- text: ...` entry per item"),
+            );
+            Vec::new()
+        }
+    };
+    for entry in entries {
+        let mut error = |at: &Field, message: String, hint: Option<String>| {
+            let mut d =
+                Diagnostic::error(path, "action-item", message).at(at.pos.line, at.pos.column);
+            if let Some(hint) = hint {
+                d = d.hint(hint);
+            }
+            problems.push(d);
+        };
+        let mut item = parse_text("");
+        item.line = entry.pos.line;
+        let keys: Vec<(String, Field)> = match &entry.value {
+            Node::Map(keys) => keys.clone(),
+            scalar if scalar.as_text().is_some() => vec![("text".into(), entry.clone())],
+            other => {
+                error(
+                    entry,
+                    format!(
+                        "an action item must be a mapping or text, found {}",
+                        other.kind()
+                    ),
+                    None,
+                );
+                continue;
+            }
+        };
+        let mut has_text = false;
+        for (key, value) in &keys {
+            let text = value.value.as_text().map(|t| t.trim().to_string());
+            let Some(text) = text else {
+                if key == "tickets" {
+                    if let Node::List(list) = &value.value {
+                        item.tickets
+                            .extend(list.iter().filter_map(|t| t.value.as_text()));
+                        continue;
+                    }
+                }
+                if value.value != Node::Null {
+                    error(
+                        value,
+                        format!(
+                            "`{key}` of an action item must be text, found {}",
+                            value.value.kind()
+                        ),
+                        None,
+                    );
+                }
+                continue;
+            };
+            match key.as_str() {
+                "text" => {
+                    // Annotations written in the text count as well.
+                    let parsed = parse_text(&text);
+                    has_text = !parsed.text.is_empty();
+                    item.text = parsed.text;
+                    item.owner = item.owner.take().or(parsed.owner);
+                    item.tickets.extend(parsed.tickets);
+                    item.due = item.due.or(parsed.due);
+                }
+                "owner" => item.owner = Some(text.trim_start_matches('@').to_string()),
+                "ticket" | "tickets" => item.tickets.push(text),
+                "priority" => item.priority = Some(text),
+                "type" => match lookup(&KINDS, &text) {
+                    Some(kind) => item.kind = Some(kind),
+                    None => error(
+                        value,
+                        format!("unknown action item type {text:?}"),
+                        Some(expected(&text, KINDS.iter().map(|(n, _)| *n))),
+                    ),
+                },
+                "status" => match lookup(&STATES, &text) {
+                    Some(state) => item.state = state,
+                    None => error(
+                        value,
+                        format!("unknown action item status {text:?}"),
+                        Some(expected(&text, ["todo", "done", "wontfix"].into_iter())),
+                    ),
+                },
+                "due" => match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+                    Ok(date) => item.due = Some(date),
+                    Err(_) => error(
+                        value,
+                        format!("`due` of an action item is not a date: {text:?}"),
+                        Some("write the date as YYYY-MM-DD, e.g. 2023-02-01".into()),
+                    ),
+                },
+                _ => error(
+                    value,
+                    format!("unknown action item key `{key}`"),
+                    Some(expected(key, ITEM_KEYS.into_iter())),
+                ),
+            }
+        }
+        if !has_text {
+            error(
+                entry,
+                "an action item needs a `text`".into(),
+                Some("e.g. `- text: \"Add a canary stage\"`".into()),
+            );
+            continue;
+        }
+        item.tickets.dedup();
+        items.push(item);
+    }
+    (items, problems)
+}
+
+fn lookup<T: Copy>(table: &[(&str, T)], text: &str) -> Option<T> {
+    let text = text.to_lowercase();
+    table
+        .iter()
+        .find(|(name, _)| *name == text)
+        .map(|(_, v)| *v)
+}
+
+fn expected<'a>(text: &str, names: impl Iterator<Item = &'a str> + Clone) -> String {
+    let list = names.clone().collect::<Vec<_>>().join(", ");
+    match did_you_mean(text, names) {
+        Some(s) => format!("did you mean {s}? expected one of {list}"),
+        None => format!("expected one of {list}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(items: &[ActionItem]) -> Vec<(String, State, usize)> {
+        items
+            .iter()
+            .map(|i| (i.text.clone(), i.state, i.line))
+            .collect()
+    }
+
+    #[test]
+    fn task_items_under_action_sections_are_items_with_their_lines() {
+        let md = "Intro\n\n- [ ] not in a section\n\n## Action Items\n\n- [ ] Add a canary @priya PAY-301\n- [x] Fix the alert @sam (OPS-12)\n\n## Root cause\n\n- [ ] not either\n";
+        let items = from_body(md, 10);
+        assert_eq!(
+            body(&items),
+            [
+                ("Add a canary".into(), State::Open, 16),
+                ("Fix the alert".into(), State::Done, 17),
+            ]
+        );
+        assert_eq!(items[0].owner.as_deref(), Some("priya"));
+        assert_eq!(items[0].tickets, ["PAY-301"]);
+        assert_eq!(items[1].tickets, ["OPS-12"]);
+        assert!(items.iter().all(|i| i.in_body));
+    }
+
+    #[test]
+    fn plain_items_count_only_under_a_heading_that_names_action_items() {
+        let md = "## Corrective and Preventative Measures\n\n- Review deploys\n- [ ] Add a gate\n\n## Action items\n\n- Page the owner\n- Improvements:\n  - Faster rollback\n";
+        assert_eq!(
+            body(&from_body(md, 1)),
+            [
+                ("Add a gate".into(), State::Open, 4),
+                ("Page the owner".into(), State::Open, 8),
+                ("Faster rollback".into(), State::Open, 10),
+            ]
+        );
+    }
+
+    #[test]
+    fn sections_end_at_a_heading_of_their_level_and_skip_code() {
+        let md = "### Follow-ups\n\n```\n## not a heading\n- [ ] in code\n```\n\n#### Detail\n\n- [ ] nested section item\n\n## Next\n\n- [ ] outside\n";
+        assert_eq!(
+            body(&from_body(md, 1)),
+            [("nested section item".into(), State::Open, 10)]
+        );
+    }
+
+    #[test]
+    fn annotations_are_taken_out_of_the_text() {
+        let item = parse_text("Rotate the keys @ops-team due:2023-02-01 (SEC-7, #42).");
+        assert_eq!(item.text, "Rotate the keys");
+        assert_eq!(item.owner.as_deref(), Some("ops-team"));
+        assert_eq!(item.due, NaiveDate::from_ymd_opt(2023, 2, 1));
+        assert_eq!(item.tickets, ["SEC-7", "#42"]);
+        // Words that only look like annotations stay.
+        let item = parse_text("Upgrade to HTTP-2 and TLS-1 due:soon @");
+        assert_eq!(item.text, "Upgrade to HTTP-2 and TLS-1 due:soon @");
+        assert!(item.tickets.is_empty() && item.owner.is_none() && item.due.is_none());
+    }
+
+    #[test]
+    fn overdue_means_open_and_due_before_today() {
+        let today = NaiveDate::from_ymd_opt(2024, 1, 10).unwrap();
+        let mut item = parse_text("x due:2024-01-09");
+        assert!(item.is_overdue(today));
+        item.due = Some(today);
+        assert!(!item.is_overdue(today));
+        item.due = NaiveDate::from_ymd_opt(2020, 1, 1);
+        item.state = State::Done;
+        assert!(!item.is_overdue(today));
+    }
+
+    fn front(yaml: &str) -> (Vec<ActionItem>, Vec<Diagnostic>) {
+        let fields = crate::frontmatter::parse(yaml, 2).unwrap();
+        let field = &fields.iter().find(|(k, _)| k == "action_items").unwrap().1;
+        from_front_matter(field, Path::new("content/a.md"))
+    }
+
+    #[test]
+    fn front_matter_items_carry_their_fields() {
+        let (items, problems) = front(
+            "action_items:\n  - text: Add a canary stage\n    owner: '@priya'\n    ticket: PAY-301\n    type: prevent\n    priority: P1\n    due: 2023-02-01\n    status: done\n  - Write the runbook @sam\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(items.len(), 2);
+        let a = &items[0];
+        assert_eq!(
+            (a.text.as_str(), a.owner.as_deref(), a.kind, a.state, a.line),
+            (
+                "Add a canary stage",
+                Some("priya"),
+                Some(Kind::Prevent),
+                State::Done,
+                3
+            )
+        );
+        assert_eq!(a.tickets, ["PAY-301"]);
+        assert_eq!(a.priority.as_deref(), Some("P1"));
+        assert_eq!(a.due, NaiveDate::from_ymd_opt(2023, 2, 1));
+        assert_eq!(
+            (items[1].text.as_str(), items[1].owner.as_deref()),
+            ("Write the runbook", Some("sam"))
+        );
+        assert!(!a.in_body);
+    }
+
+    #[test]
+    fn bad_front_matter_items_are_named_at_their_lines() {
+        let (items, problems) = front(
+            "action_items:\n  - text: A\n    type: prevnet\n    status: finished\n    due: next week\n  - owner: sam\n  - text: B\n    colour: red\n",
+        );
+        assert_eq!(
+            items.len(),
+            2,
+            "entries with text are kept; the errors fail the report"
+        );
+        let found: Vec<(usize, &str)> = problems
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (4, "unknown action item type \"prevnet\""),
+                (5, "unknown action item status \"finished\""),
+                (6, "`due` of an action item is not a date: \"next week\""),
+                (7, "an action item needs a `text`"),
+                (9, "unknown action item key `colour`"),
+            ]
+        );
+        assert!(
+            problems[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean prevent?")
+        );
+    }
+}

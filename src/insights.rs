@@ -1,0 +1,460 @@
+//! What the archive teaches, as pages show it: metrics of every service,
+//! severity, tag and year, the charts, the action items across the
+//! archive, similar incidents, "on this day", and `stats.json`.
+//!
+//! Everything here is computed once per build from the archive and the
+//! build date (`SOURCE_DATE_EPOCH` when set, so builds stay reproducible).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::actions::{ActionItem, State};
+use crate::archive::{Archive, Moment, Term};
+use crate::chart;
+use crate::config::Config;
+use crate::duration;
+use crate::metrics::{self, Facts, Metrics, Month};
+use crate::url;
+use crate::view::{Row, Rows};
+
+/// How many months the archive's charts cover, ending with the month of
+/// the newest report.
+pub const CHART_MONTHS: usize = 24;
+
+/// How many similar earlier incidents a report page names.
+const SIMILAR: usize = 5;
+
+/// The numbers of the archive, computed once.
+pub struct Insights {
+    pub today: NaiveDate,
+    pub facts: Vec<Facts>,
+    pub overall: Metrics,
+    /// By kind (`services`, `severities`, `tags`) and slug.
+    terms: HashMap<(&'static str, String), Metrics>,
+    pub years: BTreeMap<i32, Metrics>,
+    /// The months the charts cover.
+    pub months: Vec<Month>,
+}
+
+impl Insights {
+    pub fn new(archive: &Archive, today: NaiveDate) -> Insights {
+        let facts = metrics::facts(archive, today);
+        let all: Vec<usize> = (0..archive.reports.len()).collect();
+        let mut terms = HashMap::new();
+        for (kind, list) in [
+            ("services", archive.services.values().collect::<Vec<_>>()),
+            ("severities", archive.severities.iter().collect()),
+            ("tags", archive.tags.values().collect()),
+        ] {
+            for term in list {
+                terms.insert(
+                    (kind, term.slug.clone()),
+                    metrics::of(&facts, &term.reports),
+                );
+            }
+        }
+        let years = archive
+            .years
+            .iter()
+            .map(|(y, reports)| (*y, metrics::of(&facts, reports)))
+            .collect();
+        let last = archive
+            .reports
+            .first()
+            .map_or((today.year(), today.month()), |r| {
+                (r.pm.date.year(), r.pm.date.month())
+            });
+        Insights {
+            today,
+            overall: metrics::of(&facts, &all),
+            facts,
+            terms,
+            years,
+            months: metrics::months_until(last, CHART_MONTHS),
+        }
+    }
+
+    /// The metrics of a service, severity or tag.
+    pub fn term(&self, kind: &'static str, slug: &str) -> Option<&Metrics> {
+        self.terms.get(&(kind, slug.to_string()))
+    }
+
+    /// Incidents per month over the chart months, stacked by severity.
+    pub fn monthly_chart(
+        &self,
+        archive: &Archive,
+        config: &Config,
+        reports: &[usize],
+        id: &str,
+        whose: &str,
+    ) -> String {
+        let ids: Vec<&str> = config.severities.iter().map(|s| s.id.as_str()).collect();
+        let counts = metrics::per_month(archive, reports, &self.months, &ids);
+        let labels: Vec<String> = self
+            .months
+            .iter()
+            .map(|m| metrics::month_label(*m))
+            .collect();
+        let series: Vec<chart::Series> = config
+            .severities
+            .iter()
+            .zip(&counts)
+            .map(|(s, values)| chart::Series {
+                name: &s.id,
+                color: &s.color,
+                values,
+            })
+            .collect();
+        let total: u32 = counts.iter().flatten().sum();
+        let (first, last) = (
+            labels.first().cloned().unwrap_or_default(),
+            labels.last().cloned().unwrap_or_default(),
+        );
+        let by_severity: Vec<String> = config
+            .severities
+            .iter()
+            .zip(&counts)
+            .map(|(s, c)| format!("{} {}", s.id, c.iter().sum::<u32>()))
+            .collect();
+        chart::stacked_bars(&chart::BarChart {
+            id,
+            title: &format!("{whose} incidents per month, {first} to {last}"),
+            description: &format!(
+                "{total} incident{} in {} months, by severity: {}.",
+                if total == 1 { "" } else { "s" },
+                labels.len(),
+                by_severity.join(", ")
+            ),
+            labels: &labels,
+            series: &series,
+        })
+    }
+
+    /// The median total duration per quarter over the chart months.
+    pub fn duration_chart(&self, archive: &Archive, reports: &[usize], id: &str) -> String {
+        let (labels, medians) =
+            metrics::quarterly_median_duration(archive, &self.facts, reports, &self.months);
+        let values: Vec<Option<f64>> = medians.iter().map(|m| m.map(|s| s as f64 / 60.0)).collect();
+        let shown: Vec<String> = labels
+            .iter()
+            .zip(&medians)
+            .filter_map(|(l, m)| m.map(|s| format!("{l}: {}", metrics::Measure::new(s).human)))
+            .collect();
+        let format =
+            |minutes: f64| duration::human(chrono::TimeDelta::seconds((minutes * 60.0) as i64));
+        chart::trend(&chart::TrendChart {
+            id,
+            title: "Median incident duration per quarter",
+            description: &if shown.is_empty() {
+                "No resolved incidents in these quarters.".to_string()
+            } else {
+                format!("{}.", shown.join("; "))
+            },
+            labels: &labels,
+            values: &values,
+            format: &format,
+        })
+    }
+
+    /// Every action item of the archive, open first: overdue ones, then by
+    /// due date, then the newest reports' first.
+    pub fn action_items<'a>(&self, archive: &'a Archive, rows: &'a Rows) -> Vec<ActionRow<'a>> {
+        let mut items: Vec<ActionRow> = archive
+            .reports
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| r.pm.action_items.iter().map(move |item| (i, item)))
+            .map(|(i, item)| ActionRow {
+                item: ActionView::new(item, self.today),
+                report: &rows.rows[i],
+                position: i,
+            })
+            .collect();
+        items.sort_by(|a, b| {
+            let key = |r: &ActionRow| {
+                (
+                    !r.item.open,
+                    !r.item.overdue,
+                    r.item.due.is_none(),
+                    r.item.due.clone(),
+                    r.position,
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        items
+    }
+
+    /// `stats.json`: the metrics of the archive and of every severity,
+    /// service, tag and year.
+    pub fn stats_json(&self, archive: &Archive) -> String {
+        let named = |kind: &'static str, terms: Vec<&Term>| -> BTreeMap<String, Named> {
+            terms
+                .into_iter()
+                .filter_map(|t| {
+                    Some((
+                        t.slug.clone(),
+                        Named {
+                            name: t.name.clone(),
+                            metrics: self.term(kind, &t.slug)?.clone(),
+                        },
+                    ))
+                })
+                .collect()
+        };
+        let severities: BTreeMap<String, Metrics> = archive
+            .severities
+            .iter()
+            .filter_map(|t| Some((t.name.clone(), self.term("severities", &t.slug)?.clone())))
+            .collect();
+        let stats = Stats {
+            reports: archive.reports.len(),
+            overall: &self.overall,
+            severities,
+            services: named("services", archive.services.values().collect()),
+            tags: named("tags", archive.tags.values().collect()),
+            years: self.years.iter().map(|(y, m)| (y.to_string(), m)).collect(),
+        };
+        let mut json = serde_json::to_string_pretty(&stats).unwrap_or_default();
+        json.push('\n');
+        json
+    }
+}
+
+#[derive(Serialize)]
+struct Stats<'a> {
+    reports: usize,
+    overall: &'a Metrics,
+    severities: BTreeMap<String, Metrics>,
+    services: BTreeMap<String, Named>,
+    tags: BTreeMap<String, Named>,
+    years: BTreeMap<String, &'a Metrics>,
+}
+
+#[derive(Serialize)]
+struct Named {
+    name: String,
+    #[serde(flatten)]
+    metrics: Metrics,
+}
+
+/// An action item as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionView {
+    pub text: String,
+    pub owner: Option<String>,
+    pub tickets: Vec<String>,
+    pub kind: Option<crate::actions::Kind>,
+    pub priority: Option<String>,
+    /// `2023-02-01`
+    pub due: Option<String>,
+    pub state: State,
+    /// `open` or `done`, for `data-action-state`.
+    pub attribute: &'static str,
+    pub open: bool,
+    pub overdue: bool,
+    pub in_body: bool,
+}
+
+impl ActionView {
+    pub fn new(item: &ActionItem, today: NaiveDate) -> ActionView {
+        ActionView {
+            text: item.text.clone(),
+            owner: item.owner.clone(),
+            tickets: item.tickets.clone(),
+            kind: item.kind,
+            priority: item.priority.clone(),
+            due: item.due.map(|d| d.format("%Y-%m-%d").to_string()),
+            state: item.state,
+            attribute: item.state.attribute(),
+            open: item.state.is_open(),
+            overdue: item.is_overdue(today),
+            in_body: item.in_body,
+        }
+    }
+}
+
+/// An action item with the report it belongs to.
+#[derive(Debug, Serialize)]
+pub struct ActionRow<'a> {
+    #[serde(flatten)]
+    pub item: ActionView,
+    pub report: &'a Row,
+    #[serde(skip)]
+    position: usize,
+}
+
+/// An owner's items, for the summary above the list.
+#[derive(Debug, Serialize)]
+pub struct Owner {
+    pub name: String,
+    pub open: usize,
+    pub overdue: usize,
+    pub done: usize,
+}
+
+/// The owners of `items`, most open items first.
+pub fn owners(items: &[ActionRow]) -> Vec<Owner> {
+    let mut by: BTreeMap<&str, Owner> = BTreeMap::new();
+    for row in items {
+        let name = row.item.owner.as_deref().unwrap_or("");
+        let owner = by.entry(name).or_insert_with(|| Owner {
+            name: name.to_string(),
+            open: 0,
+            overdue: 0,
+            done: 0,
+        });
+        if row.item.open {
+            owner.open += 1;
+        } else {
+            owner.done += 1;
+        }
+        owner.overdue += usize::from(row.item.overdue);
+    }
+    let mut owners: Vec<Owner> = by.into_values().collect();
+    owners.sort_by(|a, b| {
+        (b.open, b.overdue)
+            .cmp(&(a.open, a.overdue))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    owners
+}
+
+/// Earlier reports than `i` that share one of its services and one of
+/// its tags, newest first: "this happened before".
+pub fn similar(archive: &Archive, i: usize) -> Vec<usize> {
+    let pm = &archive.reports[i].pm;
+    fn lists<'t>(names: &[String], map: &'t BTreeMap<String, Term>) -> Vec<&'t [usize]> {
+        names
+            .iter()
+            .filter_map(|n| map.get(&url::slugify(n)))
+            .map(|t| t.reports.as_slice())
+            .collect()
+    }
+    let services = lists(&pm.services, &archive.services);
+    let tags = lists(&pm.tags, &archive.tags);
+    let mut found: Vec<usize> = Vec::new();
+    for service in &services {
+        for tag in &tags {
+            // Both lists are sorted positions; walk the shorter one past `i`
+            // and look each up in the other.
+            let (short, long) = if service.len() <= tag.len() {
+                (service, tag)
+            } else {
+                (tag, service)
+            };
+            let from = short.partition_point(|&p| p <= i);
+            let mut hits = 0;
+            for &p in &short[from..] {
+                if hits == SIMILAR {
+                    break;
+                }
+                if long.binary_search(&p).is_ok() {
+                    hits += 1;
+                    if !found.contains(&p) {
+                        found.push(p);
+                    }
+                }
+            }
+        }
+    }
+    found.sort_unstable();
+    found.truncate(SIMILAR);
+    found
+}
+
+/// Reports that began on today's day and month in an earlier year, newest
+/// first.
+pub fn on_this_day(archive: &Archive, today: NaiveDate) -> Vec<usize> {
+    archive
+        .reports
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            let d = r.pm.date;
+            d.month() == today.month() && d.day() == today.day() && d.year() < today.year()
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The timeline of a report as an SVG: the impact window, the moments of
+/// front matter and the events of the Timeline section.
+pub fn timeline_svg(archive: &Archive, i: usize, events: &[Moment]) -> Option<String> {
+    let pm = &archive.reports[i].pm;
+    if events.is_empty() && pm.resolved.is_none() {
+        return None;
+    }
+    let offset = *pm.date.offset();
+    let moments = [
+        Some((pm.date, "Impact started", "start")),
+        pm.detected.map(|t| (t, "Detected", "detected")),
+        pm.mitigated.map(|t| (t, "Mitigated", "mitigated")),
+        pm.resolved.map(|t| (t, "Resolved", "resolved")),
+    ];
+    let times = moments
+        .iter()
+        .flatten()
+        .map(|(t, _, _)| *t)
+        .chain(events.iter().map(|e| e.at));
+    let (Some(first), Some(last)) = (times.clone().min(), times.max()) else {
+        return None;
+    };
+    let origin = first.with_timezone(&offset).naive_local();
+    let minutes =
+        |t: chrono::DateTime<chrono::FixedOffset>| (t - first).num_seconds() as f64 / 60.0;
+    let markers: Vec<chart::Marker> = moments
+        .iter()
+        .flatten()
+        .map(|(t, label, class)| chart::Marker {
+            at: minutes(*t),
+            label,
+            class,
+        })
+        .collect();
+    let clocks: Vec<String> = events
+        .iter()
+        .map(|e| e.at.format("%H:%M").to_string())
+        .collect();
+    let hrefs: Vec<String> = events.iter().map(|e| format!("#{}", e.id)).collect();
+    let points: Vec<chart::Event> = events
+        .iter()
+        .zip(&clocks)
+        .zip(&hrefs)
+        .map(|((e, clock), href)| chart::Event {
+            at: minutes(e.at),
+            clock,
+            text: &e.text,
+            href,
+        })
+        .collect();
+    let end = pm.resolved.or(pm.mitigated);
+    let impact = end.map(|e| (minutes(pm.date), minutes(e)));
+    let mut description = format!("Impact started at {}", pm.date.format("%H:%M"));
+    for (t, label, class) in moments.iter().flatten().skip(1) {
+        let _ = class;
+        description.push_str(&format!(
+            "; {} at {} ({} after the start)",
+            label.to_lowercase(),
+            t.format("%H:%M"),
+            duration::human(*t - pm.date)
+        ));
+    }
+    description.push_str(&format!(
+        ". {} timeline event{}.",
+        events.len(),
+        if events.len() == 1 { "" } else { "s" }
+    ));
+    Some(chart::timeline(&chart::TimelineChart {
+        id: "timeline-chart",
+        title: &format!("Timeline of {}", pm.title),
+        description: &description,
+        origin,
+        span: minutes(last).max(1.0),
+        impact,
+        markers: &markers,
+        events: &points,
+    }))
+}

@@ -1,0 +1,1272 @@
+//! Times written in a postmortem's timeline, and where they fall on the
+//! report's calendar.
+//!
+//! Authors write timeline times in many shapes (`09:05`, `9:05 p.m. PST`,
+//! `Jan 17, 12:30 PM`, `2023-01-17T12:30:00+03:00`), often with no date,
+//! leaving the day to be inferred from the row order and from when the impact
+//! started. This module owns both halves: [`parse_time`] reads one time at the
+//! start of a cell or list item, and [`Clock`] places a timeline's times, in
+//! order, as instants in the report's offset.
+//!
+//! Parsing works on the text in place, without allocating, since it runs on
+//! every timeline row of every report.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Offset, TimeDelta, Utc};
+
+/// When a timeline entry says it happened, as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellTime {
+    /// The day, when the text names one. A date written without a year takes `year_hint`.
+    pub date: Option<NaiveDate>,
+    pub time: NaiveTime,
+    /// The offset the text names (`UTC`, `PST`, `+03:00`, `UTC+3`, `(UTC)`); `None`: the report's own.
+    pub offset: Option<FixedOffset>,
+}
+
+/// Parses a time at the start of `text` (leading whitespace allowed). Returns it and the number of
+/// bytes of `text` the time expression used (including a time zone and date that follow it), so the
+/// caller can tell a cell that is only a time from a list item like "10:00 AM PST: alerts fired".
+/// `None` when `text` does not start with a time.
+///
+/// The count runs from the start of `text` (leading whitespace and a skipped `~` or `at`
+/// included), so `&text[used..]` is what follows the time. Separators after the time (`:`, `-`,
+/// `–`, `—`, `,`) and trailing whitespace are never counted.
+///
+/// Accepted shapes, case-insensitively:
+/// - 24-hour `9:05`, `09:05:30`, `15.25`; 12-hour `12:30 PM`, `1:05 p.m.`, `9am`.
+/// - A zone after the time, optionally in parentheses: `UTC`, `GMT`, `Z`, `UTC+3`,
+///   `GMT-05:30`, `+03:00`, `-0500`, or a common abbreviation (`PST`, `CEST`, `IST`, ...).
+/// - A date before the time (`2023-01-17 12:30`, `2023-01-17T12:30:00Z`, `Jan 17, 12:30 PM`,
+///   `Tue 17 Jan 2023 at 12:30`) or after it (`12:30 PM, Jan 17`, `12:30 on 2023-01-17`).
+pub fn parse_time(text: &str, year_hint: i32) -> Option<(CellTime, usize)> {
+    let start = skip_prefix(text);
+    let dated = date(text, start, year_hint).and_then(|(date, end, iso)| {
+        let at = date_time_separator(text, end, iso)?;
+        Some((date, time_and_zone(text, at, iso)?))
+    });
+    if let Some((date, t)) = dated {
+        let cell = CellTime {
+            date: Some(date),
+            time: t.time,
+            offset: t.offset,
+        };
+        return Some((cell, t.end));
+    }
+    let t = time_and_zone(text, skip_weekday(text, start), false)?;
+    let (date, end) = match date_after(text, t.end, year_hint) {
+        Some((date, end)) => (Some(date), end),
+        None => (None, t.end),
+    };
+    let cell = CellTime {
+        date,
+        time: t.time,
+        offset: t.offset,
+    };
+    Some((cell, end))
+}
+
+/// Places the entries of one timeline, in the order written, on the calendar of a report whose
+/// impact started at `start`.
+///
+/// An entry without a date is put on the day of the entry before it (as seen in the entry's own
+/// offset), or on the next day when that would put it more than 12 hours before the entry before
+/// it. The first entry without a date goes on whichever of the three days around `start` puts it
+/// nearest to `start`.
+#[derive(Debug, Clone)]
+pub struct Clock {
+    start: DateTime<FixedOffset>,
+    last: Option<DateTime<FixedOffset>>,
+}
+
+/// Where an entry landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    /// In the report's offset (the offset of `start`).
+    pub at: DateTime<FixedOffset>,
+    /// The entry is earlier than the one before it (and was not taken as a new day): out of order.
+    pub backwards: bool,
+    /// The entry was moved to the next day because its clock time went back past midnight.
+    pub rolled_over: bool,
+}
+
+impl Clock {
+    /// A clock for a report whose impact started at `start`; its offset is the report's.
+    pub fn new(start: DateTime<FixedOffset>) -> Clock {
+        Clock { start, last: None }
+    }
+
+    /// Places the next entry of the timeline.
+    pub fn place(&mut self, cell: CellTime) -> Placed {
+        let (at, rolled_over) = self
+            .locate(cell)
+            .unwrap_or((self.last.unwrap_or(self.start), false));
+        let at = at.with_timezone(self.start.offset());
+        let backwards = self.last.is_some_and(|last| at < last);
+        self.last = Some(at);
+        Placed {
+            at,
+            backwards,
+            rolled_over,
+        }
+    }
+
+    /// The instant of `cell` and whether it rolled over; `None` only at the ends of the calendar.
+    fn locate(&self, cell: CellTime) -> Option<(DateTime<FixedOffset>, bool)> {
+        let zone = cell.offset.unwrap_or(*self.start.offset());
+        if let Some(date) = cell.date {
+            return Some((instant(date, cell.time, zone)?, false));
+        }
+        let Some(last) = self.last else {
+            let date = self.nearest_start_day(cell.time, zone)?;
+            return Some((instant(date, cell.time, zone)?, false));
+        };
+        let same_day = instant(local_day(last, zone)?, cell.time, zone)?;
+        if last - same_day > TimeDelta::hours(12) {
+            Some((same_day.checked_add_signed(TimeDelta::days(1))?, true))
+        } else {
+            Some((same_day, false))
+        }
+    }
+
+    /// Of the day `start` falls on in `zone` and the days either side, the one that puts `time`
+    /// nearest to `start` (the day of `start` on a tie).
+    fn nearest_start_day(&self, time: NaiveTime, zone: FixedOffset) -> Option<NaiveDate> {
+        let day = local_day(self.start, zone)?;
+        [Some(day), day.pred_opt(), day.succ_opt()]
+            .into_iter()
+            .flatten()
+            .filter_map(|d| Some((d, instant(d, time, zone)?)))
+            .min_by_key(|&(_, t)| (t - self.start).abs())
+            .map(|(d, _)| d)
+    }
+}
+
+/// The calendar day of `at` as seen in `zone`.
+fn local_day(at: DateTime<FixedOffset>, zone: FixedOffset) -> Option<NaiveDate> {
+    Some(at.naive_utc().checked_add_offset(zone)?.date())
+}
+
+/// `time` on `date` in `zone`, when it is far enough inside chrono's calendar to be shown in any
+/// offset and moved by a day.
+fn instant(date: NaiveDate, time: NaiveTime, zone: FixedOffset) -> Option<DateTime<FixedOffset>> {
+    let utc = date.and_time(time).checked_sub_offset(zone)?;
+    let margin = TimeDelta::days(2);
+    utc.checked_add_signed(margin)?;
+    utc.checked_sub_signed(margin)?;
+    Some(DateTime::from_naive_utc_and_offset(utc, zone))
+}
+
+/// A time of day with the zone written after it, and where the text after them starts.
+struct Timed {
+    time: NaiveTime,
+    offset: Option<FixedOffset>,
+    end: usize,
+}
+
+fn byte(s: &str, i: usize) -> Option<u8> {
+    s.as_bytes().get(i).copied()
+}
+
+fn char_at(s: &str, i: usize) -> Option<char> {
+    s.get(i..).and_then(|rest| rest.chars().next())
+}
+
+fn is_digit_at(s: &str, i: usize) -> bool {
+    byte(s, i).is_some_and(|b| b.is_ascii_digit())
+}
+
+/// Whether a letter or digit (of any script) starts at `i`: the word written there goes on.
+fn word_goes_on(s: &str, i: usize) -> bool {
+    char_at(s, i).is_some_and(char::is_alphanumeric)
+}
+
+fn skip_ws(s: &str, mut i: usize) -> usize {
+    while let Some(c) = char_at(s, i) {
+        if !c.is_whitespace() {
+            break;
+        }
+        i += c.len_utf8();
+    }
+    i
+}
+
+/// The digits at `i`: their value (saturating) and how many there are.
+fn number(s: &str, i: usize) -> (u32, usize) {
+    let digits = s.as_bytes().get(i..).unwrap_or_default();
+    let len = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+    let value = digits[..len].iter().fold(0u32, |v, b| {
+        v.saturating_mul(10).saturating_add(u32::from(b - b'0'))
+    });
+    (value, len)
+}
+
+/// The ASCII word at `i`, and where it ends. Empty when no letter is there.
+fn word(s: &str, i: usize) -> (&str, usize) {
+    let letters = s.as_bytes().get(i..).unwrap_or_default();
+    let len = letters
+        .iter()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    (s.get(i..i + len).unwrap_or_default(), i + len)
+}
+
+/// The whole word at `i` when it is `expected` (ignoring case), and where it ends.
+fn keyword(s: &str, i: usize, expected: &str) -> Option<usize> {
+    let (w, end) = word(s, i);
+    (w.eq_ignore_ascii_case(expected) && !word_goes_on(s, end)).then_some(end)
+}
+
+/// Skips leading whitespace, a `~` and a leading `at`.
+fn skip_prefix(s: &str) -> usize {
+    let mut i = skip_ws(s, 0);
+    if byte(s, i) == Some(b'~') {
+        i = skip_ws(s, i + 1);
+    }
+    if let Some(end) = keyword(s, i, "at") {
+        let after = skip_ws(s, end);
+        if after > end {
+            i = after;
+        }
+    }
+    i
+}
+
+/// A time of day at `i` and the zone written after it, if any.
+fn time_and_zone(s: &str, i: usize, after_iso_date: bool) -> Option<Timed> {
+    let (time, end, seconds) = time_of_day(s, i)?;
+    // A sign right after a bare `10:00` is more often a range (`10:00-10:30`) than an offset.
+    let attached_offset = after_iso_date || seconds;
+    let (offset, end) = match zone(s, end, attached_offset) {
+        Some((offset, after)) => (Some(offset), after),
+        None => (None, end),
+    };
+    Some(Timed { time, offset, end })
+}
+
+/// A 24-hour or 12-hour time at `i`: the time, where it ends, and whether it has seconds.
+fn time_of_day(s: &str, i: usize) -> Option<(NaiveTime, usize, bool)> {
+    let (hour, len) = number(s, i);
+    if !(1..=2).contains(&len) {
+        return None;
+    }
+    let mut end = i + len;
+    let mut minutes = None;
+    let mut seconds = 0;
+    let mut nanos = 0;
+    let mut has_seconds = false;
+    match byte(s, end) {
+        Some(b':') => {
+            let (m, len) = number(s, end + 1);
+            if len != 2 {
+                return None;
+            }
+            minutes = Some(m);
+            end += 3;
+            if byte(s, end) == Some(b':') && is_digit_at(s, end + 1) {
+                let (sec, len) = number(s, end + 1);
+                if len != 2 {
+                    return None;
+                }
+                seconds = sec;
+                has_seconds = true;
+                end += 3;
+                if byte(s, end) == Some(b'.') && is_digit_at(s, end + 1) {
+                    let (n, len) = fraction(s, end + 1);
+                    nanos = n;
+                    end += 1 + len;
+                }
+            }
+        }
+        Some(b'.') => {
+            let (m, len) = number(s, end + 1);
+            let next = byte(s, end + 1 + len);
+            if len == 2 && !matches!(next, Some(b'.' | b'%')) {
+                minutes = Some(m);
+                end += 3;
+            }
+        }
+        _ => {}
+    }
+    let minute = minutes.unwrap_or(0);
+    let hour = match meridiem(s, end) {
+        Some((pm, after)) => {
+            if !(1..=12).contains(&hour) {
+                return None;
+            }
+            end = after;
+            hour % 12 + if pm { 12 } else { 0 }
+        }
+        None if minutes.is_some() => hour,
+        None => return None,
+    };
+    if hour > 23 || minute > 59 || seconds > 59 {
+        return None;
+    }
+    let time = NaiveTime::from_hms_nano_opt(hour, minute, seconds, nanos)?;
+    Some((time, end, has_seconds))
+}
+
+/// Fractional seconds at `i`, in nanoseconds, and how many digits were read.
+fn fraction(s: &str, i: usize) -> (u32, usize) {
+    let digits = s.as_bytes().get(i..).unwrap_or_default();
+    let len = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+    let nanos = (0..9).fold(0u32, |v, k| {
+        let d = if k < len { digits[k] - b'0' } else { 0 };
+        v * 10 + u32::from(d)
+    });
+    (nanos, len)
+}
+
+/// `am`, `pm`, `a.m.`, `p.m.` at `i` (after optional whitespace): whether it is pm, and its end.
+fn meridiem(s: &str, i: usize) -> Option<(bool, usize)> {
+    let mut j = skip_ws(s, i);
+    let pm = match byte(s, j)?.to_ascii_lowercase() {
+        b'a' => false,
+        b'p' => true,
+        _ => return None,
+    };
+    j += 1;
+    let dotted = byte(s, j) == Some(b'.');
+    if dotted {
+        j += 1;
+    }
+    if !byte(s, j).is_some_and(|b| b.eq_ignore_ascii_case(&b'm')) {
+        return None;
+    }
+    j += 1;
+    if dotted && byte(s, j) == Some(b'.') {
+        j += 1;
+    } else if word_goes_on(s, j) {
+        return None;
+    }
+    Some((pm, j))
+}
+
+/// A zone after a time, optionally after whitespace and in parentheses. A numeric offset
+/// (`+03:00`) touching the time counts only when `attached_offset`.
+fn zone(s: &str, i: usize, attached_offset: bool) -> Option<(FixedOffset, usize)> {
+    let j = skip_ws(s, i);
+    if byte(s, j) == Some(b'(') {
+        let (offset, end) = zone_name(s, skip_ws(s, j + 1), true)?;
+        let close = skip_ws(s, end);
+        return (byte(s, close) == Some(b')')).then_some((offset, close + 1));
+    }
+    zone_name(s, j, j > i || attached_offset)
+}
+
+/// A zone name or, when `numeric`, a numeric offset at `i`, and where it ends.
+fn zone_name(s: &str, i: usize, numeric: bool) -> Option<(FixedOffset, usize)> {
+    if matches!(byte(s, i), Some(b'+' | b'-')) {
+        return if numeric {
+            numeric_offset(s, i, true)
+        } else {
+            None
+        };
+    }
+    let name = Name::at(s, i)?;
+    let end = name.end;
+    let (minutes, capitals) = match name.lower() {
+        b"utc" | b"gmt" => {
+            return numeric_offset(s, end, false).or(Some((Utc.fix(), end)));
+        }
+        b"z" => return Some((Utc.fix(), end)),
+        b"pst" => (-8 * 60, false),
+        b"pdt" | b"mst" => (-7 * 60, false),
+        b"mdt" | b"cst" => (-6 * 60, false),
+        b"cdt" | b"est" => (-5 * 60, false),
+        b"edt" => (-4 * 60, false),
+        b"akst" => (-9 * 60, false),
+        b"akdt" => (-8 * 60, false),
+        b"hst" => (-10 * 60, false),
+        b"bst" | b"cet" => (60, false),
+        b"ist" => (5 * 60 + 30, false),
+        b"cest" | b"eet" | b"sast" => (2 * 60, false),
+        b"eest" | b"msk" => (3 * 60, false),
+        b"gst" => (4 * 60, false),
+        b"pkt" => (5 * 60, false),
+        b"ict" | b"wib" => (7 * 60, false),
+        b"sgt" | b"hkt" | b"awst" => (8 * 60, false),
+        b"jst" | b"kst" => (9 * 60, false),
+        b"aest" => (10 * 60, false),
+        b"aedt" => (11 * 60, false),
+        b"nzst" => (12 * 60, false),
+        b"nzdt" => (13 * 60, false),
+        b"brt" => (-3 * 60, false),
+        // Also English words (`west region`, `eat`, `cat`): only in capitals.
+        b"wet" => (0, true),
+        b"west" | b"wat" => (60, true),
+        b"cat" => (2 * 60, true),
+        b"eat" => (3 * 60, true),
+        b"art" => (-3 * 60, true),
+        _ => return None,
+    };
+    if capitals && !name.capitals {
+        return None;
+    }
+    Some((FixedOffset::east_opt(minutes * 60)?, end))
+}
+
+/// `+03:00`, `+0300`, `-05` at `i`; after `UTC`/`GMT` (not `two_digit_hours`) also `+3`, `-5:30`.
+fn numeric_offset(s: &str, i: usize, two_digit_hours: bool) -> Option<(FixedOffset, usize)> {
+    let sign = match byte(s, i)? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (value, len) = number(s, i + 1);
+    let mut end = i + 1 + len;
+    let (hours, minutes) = match len {
+        4 => (value / 100, value % 100),
+        1 if two_digit_hours => return None,
+        1 | 2 => {
+            let (m, mlen) = number(s, end + 1);
+            if byte(s, end) == Some(b':') && mlen == 2 {
+                end += 3;
+                (value, m)
+            } else {
+                (value, 0)
+            }
+        }
+        _ => return None,
+    };
+    let more_time = byte(s, end) == Some(b':') && is_digit_at(s, end + 1);
+    if minutes > 59 || is_digit_at(s, end) || more_time {
+        return None;
+    }
+    let seconds = i32::try_from(hours * 3600 + minutes * 60).ok()?;
+    Some((FixedOffset::east_opt(sign * seconds)?, end))
+}
+
+/// What may stand between a date and the time after it: `T` after an ISO date, or whitespace,
+/// `,`, `-`, `–`, `—`, `@` or `at`. Returns where the time starts.
+fn date_time_separator(s: &str, end: usize, iso: bool) -> Option<usize> {
+    if iso && matches!(byte(s, end), Some(b'T' | b't')) {
+        return Some(end + 1);
+    }
+    let mut i = skip_ws(s, end);
+    if byte(s, i) == Some(b',') {
+        i = skip_ws(s, i + 1);
+    }
+    let dash = ['-', '–', '—', '@']
+        .into_iter()
+        .find(|&c| char_at(s, i) == Some(c));
+    if let Some(c) = dash {
+        i = skip_ws(s, i + c.len_utf8());
+    } else if let Some(after) = keyword(s, i, "at") {
+        i = skip_ws(s, after);
+    }
+    (i > end).then_some(i)
+}
+
+/// A date after a time, after whitespace, `,` or `on`.
+fn date_after(s: &str, end: usize, year_hint: i32) -> Option<(NaiveDate, usize)> {
+    let mut i = skip_ws(s, end);
+    if byte(s, i) == Some(b',') {
+        i = skip_ws(s, i + 1);
+    } else if let Some(after) = keyword(s, i, "on") {
+        i = skip_ws(s, after);
+    }
+    if i == end {
+        return None;
+    }
+    date(s, i, year_hint).map(|(date, end, _)| (date, end))
+}
+
+/// A date at `i`, optionally after a weekday: the date, where it ends, and whether it was
+/// written as `2023-01-17` or `2023/01/17`.
+fn date(s: &str, i: usize, year_hint: i32) -> Option<(NaiveDate, usize, bool)> {
+    let i = skip_weekday(s, i);
+    if let Some((date, end)) = iso_date(s, i) {
+        return Some((date, end, true));
+    }
+    month_first(s, i, year_hint)
+        .or_else(|| day_first(s, i, year_hint))
+        .map(|(date, end)| (date, end, false))
+}
+
+/// Skips a weekday name at `i` (`Tue`, `Tuesday,`) and the space after it; the weekday itself
+/// is not checked against the date.
+fn skip_weekday(s: &str, i: usize) -> usize {
+    let Some(name) = Name::at(s, i) else {
+        return i;
+    };
+    let weekday = matches!(
+        name.lower(),
+        b"mon"
+            | b"monday"
+            | b"tue"
+            | b"tues"
+            | b"tuesday"
+            | b"wed"
+            | b"weds"
+            | b"wednesday"
+            | b"thu"
+            | b"thur"
+            | b"thurs"
+            | b"thursday"
+            | b"fri"
+            | b"friday"
+            | b"sat"
+            | b"saturday"
+            | b"sun"
+            | b"sunday"
+    );
+    if !weekday {
+        return i;
+    }
+    let mut end = name.end;
+    if byte(s, end) == Some(b'.') {
+        end += 1;
+    }
+    let comma = byte(s, end) == Some(b',');
+    if comma {
+        end += 1;
+    }
+    let after = skip_ws(s, end);
+    if after > end || comma { after } else { i }
+}
+
+/// `2023-01-17` or `2023/01/17`.
+fn iso_date(s: &str, i: usize) -> Option<(NaiveDate, usize)> {
+    let (year, len) = number(s, i);
+    if len != 4 {
+        return None;
+    }
+    let separator = byte(s, i + 4).filter(|b| matches!(b, b'-' | b'/'))?;
+    let (month, mlen) = number(s, i + 5);
+    let day_at = i + 5 + mlen + 1;
+    if !(1..=2).contains(&mlen) || byte(s, day_at - 1) != Some(separator) {
+        return None;
+    }
+    let (day, dlen) = number(s, day_at);
+    if !(1..=2).contains(&dlen) {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    Some((date, day_at + dlen))
+}
+
+/// `Jan 17`, `January 17th, 2023`, `Sept. 3 2023`.
+fn month_first(s: &str, i: usize, year_hint: i32) -> Option<(NaiveDate, usize)> {
+    let (month, end) = month(s, i)?;
+    let day_at = skip_ws(s, end);
+    let (day, end) = day_of_month(s, day_at)?;
+    let (year, end) = year(s, end).unwrap_or((year_hint, end));
+    Some((NaiveDate::from_ymd_opt(year, month, day)?, end))
+}
+
+/// `17 Jan`, `17th of January, 2023`, `3 Sept 2023`.
+fn day_first(s: &str, i: usize, year_hint: i32) -> Option<(NaiveDate, usize)> {
+    let (day, end) = day_of_month(s, i)?;
+    let mut month_at = skip_ws(s, end);
+    if let Some(after) = keyword(s, month_at, "of") {
+        month_at = skip_ws(s, after);
+    }
+    let (month, end) = month(s, month_at)?;
+    let (year, end) = year(s, end).unwrap_or((year_hint, end));
+    Some((NaiveDate::from_ymd_opt(year, month, day)?, end))
+}
+
+/// A day of the month, with an optional `st`/`nd`/`rd`/`th`.
+fn day_of_month(s: &str, i: usize) -> Option<(u32, usize)> {
+    let (day, len) = number(s, i);
+    if !(1..=2).contains(&len) {
+        return None;
+    }
+    let end = i + len;
+    let (suffix, after) = word(s, end);
+    if ["st", "nd", "rd", "th"]
+        .iter()
+        .any(|x| suffix.eq_ignore_ascii_case(x))
+        && !word_goes_on(s, after)
+    {
+        return Some((day, after));
+    }
+    (!word_goes_on(s, end)).then_some((day, end))
+}
+
+/// A four-digit year after a day and month, after optional `,` and whitespace.
+fn year(s: &str, end: usize) -> Option<(i32, usize)> {
+    let mut i = end;
+    if byte(s, i) == Some(b',') {
+        i += 1;
+    }
+    i = skip_ws(s, i);
+    let (year, len) = number(s, i);
+    if i == end || len != 4 {
+        return None;
+    }
+    Some((i32::try_from(year).ok()?, i + 4))
+}
+
+/// A month name or its abbreviation (`Jan`, `Jan.`, `Sept`), and where it ends.
+fn month(s: &str, i: usize) -> Option<(u32, usize)> {
+    let name = Name::at(s, i)?;
+    let number = match name.lower() {
+        b"jan" | b"january" => 1,
+        b"feb" | b"february" => 2,
+        b"mar" | b"march" => 3,
+        b"apr" | b"april" => 4,
+        b"may" => 5,
+        b"jun" | b"june" => 6,
+        b"jul" | b"july" => 7,
+        b"aug" | b"august" => 8,
+        b"sep" | b"sept" | b"september" => 9,
+        b"oct" | b"october" => 10,
+        b"nov" | b"november" => 11,
+        b"dec" | b"december" => 12,
+        _ => return None,
+    };
+    let mut end = name.end;
+    if byte(s, end) == Some(b'.') && name.len < 5 {
+        end += 1;
+    }
+    Some((number, end))
+}
+
+/// A whole ASCII word short enough to be a month, weekday or zone name, lowercased for matching.
+struct Name {
+    lower: [u8; 9],
+    len: usize,
+    capitals: bool,
+    end: usize,
+}
+
+impl Name {
+    fn at(s: &str, i: usize) -> Option<Name> {
+        let (text, end) = word(s, i);
+        if text.is_empty() || text.len() > 9 || word_goes_on(s, end) {
+            return None;
+        }
+        let mut lower = [0; 9];
+        for (to, from) in lower.iter_mut().zip(text.bytes()) {
+            *to = from.to_ascii_lowercase();
+        }
+        Some(Name {
+            lower,
+            len: text.len(),
+            capitals: text.bytes().all(|b| b.is_ascii_uppercase()),
+            end,
+        })
+    }
+
+    fn lower(&self) -> &[u8] {
+        &self.lower[..self.len]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hms(h: u32, m: u32, s: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, s).unwrap()
+    }
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn east(hours: i32, minutes: i32) -> FixedOffset {
+        FixedOffset::east_opt(hours * 3600 + hours.signum() * minutes * 60).unwrap()
+    }
+
+    fn utc() -> FixedOffset {
+        east(0, 0)
+    }
+
+    /// Parses `text`, which must be a time and nothing else.
+    fn whole(text: &str) -> CellTime {
+        let (cell, used) =
+            parse_time(text, 2023).unwrap_or_else(|| panic!("{text:?} is not a time"));
+        assert_eq!(used, text.len(), "{text:?} was only used up to {used}");
+        cell
+    }
+
+    fn time_of(text: &str) -> NaiveTime {
+        whole(text).time
+    }
+
+    fn offset_of(text: &str) -> Option<FixedOffset> {
+        whole(text).offset
+    }
+
+    /// The part of `text` that the time expression used.
+    fn consumed(text: &str) -> &str {
+        let (_, used) = parse_time(text, 2023).unwrap_or_else(|| panic!("{text:?}"));
+        &text[..used]
+    }
+
+    fn at(text: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(text).unwrap()
+    }
+
+    fn place_all(start: &str, rows: &[&str]) -> Vec<Placed> {
+        let mut clock = Clock::new(at(start));
+        rows.iter().map(|row| clock.place(whole(row))).collect()
+    }
+
+    fn instants(placed: &[Placed]) -> Vec<DateTime<FixedOffset>> {
+        placed.iter().map(|p| p.at).collect()
+    }
+
+    #[test]
+    fn twenty_four_hour_times() {
+        assert_eq!(time_of("12:30"), hms(12, 30, 0));
+        assert_eq!(time_of("9:05"), hms(9, 5, 0));
+        assert_eq!(time_of("09:05"), hms(9, 5, 0));
+        assert_eq!(time_of("12:30:15"), hms(12, 30, 15));
+        assert_eq!(time_of("00:01"), hms(0, 1, 0));
+        assert_eq!(time_of("23:59:59"), hms(23, 59, 59));
+        let cell = whole("12:30");
+        assert_eq!((cell.date, cell.offset), (None, None));
+    }
+
+    #[test]
+    fn dot_separated_times_need_two_digit_minutes() {
+        assert_eq!(time_of("15.25"), hms(15, 25, 0));
+        assert_eq!(time_of("9.05 am"), hms(9, 5, 0));
+        assert_eq!(consumed("15.25 rollback started"), "15.25");
+        for text in ["3.5 GB", "1.2.3", "15.25.30", "12.5", "15.255", "12.50%"] {
+            assert_eq!(parse_time(text, 2023), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn twelve_hour_times_with_and_without_dots() {
+        assert_eq!(time_of("12:30 PM"), hms(12, 30, 0));
+        assert_eq!(time_of("12:30pm"), hms(12, 30, 0));
+        assert_eq!(time_of("1:05 p.m."), hms(13, 5, 0));
+        assert_eq!(time_of("1:05 P.M."), hms(13, 5, 0));
+        assert_eq!(time_of("1:05 a.m"), hms(1, 5, 0));
+        assert_eq!(time_of("11:59:30 PM"), hms(23, 59, 30));
+        assert_eq!(time_of("9 AM"), hms(9, 0, 0));
+        assert_eq!(time_of("9am"), hms(9, 0, 0));
+        assert_eq!(time_of("9 pm"), hms(21, 0, 0));
+        assert_eq!(time_of("12 AM"), hms(0, 0, 0));
+        assert_eq!(time_of("12:15 am"), hms(0, 15, 0));
+        assert_eq!(time_of("12 PM"), hms(12, 0, 0));
+        assert_eq!(time_of("10:00\u{202f}PM"), hms(22, 0, 0));
+    }
+
+    #[test]
+    fn text_that_is_not_a_time_is_rejected() {
+        for text in [
+            "",
+            "   ",
+            "9",
+            "09",
+            "25:00",
+            "24:00",
+            "12:61",
+            "13:00 PM",
+            "0 AM",
+            "0:30 am",
+            "123:00",
+            "12:3",
+            "12:305",
+            "12:30:5",
+            "12:30:60",
+            "3.5 GB",
+            "v1.2.3",
+            "1.2.3",
+            "🔥",
+            "🔥 10:00",
+            "é10:00",
+            "alerts fired",
+            "9 amps",
+            "2023-01-17",
+            "Jan 17",
+            "Jan 17, 2023",
+            "at",
+            "~",
+            ":30",
+            "-10:00",
+        ] {
+            assert_eq!(parse_time(text, 2023), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn leading_whitespace_tilde_and_at_are_skipped() {
+        assert_eq!(consumed("  09:05 rollback"), "  09:05");
+        assert_eq!(consumed("~10:00 started"), "~10:00");
+        assert_eq!(consumed("~ 10:00"), "~ 10:00");
+        assert_eq!(consumed("at 10:00 PM: paged"), "at 10:00 PM");
+        assert_eq!(consumed("At 9am"), "At 9am");
+        assert_eq!(parse_time("attic 10:00", 2023), None);
+    }
+
+    #[test]
+    fn list_items_use_only_the_time_expression() {
+        assert_eq!(consumed("10:00 AM PST: Monitoring alerts"), "10:00 AM PST");
+        assert_eq!(consumed("12:30 - deploy started"), "12:30");
+        assert_eq!(consumed("12:30 – deploy started"), "12:30");
+        assert_eq!(consumed("12:30 — deploy started"), "12:30");
+        assert_eq!(consumed("12:30: deploy started"), "12:30");
+        assert_eq!(consumed("12:30, alerts fired"), "12:30");
+        assert_eq!(consumed("12:30 on call engineer paged"), "12:30");
+        assert_eq!(consumed("12:30 PM, Jan 17: alerts"), "12:30 PM, Jan 17");
+        assert_eq!(
+            consumed("2023-01-17 12:30 UTC - paged"),
+            "2023-01-17 12:30 UTC"
+        );
+        assert_eq!(consumed("10:00 (approx.) alerts"), "10:00");
+        assert_eq!(consumed("10:00 (UTC alerts"), "10:00");
+        assert_eq!(consumed("10:00 3 servers down"), "10:00");
+        assert_eq!(consumed("10:00 🔥 pager"), "10:00");
+        assert_eq!(consumed("10:00 pm. Rollback"), "10:00 pm");
+    }
+
+    #[test]
+    fn utc_and_numeric_zones_after_the_time() {
+        assert_eq!(offset_of("12:30 UTC"), Some(utc()));
+        assert_eq!(offset_of("12:30 utc"), Some(utc()));
+        assert_eq!(offset_of("12:30 GMT"), Some(utc()));
+        assert_eq!(offset_of("12:30 Z"), Some(utc()));
+        assert_eq!(offset_of("12:30Z"), Some(utc()));
+        assert_eq!(offset_of("12:30 UTC+3"), Some(east(3, 0)));
+        assert_eq!(offset_of("12:30 UTC+03:00"), Some(east(3, 0)));
+        assert_eq!(offset_of("12:30 UTC+5:30"), Some(east(5, 30)));
+        assert_eq!(offset_of("12:30 GMT-5"), Some(east(-5, 0)));
+        assert_eq!(offset_of("12:30 UTC-0530"), Some(east(-5, 30)));
+        assert_eq!(offset_of("12:30 +03:00"), Some(east(3, 0)));
+        assert_eq!(offset_of("12:30 +0300"), Some(east(3, 0)));
+        assert_eq!(offset_of("12:30 -05"), Some(east(-5, 0)));
+        assert_eq!(offset_of("9:05 PM -05:00"), Some(east(-5, 0)));
+        assert_eq!(offset_of("12:30 (UTC)"), Some(utc()));
+        assert_eq!(offset_of("12:30 ( PST )"), Some(east(-8, 0)));
+        assert_eq!(offset_of("12:30 (UTC+3)"), Some(east(3, 0)));
+        assert_eq!(consumed("18:02 UTC+1: alerts"), "18:02 UTC+1");
+        assert_eq!(consumed("18:02 +01:00: alerts"), "18:02 +01:00");
+        assert_eq!(offset_of("12:30 (+03:00)"), Some(east(3, 0)));
+        assert_eq!(offset_of("12:30 PM (GMT)"), Some(utc()));
+    }
+
+    #[test]
+    fn malformed_numeric_zones_are_not_consumed() {
+        assert_eq!(consumed("12:30 UTC+ later"), "12:30 UTC");
+        assert_eq!(consumed("12:30 UTC+123"), "12:30 UTC");
+        assert_eq!(consumed("12:30 +3 retries"), "12:30");
+        assert_eq!(consumed("12:30 +03:61"), "12:30");
+        assert_eq!(consumed("12:30 UTC+99"), "12:30 UTC");
+    }
+
+    #[test]
+    fn zone_abbreviations_have_fixed_offsets() {
+        let expected = [
+            ("PST", -8, 0),
+            ("PDT", -7, 0),
+            ("MST", -7, 0),
+            ("MDT", -6, 0),
+            ("CST", -6, 0),
+            ("CDT", -5, 0),
+            ("EST", -5, 0),
+            ("EDT", -4, 0),
+            ("AKST", -9, 0),
+            ("AKDT", -8, 0),
+            ("HST", -10, 0),
+            ("BST", 1, 0),
+            ("IST", 5, 30),
+            ("CET", 1, 0),
+            ("CEST", 2, 0),
+            ("EET", 2, 0),
+            ("EEST", 3, 0),
+            ("WET", 0, 0),
+            ("WEST", 1, 0),
+            ("MSK", 3, 0),
+            ("EAT", 3, 0),
+            ("WAT", 1, 0),
+            ("CAT", 2, 0),
+            ("SAST", 2, 0),
+            ("GST", 4, 0),
+            ("PKT", 5, 0),
+            ("ICT", 7, 0),
+            ("WIB", 7, 0),
+            ("SGT", 8, 0),
+            ("HKT", 8, 0),
+            ("AWST", 8, 0),
+            ("JST", 9, 0),
+            ("KST", 9, 0),
+            ("AEST", 10, 0),
+            ("AEDT", 11, 0),
+            ("NZST", 12, 0),
+            ("NZDT", 13, 0),
+            ("BRT", -3, 0),
+            ("ART", -3, 0),
+        ];
+        for (name, hours, minutes) in expected {
+            let text = format!("13:15 {name}");
+            assert_eq!(offset_of(&text), Some(east(hours, minutes)), "{text}");
+        }
+        assert_eq!(offset_of("13:15 pst"), Some(east(-8, 0)));
+        assert_eq!(offset_of("1:15 pm Cest"), Some(east(2, 0)));
+    }
+
+    #[test]
+    fn unknown_words_after_the_time_are_not_consumed() {
+        assert_eq!(consumed("10:00 FOO"), "10:00");
+        assert_eq!(consumed("10:00 PSTX deploy"), "10:00");
+        assert_eq!(consumed("10:00 Zabbix fired"), "10:00");
+        assert_eq!(whole("10:00").offset, None);
+        let (cell, used) = parse_time("10:00 Zabbix fired", 2023).unwrap();
+        assert_eq!((cell.time, cell.offset, used), (hms(10, 0, 0), None, 5));
+    }
+
+    #[test]
+    fn zone_names_that_are_english_words_need_capitals() {
+        let (cell, used) = parse_time("14:00 west-1 failed over", 2023).unwrap();
+        assert_eq!((cell.offset, used), (None, 5));
+        assert_eq!(parse_time("12:30 eat lunch", 2023).unwrap().1, 5);
+        assert_eq!(parse_time("12:30 cat /var/log/syslog", 2023).unwrap().1, 5);
+        assert_eq!(offset_of("14:00 WEST"), Some(east(1, 0)));
+        assert_eq!(offset_of("14:00 EAT"), Some(east(3, 0)));
+    }
+
+    #[test]
+    fn a_sign_touching_a_bare_time_is_a_range_not_an_offset() {
+        let (cell, used) = parse_time("10:00-10:30 degraded", 2023).unwrap();
+        assert_eq!((cell.time, cell.offset, used), (hms(10, 0, 0), None, 5));
+        assert_eq!(offset_of("10:00:00-05:00"), Some(east(-5, 0)));
+        assert_eq!(consumed("10:00+05:30"), "10:00");
+        assert_eq!(consumed("10:00:00-10:30:00 degraded"), "10:00:00");
+    }
+
+    #[test]
+    fn iso_dates_before_the_time() {
+        let cell = whole("2023-01-17 12:30");
+        assert_eq!(
+            (cell.date, cell.time),
+            (Some(ymd(2023, 1, 17)), hms(12, 30, 0))
+        );
+        assert_eq!(whole("2023-01-17T12:30").date, Some(ymd(2023, 1, 17)));
+        assert_eq!(whole("2023/01/17 12:30").date, Some(ymd(2023, 1, 17)));
+        assert_eq!(whole("2023-1-7 9:05").date, Some(ymd(2023, 1, 7)));
+        assert_eq!(whole("2023-01-17, 12:30 PM").time, hms(12, 30, 0));
+        assert_eq!(whole("2023-01-17 - 12:30").time, hms(12, 30, 0));
+        assert_eq!(whole("2023-01-17 at 12:30").time, hms(12, 30, 0));
+        assert_eq!(parse_time("2023-01/17 12:30", 2023), None);
+        assert_eq!(parse_time("2023-13-01 12:30", 2023), None);
+    }
+
+    #[test]
+    fn full_rfc_3339_times() {
+        let cell = whole("2023-01-17T12:30:00+03:00");
+        assert_eq!(cell.date, Some(ymd(2023, 1, 17)));
+        assert_eq!(cell.time, hms(12, 30, 0));
+        assert_eq!(cell.offset, Some(east(3, 0)));
+        let cell = whole("2023-01-17t12:30:00.250Z");
+        assert_eq!(
+            cell.time,
+            NaiveTime::from_hms_milli_opt(12, 30, 0, 250).unwrap()
+        );
+        assert_eq!(cell.offset, Some(utc()));
+        assert_eq!(whole("2023-01-17T12:30-05:00").offset, Some(east(-5, 0)));
+        assert_eq!(whole("2023-01-17 12:30:00 UTC").offset, Some(utc()));
+    }
+
+    #[test]
+    fn dates_with_month_names_before_the_time() {
+        let jan_17 = Some(ymd(2023, 1, 17));
+        assert_eq!(whole("Jan 17 12:30").date, jan_17);
+        assert_eq!(whole("jan 17 12:30").date, jan_17);
+        assert_eq!(whole("Jan. 17 12:30").date, jan_17);
+        assert_eq!(whole("Jan 17th 12:30").date, jan_17);
+        assert_eq!(whole("Jan 17, 12:30 PM").time, hms(12, 30, 0));
+        assert_eq!(whole("January 17, 2023 12:30").date, jan_17);
+        assert_eq!(whole("January 17 2023, 12:30").date, jan_17);
+        assert_eq!(whole("17 Jan 2023 12:30").date, jan_17);
+        assert_eq!(whole("17 January, 2023 12:30").date, jan_17);
+        assert_eq!(whole("17th of January 12:30").date, jan_17);
+        assert_eq!(whole("Tue 17 Jan 12:30").date, jan_17);
+        assert_eq!(whole("Tue Jan 17 12:30").date, jan_17);
+        assert_eq!(whole("Tue 12:30").date, None);
+        assert_eq!(whole("Tue, 12:30 PM").time, hms(12, 30, 0));
+        assert_eq!(whole("Tue, 17 Jan 2023 12:30 UTC").offset, Some(utc()));
+        assert_eq!(whole("Tuesday, January 17, 2023 at 12:30 PM").date, jan_17);
+        assert_eq!(whole("Sept. 3 9:00").date, Some(ymd(2023, 9, 3)));
+        assert_eq!(whole("May 5 - 9:00 PM").date, Some(ymd(2023, 5, 5)));
+        assert_eq!(whole("17 Jan 2023 – 12:30").date, jan_17);
+    }
+
+    #[test]
+    fn dates_without_a_year_take_the_hint() {
+        let (cell, _) = parse_time("Jan 17 12:30", 2019).unwrap();
+        assert_eq!(cell.date, Some(ymd(2019, 1, 17)));
+        let (cell, _) = parse_time("12:30, 17 Jan", 2031).unwrap();
+        assert_eq!(cell.date, Some(ymd(2031, 1, 17)));
+        let (cell, _) = parse_time("January 17, 2023 12:30", 2019).unwrap();
+        assert_eq!(cell.date, Some(ymd(2023, 1, 17)));
+        assert_eq!(parse_time("Feb 29 12:00", 2023), None);
+        let (cell, _) = parse_time("Feb 29 12:00", 2024).unwrap();
+        assert_eq!(cell.date, Some(ymd(2024, 2, 29)));
+    }
+
+    #[test]
+    fn dates_after_the_time() {
+        let cell = whole("13:15 PST 29 april 2022");
+        assert_eq!(cell.date, Some(ymd(2022, 4, 29)));
+        assert_eq!(cell.time, hms(13, 15, 0));
+        assert_eq!(cell.offset, Some(east(-8, 0)));
+        assert_eq!(
+            consumed("13:15 PST 29 april 2022: rollback"),
+            "13:15 PST 29 april 2022"
+        );
+        let cell = whole("12:30 PM, Jan 17");
+        assert_eq!(
+            (cell.date, cell.time),
+            (Some(ymd(2023, 1, 17)), hms(12, 30, 0))
+        );
+        assert_eq!(whole("12:30 on 2023-01-17").date, Some(ymd(2023, 1, 17)));
+        assert_eq!(
+            whole("12:30 (UTC) on Tue Jan 17").date,
+            Some(ymd(2023, 1, 17))
+        );
+        assert_eq!(
+            whole("09:00 UTC, 17th of March 2023").date,
+            Some(ymd(2023, 3, 17))
+        );
+    }
+
+    #[test]
+    fn impossible_dates_are_not_dates() {
+        assert_eq!(parse_time("Feb 30 12:00", 2023), None);
+        assert_eq!(parse_time("2023-02-30 12:00", 2023), None);
+        let (cell, used) = parse_time("12:00 Feb 30", 2023).unwrap();
+        assert_eq!((cell.date, used), (None, 5));
+        assert_eq!(parse_time("12:00 may cause errors", 2023).unwrap().1, 5);
+        assert_eq!(parse_time("12:00 Marketing paged", 2023).unwrap().1, 5);
+    }
+
+    #[test]
+    fn never_panics_and_reports_lengths_on_char_boundaries() {
+        let pieces = [
+            "1", "12", ":", "30", ".", "5", " ", "\u{a0}", "\u{202f}", "PM", "p.m.", "a", "UTC",
+            "+", "-", "03", ":00", "(", ")", "Z", "T", "2023", "/", "Jan", "17th", ",", "at", "on",
+            "~", "é", "🔥", "–", "—", "ß", "\u{301}", "Tue", "of",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let count = (seed % 9) as usize;
+            let mut pick = seed;
+            for _ in 0..count {
+                pick = pick.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                text.push_str(pieces[(pick >> 33) as usize % pieces.len()]);
+            }
+            if let Some((_, used)) = parse_time(&text, 2023) {
+                assert!(
+                    used <= text.len() && text.is_char_boundary(used),
+                    "{text:?}"
+                );
+                assert!(used > 0, "{text:?}");
+            }
+        }
+        let sample = "Tuesday, January 17, 2023 at 12:30:15.5 p.m. (UTC+05:30) 🔥 ok";
+        for (i, _) in sample.char_indices() {
+            let _ = parse_time(&sample[..i], 2023);
+            let _ = parse_time(&sample[i..], 2023);
+        }
+        let _ = parse_time("Jan 17 12:00", i32::MAX);
+        let _ = parse_time("9999999999999999999:00", 2023);
+        let _ = parse_time("12:30:00.99999999999999999999", 2023);
+    }
+
+    #[test]
+    fn dates_at_the_ends_of_the_calendar_do_not_panic() {
+        let start = at("2023-01-17T10:00:00+14:00");
+        let mut clock = Clock::new(start);
+        let edge = |date: NaiveDate, offset: i32| CellTime {
+            date: Some(date),
+            time: hms(23, 59, 59),
+            offset: Some(east(offset, 0)),
+        };
+        let far = clock.place(edge(NaiveDate::MAX, -12));
+        assert_eq!(far.at, start);
+        let near = clock.place(edge(ymd(2023, 1, 17), 14));
+        assert_eq!(near.at, at("2023-01-17T23:59:59+14:00"));
+        clock.place(edge(NaiveDate::MIN, 14));
+        for row in ["23:00", "01:00 UTC-12", "13:00"] {
+            clock.place(whole(row));
+        }
+        let mut clock = Clock::new(DateTime::<Utc>::MAX_UTC.fixed_offset());
+        clock.place(whole("12:00 UTC+14"));
+        clock.place(whole("23:00 -12:00"));
+        let mut clock = Clock::new(DateTime::<Utc>::MIN_UTC.fixed_offset());
+        clock.place(whole("12:00 UTC-12"));
+        clock.place(whole("01:00 +14:00"));
+        let _ = parse_time("Dec 31 23:59", 262_143);
+    }
+
+    #[test]
+    fn times_with_their_own_offset_are_converted_to_the_report_offset() {
+        let placed = place_all(
+            "2023-01-17T15:00:00+03:00",
+            &["13:05 UTC", "16:10", "05:15 PST"],
+        );
+        assert_eq!(
+            instants(&placed),
+            [
+                at("2023-01-17T16:05:00+03:00"),
+                at("2023-01-17T16:10:00+03:00"),
+                at("2023-01-17T16:15:00+03:00"),
+            ]
+        );
+        assert!(placed.iter().all(|p| !p.backwards && !p.rolled_over));
+        assert_eq!(*placed[0].at.offset(), east(3, 0));
+    }
+
+    #[test]
+    fn dated_rows_with_their_own_offset_are_converted() {
+        let placed = place_all(
+            "2023-01-17T23:00:00+03:00",
+            &["2023-01-17T21:30:00Z", "22:00 UTC", "01:15"],
+        );
+        assert_eq!(
+            instants(&placed),
+            [
+                at("2023-01-18T00:30:00+03:00"),
+                at("2023-01-18T01:00:00+03:00"),
+                at("2023-01-18T01:15:00+03:00"),
+            ]
+        );
+        assert!(placed.iter().all(|p| !p.backwards && !p.rolled_over));
+    }
+
+    #[test]
+    fn first_row_without_a_date_takes_the_day_nearest_the_start() {
+        let first = |start: &str, row: &str| place_all(start, &[row])[0].at;
+        assert_eq!(
+            first("2023-01-18T00:10:00Z", "23:50"),
+            at("2023-01-17T23:50:00Z")
+        );
+        assert_eq!(
+            first("2023-01-17T23:50:00Z", "00:20"),
+            at("2023-01-18T00:20:00Z")
+        );
+        assert_eq!(
+            first("2023-01-17T14:00:00Z", "09:00"),
+            at("2023-01-17T09:00:00Z")
+        );
+        assert_eq!(
+            first("2023-01-17T12:00:00Z", "00:00"),
+            at("2023-01-17T00:00:00Z")
+        );
+        assert_eq!(
+            first("2023-01-18T01:00:00+02:00", "23:30 UTC"),
+            at("2023-01-18T01:30:00+02:00")
+        );
+    }
+
+    #[test]
+    fn rows_past_midnight_roll_over_to_the_next_day() {
+        let placed = place_all("2023-01-17T23:40:00Z", &["23:50", "00:10", "00:30"]);
+        assert_eq!(
+            instants(&placed),
+            [
+                at("2023-01-17T23:50:00Z"),
+                at("2023-01-18T00:10:00Z"),
+                at("2023-01-18T00:30:00Z"),
+            ]
+        );
+        let rolled: Vec<bool> = placed.iter().map(|p| p.rolled_over).collect();
+        assert_eq!(rolled, [false, true, false]);
+        assert!(placed.iter().all(|p| !p.backwards));
+    }
+
+    #[test]
+    fn several_roll_overs_in_a_row() {
+        let rows = [
+            "20:00", "04:00", "11:00", "19:00", "02:00", "09:00", "18:00", "01:00",
+        ];
+        let placed = place_all("2023-01-17T20:00:00Z", &rows);
+        assert_eq!(
+            instants(&placed),
+            [
+                at("2023-01-17T20:00:00Z"),
+                at("2023-01-18T04:00:00Z"),
+                at("2023-01-18T11:00:00Z"),
+                at("2023-01-18T19:00:00Z"),
+                at("2023-01-19T02:00:00Z"),
+                at("2023-01-19T09:00:00Z"),
+                at("2023-01-19T18:00:00Z"),
+                at("2023-01-20T01:00:00Z"),
+            ]
+        );
+        let rolled: Vec<bool> = placed.iter().map(|p| p.rolled_over).collect();
+        assert_eq!(
+            rolled,
+            [false, true, false, false, true, false, false, true]
+        );
+        assert!(placed.iter().all(|p| !p.backwards));
+    }
+
+    #[test]
+    fn an_earlier_row_within_twelve_hours_is_backwards() {
+        let placed = place_all("2023-01-17T13:00:00Z", &["13:10", "12:45", "13:00"]);
+        assert_eq!(placed[1].at, at("2023-01-17T12:45:00Z"));
+        assert!(placed[1].backwards);
+        assert!(!placed[1].rolled_over);
+        assert!(!placed[2].backwards);
+
+        let placed = place_all("2023-01-17T20:00:00Z", &["20:00", "08:00"]);
+        assert_eq!(placed[1].at, at("2023-01-17T08:00:00Z"));
+        assert!(placed[1].backwards && !placed[1].rolled_over);
+    }
+
+    #[test]
+    fn equal_times_are_in_order() {
+        let placed = place_all("2023-01-17T10:00:00Z", &["10:00", "10:00", "10:00:00"]);
+        assert!(placed.iter().all(|p| !p.backwards && !p.rolled_over));
+        assert!(placed.iter().all(|p| p.at == at("2023-01-17T10:00:00Z")));
+    }
+
+    #[test]
+    fn dated_rows_set_the_day_for_the_rows_after_them() {
+        let placed = place_all(
+            "2023-01-17T10:00:00Z",
+            &[
+                "10:00",
+                "Jan 19 08:00",
+                "09:30",
+                "2023-01-18 07:00",
+                "07:30",
+            ],
+        );
+        assert_eq!(
+            instants(&placed),
+            [
+                at("2023-01-17T10:00:00Z"),
+                at("2023-01-19T08:00:00Z"),
+                at("2023-01-19T09:30:00Z"),
+                at("2023-01-18T07:00:00Z"),
+                at("2023-01-18T07:30:00Z"),
+            ]
+        );
+        let backwards: Vec<bool> = placed.iter().map(|p| p.backwards).collect();
+        assert_eq!(backwards, [false, false, false, true, false]);
+        assert!(placed.iter().all(|p| !p.rolled_over));
+    }
+
+    #[test]
+    fn evening_to_morning_timeline_rolls_over_once() {
+        let rows = ["09:30 PM", "10:00 PM", "08:45 AM", "10:00 AM", "12:00 PM"];
+        let placed = place_all("2023-01-17T21:30:00-05:00", &rows);
+        assert_eq!(
+            instants(&placed),
+            [
+                at("2023-01-17T21:30:00-05:00"),
+                at("2023-01-17T22:00:00-05:00"),
+                at("2023-01-18T08:45:00-05:00"),
+                at("2023-01-18T10:00:00-05:00"),
+                at("2023-01-18T12:00:00-05:00"),
+            ]
+        );
+        let rolled: Vec<bool> = placed.iter().map(|p| p.rolled_over).collect();
+        assert_eq!(rolled, [false, false, true, false, false]);
+        assert!(placed.iter().all(|p| !p.backwards));
+    }
+}
