@@ -290,6 +290,8 @@ pub struct ActionRow<'a> {
 #[derive(Debug, Serialize)]
 pub struct Owner {
     pub name: String,
+    /// The query that filters the list to this owner's items.
+    pub filter: String,
     pub open: usize,
     pub overdue: usize,
     pub done: usize,
@@ -302,6 +304,7 @@ pub fn owners(items: &[ActionRow]) -> Vec<Owner> {
         let name = row.item.owner.as_deref().unwrap_or("");
         let owner = by.entry(name).or_insert_with(|| Owner {
             name: name.to_string(),
+            filter: format!("?owner={}", url::encode_path(name).replace('#', "%23")),
             open: 0,
             overdue: 0,
             done: 0,

@@ -6,6 +6,7 @@ mod cli;
 mod corpus;
 mod example;
 mod guarantees;
+mod insights;
 mod invalid;
 mod pages;
 mod support;
