@@ -102,8 +102,7 @@ struct Section {
 /// Whether a heading's text names a section of action items, and whether
 /// plain list items in it are items too.
 pub(crate) fn action_heading(text: &str) -> Option<bool> {
-    let text = text.to_lowercase();
-    let named = text.contains("action item") || text.contains("action-item");
+    let named = contains_ci(text, "action item") || contains_ci(text, "action-item");
     let related = [
         "corrective",
         "follow-up",
@@ -112,8 +111,18 @@ pub(crate) fn action_heading(text: &str) -> Option<bool> {
         "remediation",
     ]
     .iter()
-    .any(|w| text.contains(w));
+    .any(|w| contains_ci(text, w));
     (named || related).then_some(named)
+}
+
+/// Whether `text` contains `needle` (lower-case ASCII), ignoring ASCII case.
+pub(crate) fn contains_ci(text: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    text.len() >= needle.len()
+        && text
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// The ATX heading on `line`, as (level, text), ignoring up to three
@@ -215,6 +224,11 @@ pub fn from_body(markdown: &str, first_line: usize) -> Vec<ActionItem> {
     let mut counted = 0;
     for section in sections(markdown) {
         let slice = &markdown[section.range.clone()];
+        // Most corrective sections are plain lists or prose: without a task
+        // box, only a section that names action items can hold any.
+        if !section.plain_items && !has_task_box(slice) {
+            continue;
+        }
         let mut stack: Vec<Frame> = Vec::new();
         for (event, range) in Parser::new_ext(slice, crate::markdown::options()).into_offset_iter()
         {
@@ -275,6 +289,13 @@ pub fn from_body(markdown: &str, first_line: usize) -> Vec<ActionItem> {
     items
 }
 
+/// Whether `text` has something that could be a task box: `[ ]`, `[x]`.
+fn has_task_box(text: &str) -> bool {
+    text.as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'[' && w[2] == b']' && matches!(w[1], b' ' | b'x' | b'X'))
+}
+
 /// Splits an item's text into what is to be done and the annotations
 /// written in it: the first `@owner`, ticket references (`OPS-123`,
 /// `#42`) and `due:YYYY-MM-DD`.
@@ -290,7 +311,7 @@ pub fn parse_text(raw: &str) -> ActionItem {
         line: 0,
         in_body: false,
     };
-    let mut words: Vec<&str> = Vec::new();
+    let mut text = String::with_capacity(raw.len());
     for word in raw.split_whitespace() {
         let core = word.trim_matches(|c: char| "()[]{},;.:!?\"'".contains(c));
         if let Some(owner) = core.strip_prefix('@') {
@@ -311,16 +332,20 @@ pub fn parse_text(raw: &str) -> ActionItem {
             item.tickets.push(core.to_string());
             continue;
         }
-        words.push(word);
+        // What is left of brackets around a taken annotation goes too.
+        if matches!(word, "()" | "[]" | "(" | ")") {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
     }
-    let text = words.join(" ");
-    let text = text.replace("()", "").replace("[]", "");
-    item.text = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let end = text
         .trim_end_matches([' ', ',', ';', ':', '-', '–', '—'])
-        .to_string();
+        .len();
+    text.truncate(end);
+    item.text = text;
     item
 }
 

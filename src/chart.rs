@@ -839,12 +839,31 @@ struct Tenths(i64);
 
 impl Display for Tenths {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
+        // Charts write hundreds of these a page: digits by hand, one
+        // `write_str`, no formatting machinery.
+        let mut buf = [0u8; 24];
+        let mut at = buf.len();
         let abs = self.0.unsigned_abs();
-        match abs % 10 {
-            0 => write!(f, "{sign}{}", abs / 10),
-            d => write!(f, "{sign}{}.{d}", abs / 10),
+        let mut push = |b: u8| {
+            at -= 1;
+            buf[at] = b;
+        };
+        if abs % 10 != 0 {
+            push(b'0' + (abs % 10) as u8);
+            push(b'.');
         }
+        let mut whole = abs / 10;
+        loop {
+            push(b'0' + (whole % 10) as u8);
+            whole /= 10;
+            if whole == 0 {
+                break;
+            }
+        }
+        if self.0 < 0 {
+            push(b'-');
+        }
+        f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or("0"))
     }
 }
 

@@ -36,6 +36,7 @@ pub struct Insights {
     pub years: BTreeMap<i32, Metrics>,
     /// The months the charts cover.
     pub months: Vec<Month>,
+    pub pairs: Pairs,
 }
 
 impl Insights {
@@ -73,6 +74,7 @@ impl Insights {
             terms,
             years,
             months: metrics::months_until(last, CHART_MONTHS),
+            pairs: Pairs::new(archive),
         }
     }
 
@@ -168,7 +170,7 @@ impl Insights {
             .flat_map(|(i, r)| r.pm.action_items.iter().map(move |item| (i, item)))
             .map(|(i, item)| ActionRow {
                 item: ActionView::new(item, self.today),
-                report: &rows.rows[i],
+                report: ReportRef::new(&rows.rows[i]),
                 position: i,
             })
             .collect();
@@ -281,9 +283,39 @@ impl ActionView {
 pub struct ActionRow<'a> {
     #[serde(flatten)]
     pub item: ActionView,
-    pub report: &'a Row,
+    pub report: ReportRef<'a>,
     #[serde(skip)]
     position: usize,
+}
+
+/// What an action item's line says of its report: a list row without its
+/// summary and tags, since every item of a report repeats it.
+#[derive(Debug, Serialize)]
+pub struct ReportRef<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    /// `17 Jan 2023`, and RFC 3339 for `<time datetime>`.
+    pub date: &'a str,
+    pub datetime: &'a str,
+    pub severity: &'a str,
+    pub severity_url: &'a str,
+    pub severity_color: &'a str,
+    pub services: &'a [crate::view::Link],
+}
+
+impl<'a> ReportRef<'a> {
+    fn new(row: &'a Row) -> Self {
+        ReportRef {
+            title: &row.title,
+            url: &row.url,
+            date: &row.date.short,
+            datetime: &row.date.datetime,
+            severity: &row.severity.id,
+            severity_url: &row.severity.url,
+            severity_color: &row.severity.color,
+            services: &row.services,
+        }
+    }
 }
 
 /// An owner's items, for the summary above the list.
@@ -325,47 +357,48 @@ pub fn owners(items: &[ActionRow]) -> Vec<Owner> {
     owners
 }
 
-/// Earlier reports than `i` that share one of its services and one of
-/// its tags, newest first: "this happened before".
-pub fn similar(archive: &Archive, i: usize) -> Vec<usize> {
-    let pm = &archive.reports[i].pm;
-    fn lists<'t>(names: &[String], map: &'t BTreeMap<String, Term>) -> Vec<&'t [usize]> {
-        names
-            .iter()
-            .filter_map(|n| map.get(&url::slugify(n)))
-            .map(|t| t.reports.as_slice())
-            .collect()
-    }
-    let services = lists(&pm.services, &archive.services);
-    let tags = lists(&pm.tags, &archive.tags);
-    let mut found: Vec<usize> = Vec::new();
-    for service in &services {
-        for tag in &tags {
-            // Both lists are sorted positions; walk the shorter one past `i`
-            // and look each up in the other.
-            let (short, long) = if service.len() <= tag.len() {
-                (service, tag)
-            } else {
-                (tag, service)
-            };
-            let from = short.partition_point(|&p| p <= i);
-            let mut hits = 0;
-            for &p in &short[from..] {
-                if hits == SIMILAR {
-                    break;
-                }
-                if long.binary_search(&p).is_ok() {
-                    hits += 1;
-                    if !found.contains(&p) {
-                        found.push(p);
-                    }
+/// For every (service, tag) pair, the reports filed under both, in archive
+/// order: "this happened before" in a lookup, not a walk of the archive.
+pub struct Pairs(HashMap<(String, String), Vec<usize>>);
+
+impl Pairs {
+    pub fn new(archive: &Archive) -> Pairs {
+        let mut pairs: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (i, r) in archive.reports.iter().enumerate() {
+            let tags: Vec<String> = r.pm.tags.iter().map(|t| url::slugify(t)).collect();
+            for service in &r.pm.services {
+                let service = url::slugify(service);
+                for tag in &tags {
+                    pairs
+                        .entry((service.clone(), tag.clone()))
+                        .or_default()
+                        .push(i);
                 }
             }
         }
+        Pairs(pairs)
     }
-    found.sort_unstable();
-    found.truncate(SIMILAR);
-    found
+
+    /// Earlier reports than `i` that share one of its services and one of
+    /// its tags, newest first.
+    pub fn similar(&self, archive: &Archive, i: usize) -> Vec<usize> {
+        let pm = &archive.reports[i].pm;
+        let mut found: Vec<usize> = Vec::new();
+        for service in &pm.services {
+            let service = url::slugify(service);
+            for tag in &pm.tags {
+                let Some(list) = self.0.get(&(service.clone(), url::slugify(tag))) else {
+                    continue;
+                };
+                let from = list.partition_point(|&p| p <= i);
+                found.extend(list[from..].iter().take(SIMILAR));
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found.truncate(SIMILAR);
+        found
+    }
 }
 
 /// Reports that began on today's day and month in an earlier year, newest
@@ -381,6 +414,12 @@ pub fn on_this_day(archive: &Archive, today: NaiveDate) -> Vec<usize> {
         })
         .map(|(i, _)| i)
         .collect()
+}
+
+/// `12:30`: a time of day as timelines write it.
+fn clock(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    use chrono::Timelike;
+    format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
 /// The timeline of a report as an SVG: the impact window, the moments of
@@ -417,19 +456,22 @@ pub fn timeline_svg(archive: &Archive, i: usize, events: &[Moment]) -> Option<St
             class,
         })
         .collect();
-    let clocks: Vec<String> = events
-        .iter()
-        .map(|e| e.at.format("%H:%M").to_string())
-        .collect();
+    let clocks: Vec<String> = events.iter().map(|e| clock(&e.at)).collect();
     let hrefs: Vec<String> = events.iter().map(|e| format!("#{}", e.id)).collect();
+    // Tooltips name the row; the row itself, one click away, has it all.
+    let tooltips: Vec<String> = events
+        .iter()
+        .map(|e| crate::archive::shorten(&e.text, 80))
+        .collect();
     let points: Vec<chart::Event> = events
         .iter()
         .zip(&clocks)
         .zip(&hrefs)
-        .map(|((e, clock), href)| chart::Event {
+        .zip(&tooltips)
+        .map(|(((e, clock), href), text)| chart::Event {
             at: minutes(e.at),
             clock,
-            text: &e.text,
+            text,
             href,
         })
         .collect();

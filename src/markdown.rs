@@ -275,7 +275,7 @@ where
             self.section = None;
         }
         if self.section.is_none() {
-            let section = if text.to_lowercase().contains("timeline") {
+            let section = if crate::actions::contains_ci(text, "timeline") {
                 Some(Section::Timeline)
             } else {
                 crate::actions::action_heading(text)
@@ -518,13 +518,18 @@ where
 fn leading_text(events: &[(Event<'_>, Range<usize>)]) -> String {
     let mut text = String::new();
     let mut started = false;
+    let mut folded = true;
     for (e, _) in events {
         match e {
             Event::Text(t) | Event::Code(t) => {
+                folded &= !t.contains("  ") && !t.contains(['\t', '\n']);
                 text.push_str(t);
                 started = true;
             }
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::SoftBreak | Event::HardBreak => {
+                text.push(' ');
+                folded = false;
+            }
             Event::Start(Tag::List(_) | Tag::CodeBlock(_) | Tag::Item)
             | Event::End(TagEnd::Paragraph | TagEnd::TableCell)
                 if started =>
@@ -533,6 +538,9 @@ fn leading_text(events: &[(Event<'_>, Range<usize>)]) -> String {
             }
             _ => {}
         }
+    }
+    if folded && text.trim().len() == text.len() {
+        return text;
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

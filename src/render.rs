@@ -164,8 +164,9 @@ pub struct Renderer<'a> {
     /// files next to reports that they use (URL → source path).
     found: Mutex<Found>,
     insights: Insights,
-    /// Every action item, open first.
+    /// Every action item, open first, and their owners.
     actions: Vec<ActionRow<'a>>,
+    owners: Vec<insights::Owner>,
 }
 
 /// A report's list row, rendered once.
@@ -198,6 +199,7 @@ impl<'a> Renderer<'a> {
         let severities = view::severities(config, archive);
         let insights = Insights::new(archive, today);
         let actions = insights.action_items(archive, rows);
+        let owners = insights::owners(&actions);
         let site = SiteView {
             title: config.title.clone(),
             description: config.description.clone(),
@@ -222,6 +224,7 @@ impl<'a> Renderer<'a> {
             found: Mutex::default(),
             insights,
             actions,
+            owners,
         })
     }
 
@@ -317,7 +320,10 @@ impl<'a> Renderer<'a> {
                     found.diagnostics.append(&mut body.diagnostics);
                     found.assets.extend(std::mem::take(&mut body.assets));
                 }
-                let view = view::report(self.archive, self.rows, *i, body, self.insights.today);
+                let mut view = view::report(self.archive, self.rows, *i, body, &self.insights);
+                for j in self.insights.pairs.similar(self.archive, *i) {
+                    self.paste_row(j, &root, &mut view.similar_html)?;
+                }
                 cx.insert("report", &view);
                 "report.html"
             }
@@ -546,11 +552,10 @@ impl<'a> Renderer<'a> {
         cx.insert("title", "Action items");
         cx.insert("items", items);
         cx.insert("metrics", &self.insights.overall);
-        cx.insert("owners", &insights::owners(&self.actions));
+        cx.insert("owners", &self.owners);
         cx.insert("pager", &Pager::new(ACTIONS_URL, n, total));
         cx.insert("today", &self.insights.today.format("%Y-%m-%d").to_string());
-        let mut services: Vec<&view::Link> =
-            items.iter().flat_map(|a| &a.report.services).collect();
+        let mut services: Vec<&view::Link> = items.iter().flat_map(|a| a.report.services).collect();
         services.sort_by(|a, b| a.name.cmp(&b.name));
         services.dedup_by(|a, b| a.url == b.url);
         cx.insert("services", &services);

@@ -282,8 +282,9 @@ pub struct ReportView<'a> {
     /// How many action items come from front matter: the page lists them,
     /// while the body shows its own.
     pub listed_action_items: usize,
-    /// Earlier reports sharing a service and a tag.
-    pub similar: Vec<&'a Row>,
+    /// Earlier reports sharing a service and a tag, as list rows
+    /// (`row.html`), filled in by the renderer.
+    pub similar_html: String,
 }
 
 /// The view of report `i`, with its body rendered (`body`, from
@@ -293,8 +294,9 @@ pub fn report<'a>(
     rows: &'a Rows,
     i: usize,
     body: crate::archive::Body,
-    today: chrono::NaiveDate,
+    insights: &crate::insights::Insights,
 ) -> ReportView<'a> {
+    let today = insights.today;
     let report = &archive.reports[i];
     let pm = &report.pm;
     let row = &rows.rows[i];
@@ -370,10 +372,7 @@ pub fn report<'a>(
         open_action_items: action_items.iter().filter(|a| a.open).count(),
         listed_action_items: action_items.iter().filter(|a| !a.in_body).count(),
         action_items,
-        similar: crate::insights::similar(archive, i)
-            .into_iter()
-            .map(|j| &rows.rows[j])
-            .collect(),
+        similar_html: String::new(),
         body: body.rendered.html,
         headings: body.rendered.headings,
         impact: pm.impact.as_deref(),
