@@ -28,6 +28,8 @@ shoot report "postmortems/$report/index.html" 1280 1500
 shoot postmortems postmortems/index.html 1280 1000
 shoot services services/index.html 1280 800
 shoot service services/icreate/index.html 1280 900
+shoot action-items action-items/index.html 1280 1100
+shoot metrics about/metrics/index.html 1280 900
 shoot report-phone "postmortems/$report/index.html" 390 1600
 shoot home-phone index.html 390 1400
 echo "screenshots in $out"

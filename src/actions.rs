@@ -51,6 +51,17 @@ pub enum Kind {
     Process,
 }
 
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Prevent => "prevent",
+            Kind::Mitigate => "mitigate",
+            Kind::Detect => "detect",
+            Kind::Process => "process",
+        }
+    }
+}
+
 const KINDS: [(&str, Kind); 4] = [
     ("prevent", Kind::Prevent),
     ("mitigate", Kind::Mitigate),

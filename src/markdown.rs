@@ -197,6 +197,21 @@ struct Body<'m, 'c, I> {
     in_table_head: bool,
 }
 
+/// The level of a section opened by a bold line rather than a heading:
+/// any heading ends it.
+const PSEUDO_LEVEL: u8 = 7;
+
+/// Whether a paragraph's source is a bold or emphasised label that names
+/// the timeline, such as `**Timeline:**`.
+fn is_timeline_label(source: &str) -> bool {
+    let text = source.trim();
+    text.len() <= 40
+        && (text.starts_with('*') || text.starts_with('_'))
+        && text
+            .trim_matches(|c: char| "*_:;. \t".contains(c))
+            .eq_ignore_ascii_case("timeline")
+}
+
 /// The range of HTML events this module makes itself and puts among the
 /// body's events: they are not the author's raw HTML.
 const OURS: Range<usize> = usize::MAX..usize::MAX;
@@ -484,6 +499,18 @@ where
             }
             Event::Start(Tag::Paragraph) => {
                 self.in_first_paragraph.get_or_insert(true);
+                if range != OURS && is_timeline_label(&self.markdown[range.clone()]) {
+                    // A bold "**Timeline:**" line stands for a heading in
+                    // many real reports: it opens a timeline until the next
+                    // heading.
+                    if self.section.is_some_and(|(_, l)| l == PSEUDO_LEVEL) {
+                        self.section = None;
+                    }
+                    if self.section.is_none() {
+                        self.section = Some((Section::Timeline, PSEUDO_LEVEL));
+                        self.list_depth = 0;
+                    }
+                }
                 event
             }
             Event::End(TagEnd::Paragraph) => {
@@ -964,6 +991,18 @@ mod tests {
             r.html
         );
         assert!(r.html.contains("<li>Later that day</li>"), "{}", r.html);
+    }
+
+    #[test]
+    fn a_bold_timeline_label_opens_a_timeline_until_the_next_heading() {
+        let md = "**Timeline:**\n\n- **10:30 AM:** Detected\n- **10:40 AM:** Investigated\n\n*Timeline*\n\n- 11:00 again\n\n## Root cause\n\n- 12:00 not an event\n";
+        let r = render_md(md);
+        let ids: Vec<&str> = r.timeline.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["t-10-30-am", "t-10-40-am", "t-11-00"]);
+        assert!(!is_timeline_label(
+            "**Timeline of the migration work we did in 2023**"
+        ));
+        assert!(is_timeline_label("***TIMELINE***;"));
     }
 
     #[test]

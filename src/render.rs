@@ -348,7 +348,7 @@ impl<'a> Renderer<'a> {
                 "metrics.html"
             }
             Page::ActionItems(n) => {
-                self.action_page(&mut cx, *n);
+                self.action_page(&mut cx, *n, &root);
                 "action-items.html"
             }
             Page::NotFound => {
@@ -545,12 +545,13 @@ impl<'a> Renderer<'a> {
     }
 
     /// Fills the context of page `n` of the action items.
-    fn action_page(&self, cx: &mut Context, n: usize) {
+    fn action_page(&self, cx: &mut Context, n: usize, root: &str) {
         let total = page_count(self.actions.len(), ACTIONS_PER_PAGE);
         let items = page_of_items(&self.actions, ACTIONS_PER_PAGE, n);
         cx.insert("section", "action-items");
         cx.insert("title", "Action items");
-        cx.insert("items", items);
+        cx.insert("items_html", &insights::action_rows_html(items, root));
+        cx.insert("items_count", &items.len());
         cx.insert("metrics", &self.insights.overall);
         cx.insert("owners", &self.owners);
         cx.insert("pager", &Pager::new(ACTIONS_URL, n, total));

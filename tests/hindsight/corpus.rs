@@ -94,6 +94,24 @@ fn every_real_postmortem_gets_a_page_with_working_links() {
     let all = site.page("postmortems/index.html");
     assert_eq!(doc_count(&all), files.len());
 
+    // Real timelines are mostly lists ("**10:00 AM PST:** alerts fired"):
+    // their times are read, and each such report gets its timeline chart.
+    let with_timeline: Vec<&String> = slugs
+        .iter()
+        .filter(|slug| {
+            let doc = site.page(&format!("postmortems/{slug}/index.html"));
+            doc.select(&sel(".prose .timeline-entry, .prose td[id^=t-]"))
+                .count()
+                >= 3
+                && doc.select(&sel("svg.chart-timeline .event")).count() >= 3
+        })
+        .collect();
+    assert!(
+        with_timeline.len() >= TIMELINES_READ,
+        "{} of the real reports have a timeline read: {with_timeline:?}",
+        with_timeline.len()
+    );
+
     // Authors link to images they never committed. Those are the only
     // broken links: each is the author's own, written in the source, and
     // the Markdown ones were reported as warnings.
@@ -123,6 +141,11 @@ fn every_real_postmortem_gets_a_page_with_working_links() {
         );
     }
 }
+
+/// How many of the real reports have a timeline to read: lists under a
+/// Timeline heading or a bold "Timeline:" line whose entries start with a
+/// time (counted in the sources; a twelfth writes `13:20PM`, no time).
+const TIMELINES_READ: usize = 11;
 
 fn doc_count(doc: &scraper::Html) -> usize {
     doc.select(&sel(".report-row")).count()

@@ -364,6 +364,45 @@ fn overdue_is_measured_against_the_build_date() {
 }
 
 #[test]
+fn action_item_text_is_escaped_everywhere() {
+    let site = site_with(&[(
+        "content/a.md",
+        report(
+            "A",
+            "2024-01-10T10:00:00Z",
+            "action_items:\n  - text: \"<img src=x onerror=alert(1)> fix\"\n    owner: \"<b>o</b>\"\n    priority: \"\\\"><script>x</script>\"\n",
+            "## Action Items\n\n- [ ] `<script>alert(1)</script>` & co @\"x\n",
+        ),
+    )]);
+    build_on(&site, (2024, 2, 1));
+    for page in [
+        "action-items/index.html",
+        "postmortems/a/index.html",
+        "index.html",
+    ] {
+        let doc = site.page(page);
+        assert_eq!(
+            doc.select(&sel("main script, main img, main b")).count(),
+            0,
+            "{page}"
+        );
+    }
+    let doc = site.page("action-items/index.html");
+    let texts = texts(&doc, ".action-row .action-text");
+    assert!(
+        texts.contains(&"<img src=x onerror=alert(1)> fix".to_string()),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&"<script>alert(1)</script> & co".to_string()),
+        "{texts:?}"
+    );
+    let owners = crate::support::texts(&doc, ".action-row .action-owner");
+    assert!(owners.contains(&"@\"x".to_string()), "{owners:?}");
+    assert!(owners.contains(&"@<b>o</b>".to_string()), "{owners:?}");
+}
+
+#[test]
 fn source_date_epoch_sets_the_build_date_of_the_binary() {
     let site = site_with(&[(
         "content/a.md",
