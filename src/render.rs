@@ -393,6 +393,7 @@ impl<'a> Renderer<'a> {
                     "description",
                     &format!("{} reports, newest first.", list.reports.len()),
                 );
+                cx.insert("metrics", &self.insights.overall);
             }
             ListOf::Year(y) => {
                 cx.insert("section", "postmortems");
