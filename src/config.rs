@@ -42,6 +42,11 @@ pub struct Config {
     pub severities: Vec<Severity>,
     /// The service catalogue.
     pub services: BTreeMap<String, Service>,
+    /// A public library may be indexed by search engines; an internal one
+    /// (the default) asks them not to (`robots.txt`, `<meta name="robots">`).
+    pub public: bool,
+    /// How many of the newest reports each Atom feed lists; 0 lists all.
+    pub feed_limit: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
@@ -83,6 +88,8 @@ impl Default for Config {
             page_size: 200,
             severities: default_severities(),
             services: BTreeMap::new(),
+            public: false,
+            feed_limit: 50,
         }
     }
 }

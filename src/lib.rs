@@ -43,6 +43,7 @@ pub mod duration;
 pub mod frontmatter;
 pub mod fs;
 pub mod insights;
+pub mod links;
 pub mod markdown;
 pub mod metrics;
 pub mod output;

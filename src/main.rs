@@ -81,6 +81,7 @@ impl BuildArgs {
         match hindsight::build(&options) {
             Ok(summary) => {
                 print_human(&summary.warnings);
+                print_human(&summary.notes);
                 let out = output.unwrap_or_else(|| options.output_dir());
                 let c = summary.changes;
                 println!(

@@ -191,6 +191,16 @@ pub fn parse(
     let impact = get("impact").and_then(|f| p.text(f, "impact"));
     let related = p.spanned_list(get("related"), "related");
     let aliases = p.spanned_list(get("aliases"), "aliases");
+    for alias in &aliases {
+        if let Some(why) = crate::links::alias_problem(&alias.value) {
+            p.error_at(
+                alias.pos,
+                "invalid-alias",
+                format!("alias {:?} cannot be published: {why}", alias.value),
+                Some("write the old path on this site, e.g. /old/path/to/this/".into()),
+            );
+        }
+    }
     let mut action_items = Vec::new();
     if let Some(field) = get("action_items") {
         let (items, problems) = actions::from_front_matter(field, path);

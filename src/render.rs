@@ -4,7 +4,7 @@
 //! builds its own context and renders in parallel, so no page pays for the
 //! data of the others.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -17,6 +17,7 @@ use crate::archive::Archive;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::insights::{self, ActionRow, Insights};
+use crate::links::PageMeta;
 use crate::output::Output;
 use crate::theme::{Theme, render_error};
 use crate::url;
@@ -300,7 +301,99 @@ impl<'a> Renderer<'a> {
             errors.dedup();
             return Err(anyhow!("{}", errors.join("\n")));
         }
-        Ok(pages.len())
+        let taken: HashSet<String> = pages
+            .iter()
+            .map(|p| {
+                let (dir, file) = p.location(self.archive);
+                format!("{dir}{file}")
+            })
+            .collect();
+        let redirects = self.redirects(&taken, output)?;
+        output.put(
+            "robots.txt",
+            crate::links::robots_txt(
+                self.config.public,
+                self.site
+                    .base_url
+                    .as_ref()
+                    .map(|b| format!("{b}sitemap.xml"))
+                    .as_deref(),
+            )
+            .as_bytes(),
+        )?;
+        Ok(pages.len() + redirects)
+    }
+
+    /// Writes the short link of every report with an id (`i/<id>/`) and a
+    /// redirect page at each alias. An alias that would take the place of
+    /// a page, a short link or another alias is an error at its line; the
+    /// pages' files are `taken`. Returns how many redirects were written.
+    fn redirects(&self, taken: &HashSet<String>, output: &Output) -> Result<usize> {
+        let mut claimed: HashMap<String, String> = HashMap::new();
+        let mut problems = Vec::new();
+        let mut written = 0;
+        for (i, report) in self.archive.reports.iter().enumerate() {
+            let pm = &report.pm;
+            let row = &self.rows.rows[i];
+            let canonical = self
+                .site
+                .base_url
+                .as_ref()
+                .map(|b| format!("{b}{}", row.url));
+            let mut targets: Vec<(String, Option<&crate::postmortem::Spanned<String>>)> =
+                Vec::new();
+            if let Some(id) = &pm.id {
+                if crate::url::is_valid_slug(&id.value) {
+                    targets.push((
+                        format!("{}{}/index.html", crate::links::SHORT_PREFIX, id.value),
+                        None,
+                    ));
+                }
+            }
+            for alias in &pm.aliases {
+                targets.push((crate::links::alias_file(&alias.value), Some(alias)));
+            }
+            for (file, alias) in targets {
+                let what = || match alias {
+                    Some(a) => format!("alias {:?}", a.value),
+                    None => "short link".to_string(),
+                };
+                let clash = if taken.contains(&file) {
+                    Some("a page of the site".to_string())
+                } else {
+                    claimed.get(&file.to_lowercase()).cloned()
+                };
+                if let Some(other) = clash {
+                    let mut d = Diagnostic::error(
+                        &pm.path,
+                        "alias-collision",
+                        format!(
+                            "{} would be written at `{file}`, where {other} already is",
+                            what()
+                        ),
+                    )
+                    .hint("choose another path; a URL can lead to one page only");
+                    if let Some(a) = alias {
+                        d = d.at(a.pos.line, a.pos.column);
+                    }
+                    problems.push(d);
+                    continue;
+                }
+                claimed.insert(
+                    file.to_lowercase(),
+                    format!("the {} of `{}`", what(), pm.path.display()),
+                );
+                let target = format!("{}{}", crate::links::root_of_file(&file), row.url);
+                let html = crate::links::redirect_page(&target, canonical.as_deref(), &row.title);
+                output.put(&file, html.as_bytes())?;
+                written += 1;
+            }
+        }
+        if !problems.is_empty() {
+            let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+            found.diagnostics.extend(problems);
+        }
+        Ok(written)
     }
 
     fn render(&self, page: &Page, output: &Output) -> Result<()> {
@@ -320,6 +413,13 @@ impl<'a> Renderer<'a> {
                     found.diagnostics.append(&mut body.diagnostics);
                     found.assets.extend(std::mem::take(&mut body.assets));
                 }
+                let json = crate::links::ReportJson::new(
+                    &self.archive.reports[*i],
+                    &self.rows.rows[*i],
+                    self.site.base_url.as_deref(),
+                );
+                let json = serde_json::to_vec_pretty(&json)?;
+                output.put(&format!("{dir}index.json"), &json)?;
                 let mut view = view::report(self.archive, self.rows, *i, body, &self.insights);
                 for j in self.insights.pairs.similar(self.archive, *i) {
                     self.paste_row(j, &root, &mut view.similar_html)?;
@@ -362,6 +462,7 @@ impl<'a> Renderer<'a> {
                 "404.html"
             }
         };
+        cx.insert("meta", &self.page_meta(page, &dir));
         thread_local! {
             /// Each thread renders its pages into one buffer, reused.
             static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -538,6 +639,78 @@ impl<'a> Renderer<'a> {
         cx.insert("services", &services);
         cx.insert("years", &self.year_links());
         Ok("index.html")
+    }
+
+    /// What the page at `dir` says about itself to chat tools and search
+    /// engines.
+    fn page_meta(&self, page: &Page, dir: &str) -> PageMeta {
+        let base = self.site.base_url.as_deref();
+        let public = self.config.public;
+        let site = &self.config.title;
+        let meta =
+            |title: &str, description: &str| PageMeta::new(base, dir, title, description, public);
+        match page {
+            Page::Report(i) => {
+                let row = &self.rows.rows[*i];
+                let mut m = meta(&row.title, &row.summary);
+                m.kind = "article";
+                let severity = if row.severity.label.is_empty() {
+                    row.severity.id.clone()
+                } else {
+                    format!("{} · {}", row.severity.id, row.severity.label)
+                };
+                m.labels.push(("Severity".into(), severity));
+                if let Some(d) = &row.duration {
+                    m.labels.push(("Duration".into(), d.clone()));
+                }
+                m
+            }
+            Page::Home => meta(site, &self.config.description),
+            Page::Terms(kind) => meta(
+                kind.title(),
+                &format!(
+                    "Postmortems of {site} by {}.",
+                    kind.segment().trim_end_matches('s')
+                ),
+            ),
+            Page::Metrics => meta(
+                "How incidents are measured",
+                "Time to detect, time to mitigate, total duration, medians, p90 and action items, as this library defines them.",
+            ),
+            Page::ActionItems(_) => meta(
+                "Action items",
+                &format!(
+                    "{} open action items of {}, from every postmortem of {site}.",
+                    self.insights.overall.open_action_items, self.insights.overall.action_items
+                ),
+            ),
+            Page::NotFound => meta("Page not found", ""),
+            Page::List(list, _) => match &list.of {
+                ListOf::Postmortems => meta(
+                    "All postmortems",
+                    &format!(
+                        "{} postmortems of {site}, newest first.",
+                        list.reports.len()
+                    ),
+                ),
+                ListOf::Year(y) => meta(
+                    &format!("Postmortems of {y}"),
+                    &format!("{} postmortems of {site} in {y}.", list.reports.len()),
+                ),
+                ListOf::Term(kind, _) => match &list.term {
+                    Some(tv) => meta(
+                        &term_title(*kind, tv),
+                        &format!(
+                            "{} postmortem{}. {}",
+                            tv.count,
+                            if tv.count == 1 { "" } else { "s" },
+                            tv.description
+                        ),
+                    ),
+                    None => meta(site, ""),
+                },
+            },
+        }
     }
 
     fn term_view(&self, kind: Kind, term: &crate::archive::Term) -> view::TermView<'_> {

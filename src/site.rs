@@ -76,6 +76,9 @@ pub struct Summary {
     pub elapsed: Duration,
     /// Problems that did not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// What the build could not do with this configuration (no `base_url`:
+    /// no absolute URLs), said once per build.
+    pub notes: Vec<Diagnostic>,
 }
 
 /// A loaded, checked site, ready to render.
@@ -127,8 +130,8 @@ impl Site {
             diagnostics.extend(archive.check_bodies());
         }
         debug(phase, "archive");
-        diagnostics::sort(&mut diagnostics);
         let base_url = config.base_url();
+        diagnostics::sort(&mut diagnostics);
         Ok(Site {
             config,
             archive,
@@ -190,6 +193,21 @@ impl Site {
         Ok((pages, found.diagnostics))
     }
 
+    /// What this configuration keeps the build from doing.
+    pub fn notes(&self) -> Vec<Diagnostic> {
+        if self.base_url.is_some() {
+            return Vec::new();
+        }
+        vec![
+            Diagnostic::warning(
+                crate::config::FILE_NAME,
+                "no-base-url",
+                "`base_url` is not set: links pasted in chat unfurl without a card image or address, and no feeds or sitemap are written",
+            )
+            .hint("set base_url = \"https://incidents.example.com/\" in hindsight.toml, or pass --base-url"),
+        ]
+    }
+
     /// The site's warnings with those the bodies gave, sorted.
     fn warnings(&self, mut more: Vec<Diagnostic>) -> Vec<Diagnostic> {
         more.extend(self.diagnostics.iter().cloned());
@@ -234,6 +252,7 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
         changes,
         elapsed: started.elapsed(),
         warnings: site.warnings(warnings),
+        notes: site.notes(),
     })
 }
 

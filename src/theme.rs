@@ -66,6 +66,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         "static/favicon.svg",
         include_bytes!("../themes/default/static/favicon.svg"),
     ),
+    (
+        "static/card.png",
+        include_bytes!("../themes/default/static/card.png"),
+    ),
 ];
 
 /// A theme with a site's overrides applied.

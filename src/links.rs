@@ -1,0 +1,292 @@
+//! Links that unfurl in chat and never break: what each page says about
+//! itself to chat tools and search engines, the short link of every report
+//! with an id, redirect pages at old paths (`aliases`), each report as
+//! JSON for bots, and `robots.txt`.
+//!
+//! Absolute URLs come only from `base_url`: without it, what needs one
+//! (`og:url`, `og:image`, canonical links, feeds, the sitemap) is left out
+//! and the build says so once.
+
+use serde::Serialize;
+
+/// Where short links live: `i/<id>/`.
+pub const SHORT_PREFIX: &str = "i/";
+
+/// The site's card image, shown by chat tools when a link unfurls.
+pub const CARD_IMAGE: &str = "static/card.png";
+
+/// How long an unfurl's description may be.
+const DESCRIPTION_CHARS: usize = 200;
+
+/// What a page tells chat tools and search engines about itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    /// The page's absolute URL, when the site has a `base_url`.
+    pub url: Option<String>,
+    /// `article` for reports, `website` for the rest.
+    pub kind: &'static str,
+    pub title: String,
+    /// At most 200 characters, cut on a word.
+    pub description: String,
+    /// The card image's absolute URL.
+    pub image: Option<String>,
+    /// `noindex, nofollow` unless the library is public.
+    pub robots: &'static str,
+    /// Label and value pairs that Slack shows as fields (`twitter:label1`).
+    pub labels: Vec<(String, String)>,
+}
+
+impl PageMeta {
+    /// The metadata of the page at `dir` (site-relative), for a site at
+    /// `base` (absolute, ending in `/`).
+    pub fn new(
+        base: Option<&str>,
+        dir: &str,
+        title: &str,
+        description: &str,
+        public: bool,
+    ) -> PageMeta {
+        PageMeta {
+            url: base.map(|b| format!("{b}{}", crate::url::encode_path(dir))),
+            kind: "website",
+            title: title.to_string(),
+            description: crate::archive::shorten(description, DESCRIPTION_CHARS),
+            image: base.map(|b| format!("{b}{CARD_IMAGE}")),
+            robots: if public {
+                "index, follow"
+            } else {
+                "noindex, nofollow"
+            },
+            labels: Vec::new(),
+        }
+    }
+}
+
+/// `postmortems/<slug>/index.json`: a report for chat bots and unfurl
+/// apps, with the same facts as its page.
+#[derive(Debug, Serialize)]
+pub struct ReportJson<'a> {
+    pub title: &'a str,
+    pub id: Option<&'a str>,
+    /// Absolute with a `base_url`, else site-relative.
+    pub url: String,
+    pub short_url: Option<String>,
+    pub severity: &'a str,
+    pub severity_label: &'a str,
+    pub status: crate::postmortem::Status,
+    pub services: Vec<&'a str>,
+    pub tags: &'a [String],
+    pub authors: &'a [String],
+    pub date: String,
+    pub detected: Option<String>,
+    pub mitigated: Option<String>,
+    pub resolved: Option<String>,
+    pub time_to_detect: Option<crate::metrics::Measure>,
+    pub time_to_mitigate: Option<crate::metrics::Measure>,
+    pub duration: Option<crate::metrics::Measure>,
+    pub summary: &'a str,
+    pub impact: Option<&'a str>,
+    pub action_items: &'a [crate::actions::ActionItem],
+}
+
+impl<'a> ReportJson<'a> {
+    pub fn new(
+        report: &'a crate::archive::Report,
+        row: &'a crate::view::Row,
+        base: Option<&str>,
+    ) -> ReportJson<'a> {
+        let pm = &report.pm;
+        let absolute = |path: &str| match base {
+            Some(b) => format!("{b}{path}"),
+            None => path.to_string(),
+        };
+        let since = |t: Option<chrono::DateTime<chrono::FixedOffset>>| {
+            t.map(|t| (t - pm.date).num_seconds())
+                .filter(|s| *s >= 0)
+                .map(crate::metrics::Measure::new)
+        };
+        ReportJson {
+            title: &pm.title,
+            id: pm.id.as_ref().map(|i| i.value.as_str()),
+            url: absolute(&row.url),
+            short_url: pm
+                .id
+                .as_ref()
+                .filter(|i| crate::url::is_valid_slug(&i.value))
+                .map(|i| absolute(&format!("{SHORT_PREFIX}{}/", i.value))),
+            severity: &pm.severity,
+            severity_label: &row.severity.label,
+            status: pm.status,
+            services: row.services.iter().map(|l| l.name.as_str()).collect(),
+            tags: &pm.tags,
+            authors: &pm.authors,
+            date: pm.date.to_rfc3339(),
+            detected: pm.detected.map(|t| t.to_rfc3339()),
+            mitigated: pm.mitigated.map(|t| t.to_rfc3339()),
+            resolved: pm.resolved.map(|t| t.to_rfc3339()),
+            time_to_detect: since(pm.detected),
+            time_to_mitigate: since(pm.mitigated),
+            duration: since(pm.resolved),
+            summary: &report.summary,
+            impact: pm.impact.as_deref(),
+            action_items: &pm.action_items,
+        }
+    }
+}
+
+/// Why an alias cannot be a path in the output.
+pub fn alias_problem(alias: &str) -> Option<&'static str> {
+    if alias.contains("://") || alias.starts_with("//") {
+        return Some("an alias is a path on this site, not a URL");
+    }
+    if alias.contains(|c: char| c.is_control() || "\\:*?\"<>|#".contains(c)) {
+        return Some(
+            "an alias may not hold `\\`, `:`, `*`, `?`, `\"`, `<`, `>`, `|`, `#` or control characters",
+        );
+    }
+    let segments: Vec<&str> = alias.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.is_empty() {
+        return Some("an alias must name a path below the site root");
+    }
+    if segments.iter().any(|s| *s == "." || *s == "..") {
+        return Some("an alias may not climb out with `.` or `..`");
+    }
+    if segments.iter().any(|s| s.starts_with('.')) {
+        return Some("an alias may not name a hidden file or folder");
+    }
+    if segments.iter().any(|s| s.len() > 200) || alias.len() > 1000 {
+        return Some("an alias is too long");
+    }
+    None
+}
+
+/// The file an alias is written to, relative to the output folder:
+/// `/old/path/` and `/old/path` become `old/path/index.html`; a path that
+/// names an HTML file (`/2023/outage.html`) is that file.
+pub fn alias_file(alias: &str) -> String {
+    let path = alias.trim_matches('/');
+    if path.ends_with(".html") || path.ends_with(".htm") {
+        path.to_string()
+    } else {
+        format!("{path}/index.html")
+    }
+}
+
+/// The relative prefix from the folder of `file` (output-relative) to the
+/// site root.
+pub fn root_of_file(file: &str) -> String {
+    "../".repeat(file.matches('/').count())
+}
+
+/// A page that sends the reader to `target` (a URL relative to the page):
+/// a meta refresh, a canonical link, and a visible link for readers and
+/// tools that follow neither.
+pub fn redirect_page(target: &str, canonical: Option<&str>, title: &str) -> String {
+    let target = escape(target);
+    let title = escape(title);
+    let canonical = escape(canonical.unwrap_or(&target));
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This postmortem is at <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n"
+    )
+}
+
+/// `robots.txt`: an internal library asks not to be crawled; a public one
+/// points at its sitemap.
+pub fn robots_txt(public: bool, sitemap: Option<&str>) -> String {
+    if !public {
+        return "# An internal incident library: please do not crawl.\nUser-agent: *\nDisallow: /\n".into();
+    }
+    let mut text = "User-agent: *\nAllow: /\n".to_string();
+    if let Some(sitemap) = sitemap {
+        text.push_str(&format!("Sitemap: {sitemap}\n"));
+    }
+    text
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_stay_inside_the_site() {
+        for bad in [
+            "",
+            "/",
+            "/../etc/passwd",
+            "a/../../b",
+            "./x",
+            "http://evil.example/x",
+            "//evil.example/x",
+            "C:\\Windows",
+            "a\\b",
+            "a\0b",
+            "/.git/config",
+            "/x?y",
+        ] {
+            assert!(alias_problem(bad).is_some(), "{bad:?} should be refused");
+        }
+        for good in [
+            "/old/path/",
+            "old",
+            "/2023/outage.html",
+            "/incidents/INC-1/",
+        ] {
+            assert_eq!(alias_problem(good), None, "{good:?}");
+        }
+        assert_eq!(alias_file("/old/path/"), "old/path/index.html");
+        assert_eq!(alias_file("old/path"), "old/path/index.html");
+        assert_eq!(alias_file("/2023/outage.html"), "2023/outage.html");
+        assert_eq!(root_of_file("old/path/index.html"), "../../");
+        assert_eq!(root_of_file("outage.html"), "");
+    }
+
+    #[test]
+    fn a_redirect_page_refreshes_links_and_escapes() {
+        let page = redirect_page("../postmortems/a/", None, "A <b> & \"c\"");
+        assert!(page.contains("content=\"0; url=../postmortems/a/\""));
+        assert!(page.contains("<a href=\"../postmortems/a/\">A &lt;b&gt; &amp; &quot;c&quot;</a>"));
+    }
+
+    #[test]
+    fn descriptions_are_cut_on_a_word() {
+        let long = "word ".repeat(100);
+        let meta = PageMeta::new(
+            Some("https://x.example/lib/"),
+            "postmortems/a/",
+            "T",
+            &long,
+            false,
+        );
+        assert!(
+            meta.description.chars().count() <= 201,
+            "{}",
+            meta.description
+        );
+        assert!(meta.description.ends_with("word…"));
+        assert_eq!(
+            meta.url.as_deref(),
+            Some("https://x.example/lib/postmortems/a/")
+        );
+        assert_eq!(
+            meta.image.as_deref(),
+            Some("https://x.example/lib/static/card.png")
+        );
+        assert_eq!(meta.robots, "noindex, nofollow");
+        assert_eq!(PageMeta::new(None, "", "T", "", true).url, None);
+    }
+}
