@@ -50,6 +50,7 @@ pub mod output;
 pub mod postmortem;
 pub mod render;
 pub mod site;
+pub mod syndication;
 pub mod theme;
 pub mod timeline;
 pub mod url;

@@ -366,8 +366,12 @@ where
                     Some(Alignment::Right) => " style=\"text-align: right\"",
                     _ => "",
                 };
+                // The time links to its own row, for a link to paste.
+                events.insert(first.end - 1, (Event::Html(CowStr::from("</a>")), OURS));
                 events[first.start] = (
-                    Event::Html(CowStr::from(format!("<td id=\"{id}\"{style}>"))),
+                    Event::Html(CowStr::from(format!(
+                        "<td id=\"{id}\"{style}><a class=\"moment\" href=\"#{id}\">"
+                    ))),
                     OURS,
                 );
             }
@@ -963,7 +967,7 @@ mod tests {
         );
         assert!(
             r.html
-                .contains("<tr><td id=\"t-12-20\" style=\"text-align: left\">12:20</td>"),
+                .contains("<tr><td id=\"t-12-20\" style=\"text-align: left\"><a class=\"moment\" href=\"#t-12-20\">12:20</a></td>"),
             "{}",
             r.html
         );

@@ -309,6 +309,26 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let redirects = self.redirects(&taken, output)?;
+        if let Some(base) = &self.site.base_url {
+            let feeds = self.feeds(base, output)?;
+            let mut locs: Vec<String> = pages
+                .iter()
+                .filter(|p| !matches!(p, Page::NotFound))
+                .map(|p| format!("{base}{}", url::encode_path(&p.location(self.archive).0)))
+                .collect();
+            locs.sort();
+            let urls: Vec<crate::syndication::SitemapUrl> = locs
+                .iter()
+                .map(|loc| crate::syndication::SitemapUrl { loc, lastmod: None })
+                .collect();
+            output.put("sitemap.xml", crate::syndication::sitemap(&urls).as_bytes())?;
+            return Ok(pages.len() + redirects + feeds + 1 + self.finish(output)?);
+        }
+        Ok(pages.len() + redirects + self.finish(output)?)
+    }
+
+    /// `robots.txt`. Returns how many files it wrote.
+    fn finish(&self, output: &Output) -> Result<usize> {
         output.put(
             "robots.txt",
             crate::links::robots_txt(
@@ -321,7 +341,103 @@ impl<'a> Renderer<'a> {
             )
             .as_bytes(),
         )?;
-        Ok(pages.len() + redirects)
+        Ok(1)
+    }
+
+    /// The Atom feeds: the archive's (`atom.xml`) and one per service and
+    /// per severity (`services/<s>/atom.xml`), each with the newest
+    /// `feed_limit` reports. Returns how many it wrote.
+    fn feeds(&self, base: &str, output: &Output) -> Result<usize> {
+        use crate::syndication::{Entry, Feed, atom};
+        let limit = match self.config.feed_limit {
+            0 => usize::MAX,
+            n => n,
+        };
+        let generator = &self.site.generator;
+        let write = |dir: &str, title: &str, reports: &[usize]| -> Result<()> {
+            let shown = &reports[..reports.len().min(limit)];
+            type Data<'d> = (
+                String,
+                Vec<(&'d str, &'d str)>,
+                chrono::DateTime<chrono::FixedOffset>,
+            );
+            let data: Vec<Data> = shown
+                .iter()
+                .map(|&i| {
+                    let row = &self.rows.rows[i];
+                    let pm = &self.archive.reports[i].pm;
+                    let mut categories: Vec<(&str, &str)> =
+                        vec![(row.severity.id.as_str(), row.severity.id.as_str())];
+                    categories.extend(
+                        row.services
+                            .iter()
+                            .map(|l| (l.url.as_str(), l.name.as_str())),
+                    );
+                    categories.extend(row.tags.iter().map(|l| (l.url.as_str(), l.name.as_str())));
+                    let updated = pm.resolved.map_or(pm.date, |r| r.max(pm.date));
+                    (format!("{base}{}", row.url), categories, updated)
+                })
+                .collect();
+            let entries: Vec<Entry> = shown
+                .iter()
+                .zip(&data)
+                .map(|(&i, (url, categories, updated))| {
+                    let pm = &self.archive.reports[i].pm;
+                    Entry {
+                        id: url,
+                        title: &pm.title,
+                        url,
+                        published: pm.date,
+                        updated: *updated,
+                        summary: &self.archive.reports[i].summary,
+                        categories,
+                        authors: &pm.authors,
+                        content_html: None,
+                    }
+                })
+                .collect();
+            let updated = data
+                .iter()
+                .map(|d| d.2)
+                .max()
+                .unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
+            let page = format!("{base}{}", url::encode_path(dir));
+            let feed_url = format!("{page}atom.xml");
+            let xml = atom(&Feed {
+                id: &page,
+                title,
+                subtitle: (!self.config.description.is_empty())
+                    .then_some(self.config.description.as_str()),
+                self_url: &feed_url,
+                html_url: &page,
+                updated,
+                author: &self.config.title,
+                generator,
+                entries: &entries,
+            });
+            output.put(&format!("{dir}atom.xml"), xml.as_bytes())
+        };
+        let site = &self.config.title;
+        write("", &format!("{site}: all postmortems"), &self.all)?;
+        let mut count = 1;
+        for (kind, terms) in [
+            (
+                Kind::Services,
+                self.archive.services.values().collect::<Vec<_>>(),
+            ),
+            (Kind::Severities, self.archive.severities.iter().collect()),
+        ] {
+            for term in terms {
+                let dir = format!("{}/{}/", kind.segment(), term.slug);
+                write(
+                    &dir,
+                    &format!("{site}: {} postmortems", term.name),
+                    &term.reports,
+                )?;
+                count += 1;
+            }
+        }
+        Ok(count)
     }
 
     /// Writes the short link of every report with an id (`i/<id>/`) and a

@@ -193,6 +193,40 @@ impl Site {
         Ok((pages, found.diagnostics))
     }
 
+    /// Reports that the site published at `out` has and this build would
+    /// not: their old URLs would break (a renamed file, a deleted report)
+    /// unless another report names them in `aliases`.
+    pub fn vanished(&self, out: &Path) -> Vec<Diagnostic> {
+        let Ok(entries) = std::fs::read_dir(out.join("postmortems")) else {
+            return Vec::new();
+        };
+        let aliased: std::collections::HashSet<String> = self
+            .archive
+            .reports
+            .iter()
+            .flat_map(|r| &r.pm.aliases)
+            .map(|a| crate::links::alias_file(&a.value))
+            .collect();
+        let mut gone: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().join("index.html").is_file())
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|slug| slug != "page" && self.archive.get(slug).is_none())
+            .filter(|slug| !aliased.contains(&format!("postmortems/{slug}/index.html")))
+            .collect();
+        gone.sort();
+        gone.into_iter()
+            .map(|slug| {
+                Diagnostic::warning(
+                    out.join("postmortems").join(&slug),
+                    "vanished-report",
+                    format!("report `{slug}` is published at postmortems/{slug}/ but has no page or alias in this build: its links would break"),
+                )
+                .hint(format!("if it was renamed, add `aliases: [/postmortems/{slug}/]` to the report it became; if it was removed on purpose, ignore this"))
+            })
+            .collect()
+    }
+
     /// What this configuration keeps the build from doing.
     pub fn notes(&self) -> Vec<Diagnostic> {
         if self.base_url.is_some() {
@@ -224,8 +258,9 @@ pub fn check(options: &Options) -> Result<Vec<Diagnostic>, Error> {
         return Err(Error::Content(site.diagnostics));
     }
     let output = Output::dry_run();
-    let (_, warnings) = site.render(&output)?;
+    let (_, mut warnings) = site.render(&output)?;
     output.commit().map_err(Error::Setup)?;
+    warnings.extend(site.vanished(&options.output_dir()));
     Ok(site.warnings(warnings))
 }
 
@@ -240,7 +275,8 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
         return Err(Error::Content(site.diagnostics));
     }
     let output = Output::begin(&out).map_err(Error::Setup)?;
-    let (pages, warnings) = site.render(&output)?;
+    let (pages, mut warnings) = site.render(&output)?;
+    warnings.extend(site.vanished(&out));
     let files = output.len();
     let phase = Instant::now();
     let changes = output.commit().map_err(Error::Setup)?;

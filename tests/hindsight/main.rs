@@ -8,5 +8,6 @@ mod example;
 mod guarantees;
 mod insights;
 mod invalid;
+mod links;
 mod pages;
 mod support;

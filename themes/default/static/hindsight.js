@@ -78,4 +78,21 @@
     form.hidden = false;
     apply();
   });
+
+  // Heading anchors and timeline times copy their link, ready to paste
+  // into chat; following the link still works as before.
+  var status = document.createElement("p");
+  status.className = "copied";
+  status.setAttribute("role", "status");
+  document.body.appendChild(status);
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a.anchor, a.moment");
+    if (!a || !navigator.clipboard || location.protocol === "file:") return;
+    var url = location.href.split("#")[0] + a.getAttribute("href");
+    navigator.clipboard.writeText(url).then(function () {
+      status.textContent = "Link copied";
+      clearTimeout(status.timer);
+      status.timer = setTimeout(function () { status.textContent = ""; }, 2000);
+    }, function () {});
+  });
 })();
