@@ -15,6 +15,7 @@ use crate::archive::{Archive, Moment, Term};
 use crate::chart;
 use crate::config::Config;
 use crate::duration;
+use crate::links::escape_into;
 use crate::metrics::{self, Facts, Metrics, Month};
 use crate::url;
 use crate::view::{Row, Rows};
@@ -314,20 +315,6 @@ impl<'a> ReportRef<'a> {
             severity_url: &row.severity.url,
             severity_color: &row.severity.color,
             services: &row.services,
-        }
-    }
-}
-
-/// Escapes text for HTML content and quoted attribute values.
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
         }
     }
 }

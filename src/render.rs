@@ -131,6 +131,42 @@ fn page_count(len: usize, size: usize) -> usize {
     }
 }
 
+/// A sitemap holds at most this many URLs (sitemaps.org).
+const SITEMAP_URLS: usize = 50_000;
+
+/// `sitemap.xml` with every URL of `locs`; past 50,000 URLs, a sitemap
+/// index that points at `sitemap-1.xml`, `sitemap-2.xml`… Returns how many
+/// files it wrote.
+fn write_sitemaps(base: &str, locs: &[String], per_file: usize, output: &Output) -> Result<usize> {
+    use crate::syndication::{SitemapUrl, sitemap};
+    let urls = |chunk: &[String]| -> String {
+        let urls: Vec<SitemapUrl> = chunk
+            .iter()
+            .map(|loc| SitemapUrl { loc, lastmod: None })
+            .collect();
+        sitemap(&urls)
+    };
+    if locs.len() <= per_file {
+        output.put("sitemap.xml", urls(locs).as_bytes())?;
+        return Ok(1);
+    }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut written = 1;
+    for (n, chunk) in locs.chunks(per_file.max(1)).enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        output.put(&name, urls(chunk).as_bytes())?;
+        index.push_str("  <sitemap><loc>");
+        crate::links::escape_into(&mut index, &format!("{base}{name}"));
+        index.push_str("</loc></sitemap>\n");
+        written += 1;
+    }
+    index.push_str("</sitemapindex>\n");
+    output.put("sitemap.xml", index.as_bytes())?;
+    Ok(written)
+}
+
 /// The items of page `n` of the action items.
 fn page_of_items<T>(items: &[T], size: usize, n: usize) -> &[T] {
     let start = (n * size).min(items.len());
@@ -317,12 +353,8 @@ impl<'a> Renderer<'a> {
                 .map(|p| format!("{base}{}", url::encode_path(&p.location(self.archive).0)))
                 .collect();
             locs.sort();
-            let urls: Vec<crate::syndication::SitemapUrl> = locs
-                .iter()
-                .map(|loc| crate::syndication::SitemapUrl { loc, lastmod: None })
-                .collect();
-            output.put("sitemap.xml", crate::syndication::sitemap(&urls).as_bytes())?;
-            return Ok(pages.len() + redirects + feeds + 1 + self.finish(output)?);
+            let sitemaps = write_sitemaps(base, &locs, SITEMAP_URLS, output)?;
+            return Ok(pages.len() + redirects + feeds + sitemaps + self.finish(output)?);
         }
         Ok(pages.len() + redirects + self.finish(output)?)
     }
@@ -990,6 +1022,27 @@ mod tests {
         assert_eq!(p.newer.as_deref(), Some("tags/db/"));
         assert_eq!(p.older.as_deref(), Some("tags/db/page/3/"));
         assert_eq!(p.pages[1].url, "tags/db/page/2/");
+    }
+
+    #[test]
+    fn a_long_sitemap_is_split_behind_an_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let output = Output::begin(&out).unwrap();
+        let locs: Vec<String> = (0..5).map(|i| format!("https://x.example/p{i}/")).collect();
+        assert_eq!(
+            write_sitemaps("https://x.example/", &locs, 2, &output).unwrap(),
+            4
+        );
+        output.commit().unwrap();
+        let index = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+        assert!(index.contains("<sitemapindex"), "{index}");
+        assert_eq!(index.matches("<loc>https://x.example/sitemap-").count(), 3);
+        let last = std::fs::read_to_string(out.join("sitemap-3.xml")).unwrap();
+        assert!(
+            last.contains("https://x.example/p4/") && !last.contains("p3/"),
+            "{last}"
+        );
     }
 
     #[test]
