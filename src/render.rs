@@ -4,7 +4,7 @@
 //! builds its own context and renders in parallel, so no page pays for the
 //! data of the others.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -17,11 +17,14 @@ use crate::archive::Archive;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::insights::{self, ActionRow, Insights};
-use crate::links::PageMeta;
 use crate::output::Output;
 use crate::theme::{Theme, render_error};
 use crate::url;
 use crate::view::{self, Rows, SeverityView, SiteView};
+
+mod publish;
+
+use publish::{SITEMAP_URLS, write_sitemaps};
 
 /// Stands for `root` in cached list rows. A character for private use:
 /// it survives HTML escaping unchanged and no report is expected to hold it
@@ -129,42 +132,6 @@ fn page_count(len: usize, size: usize) -> usize {
     } else {
         len.div_ceil(size).max(1)
     }
-}
-
-/// A sitemap holds at most this many URLs (sitemaps.org).
-const SITEMAP_URLS: usize = 50_000;
-
-/// `sitemap.xml` with every URL of `locs`; past 50,000 URLs, a sitemap
-/// index that points at `sitemap-1.xml`, `sitemap-2.xml`… Returns how many
-/// files it wrote.
-fn write_sitemaps(base: &str, locs: &[String], per_file: usize, output: &Output) -> Result<usize> {
-    use crate::syndication::{SitemapUrl, sitemap};
-    let urls = |chunk: &[String]| -> String {
-        let urls: Vec<SitemapUrl> = chunk
-            .iter()
-            .map(|loc| SitemapUrl { loc, lastmod: None })
-            .collect();
-        sitemap(&urls)
-    };
-    if locs.len() <= per_file {
-        output.put("sitemap.xml", urls(locs).as_bytes())?;
-        return Ok(1);
-    }
-    let mut index = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    let mut written = 1;
-    for (n, chunk) in locs.chunks(per_file.max(1)).enumerate() {
-        let name = format!("sitemap-{}.xml", n + 1);
-        output.put(&name, urls(chunk).as_bytes())?;
-        index.push_str("  <sitemap><loc>");
-        crate::links::escape_into(&mut index, &format!("{base}{name}"));
-        index.push_str("</loc></sitemap>\n");
-        written += 1;
-    }
-    index.push_str("</sitemapindex>\n");
-    output.put("sitemap.xml", index.as_bytes())?;
-    Ok(written)
 }
 
 /// The items of page `n` of the action items.
@@ -357,191 +324,6 @@ impl<'a> Renderer<'a> {
             return Ok(pages.len() + redirects + feeds + sitemaps + self.finish(output)?);
         }
         Ok(pages.len() + redirects + self.finish(output)?)
-    }
-
-    /// `robots.txt`. Returns how many files it wrote.
-    fn finish(&self, output: &Output) -> Result<usize> {
-        output.put(
-            "robots.txt",
-            crate::links::robots_txt(
-                self.config.public,
-                self.site
-                    .base_url
-                    .as_ref()
-                    .map(|b| format!("{b}sitemap.xml"))
-                    .as_deref(),
-            )
-            .as_bytes(),
-        )?;
-        Ok(1)
-    }
-
-    /// The Atom feeds: the archive's (`atom.xml`) and one per service and
-    /// per severity (`services/<s>/atom.xml`), each with the newest
-    /// `feed_limit` reports. Returns how many it wrote.
-    fn feeds(&self, base: &str, output: &Output) -> Result<usize> {
-        use crate::syndication::{Entry, Feed, atom};
-        let limit = match self.config.feed_limit {
-            0 => usize::MAX,
-            n => n,
-        };
-        let generator = &self.site.generator;
-        let write = |dir: &str, title: &str, reports: &[usize]| -> Result<()> {
-            let shown = &reports[..reports.len().min(limit)];
-            type Data<'d> = (
-                String,
-                Vec<(&'d str, &'d str)>,
-                chrono::DateTime<chrono::FixedOffset>,
-            );
-            let data: Vec<Data> = shown
-                .iter()
-                .map(|&i| {
-                    let row = &self.rows.rows[i];
-                    let pm = &self.archive.reports[i].pm;
-                    let mut categories: Vec<(&str, &str)> =
-                        vec![(row.severity.id.as_str(), row.severity.id.as_str())];
-                    categories.extend(
-                        row.services
-                            .iter()
-                            .map(|l| (l.url.as_str(), l.name.as_str())),
-                    );
-                    categories.extend(row.tags.iter().map(|l| (l.url.as_str(), l.name.as_str())));
-                    let updated = pm.resolved.map_or(pm.date, |r| r.max(pm.date));
-                    (format!("{base}{}", row.url), categories, updated)
-                })
-                .collect();
-            let entries: Vec<Entry> = shown
-                .iter()
-                .zip(&data)
-                .map(|(&i, (url, categories, updated))| {
-                    let pm = &self.archive.reports[i].pm;
-                    Entry {
-                        id: url,
-                        title: &pm.title,
-                        url,
-                        published: pm.date,
-                        updated: *updated,
-                        summary: &self.archive.reports[i].summary,
-                        categories,
-                        authors: &pm.authors,
-                        content_html: None,
-                    }
-                })
-                .collect();
-            let updated = data
-                .iter()
-                .map(|d| d.2)
-                .max()
-                .unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
-            let page = format!("{base}{}", url::encode_path(dir));
-            let feed_url = format!("{page}atom.xml");
-            let xml = atom(&Feed {
-                id: &page,
-                title,
-                subtitle: (!self.config.description.is_empty())
-                    .then_some(self.config.description.as_str()),
-                self_url: &feed_url,
-                html_url: &page,
-                updated,
-                author: &self.config.title,
-                generator,
-                entries: &entries,
-            });
-            output.put(&format!("{dir}atom.xml"), xml.as_bytes())
-        };
-        let site = &self.config.title;
-        write("", &format!("{site}: all postmortems"), &self.all)?;
-        let mut count = 1;
-        for (kind, terms) in [
-            (
-                Kind::Services,
-                self.archive.services.values().collect::<Vec<_>>(),
-            ),
-            (Kind::Severities, self.archive.severities.iter().collect()),
-        ] {
-            for term in terms {
-                let dir = format!("{}/{}/", kind.segment(), term.slug);
-                write(
-                    &dir,
-                    &format!("{site}: {} postmortems", term.name),
-                    &term.reports,
-                )?;
-                count += 1;
-            }
-        }
-        Ok(count)
-    }
-
-    /// Writes the short link of every report with an id (`i/<id>/`) and a
-    /// redirect page at each alias. An alias that would take the place of
-    /// a page, a short link or another alias is an error at its line; the
-    /// pages' files are `taken`. Returns how many redirects were written.
-    fn redirects(&self, taken: &HashSet<String>, output: &Output) -> Result<usize> {
-        let mut claimed: HashMap<String, String> = HashMap::new();
-        let mut problems = Vec::new();
-        let mut written = 0;
-        for (i, report) in self.archive.reports.iter().enumerate() {
-            let pm = &report.pm;
-            let row = &self.rows.rows[i];
-            let canonical = self
-                .site
-                .base_url
-                .as_ref()
-                .map(|b| format!("{b}{}", row.url));
-            let mut targets: Vec<(String, Option<&crate::postmortem::Spanned<String>>)> =
-                Vec::new();
-            if let Some(id) = &pm.id {
-                if crate::url::is_valid_slug(&id.value) {
-                    targets.push((
-                        format!("{}{}/index.html", crate::links::SHORT_PREFIX, id.value),
-                        None,
-                    ));
-                }
-            }
-            for alias in &pm.aliases {
-                targets.push((crate::links::alias_file(&alias.value), Some(alias)));
-            }
-            for (file, alias) in targets {
-                let what = || match alias {
-                    Some(a) => format!("alias {:?}", a.value),
-                    None => "short link".to_string(),
-                };
-                let clash = if taken.contains(&file) {
-                    Some("a page of the site".to_string())
-                } else {
-                    claimed.get(&file.to_lowercase()).cloned()
-                };
-                if let Some(other) = clash {
-                    let mut d = Diagnostic::error(
-                        &pm.path,
-                        "alias-collision",
-                        format!(
-                            "{} would be written at `{file}`, where {other} already is",
-                            what()
-                        ),
-                    )
-                    .hint("choose another path; a URL can lead to one page only");
-                    if let Some(a) = alias {
-                        d = d.at(a.pos.line, a.pos.column);
-                    }
-                    problems.push(d);
-                    continue;
-                }
-                claimed.insert(
-                    file.to_lowercase(),
-                    format!("the {} of `{}`", what(), pm.path.display()),
-                );
-                let target = format!("{}{}", crate::links::root_of_file(&file), row.url);
-                let html = crate::links::redirect_page(&target, canonical.as_deref(), &row.title);
-                output.put(&file, html.as_bytes())?;
-                written += 1;
-            }
-        }
-        if !problems.is_empty() {
-            let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
-            found.diagnostics.extend(problems);
-        }
-        Ok(written)
     }
 
     fn render(&self, page: &Page, output: &Output) -> Result<()> {
@@ -789,78 +571,6 @@ impl<'a> Renderer<'a> {
         Ok("index.html")
     }
 
-    /// What the page at `dir` says about itself to chat tools and search
-    /// engines.
-    fn page_meta(&self, page: &Page, dir: &str) -> PageMeta {
-        let base = self.site.base_url.as_deref();
-        let public = self.config.public;
-        let site = &self.config.title;
-        let meta =
-            |title: &str, description: &str| PageMeta::new(base, dir, title, description, public);
-        match page {
-            Page::Report(i) => {
-                let row = &self.rows.rows[*i];
-                let mut m = meta(&row.title, &row.summary);
-                m.kind = "article";
-                let severity = if row.severity.label.is_empty() {
-                    row.severity.id.clone()
-                } else {
-                    format!("{} · {}", row.severity.id, row.severity.label)
-                };
-                m.labels.push(("Severity".into(), severity));
-                if let Some(d) = &row.duration {
-                    m.labels.push(("Duration".into(), d.clone()));
-                }
-                m
-            }
-            Page::Home => meta(site, &self.config.description),
-            Page::Terms(kind) => meta(
-                kind.title(),
-                &format!(
-                    "Postmortems of {site} by {}.",
-                    kind.segment().trim_end_matches('s')
-                ),
-            ),
-            Page::Metrics => meta(
-                "How incidents are measured",
-                "Time to detect, time to mitigate, total duration, medians, p90 and action items, as this library defines them.",
-            ),
-            Page::ActionItems(_) => meta(
-                "Action items",
-                &format!(
-                    "{} open action items of {}, from every postmortem of {site}.",
-                    self.insights.overall.open_action_items, self.insights.overall.action_items
-                ),
-            ),
-            Page::NotFound => meta("Page not found", ""),
-            Page::List(list, _) => match &list.of {
-                ListOf::Postmortems => meta(
-                    "All postmortems",
-                    &format!(
-                        "{} postmortems of {site}, newest first.",
-                        list.reports.len()
-                    ),
-                ),
-                ListOf::Year(y) => meta(
-                    &format!("Postmortems of {y}"),
-                    &format!("{} postmortems of {site} in {y}.", list.reports.len()),
-                ),
-                ListOf::Term(kind, _) => match &list.term {
-                    Some(tv) => meta(
-                        &term_title(*kind, tv),
-                        &format!(
-                            "{} postmortem{}. {}",
-                            tv.count,
-                            if tv.count == 1 { "" } else { "s" },
-                            tv.description
-                        ),
-                    ),
-                    None => meta(site, ""),
-                },
-            },
-        }
-    }
-
     fn term_view(&self, kind: Kind, term: &crate::archive::Term) -> view::TermView<'_> {
         let metrics = self.insights.term(kind.segment(), &term.slug);
         view::term(kind.segment(), term, self.rows, self.config, metrics)
@@ -1022,27 +732,6 @@ mod tests {
         assert_eq!(p.newer.as_deref(), Some("tags/db/"));
         assert_eq!(p.older.as_deref(), Some("tags/db/page/3/"));
         assert_eq!(p.pages[1].url, "tags/db/page/2/");
-    }
-
-    #[test]
-    fn a_long_sitemap_is_split_behind_an_index() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let output = Output::begin(&out).unwrap();
-        let locs: Vec<String> = (0..5).map(|i| format!("https://x.example/p{i}/")).collect();
-        assert_eq!(
-            write_sitemaps("https://x.example/", &locs, 2, &output).unwrap(),
-            4
-        );
-        output.commit().unwrap();
-        let index = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
-        assert!(index.contains("<sitemapindex"), "{index}");
-        assert_eq!(index.matches("<loc>https://x.example/sitemap-").count(), 3);
-        let last = std::fs::read_to_string(out.join("sitemap-3.xml")).unwrap();
-        assert!(
-            last.contains("https://x.example/p4/") && !last.contains("p3/"),
-            "{last}"
-        );
     }
 
     #[test]
