@@ -60,12 +60,17 @@ struct CheckArgs {
     /// Check reports with `status: draft` too.
     #[arg(long)]
     drafts: bool,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Human,
     Json,
+    /// GitHub Actions annotations (`::error file=…,line=…::message`).
+    Github,
 }
 
 impl BuildArgs {
@@ -108,14 +113,28 @@ impl CheckArgs {
         options.drafts = self.drafts;
         match hindsight::check(&options) {
             Ok(warnings) => {
+                let denied = self.deny_warnings && !warnings.is_empty();
                 match self.format {
                     Format::Human => {
                         print_human(&warnings);
-                        eprintln!("ok: no errors, {} warnings", warnings.len());
+                        if denied {
+                            eprintln!(
+                                "{} warning{} and --deny-warnings: failing",
+                                warnings.len(),
+                                plural(warnings.len())
+                            );
+                        } else {
+                            eprintln!("ok: no errors, {} warnings", warnings.len());
+                        }
                     }
                     Format::Json => print_json(&warnings),
+                    Format::Github => print_github(&warnings),
                 }
-                ExitCode::SUCCESS
+                if denied {
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
+                }
             }
             Err(e) => fail(&e, self.format),
         }
@@ -125,6 +144,7 @@ impl CheckArgs {
 fn fail(error: &Error, format: Format) -> ExitCode {
     match (error, format) {
         (Error::Content(d) | Error::Config(d), Format::Json) => print_json(d),
+        (Error::Content(d) | Error::Config(d), Format::Github) => print_github(d),
         (Error::Content(d) | Error::Config(d), Format::Human) => {
             print_human(d);
             let (errors, warnings) = diagnostics::count(d);
@@ -149,6 +169,35 @@ fn print_json(diagnostics: &[Diagnostic]) {
     match serde_json::to_string_pretty(diagnostics) {
         Ok(json) => println!("{json}"),
         Err(e) => eprintln!("error: cannot print diagnostics as JSON: {e}"),
+    }
+}
+
+/// GitHub Actions workflow commands: one annotation a diagnostic, shown on
+/// the file's line in a pull request.
+fn print_github(diagnostics: &[Diagnostic]) {
+    // Property values escape `%`, CR, LF, `:` and `,`; messages the first three.
+    let data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let property = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    for d in diagnostics {
+        let kind = if d.is_error() { "error" } else { "warning" };
+        let mut props = format!("file={}", property(&d.file.to_string_lossy()));
+        if d.line > 0 {
+            props.push_str(&format!(",line={}", d.line));
+            if d.column > 0 {
+                props.push_str(&format!(",col={}", d.column));
+            }
+        }
+        props.push_str(&format!(",title={}", property(d.code)));
+        let mut message = d.message.clone();
+        if let Some(hint) = &d.hint {
+            message.push('\n');
+            message.push_str(hint);
+        }
+        println!("::{kind} {props}::{}", data(&message));
     }
 }
 

@@ -120,3 +120,53 @@ fn usage_errors_exit_2() {
         stderr(&missing)
     );
 }
+
+#[test]
+fn check_github_prints_one_annotation_a_diagnostic() {
+    let root = fixtures().join("invalid/unknown-severity");
+    let o = hindsight(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "github",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert!(
+        lines[0].starts_with(
+            "::error file=content/2023/2023-01-17-icreate-deploy.md,line=5,col=11,title=unknown-severity::unknown severity \"SEV9\"%0Adid you mean SEV1?"
+        ),
+        "{}",
+        lines[0]
+    );
+}
+
+#[test]
+fn deny_warnings_fails_a_check_with_warnings() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/2024/warned.md",
+        "---\ntitle: W\ndate: 2024-01-10T10:00:00Z\ndetected: 2024-01-10T09:00:00Z\nseverity: SEV3\nservices: [api]\n---\nBody.\n",
+    );
+    let root = site.root().to_str().unwrap();
+    let plain = hindsight(&["check", "--root", root]);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    let denied = hindsight(&[
+        "check",
+        "--root",
+        root,
+        "--deny-warnings",
+        "--format",
+        "github",
+    ]);
+    assert_eq!(denied.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&denied.stdout);
+    assert!(
+        stdout.lines().any(|l| l
+            .starts_with("::warning file=content/2024/warned.md,line=4,col=11,title=time-order::")),
+        "{stdout}"
+    );
+}
