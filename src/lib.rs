@@ -35,6 +35,7 @@
 
 pub mod actions;
 pub mod archive;
+pub mod authoring;
 pub mod chart;
 pub mod config;
 pub mod content;

@@ -31,6 +31,81 @@ enum Command {
     Build(BuildArgs),
     /// Validate everything a build would, without writing anything.
     Check(CheckArgs),
+    /// Start a postmortem: content/<year>/<SLUG>.md with valid front matter.
+    New(NewArgs),
+    /// Print a JSON Schema of the front matter, for editors.
+    Schema(SchemaArgs),
+}
+
+#[derive(Args)]
+struct NewArgs {
+    /// The report's file name and permanent URL, e.g. 2024-05-01-db-failover.
+    slug: String,
+    #[arg(long)]
+    title: String,
+    /// One of the severities of hindsight.toml.
+    #[arg(long)]
+    severity: String,
+    /// An affected service; repeat for several.
+    #[arg(long = "service", required = true)]
+    services: Vec<String>,
+    /// The site folder (holds hindsight.toml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+impl NewArgs {
+    fn run(self) -> ExitCode {
+        let config = match hindsight::config::Config::load(&self.root) {
+            Ok(config) => config,
+            Err(d) => return fail(&Error::Config(d), Format::Human),
+        };
+        let new = hindsight::authoring::NewReport {
+            slug: self.slug,
+            title: self.title,
+            severity: self.severity,
+            services: self.services,
+            date: None,
+        };
+        match hindsight::authoring::new_report(&self.root, &config, &new) {
+            Ok(path) => {
+                println!("wrote {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(2)
+            }
+        }
+    }
+}
+
+#[derive(Args)]
+struct SchemaArgs {
+    /// The site folder (holds hindsight.toml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+impl SchemaArgs {
+    fn run(self) -> ExitCode {
+        match hindsight::config::Config::load(&self.root) {
+            Ok(config) => {
+                let schema = hindsight::authoring::schema(&config);
+                match serde_json::to_string_pretty(&schema) {
+                    Ok(text) => {
+                        println!("{text}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::from(2)
+                    }
+                }
+            }
+            Err(d) => fail(&Error::Config(d), Format::Human),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -238,5 +313,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => args.run(),
         Command::Check(args) => args.run(),
+        Command::New(args) => args.run(),
+        Command::Schema(args) => args.run(),
     }
 }

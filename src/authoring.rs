@@ -1,0 +1,259 @@
+//! Help for writing postmortems: `hindsight new` starts a report from the
+//! theme's template with valid front matter, and `hindsight schema` gives
+//! editors a JSON Schema of the front matter, so their YAML plugins check
+//! and complete it as people type.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, FixedOffset, Offset, Timelike, Utc};
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::content::CONTENT_DIR;
+
+/// The theme's template for a new report; a site overrides it with its own
+/// `templates/new.md`. `{{ title }}`, `{{ date }}`, `{{ severity }}`,
+/// `{{ services }}`, `{{ slug }}` and `{{ year }}` are filled in (`title`
+/// and `services` as YAML values).
+pub const NEW_TEMPLATE: &str = include_str!("../themes/default/templates/new.md");
+
+/// What `hindsight new` is asked for.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub slug: String,
+    pub title: String,
+    pub severity: String,
+    pub services: Vec<String>,
+    /// When the impact started; now, in the configured offset, when `None`.
+    pub date: Option<DateTime<FixedOffset>>,
+}
+
+/// Writes `content/<yyyy>/<slug>.md` under `root` and returns its path.
+/// Refuses to overwrite a file, a slug that cannot be a URL, an unknown
+/// severity and an empty service list.
+pub fn new_report(root: &Path, config: &Config, new: &NewReport) -> Result<PathBuf> {
+    if !crate::url::is_valid_slug(&new.slug) {
+        let suggestion = crate::url::slugify(&new.slug);
+        bail!(
+            "`{}` cannot be a report's URL: use ASCII letters, digits, `-`, `_` and `.`{}",
+            new.slug,
+            if suggestion.is_empty() {
+                String::new()
+            } else {
+                format!(", e.g. `{suggestion}`")
+            }
+        );
+    }
+    let Some(severity) = config.severity(&new.severity) else {
+        let ids: Vec<&str> = config.severities.iter().map(|s| s.id.as_str()).collect();
+        let hint = crate::diagnostics::did_you_mean(&new.severity, ids.iter().copied())
+            .map(|s| format!("did you mean {s}? "))
+            .unwrap_or_default();
+        bail!(
+            "unknown severity `{}`: {hint}expected one of {}",
+            new.severity,
+            ids.join(", ")
+        );
+    };
+    if new.services.iter().all(|s| s.trim().is_empty()) {
+        bail!("a report needs at least one service: --service NAME");
+    }
+    let offset = config.default_offset().unwrap_or(Utc.fix());
+    let date = new
+        .date
+        .unwrap_or_else(|| Utc::now().with_timezone(&offset))
+        .with_timezone(&offset);
+    let date = date
+        .with_nanosecond(0)
+        .unwrap_or(date)
+        .with_second(0)
+        .unwrap_or(date);
+    let year = date.format("%Y").to_string();
+    let path = root
+        .join(CONTENT_DIR)
+        .join(&year)
+        .join(format!("{}.md", new.slug));
+    if path.exists() {
+        bail!(
+            "`{}` exists already; choose another slug or edit that file",
+            path.display()
+        );
+    }
+    let template = std::fs::read_to_string(root.join("templates/new.md"))
+        .unwrap_or_else(|_| NEW_TEMPLATE.to_string());
+    let services: Vec<String> = new
+        .services
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| yaml_string(s.trim()))
+        .collect();
+    let text = template
+        .replace("{{ title }}", &yaml_string(&new.title))
+        .replace("{{ date }}", &date.to_rfc3339())
+        .replace("{{ severity }}", &severity.id)
+        .replace("{{ services }}", &format!("[{}]", services.join(", ")))
+        .replace("{{ slug }}", &new.slug)
+        .replace("{{ year }}", &year);
+    if let Some(parent) = path.parent() {
+        crate::fs::create_dir_all(parent)?;
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    Ok(path)
+}
+
+/// A YAML double-quoted scalar: JSON's string syntax is valid YAML.
+fn yaml_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// The JSON Schema (draft 2020-12) of a report's front matter, with the
+/// configured severities, and the declared services when
+/// `strict_services` is on, as enums.
+pub fn schema(config: &Config) -> Value {
+    let severities: Vec<&str> = config.severities.iter().map(|s| s.id.as_str()).collect();
+    let mut service = json!({ "type": "string", "minLength": 1 });
+    if config.strict_services && !config.services.is_empty() {
+        let names: Vec<&str> = config.services.keys().map(String::as_str).collect();
+        service = json!({ "enum": names });
+    }
+    let time = json!({
+        "type": "string",
+        "description": "RFC 3339 with an offset, e.g. 2023-01-17T12:30:00+03:00",
+        "pattern": "^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|z|[+-]\\d{2}:?\\d{2})?$"
+    });
+    let text = json!({ "type": "string" });
+    let list = json!({
+        "anyOf": [
+            { "type": "string" },
+            { "type": "array", "items": { "type": "string" } }
+        ]
+    });
+    let action_item = json!({
+        "type": "object",
+        "required": ["text"],
+        "additionalProperties": false,
+        "properties": {
+            "text": { "type": "string", "minLength": 1 },
+            "owner": text.clone(),
+            "ticket": text.clone(),
+            "tickets": { "type": "array", "items": { "type": "string" } },
+            "type": { "enum": ["prevent", "mitigate", "detect", "process"] },
+            "priority": { "type": ["string", "integer"] },
+            "due": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" },
+            "status": { "enum": ["todo", "open", "done", "closed", "wontfix", "won't fix"] }
+        }
+    });
+    let mut properties = serde_json::Map::new();
+    let mut put = |key: &str, value: Value| {
+        properties.insert(key.to_string(), value);
+    };
+    put(
+        "title",
+        json!({ "type": "string", "minLength": 1, "description": "The report's title" }),
+    );
+    put("date", merge(&time, "When impact started"));
+    put("detected", merge(&time, "First alert or human aware"));
+    put("mitigated", merge(&time, "Impact stopped growing"));
+    put("resolved", merge(&time, "Back to normal"));
+    put(
+        "severity",
+        json!({ "enum": severities, "description": "One of the severities of hindsight.toml" }),
+    );
+    put(
+        "services",
+        json!({ "anyOf": [service.clone(), { "type": "array", "minItems": 1, "items": service }] }),
+    );
+    put(
+        "id",
+        json!({ "type": ["string", "integer"], "description": "A short id, e.g. INC-2023-001: gives /i/<id>/" }),
+    );
+    put(
+        "status",
+        json!({ "enum": ["draft", "review", "published"] }),
+    );
+    for key in ["authors", "teams", "tags", "related", "aliases"] {
+        put(key, list.clone());
+    }
+    put("summary", text.clone());
+    put("impact", text);
+    put(
+        "action_items",
+        json!({ "type": "array", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, action_item] } }),
+    );
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": format!("{}: postmortem front matter", config.title),
+        "type": "object",
+        "required": ["title", "date", "severity", "services"],
+        "properties": properties,
+        "additionalProperties": true
+    })
+}
+
+fn merge(base: &Value, description: &str) -> Value {
+    let mut v = base.clone();
+    v["description"] = Value::from(description);
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_report_has_valid_front_matter_and_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::parse("timezone = \"+03:00\"\n").unwrap();
+        let new = NewReport {
+            slug: "2024-05-01-db-failover".into(),
+            title: "DB \"failover\": it broke".into(),
+            severity: "sev2".into(),
+            services: vec!["payments".into(), "db".into()],
+            date: DateTime::parse_from_rfc3339("2024-05-01T09:15:42Z").ok(),
+        };
+        let path = new_report(dir.path(), &config, &new).unwrap();
+        assert_eq!(
+            path,
+            dir.path().join("content/2024/2024-05-01-db-failover.md")
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("title: \"DB \\\"failover\\\": it broke\"\n"),
+            "{text}"
+        );
+        assert!(text.contains("date: 2024-05-01T12:15:00+03:00\n"), "{text}");
+        assert!(text.contains("severity: SEV2\n"), "{text}");
+        assert!(
+            text.contains("services: [\"payments\", \"db\"]\n"),
+            "{text}"
+        );
+        assert!(text.contains("## Timeline"), "{text}");
+        let again = new_report(dir.path(), &config, &new)
+            .unwrap_err()
+            .to_string();
+        assert!(again.contains("exists already"), "{again}");
+        let bad = NewReport {
+            severity: "SEV9".into(),
+            slug: "x".into(),
+            ..new.clone()
+        };
+        let e = new_report(dir.path(), &config, &bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean SEV1?"), "{e}");
+        let bad = NewReport {
+            slug: "Bad Name".into(),
+            ..new
+        };
+        let e = new_report(dir.path(), &config, &bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`bad-name`"), "{e}");
+    }
+}

@@ -1,0 +1,111 @@
+//! Writing postmortems: `hindsight new` and `hindsight schema`.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::TestSite;
+
+fn hindsight(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_hindsight"))
+        .args(args)
+        .output()
+        .expect("run hindsight")
+}
+
+#[test]
+fn new_writes_a_report_that_passes_check_and_refuses_to_overwrite() {
+    let site = TestSite::fixture("basic");
+    let root = site.root().to_str().unwrap();
+    let args = [
+        "new",
+        "2024-05-01-db-failover",
+        "--title",
+        "DB failover: replicas lagged",
+        "--severity",
+        "SEV2",
+        "--service",
+        "payments",
+        "--service",
+        "db",
+        "--root",
+        root,
+    ];
+    let o = hindsight(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let rel = format!("content/{year}/2024-05-01-db-failover.md");
+    assert!(stdout.contains(&rel), "{stdout}");
+    let text = site.read(&rel);
+    assert!(
+        text.contains("title: \"DB failover: replicas lagged\""),
+        "{text}"
+    );
+    for check in [
+        vec!["check", "--root", root],
+        vec!["check", "--root", root, "--drafts"],
+    ] {
+        let o = hindsight(&check);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let again = hindsight(&args);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    assert_eq!(site.read(&rel), text, "the first file is untouched");
+}
+
+#[test]
+fn the_schema_validates_the_example_archive_and_catches_mistakes() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = hindsight(&["schema", "--root", repo.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(repo.join("content")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let front = as_json(&text);
+        let errors: Vec<String> = validator
+            .iter_errors(&front)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", entry.path().display());
+        checked += 1;
+    }
+    assert!(checked >= 15);
+    for bad in [
+        "title: T\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV9\nservices: [a]\n",
+        "title: T\ndate: yesterday\nseverity: SEV1\nservices: [a]\n",
+        "title: T\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\n",
+        "title: T\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\nservices: [a]\naction_items:\n  - text: x\n    type: prevnet\n",
+    ] {
+        let front = as_json(&format!("---\n{bad}---\n"));
+        assert!(!validator.is_valid(&front), "should fail: {bad}");
+    }
+}
+
+/// A report's front matter as JSON, as an editor's YAML plugin sees it.
+fn as_json(text: &str) -> serde_json::Value {
+    let split = hindsight::frontmatter::split(text).unwrap();
+    let fields = hindsight::frontmatter::parse(split.matter, split.matter_line).unwrap();
+    serde_json::Value::Object(
+        fields
+            .into_iter()
+            .map(|(k, f)| (k, f.value.to_json()))
+            .collect(),
+    )
+}
