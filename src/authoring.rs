@@ -45,7 +45,11 @@ pub fn new_report(root: &Path, config: &Config, new: &NewReport) -> Result<PathB
             }
         );
     }
-    let Some(severity) = config.severity(&new.severity) else {
+    let Some(severity) = config
+        .severities
+        .iter()
+        .find(|s| s.id.eq_ignore_ascii_case(new.severity.trim()))
+    else {
         let ids: Vec<&str> = config.severities.iter().map(|s| s.id.as_str()).collect();
         let hint = crate::diagnostics::did_you_mean(&new.severity, ids.iter().copied())
             .map(|s| format!("did you mean {s}? "))
@@ -227,7 +231,11 @@ mod tests {
             text.contains("title: \"DB \\\"failover\\\": it broke\"\n"),
             "{text}"
         );
-        assert!(text.contains("date: 2024-05-01T12:15:00+03:00\n"), "{text}");
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("date: 2024-05-01T12:15:00+03:00 ")),
+            "{text}"
+        );
         assert!(text.contains("severity: SEV2\n"), "{text}");
         assert!(
             text.contains("services: [\"payments\", \"db\"]\n"),

@@ -35,6 +35,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/templates/action-items.html"),
     ),
     (
+        "templates/new.md",
+        include_bytes!("../themes/default/templates/new.md"),
+    ),
+    (
         "templates/metrics.html",
         include_bytes!("../themes/default/templates/metrics.html"),
     ),
