@@ -307,8 +307,9 @@ impl<'a> Renderer<'a> {
         let taken: HashSet<String> = pages
             .iter()
             .map(|p| {
+                // Compared without case: some hosts ignore it.
                 let (dir, file) = p.location(self.archive);
-                format!("{dir}{file}")
+                format!("{dir}{file}").to_lowercase()
             })
             .collect();
         let redirects = self.redirects(&taken, output)?;

@@ -201,7 +201,7 @@ impl Renderer<'_> {
                     Some(a) => format!("alias {:?}", a.value),
                     None => "short link".to_string(),
                 };
-                let clash = if taken.contains(&file) {
+                let clash = if taken.contains(&file.to_lowercase()) {
                     Some("a page of the site".to_string())
                 } else {
                     claimed.get(&file.to_lowercase()).cloned()

@@ -276,7 +276,7 @@ fn aliases_that_collide_or_escape_are_errors_at_their_line() {
         &[
             (
                 "content/a.md",
-                &report("A", "aliases: [/services/, /shared/old/]\n"),
+                &report("A", "aliases: [/services/, /shared/old/, /Tags/]\n"),
             ),
             (
                 "content/b.md",
@@ -313,6 +313,7 @@ fn aliases_that_collide_or_escape_are_errors_at_their_line() {
         found,
         [
             "content/a.md:7: alias \"/services/\" would be written at `services/index.html`, where a page of the site already is",
+            "content/a.md:7: alias \"/Tags/\" would be written at `Tags/index.html`, where a page of the site already is",
             "content/b.md:8: alias \"/SHARED/old/\" would be written at `SHARED/old/index.html`, where the alias \"/shared/old/\" of `content/a.md` already is",
             "content/b.md:8: alias \"/i/B-1/\" would be written at `i/B-1/index.html`, where the short link of `content/b.md` already is",
         ]
