@@ -445,11 +445,7 @@ fn out_of_order_timeline_rows_are_warnings_at_their_line() {
         ),
     )]);
     let summary = build_on(&site, (2024, 6, 1));
-    let warnings: Vec<String> = summary
-        .warnings
-        .iter()
-        .map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message))
-        .collect();
+    let warnings = crate::support::at_lines(&summary.warnings);
     assert_eq!(
         warnings,
         ["content/a.md:15: timeline row `00:05` is earlier than the row before it (`00:10`)"]
@@ -479,10 +475,7 @@ fn bad_action_items_in_front_matter_are_errors_naming_file_and_line() {
     let Err(Error::Content(d)) = site.build() else {
         panic!("expected content errors")
     };
-    let found: Vec<String> = d
-        .iter()
-        .map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message))
-        .collect();
+    let found = crate::support::at_lines(&d);
     assert_eq!(
         found,
         [

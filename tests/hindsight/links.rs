@@ -290,10 +290,7 @@ fn aliases_that_collide_or_escape_are_errors_at_their_line() {
     let Err(Error::Content(d)) = site.build() else {
         panic!("expected errors")
     };
-    let found: Vec<String> = d
-        .iter()
-        .map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message))
-        .collect();
+    let found = crate::support::at_lines(&d);
     assert_eq!(
         found,
         [
@@ -305,10 +302,7 @@ fn aliases_that_collide_or_escape_are_errors_at_their_line() {
     let Err(Error::Content(d)) = site.build() else {
         panic!("expected errors")
     };
-    let found: Vec<String> = d
-        .iter()
-        .map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message))
-        .collect();
+    let found = crate::support::at_lines(&d);
     assert_eq!(
         found,
         [

@@ -250,3 +250,11 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// Diagnostics as `file:line: message`, for comparing with expectations.
+pub fn at_lines(diagnostics: &[hindsight::Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message))
+        .collect()
+}
