@@ -153,7 +153,7 @@ impl Archive {
         let pm = &self.reports[i].pm;
         let resolve = |slug: &str| self.by_slug.contains_key(slug).then(|| report_url(slug));
         let asset = |href: &str| asset_url(&self.root, &pm.path, href);
-        let rendered = markdown::render(
+        let mut rendered = markdown::render(
             pm.body(),
             &RenderContext {
                 resolve: &resolve,
@@ -206,9 +206,9 @@ impl Archive {
             );
         }
         let mut clock = crate::timeline::Clock::new(pm.date);
-        let mut timeline = Vec::with_capacity(rendered.timeline.len());
-        let mut previous: Option<&str> = None;
-        for entry in &rendered.timeline {
+        let entries = std::mem::take(&mut rendered.timeline);
+        let mut timeline: Vec<Moment> = Vec::with_capacity(entries.len());
+        for entry in entries {
             let placed = clock.place(entry.time);
             if placed.backwards {
                 let (line, column) = markdown::position(pm.body(), entry.offset, pm.body_line);
@@ -219,19 +219,18 @@ impl Archive {
                         format!(
                             "timeline row `{}` is earlier than the row before it (`{}`)",
                             entry.written,
-                            previous.unwrap_or_default()
+                            timeline.last().map_or("", |m| m.written.as_str())
                         ),
                     )
                     .at(line, column)
                     .hint("put the rows in the order things happened, or give the row its date (2023-01-17 12:30)"),
                 );
             }
-            previous = Some(&entry.written);
             timeline.push(Moment {
                 at: placed.at,
-                written: entry.written.clone(),
-                text: entry.text.clone(),
-                id: entry.id.clone(),
+                written: entry.written,
+                text: entry.text,
+                id: entry.id,
             });
         }
         let assets = rendered

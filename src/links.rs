@@ -100,11 +100,7 @@ impl<'a> ReportJson<'a> {
             Some(b) => format!("{b}{path}"),
             None => path.to_string(),
         };
-        let since = |t: Option<chrono::DateTime<chrono::FixedOffset>>| {
-            t.map(|t| (t - pm.date).num_seconds())
-                .filter(|s| *s >= 0)
-                .map(crate::metrics::Measure::new)
-        };
+        let since = |t| pm.seconds_since_start(t).map(crate::metrics::Measure::new);
         ReportJson {
             title: &pm.title,
             id: pm.id.as_ref().map(|i| i.value.as_str()),

@@ -35,12 +35,9 @@ pub fn facts(archive: &Archive, today: NaiveDate) -> Vec<Facts> {
         .par_iter()
         .map(|r| {
             let pm = &r.pm;
-            let since = |t: Option<chrono::DateTime<chrono::FixedOffset>>| {
-                t.map(|t| (t - pm.date).num_seconds()).filter(|s| *s >= 0)
-            };
             Facts {
-                duration: since(pm.resolved),
-                detect: since(pm.detected),
+                duration: pm.seconds_since_start(pm.resolved),
+                detect: pm.seconds_since_start(pm.detected),
                 action_items: pm.action_items.len(),
                 open: pm.action_items.iter().filter(|a| a.state.is_open()).count(),
                 overdue: pm

@@ -73,6 +73,16 @@ impl Postmortem {
     pub fn body(&self) -> &str {
         &self.source[self.body_start..]
     }
+
+    /// Seconds from the impact start to `moment`, if it is given and not
+    /// before the start: time to detect, to mitigate, total duration.
+    /// Detection before impact is allowed (with a warning) but measures
+    /// nothing.
+    pub fn seconds_since_start(&self, moment: Option<DateTime<FixedOffset>>) -> Option<i64> {
+        moment
+            .map(|t| (t - self.date).num_seconds())
+            .filter(|s| *s >= 0)
+    }
 }
 
 const KNOWN_KEYS: &[&str] = &[

@@ -130,8 +130,8 @@ impl Site {
             diagnostics.extend(archive.check_bodies());
         }
         debug(phase, "archive");
-        let base_url = config.base_url();
         diagnostics::sort(&mut diagnostics);
+        let base_url = config.base_url();
         Ok(Site {
             config,
             archive,

@@ -332,13 +332,11 @@ pub fn report<'a>(
                 key,
                 time: TimeView::new(&t),
             });
-            // Detection before impact began is allowed (with a warning);
-            // a negative time to detect is not shown.
-            if t >= pm.date {
+            if let Some(seconds) = pm.seconds_since_start(Some(t)) {
                 durations.push(LabelledValue {
                     label: measure,
                     id,
-                    value: duration::human(t - pm.date),
+                    value: duration::human(chrono::TimeDelta::seconds(seconds)),
                 });
             }
         }
