@@ -134,20 +134,14 @@ fn page_count(len: usize, size: usize) -> usize {
     }
 }
 
-/// The items of page `n` of the action items.
-fn page_of_items<T>(items: &[T], size: usize, n: usize) -> &[T] {
-    let start = (n * size).min(items.len());
-    &items[start..(start + size).min(items.len())]
-}
-
-/// The reports of page `n` of a list.
-fn page_of(reports: &[usize], size: usize, n: usize) -> &[usize] {
+/// The items of page `n` of a list of `size` items a page (0: all on one).
+fn page_of<T>(items: &[T], size: usize, n: usize) -> &[T] {
     if size == 0 {
-        return reports;
+        return items;
     }
-    let start = (n * size).min(reports.len());
-    let end = (start + size).min(reports.len());
-    &reports[start..end]
+    let start = (n * size).min(items.len());
+    let end = (start + size).min(items.len());
+    &items[start..end]
 }
 
 /// Everything the pages share, computed once.
@@ -580,7 +574,7 @@ impl<'a> Renderer<'a> {
     /// Fills the context of page `n` of the action items.
     fn action_page(&self, cx: &mut Context, n: usize, root: &str) {
         let total = page_count(self.actions.len(), ACTIONS_PER_PAGE);
-        let items = page_of_items(&self.actions, ACTIONS_PER_PAGE, n);
+        let items = page_of(&self.actions, ACTIONS_PER_PAGE, n);
         cx.insert("section", "action-items");
         cx.insert("title", "Action items");
         cx.insert("items_html", &insights::action_rows_html(items, root));
