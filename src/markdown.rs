@@ -78,6 +78,9 @@ pub struct Rendered {
     pub links_to: Vec<String>,
     /// The rows of the `Timeline` section that give a time, in order.
     pub timeline: Vec<TimelineEntry>,
+    /// The body's words as plain text, blocks on lines of their own: what
+    /// search indexes and quotes. Raw HTML is left out.
+    pub text: String,
 }
 
 /// The Markdown extensions reports are rendered with.
@@ -195,6 +198,15 @@ struct Body<'m, 'c, I> {
     list_depth: usize,
     table_alignments: Vec<Alignment>,
     in_table_head: bool,
+}
+
+/// What ends a table cell in [`Rendered::text`].
+const CELL_END: &str = " \u{2014} ";
+
+/// Ends a line of blocks or table cells in [`Rendered::text`].
+fn end_block(text: &mut String) {
+    text.truncate(text.trim_end_matches(CELL_END).len());
+    text.push('\n');
 }
 
 /// The level of a section opened by a bold line rather than a heading:
@@ -428,6 +440,8 @@ where
             inner.push(e);
         }
         let text = text.trim().to_string();
+        self.out.text.push_str(&text);
+        self.out.text.push('\n');
         self.enter_section(level as u8, &text);
         let wanted = match id {
             Some(id) => crate::url::slugify(&id),
@@ -475,6 +489,7 @@ where
             }
             Event::End(TagEnd::TableHead) => {
                 self.in_table_head = false;
+                end_block(&mut self.out.text);
                 event
             }
             Event::Start(Tag::TableRow)
@@ -521,18 +536,31 @@ where
                 if first {
                     self.in_first_paragraph = Some(false);
                 }
+                self.out.text.push('\n');
+                event
+            }
+            Event::End(
+                TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
+            ) => {
+                end_block(&mut self.out.text);
+                event
+            }
+            Event::End(TagEnd::TableCell) => {
+                self.out.text.push_str(CELL_END);
                 event
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 if first {
                     self.out.first_paragraph.push_str(t);
                 }
+                self.out.text.push_str(t);
                 event
             }
             Event::SoftBreak | Event::HardBreak => {
                 if first {
                     self.out.first_paragraph.push(' ');
                 }
+                self.out.text.push(' ');
                 event
             }
             Event::Html(_) | Event::InlineHtml(_) if range != OURS => {

@@ -41,6 +41,8 @@ enum Page<'r> {
     Metrics,
     /// Page `n` (from 0) of every action item.
     ActionItems(usize),
+    /// Full-text search; without JavaScript, the indexes to browse.
+    Search,
     /// Page `n` (from 0) of a list.
     List(Arc<List<'r>>, usize),
     NotFound,
@@ -101,6 +103,7 @@ impl Page<'_> {
             Page::Terms(k) => format!("{}/", k.segment()),
             Page::Metrics => METRICS_URL.into(),
             Page::ActionItems(n) => page_url(ACTIONS_URL, *n),
+            Page::Search => SEARCH_URL.into(),
             Page::List(list, n) => page_url(&list.base, *n),
         };
         (dir, "index.html")
@@ -109,6 +112,9 @@ impl Page<'_> {
 
 /// Where the definitions of durations are published.
 const METRICS_URL: &str = "about/metrics/";
+
+/// Where the search page is published.
+const SEARCH_URL: &str = "search/";
 
 /// Where every action item is listed, and how many a page holds.
 const ACTIONS_URL: &str = "action-items/";
@@ -165,6 +171,8 @@ pub struct Renderer<'a> {
     /// Every action item, open first, and their owners.
     actions: Vec<ActionRow<'a>>,
     owners: Vec<insights::Owner>,
+    /// The search index, filled as report pages render.
+    search: crate::search::Builder<'a>,
 }
 
 /// A report's list row, rendered once.
@@ -223,6 +231,7 @@ impl<'a> Renderer<'a> {
             insights,
             actions,
             owners,
+            search: crate::search::Builder::new(archive),
         })
     }
 
@@ -234,7 +243,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|(&y, reports)| self.list(ListOf::Year(y), reports, None)),
         );
-        let mut pages = vec![Page::Home, Page::NotFound, Page::Metrics];
+        let mut pages = vec![Page::Home, Page::NotFound, Page::Metrics, Page::Search];
         let action_pages = page_count(self.actions.len(), ACTIONS_PER_PAGE);
         pages.extend((0..action_pages).map(Page::ActionItems));
         pages.extend((0..a.reports.len()).map(Page::Report));
@@ -307,6 +316,8 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let redirects = self.redirects(&taken, output)?;
+        let open: Vec<usize> = self.insights.facts.iter().map(|f| f.open).collect();
+        let search = self.search.finish(&self.severities, &open, output)?;
         if let Some(base) = &self.site.base_url {
             let feeds = self.feeds(base, output)?;
             let mut locs: Vec<String> = pages
@@ -316,9 +327,14 @@ impl<'a> Renderer<'a> {
                 .collect();
             locs.sort();
             let sitemaps = write_sitemaps(base, &locs, SITEMAP_URLS, output)?;
-            return Ok(pages.len() + redirects + feeds + sitemaps + self.finish(output)?);
+            return Ok(pages.len()
+                + redirects
+                + search
+                + feeds
+                + sitemaps
+                + self.finish(output)?);
         }
-        Ok(pages.len() + redirects + self.finish(output)?)
+        Ok(pages.len() + redirects + search + self.finish(output)?)
     }
 
     fn render(&self, page: &Page, output: &Output) -> Result<()> {
@@ -333,6 +349,8 @@ impl<'a> Renderer<'a> {
                 cx.insert("section", "postmortems");
                 cx.insert("title", &self.rows.rows[*i].title);
                 let mut body = self.archive.render_body(*i);
+                self.search
+                    .add(*i, std::mem::take(&mut body.rendered.text), output)?;
                 if !body.diagnostics.is_empty() || !body.assets.is_empty() {
                     let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
                     found.diagnostics.append(&mut body.diagnostics);
@@ -366,6 +384,23 @@ impl<'a> Renderer<'a> {
             Page::List(list, n) => {
                 self.list_page(&mut cx, list, *n, &root)?;
                 "list.html"
+            }
+            Page::Search => {
+                let terms: Vec<(&str, Vec<_>)> = [Kind::Severities, Kind::Services, Kind::Tags]
+                    .into_iter()
+                    .map(|kind| {
+                        let views = self
+                            .terms(kind)
+                            .filter(|t| !t.reports.is_empty())
+                            .map(|t| self.term_view(kind, t))
+                            .collect();
+                        (kind.segment(), views)
+                    })
+                    .collect();
+                cx.insert("section", "search");
+                cx.insert("title", "Search");
+                cx.insert("browse", &terms);
+                "search.html"
             }
             Page::Metrics => {
                 cx.insert("section", "");

@@ -55,6 +55,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/templates/terms.html"),
     ),
     (
+        "templates/search.html",
+        include_bytes!("../themes/default/templates/search.html"),
+    ),
+    (
         "templates/404.html",
         include_bytes!("../themes/default/templates/404.html"),
     ),
@@ -65,6 +69,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
     (
         "static/hindsight.js",
         include_bytes!("../themes/default/static/hindsight.js"),
+    ),
+    (
+        "static/search.js",
+        include_bytes!("../themes/default/static/search.js"),
     ),
     (
         "static/favicon.svg",

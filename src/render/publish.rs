@@ -283,6 +283,12 @@ impl Renderer<'_> {
                 ),
             ),
             Page::NotFound => meta("Page not found", ""),
+            Page::Search => meta(
+                "Search",
+                &format!(
+                    "Search the postmortems of {site} by words, service, severity, tag and year."
+                ),
+            ),
             Page::List(list, _) => match &list.of {
                 ListOf::Postmortems => meta(
                     "All postmortems",

@@ -5,6 +5,7 @@ mod authoring;
 mod build;
 mod cli;
 mod corpus;
+mod docs;
 mod example;
 mod guarantees;
 mod insights;

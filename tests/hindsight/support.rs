@@ -258,3 +258,22 @@ pub fn at_lines(diagnostics: &[hindsight::Diagnostic]) -> Vec<String> {
         .map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message))
         .collect()
 }
+
+/// Every file of `dir` with its inode and modification time: a file that
+/// was rewritten (always by rename) has a new inode.
+pub fn stamps(dir: &Path) -> std::collections::BTreeMap<String, (u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            let path = e.path().strip_prefix(dir).unwrap();
+            (
+                path.to_string_lossy().into_owned(),
+                (m.ino(), m.mtime(), m.mtime_nsec()),
+            )
+        })
+        .collect()
+}

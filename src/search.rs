@@ -1,0 +1,612 @@
+//! The search index, written with the site and read by `static/search.js`.
+//!
+//! Search has to work on any static host, under any sub-path, and from
+//! disk, where a page cannot `fetch` files. So the index is a set of small
+//! scripts that call one global function, `hindsightSearch(kind, key,
+//! data)`, when the page adds them:
+//!
+//! - `search/docs.js`: what a result shows and what filters use, for every
+//!   report (slug, title, date, severity, services, tags, open action
+//!   items), and the word prefixes that have a shard;
+//! - `search/i/<hex>.js`: one shard per two-letter word prefix (the hex of
+//!   its UTF-8), mapping each indexed word with that prefix to its
+//!   postings, `[doc, score, doc, score, ...]`, doc positions delta-coded;
+//! - `search/t/<n>.js`: the summaries and body text of reports
+//!   `n * CHUNK_DOCS ..`, loaded only for results on screen, to quote them.
+//!
+//! A query loads `docs.js` and the shards of its words' prefixes, nothing
+//! more: on a large archive, a small part of the index.
+//!
+//! Scores are computed here, once: BM25 over the body's words, plus fixed
+//! boosts where the word is in the title, the summary, the services, tags,
+//! severity or id, or the authors, so title and summary matches rank first.
+//!
+//! Bodies are indexed as their pages render ([`Builder::add`], from many
+//! threads), so no body is rendered twice or kept whole after its page:
+//! words go straight into the postings, and text into its chunk, which is
+//! written as soon as all of its reports are in.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::hash::BuildHasher;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use anyhow::Result;
+use rayon::prelude::*;
+use rustc_hash::{FxBuildHasher, FxHashMap};
+use serde::Serialize;
+
+use crate::archive::Archive;
+use crate::output::Output;
+use crate::view::SeverityView;
+
+/// Words too common to tell reports apart: not indexed, and dropped from
+/// queries (the list goes to the script with the index).
+pub const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has",
+    "have", "if", "in", "into", "is", "it", "its", "not", "of", "on", "or", "our", "so", "than",
+    "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "we", "were",
+    "which", "while", "will", "with",
+];
+
+/// Longer words are cut to this many characters, in the index and in
+/// queries alike: no real word is longer, and a base64 blob in a log
+/// excerpt should not bloat a shard.
+pub const MAX_WORD: usize = 32;
+
+/// How many bytes of a report's body text its chunk keeps for quoting.
+/// Words past it are still indexed; their results quote the summary.
+const QUOTED_BYTES: usize = 16_000;
+
+/// Reports per text chunk.
+pub const CHUNK_DOCS: usize = 8;
+
+/// Characters of a word that choose its shard.
+const SHARD_PREFIX: usize = 2;
+
+/// Postings are gathered in this many maps, each behind its own lock, a
+/// shard always in the same one.
+const PARTITIONS: usize = 64;
+
+/// BM25's term-frequency saturation and length normalisation.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+/// Where a word occurs besides the body, as bits, and what each adds to
+/// the body's BM25 part (which stays below `K1 + 1`).
+const IN_TITLE: u8 = 1;
+const IN_SUMMARY: u8 = 2;
+const IN_TERMS: u8 = 4;
+const IN_AUTHORS: u8 = 8;
+const BOOSTS: [(u8, f64); 4] = [
+    (IN_TITLE, 3.0),
+    (IN_SUMMARY, 1.5),
+    (IN_TERMS, 2.0),
+    (IN_AUTHORS, 1.0),
+];
+
+/// `text` lower-cased, as words are indexed (and queries read).
+fn lower(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(text.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(text)
+        }
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
+}
+
+/// Pushes the indexed words of `text` (already lower-cased) onto `out`:
+/// runs of letters and digits of at least two characters, cut to
+/// [`MAX_WORD`], stop words left out. `static/search.js` splits queries
+/// the same way.
+fn words<'t>(text: &'t str, out: &mut Vec<&'t str>) {
+    let mut start = None;
+    let mut chars = 0usize;
+    let mut cut = 0usize;
+    let mut push = |start: usize, cut: usize, chars: usize| {
+        let word = &text[start..cut];
+        if chars >= 2 && !STOP_WORDS.contains(&word) {
+            out.push(word);
+        }
+    };
+    for (i, c) in text.char_indices() {
+        let alnum = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if alnum {
+            if start.is_none() {
+                start = Some(i);
+                chars = 0;
+            }
+            chars += 1;
+            if chars <= MAX_WORD {
+                cut = i + c.len_utf8();
+            }
+        } else if let Some(s) = start.take() {
+            push(s, cut, chars);
+        }
+    }
+    if let Some(s) = start {
+        push(s, cut, chars);
+    }
+}
+
+/// The shard a word belongs to: its first two characters.
+fn shard_of(word: &str) -> &str {
+    match word.char_indices().nth(SHARD_PREFIX) {
+        Some((i, _)) => &word[..i],
+        None => word,
+    }
+}
+
+/// A shard's file name: the hex of its prefix, safe on every file system.
+fn shard_file(prefix: &str) -> String {
+    let mut name = String::with_capacity(prefix.len() * 2);
+    for b in prefix.bytes() {
+        let _ = write!(name, "{b:02x}");
+    }
+    name
+}
+
+fn partition_of(word: &str) -> usize {
+    (FxBuildHasher.hash_one(shard_of(word)) % PARTITIONS as u64) as usize
+}
+
+/// A word's occurrence in a report.
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    doc: u32,
+    /// In the body.
+    count: u32,
+    /// `IN_*` bits.
+    fields: u8,
+}
+
+/// A word and every occurrence of it.
+type WordPostings = (Box<str>, Vec<Posting>);
+
+/// The reports of a text chunk, as they arrive.
+#[derive(Default)]
+struct Chunk {
+    bodies: Vec<Option<String>>,
+    arrived: usize,
+}
+
+/// Gathers the index as report pages render, then writes it.
+pub struct Builder<'a> {
+    archive: &'a Archive,
+    partitions: Vec<Mutex<FxHashMap<Box<str>, Vec<Posting>>>>,
+    /// Words in each report's body, for BM25's length normalisation.
+    lengths: Vec<AtomicU32>,
+    chunks: Vec<Mutex<Chunk>>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(archive: &'a Archive) -> Builder<'a> {
+        let n = archive.reports.len();
+        Builder {
+            archive,
+            partitions: (0..PARTITIONS).map(|_| Mutex::default()).collect(),
+            lengths: (0..n).map(|_| AtomicU32::new(0)).collect(),
+            chunks: (0..n.div_ceil(CHUNK_DOCS))
+                .map(|_| Mutex::default())
+                .collect(),
+        }
+    }
+
+    /// Indexes report `i`, whose body reads `body` as plain text, and
+    /// writes its text chunk into `output` once the chunk is complete.
+    pub fn add(&self, i: usize, body: String, output: &Output) -> Result<()> {
+        let report = &self.archive.reports[i];
+        let pm = &report.pm;
+        let body_lower = lower(&body);
+        let mut tokens = Vec::new();
+        words(&body_lower, &mut tokens);
+        self.lengths[i].store(tokens.len() as u32, Ordering::Relaxed);
+
+        let mut fields: Vec<(Cow<str>, u8)> = vec![
+            (lower(&pm.title), IN_TITLE),
+            (lower(&report.summary), IN_SUMMARY),
+            (lower(&pm.severity), IN_TERMS),
+        ];
+        for name in pm.services.iter().chain(&pm.tags) {
+            fields.push((lower(name), IN_TERMS));
+        }
+        if let Some(id) = &pm.id {
+            fields.push((lower(&id.value), IN_TERMS));
+        }
+        for author in &pm.authors {
+            fields.push((lower(author), IN_AUTHORS));
+        }
+        let mut entries: Vec<(&str, u32, u8)> = tokens.into_iter().map(|w| (w, 1, 0)).collect();
+        let mut field_words = Vec::new();
+        for (text, bit) in &fields {
+            field_words.clear();
+            words(text, &mut field_words);
+            entries.extend(field_words.iter().map(|w| (*w, 0, *bit)));
+        }
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut folded: Vec<(usize, &str, Posting)> = Vec::new();
+        for (word, count, fields) in entries {
+            match folded.last_mut() {
+                Some((_, w, p)) if *w == word => {
+                    p.count += count;
+                    p.fields |= fields;
+                }
+                _ => folded.push((
+                    partition_of(word),
+                    word,
+                    Posting {
+                        doc: i as u32,
+                        count,
+                        fields,
+                    },
+                )),
+            }
+        }
+        folded.sort_by_key(|(part, _, _)| *part);
+        for run in folded.chunk_by(|a, b| a.0 == b.0) {
+            let mut map = self.partitions[run[0].0]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            for (_, word, posting) in run {
+                match map.get_mut(*word) {
+                    Some(list) => list.push(*posting),
+                    None => {
+                        map.insert((*word).into(), vec![*posting]);
+                    }
+                }
+            }
+        }
+        drop(body_lower);
+        self.add_text(i, body, output)
+    }
+
+    /// Puts report `i`'s body text into its chunk, and writes the chunk if
+    /// that completed it.
+    fn add_text(&self, i: usize, mut body: String, output: &Output) -> Result<()> {
+        if body.len() > QUOTED_BYTES {
+            let mut cut = QUOTED_BYTES;
+            while !body.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            body.truncate(cut);
+        }
+        let c = i / CHUNK_DOCS;
+        let first = c * CHUNK_DOCS;
+        let size = CHUNK_DOCS.min(self.archive.reports.len() - first);
+        let bodies = {
+            let mut chunk = self.chunks[c].lock().unwrap_or_else(|e| e.into_inner());
+            if chunk.bodies.is_empty() {
+                chunk.bodies = vec![None; size];
+            }
+            chunk.bodies[i - first] = Some(body);
+            chunk.arrived += 1;
+            if chunk.arrived < size {
+                return Ok(());
+            }
+            std::mem::take(&mut chunk.bodies)
+        };
+        let mut js =
+            String::with_capacity(bodies.iter().flatten().map(String::len).sum::<usize>() + 1024);
+        js.push_str("hindsightSearch(\"text\",");
+        js.push_str(itoa::Buffer::new().format(c));
+        js.push_str(",[");
+        for (k, body) in bodies.iter().enumerate() {
+            if k > 0 {
+                js.push(',');
+            }
+            js.push('[');
+            push_json(&mut js, &self.archive.reports[first + k].summary);
+            js.push(',');
+            push_json(&mut js, body.as_deref().unwrap_or_default());
+            js.push(']');
+        }
+        js.push_str("]);\n");
+        output.put(&format!("search/t/{c}.js"), js.as_bytes())
+    }
+
+    /// Writes the shards and `docs.js`; returns how many files the index
+    /// has in all. Reports never added are searchable by nothing but their
+    /// filters.
+    pub fn finish(
+        &self,
+        severities: &[SeverityView],
+        open: &[usize],
+        output: &Output,
+    ) -> Result<usize> {
+        let n = self.archive.reports.len();
+        let lengths: Vec<u32> = self
+            .lengths
+            .iter()
+            .map(|l| l.load(Ordering::Relaxed))
+            .collect();
+        let average = if n == 0 {
+            1.0
+        } else {
+            (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / n as f64).max(1.0)
+        };
+        let chunks = self.chunks.len();
+        let shards: Vec<Vec<String>> = self
+            .partitions
+            .par_iter()
+            .map(|partition| -> Result<Vec<String>> {
+                let map = std::mem::take(&mut *partition.lock().unwrap_or_else(|e| e.into_inner()));
+                let mut by_shard: FxHashMap<String, Vec<WordPostings>> = FxHashMap::default();
+                for (word, list) in map {
+                    match by_shard.get_mut(shard_of(&word)) {
+                        Some(entries) => entries.push((word, list)),
+                        None => {
+                            by_shard.insert(shard_of(&word).to_string(), vec![(word, list)]);
+                        }
+                    }
+                }
+                let mut prefixes = Vec::with_capacity(by_shard.len());
+                for (prefix, mut entries) in by_shard {
+                    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                    let js = shard_js(&prefix, &mut entries, n, &lengths, average);
+                    output.put(
+                        &format!("search/i/{}.js", shard_file(&prefix)),
+                        js.as_bytes(),
+                    )?;
+                    prefixes.push(prefix);
+                }
+                Ok(prefixes)
+            })
+            .collect::<Result<_>>()?;
+        let mut shards: Vec<String> = shards.into_iter().flatten().collect();
+        shards.sort_unstable();
+        let js = docs_js(self.archive, severities, open, &shards);
+        output.put("search/docs.js", js.as_bytes())?;
+        Ok(shards.len() + chunks + 1)
+    }
+}
+
+/// A shard's script: its words in order, each with its postings.
+fn shard_js(
+    prefix: &str,
+    entries: &mut [WordPostings],
+    n: usize,
+    lengths: &[u32],
+    average: f64,
+) -> String {
+    let mut js = String::from("hindsightSearch(\"shard\",");
+    push_json(&mut js, prefix);
+    js.push_str(",{");
+    let mut number = itoa::Buffer::new();
+    for (k, (word, list)) in entries.iter_mut().enumerate() {
+        if k > 0 {
+            js.push(',');
+        }
+        push_json(&mut js, word);
+        js.push_str(":[");
+        let df = list.len() as f64;
+        let idf = (1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln();
+        list.sort_unstable_by_key(|p| p.doc);
+        let mut last = 0u32;
+        for (p, posting) in list.iter().enumerate() {
+            let tf = f64::from(posting.count);
+            let length = f64::from(lengths[posting.doc as usize]);
+            let mut s = if posting.count == 0 {
+                0.0
+            } else {
+                tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / average))
+            };
+            for (bit, boost) in BOOSTS {
+                if posting.fields & bit != 0 {
+                    s += boost;
+                }
+            }
+            let score = ((s * idf * 10.0).round() as u32).max(1);
+            if p > 0 {
+                js.push(',');
+            }
+            js.push_str(number.format(posting.doc - last));
+            js.push(',');
+            js.push_str(number.format(score));
+            last = posting.doc;
+        }
+        js.push(']');
+    }
+    js.push_str("});\n");
+    js
+}
+
+#[derive(Serialize)]
+struct Docs<'a> {
+    version: u32,
+    stop_words: &'static [&'static str],
+    max_word: usize,
+    chunk_docs: usize,
+    /// The prefixes that have a shard.
+    shards: &'a [String],
+    severities: Vec<Facet<'a>>,
+    services: Vec<Facet<'a>>,
+    tags: Vec<Facet<'a>>,
+    /// `[slug, title, date, severity, [services], [tags], open action
+    /// items, id]`, in archive order (newest first); severity, services
+    /// and tags are positions in the lists above.
+    docs: Vec<DocEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct Facet<'a> {
+    /// The URL segment, which filters use in the page's URL.
+    slug: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    color: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+}
+
+impl<'a> Facet<'a> {
+    fn of(term: &'a crate::archive::Term) -> Facet<'a> {
+        Facet {
+            slug: &term.slug,
+            name: &term.name,
+            color: None,
+            label: None,
+        }
+    }
+}
+
+type DocEntry<'a> = (
+    &'a str,
+    &'a str,
+    String,
+    Option<usize>,
+    Vec<usize>,
+    Vec<usize>,
+    usize,
+    Option<&'a str>,
+);
+
+/// `docs.js`: every report's entry and the filters' values.
+fn docs_js(
+    archive: &Archive,
+    severities: &[SeverityView],
+    open: &[usize],
+    shards: &[String],
+) -> String {
+    let n = archive.reports.len();
+    let positions = |terms: &mut dyn Iterator<Item = &crate::archive::Term>| {
+        let mut of = vec![Vec::new(); n];
+        for (k, term) in terms.enumerate() {
+            for &r in &term.reports {
+                of[r].push(k);
+            }
+        }
+        of
+    };
+    let mut services = positions(&mut archive.services.values());
+    let mut tags = positions(&mut archive.tags.values());
+    let mut severity = vec![None; n];
+    for (k, term) in archive.severities.iter().enumerate() {
+        for &r in &term.reports {
+            severity[r] = Some(k);
+        }
+    }
+    let docs = Docs {
+        version: 1,
+        stop_words: STOP_WORDS,
+        max_word: MAX_WORD,
+        chunk_docs: CHUNK_DOCS,
+        shards,
+        severities: archive
+            .severities
+            .iter()
+            .map(|t| {
+                let view = severities.iter().find(|s| s.id == t.name);
+                Facet {
+                    color: view.map(|s| s.color.as_str()),
+                    label: view.map(|s| s.label.as_str()).filter(|l| !l.is_empty()),
+                    ..Facet::of(t)
+                }
+            })
+            .collect(),
+        services: archive.services.values().map(Facet::of).collect(),
+        tags: archive.tags.values().map(Facet::of).collect(),
+        docs: (0..n)
+            .map(|i| {
+                let pm = &archive.reports[i].pm;
+                (
+                    pm.slug.as_str(),
+                    pm.title.as_str(),
+                    pm.date.format("%Y-%m-%d").to_string(),
+                    severity[i],
+                    std::mem::take(&mut services[i]),
+                    std::mem::take(&mut tags[i]),
+                    open.get(i).copied().unwrap_or(0),
+                    pm.id.as_ref().map(|id| id.value.as_str()),
+                )
+            })
+            .collect(),
+    };
+    let mut js = String::from("hindsightSearch(\"docs\",null,");
+    let json = serde_json::to_string(&docs).unwrap_or_else(|_| "{}".into());
+    js.push_str(&script_safe(&json));
+    js.push_str(");\n");
+    js
+}
+
+/// Appends `s` as a JSON string that is also safe inside a script.
+fn push_json(out: &mut String, s: &str) {
+    let quoted = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    out.push_str(&script_safe(&quoted));
+}
+
+/// JSON text with `<`, `>` and `&` escaped, and the line separators that
+/// older JavaScript rejects: it cannot end a script or open a comment.
+fn script_safe(json: &str) -> Cow<'_, str> {
+    if !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<String> {
+        let lowered = lower(text);
+        let mut out = Vec::new();
+        words(&lowered, &mut out);
+        out.into_iter().map(String::from).collect()
+    }
+
+    #[test]
+    fn words_are_lowercased_runs_of_letters_and_digits_without_stop_words() {
+        assert_eq!(
+            split("The Rollback of INC-2023-001 failed: HTTP 502, x!"),
+            ["rollback", "inc", "2023", "001", "failed", "http", "502"]
+        );
+        assert_eq!(split("Überlast in KÖLN"), ["überlast", "köln"]);
+        assert_eq!(split("a b c"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn long_words_are_cut() {
+        let long = "x".repeat(100);
+        assert_eq!(split(&long), ["x".repeat(MAX_WORD)]);
+        let long = "é".repeat(40);
+        assert_eq!(split(&long), ["é".repeat(MAX_WORD)]);
+    }
+
+    #[test]
+    fn shards_are_named_by_the_hex_of_their_prefix() {
+        assert_eq!(shard_of("rollback"), "ro");
+        assert_eq!(shard_of("ö"), "ö");
+        assert_eq!(shard_of("ölig"), "öl");
+        assert_eq!(shard_file("ro"), "726f");
+        assert_eq!(shard_file("öl"), "c3b66c");
+    }
+
+    #[test]
+    fn json_cannot_close_a_script() {
+        let mut out = String::new();
+        push_json(&mut out, "</script>&");
+        assert_eq!(out, "\"\\u003c/script\\u003e\\u0026\"");
+        out.clear();
+        push_json(&mut out, "plain");
+        assert_eq!(out, "\"plain\"");
+    }
+}
