@@ -52,6 +52,7 @@
           if (!seen[y]) { seen[y] = true; d.years.push(y); }
         });
         d.years.sort().reverse();
+        d.groups = groupsOf(d);
         return d;
       });
     }
@@ -125,9 +126,12 @@
 
   // What a query word matches in its shard: itself, longer words that it
   // starts, and words a typo away, each with a weight.
+  var expanded = {};
   function expand(word, shard) {
+    if (expanded[word]) return expanded[word];
     var out = [];
     if (!shard) return out;
+    expanded[word] = out;
     var max = word.length >= 8 ? 2 : word.length >= 4 ? 1 : 0;
     Object.keys(shard).forEach(function (w) {
       if (w === word) out.push([w, 1]);
@@ -137,16 +141,29 @@
     return out;
   }
 
+  // A word's postings, [doc, score, doc, score, ...]: decoded from the
+  // shard's string of base-32 numbers (see push_varint in src/search.rs),
+  // doc positions delta-coded.
+  var DIGIT = new Int8Array(128).fill(-1);
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (c, k) {
+    DIGIT[c.charCodeAt(0)] = k;
+  });
   var decoded = {};
   function postings(shard, w) {
     if (!decoded[w]) {
-      var raw = shard[w], list = new Int32Array(raw.length), doc = 0;
-      for (var k = 0; k < raw.length; k += 2) {
-        doc += raw[k];
-        list[k] = doc;
-        list[k + 1] = raw[k + 1];
+      var raw = shard[w], out = [], doc = 0, odd = false;
+      for (var k = 0; k < raw.length;) {
+        var n = 0, shift = 0, v;
+        do {
+          v = DIGIT[raw.charCodeAt(k++)];
+          n += (v & 31) * Math.pow(2, shift);
+          shift += 5;
+        } while (v & 32);
+        if (odd) out.push(n);
+        else { doc += n; out.push(doc); }
+        odd = !odd;
       }
-      decoded[w] = list;
+      decoded[w] = Int32Array.from(out);
     }
     return decoded[w];
   }
@@ -174,11 +191,27 @@
           if (best[i] > 0) { total[i] += best[i]; hits[i]++; }
         }
       });
-      var docs = [];
-      for (var i = 0; i < n; i++) if (hits[i] === query.length) docs.push(i);
-      docs.sort(function (a, b) { return total[b] - total[a] || a - b; });
-      return { docs: docs, words: found };
+      return { docs: ranked(total, hits, query.length), words: found };
     });
+  }
+
+  // The reports hit by all `wanted` words, best score first, newest first
+  // among equals. Scores and positions are packed into one number each,
+  // so that the engine's own numeric sort does the work.
+  var SLOTS = 131072;
+  function ranked(total, hits, wanted) {
+    var n = total.length, docs = [];
+    if (n > SLOTS) {
+      for (var i = 0; i < n; i++) if (hits[i] === wanted) docs.push(i);
+      return docs.sort(function (a, b) { return total[b] - total[a] || a - b; });
+    }
+    var keys = [];
+    for (i = 0; i < n; i++) {
+      if (hits[i] === wanted) keys.push(Math.round(total[i] * 100) * SLOTS + (SLOTS - 1 - i));
+    }
+    var sorted = Float64Array.from(keys).sort();
+    for (var k = sorted.length - 1; k >= 0; k--) docs.push(SLOTS - 1 - (sorted[k] % SLOTS));
+    return docs;
   }
 
   // ---- Filters -----------------------------------------------------
@@ -191,15 +224,26 @@
     { key: "open", title: "Action items" }
   ];
 
-  // The values of a report for each filter group.
-  function valuesOf(doc, d) {
-    return {
-      severity: doc[3] == null ? [] : [d.severities[doc[3]].name],
-      service: doc[4].map(function (k) { return d.services[k].slug; }),
-      tag: doc[5].map(function (k) { return d.tags[k].slug; }),
-      year: [doc[2].slice(0, 4)],
-      open: doc[6] > 0 ? ["1"] : []
+  // Each filter group's values (as the URL names them) and, for every
+  // report, the positions of its values: computed once, so that filtering
+  // the whole archive allocates nothing per report.
+  function groupsOf(d) {
+    var none = [], single = [];
+    function one(k) { return single[k] || (single[k] = [k]); }
+    var yearAt = {};
+    d.years.forEach(function (y, k) { yearAt[y] = k; });
+    var lists = {
+      severity: [d.severities.map(function (s) { return s.name; }), function (doc) { return doc[3] == null ? none : one(doc[3]); }],
+      service: [d.services.map(function (s) { return s.slug; }), function (doc) { return doc[4]; }],
+      tag: [d.tags.map(function (s) { return s.slug; }), function (doc) { return doc[5]; }],
+      year: [d.years, function (doc) { return one(yearAt[doc[2].slice(0, 4)]); }],
+      open: [["1"], function (doc) { return doc[6] > 0 ? one(0) : none; }]
     };
+    return GROUPS.map(function (g) {
+      var values = lists[g.key][0], index = new Map();
+      values.forEach(function (v, k) { index.set(v, k); });
+      return { key: g.key, values: values, index: index, of: d.docs.map(lists[g.key][1]) };
+    });
   }
 
   function readState() {
@@ -226,20 +270,37 @@
   // Applies the filters to `candidates`; counts, per group, the reports
   // that every other group's filters let through.
   function filter(candidates, state, d) {
-    var results = [], counts = {};
-    GROUPS.forEach(function (g) { counts[g.key] = {}; });
-    candidates.forEach(function (i) {
-      var values = valuesOf(d.docs[i], d), failed = [];
-      GROUPS.forEach(function (g) {
-        var wanted = state.filters[g.key];
-        if (wanted.length && !values[g.key].some(function (v) { return wanted.indexOf(v) >= 0; })) failed.push(g.key);
-      });
-      if (failed.length > 1) return;
-      GROUPS.forEach(function (g) {
-        if (failed.length && failed[0] !== g.key) return;
-        values[g.key].forEach(function (v) { counts[g.key][v] = (counts[g.key][v] || 0) + 1; });
-      });
-      if (!failed.length) results.push(i);
+    var groups = d.groups, G = groups.length;
+    var masks = groups.map(function (g) {
+      var wanted = state.filters[g.key];
+      if (!wanted.length) return null;
+      var mask = new Uint8Array(g.values.length);
+      wanted.forEach(function (v) { if (g.index.has(v)) mask[g.index.get(v)] = 1; });
+      return mask;
+    });
+    var tallies = groups.map(function (g) { return new Int32Array(g.values.length); });
+    var results = [];
+    for (var c = 0; c < candidates.length; c++) {
+      var i = candidates[c], failed = -1, failures = 0;
+      for (var g = 0; g < G && failures < 2; g++) {
+        var mask = masks[g];
+        if (!mask) continue;
+        var vals = groups[g].of[i], ok = false;
+        for (var k = 0; k < vals.length; k++) if (mask[vals[k]]) { ok = true; break; }
+        if (!ok) { failures++; failed = g; }
+      }
+      if (failures > 1) continue;
+      for (g = 0; g < G; g++) {
+        if (failures && g !== failed) continue;
+        var vs = groups[g].of[i], tally = tallies[g];
+        for (k = 0; k < vs.length; k++) tally[vs[k]]++;
+      }
+      if (!failures) results.push(i);
+    }
+    var counts = {};
+    groups.forEach(function (g, k) {
+      counts[g.key] = {};
+      g.values.forEach(function (v, x) { if (tallies[k][x]) counts[g.key][v] = tallies[k][x]; });
     });
     return { docs: results, counts: counts };
   }
@@ -302,12 +363,21 @@
     return null;
   }
 
-  function snippet(p, i, found) {
-    loadText(i).then(function (t) {
-      if (!t) return;
-      var text = quote(t[0], found, 240) || quote(t[1], found, 240) || t[0];
-      p.replaceChildren.apply(p, marked(text, found));
-    });
+  // Fills the empty snippets of `list` from the text chunks, after `delay`
+  // ms in which nothing called this again: while someone types, chunk
+  // loads would only hold up the index shards the next query needs.
+  var snippetTimer = 0;
+  function fillSnippets(list, delay) {
+    clearTimeout(snippetTimer);
+    snippetTimer = setTimeout(function () {
+      list.querySelectorAll(".search-snippet:empty").forEach(function (p) {
+        loadText(p.doc).then(function (t) {
+          if (!t) return;
+          var text = quote(t[0], p.found, 240) || quote(t[1], p.found, 240) || t[0];
+          p.replaceChildren.apply(p, marked(text, p.found));
+        });
+      });
+    }, delay);
   }
 
   function resultItem(i, found, withSnippet) {
@@ -330,8 +400,9 @@
     var main = el("div", { "class": "report-row-main" }, [title, el("div", { "class": "report-row-meta" }, meta)]);
     if (withSnippet) {
       var p = el("p", { "class": "report-row-summary search-snippet" }, []);
+      p.doc = i;
+      p.found = found;
       main.appendChild(p);
-      snippet(p, i, found);
     }
     return el("li", { "class": "report-row search-result" }, [badge, main]);
   }
@@ -371,15 +442,16 @@
     ui.hidden = false;
     status.textContent = "Loading the index…";
 
-    function showMore() {
+    function showMore(now) {
       var end = Math.min(current.docs.length, shown + PAGE);
       for (var k = shown; k < end; k++) list.appendChild(resultItem(current.docs[k], current.words, true));
       shown = end;
       more.hidden = shown >= current.docs.length;
+      fillSnippets(list, now ? 0 : 150);
     }
     more.addEventListener("click", function () {
       var first = shown;
-      showMore();
+      showMore(true);
       var next = list.children[first];
       if (next) next.querySelector(".report-row-title").focus();
     });
@@ -470,6 +542,7 @@
           current = { docs: [], words: new Set() };
           more.hidden = true;
           status.textContent = "Type to search " + d.docs.length + " postmortem" + (d.docs.length === 1 ? "" : "s") + ", or pick a filter.";
+          done(0);
           return;
         }
         current = { docs: f.docs, words: m ? m.words : new Set() };
@@ -479,7 +552,13 @@
           : "No postmortem matches" + what + (filtered ? " with these filters" : "") + ". Try fewer or other words" + (filtered ? ", or clear a filter" : "") + ".";
         showMore();
         document.title = (state.q.trim() ? state.q.trim() + " · " : "") + pageTitle;
+        done(n);
       }).catch(function (e) { status.textContent = "Search failed: " + e.message; });
+    }
+
+    // Tells whoever listens (tests, the benchmark) that results are shown.
+    function done(n) {
+      form.dispatchEvent(new CustomEvent("hindsight:results", { detail: { count: n, query: state.q } }));
     }
 
     form.addEventListener("submit", function (e) { e.preventDefault(); update(); });
