@@ -50,6 +50,7 @@ pub mod metrics;
 pub mod output;
 pub mod postmortem;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod syndication;
 pub mod theme;

@@ -11,4 +11,5 @@ mod insights;
 mod invalid;
 mod links;
 mod pages;
+mod serve;
 mod support;
