@@ -51,6 +51,7 @@ pub mod output;
 pub mod postmortem;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod syndication;
 pub mod theme;

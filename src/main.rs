@@ -35,6 +35,8 @@ enum Command {
     New(NewArgs),
     /// Print a JSON Schema of the front matter, for editors.
     Schema(SchemaArgs),
+    /// Preview the site on 127.0.0.1: rebuilds on changes, reloads pages.
+    Serve(ServeArgs),
 }
 
 #[derive(Args)]
@@ -104,6 +106,39 @@ impl SchemaArgs {
                 }
             }
             Err(d) => fail(&Error::Config(d), Format::Human),
+        }
+    }
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The site folder (holds hindsight.toml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The port on 127.0.0.1; 0 takes any free one.
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Include reports with `status: draft`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+impl ServeArgs {
+    fn run(self) -> ExitCode {
+        let settings = hindsight::serve::Settings {
+            root: self.root,
+            port: self.port,
+            drafts: self.drafts,
+            open: self.open,
+        };
+        match hindsight::serve::run(&settings) {
+            Ok(()) => ExitCode::SUCCESS,
+            // Only a failed start is an error; once serving, problems show
+            // on the pages.
+            Err(e) => fail(&e, Format::Human),
         }
     }
 }
@@ -307,13 +342,17 @@ fn start_threads() {
 }
 
 fn main() -> ExitCode {
-    keep_freed_memory();
-    start_threads();
     let cli = Cli::parse();
+    // A preview lives long: it gives memory back between its builds.
+    if !matches!(cli.command, Command::Serve(_)) {
+        keep_freed_memory();
+    }
+    start_threads();
     match cli.command {
         Command::Build(args) => args.run(),
         Command::Check(args) => args.run(),
         Command::New(args) => args.run(),
         Command::Schema(args) => args.run(),
+        Command::Serve(args) => args.run(),
     }
 }

@@ -12,4 +12,5 @@ mod insights;
 mod invalid;
 mod links;
 mod pages;
+mod serve;
 mod support;

@@ -1,0 +1,422 @@
+//! `hindsight serve`: a live preview. The site is built into a temporary
+//! folder and served on 127.0.0.1; a change to its sources rebuilds it, and
+//! open pages reload, or show the build's problems over the last good
+//! pages until they are fixed.
+//!
+//! - `watch` turns file-system events on the sources into messages for the
+//!   main thread, which waits for a burst of them to settle, rebuilds
+//!   ([`Preview::rebuild`], the one place a build happens) and publishes the
+//!   outcome as the `State` that every request is answered from.
+//! - `http` serves the folder, a thread per connection, so the event
+//!   streams that open tabs hold never keep other requests waiting.
+//! - `live` adds the reload script, and the overlay of problems, to each
+//!   page as it is served; the files on disk stay as a build writes them.
+
+mod http;
+mod live;
+mod watch;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use anyhow::{Context, anyhow};
+use serde::Serialize;
+
+use crate::diagnostics::{self, Diagnostic};
+use crate::{Error, Options, Summary};
+use watch::{Message, Watch};
+
+/// What `hindsight serve` was asked for.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The site folder.
+    pub root: PathBuf,
+    /// The port on 127.0.0.1; 0 takes any free one.
+    pub port: u16,
+    /// Include reports with `status: draft`.
+    pub drafts: bool,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+}
+
+/// Builds, serves and rebuilds the site until Ctrl-C or SIGTERM, then
+/// removes the temporary folder. A broken configuration or theme at the
+/// start, or a port that is taken, is an error; once serving, every
+/// problem is shown on the pages instead.
+pub fn run(settings: &Settings) -> Result<(), Error> {
+    let root = settings.root.canonicalize().map_err(|_| {
+        Error::Setup(anyhow!(
+            "site folder `{}` does not exist",
+            settings.root.display()
+        ))
+    })?;
+    let listener = listen(settings.port)?;
+    let port = listener.local_addr().map_err(setup)?.port();
+    let url = format!("http://127.0.0.1:{port}/");
+    let folder = tempfile::Builder::new()
+        .prefix("hindsight-serve-")
+        .tempdir()
+        .context("cannot create a temporary folder for the site")
+        .map_err(Error::Setup)?;
+    let out = folder.path().join("site");
+
+    let (send, messages) = mpsc::channel();
+    stop_on_signals(send.clone(), folder.path().to_path_buf())?;
+    let mut watch = Watch::start(&root, send).map_err(Error::Setup)?;
+    let mut preview = Preview::new(Options {
+        root: root.clone(),
+        output: Some(out.clone()),
+        drafts: settings.drafts,
+        // Absolute URLs (feeds, the 404 page's links) point at the preview.
+        base_url: Some(url.clone()),
+        today: None,
+    });
+    let first = preview.rebuild(&[]);
+    if let Err(Error::Config(_) | Error::Setup(_)) = first.result {
+        return first.result.map(|_| ());
+    }
+    report(&first, &[], &root);
+    let shared = Arc::new(Shared::new(out));
+    shared.publish(&first);
+    http::start(listener, Arc::clone(&shared)).map_err(setup)?;
+    println!(
+        "serving {url} from {} (Ctrl-C to stop)",
+        folder.path().display()
+    );
+    if settings.open {
+        open_browser(&url);
+    }
+
+    while let Some(changed) = watch::next_burst(&messages) {
+        watch.sync(&changed);
+        let build = preview.rebuild(&changed);
+        report(&build, &changed, &root);
+        shared.publish(&build);
+    }
+
+    shared.stop();
+    drop(watch);
+    let path = folder.path().to_path_buf();
+    if let Err(e) = folder.close() {
+        eprintln!(
+            "warning: could not remove the temporary folder `{}`: {e}",
+            path.display()
+        );
+    }
+    eprintln!("stopped");
+    Ok(())
+}
+
+/// The site as the preview builds it, again after each change.
+///
+/// [`Preview::rebuild`] is the seam for incremental builds: it is told
+/// which files changed and returns the new state, and anything worth
+/// keeping between builds (the loaded site, rendered pages) belongs in
+/// this struct. Today each rebuild is a full build, whose output still
+/// writes only the files whose bytes changed.
+pub struct Preview {
+    options: Options,
+    builds: u64,
+}
+
+/// One build of the preview and what came of it.
+pub struct Build {
+    /// 1 for the first build, one more for each rebuild.
+    pub number: u64,
+    pub result: Result<Summary, Error>,
+}
+
+impl Preview {
+    pub fn new(options: Options) -> Preview {
+        Preview { options, builds: 0 }
+    }
+
+    /// Builds the site again after a change to `changed` (absolute paths
+    /// of sources; empty for the first build). On any error the output is
+    /// left as the last good build wrote it.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Build {
+        // A full build needs no list; an incremental one would start from it.
+        let _ = changed;
+        self.builds += 1;
+        Build {
+            number: self.builds,
+            result: crate::build(&self.options),
+        }
+    }
+}
+
+impl Build {
+    /// Every problem the build found; when it succeeded, its warnings.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match &self.result {
+            Ok(summary) => summary.warnings.clone(),
+            Err(Error::Content(d) | Error::Config(d)) => d.clone(),
+            Err(Error::Setup(e)) => vec![Diagnostic::error("", "build-failed", format!("{e:#}"))],
+        }
+    }
+}
+
+/// What requests are answered from: the latest build's outcome.
+struct State {
+    /// The number of the latest build.
+    build: u64,
+    /// One more each time open pages must reload or show new problems;
+    /// pages are served with it and the event stream tells them when it
+    /// moves on.
+    version: u64,
+    ok: bool,
+    diagnostics: Vec<Diagnostic>,
+    /// The overlay listing the problems, when the latest build failed.
+    overlay: Option<String>,
+    stopping: bool,
+}
+
+/// What the main thread and the connections share.
+struct Shared {
+    /// The output folder: the last good build.
+    out: PathBuf,
+    state: Mutex<State>,
+    /// Signalled whenever `state` changes.
+    changed: Condvar,
+    connections: http::Connections,
+}
+
+#[derive(Serialize)]
+struct Status<'a> {
+    ok: bool,
+    build: u64,
+    diagnostics: &'a [Diagnostic],
+}
+
+impl Shared {
+    fn new(out: PathBuf) -> Shared {
+        Shared {
+            out,
+            state: Mutex::new(State {
+                build: 0,
+                version: 0,
+                ok: false,
+                diagnostics: Vec::new(),
+                overlay: None,
+                stopping: false,
+            }),
+            changed: Condvar::new(),
+            connections: http::Connections::default(),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Makes `build` the state served. Pages reload when the output
+    /// changed or problems went away, and show the overlay anew when the
+    /// problems changed; a save that changes nothing disturbs no one.
+    fn publish(&self, build: &Build) {
+        let diagnostics = build.diagnostics();
+        let overlay = build.result.is_err().then(|| live::overlay(&diagnostics));
+        let mut state = self.state();
+        let news = match &build.result {
+            Ok(summary) => !state.ok || summary.changes.written + summary.changes.removed > 0,
+            Err(_) => overlay != state.overlay,
+        };
+        if news {
+            state.version += 1;
+        }
+        state.build = build.number;
+        state.ok = build.result.is_ok();
+        state.diagnostics = diagnostics;
+        state.overlay = overlay;
+        self.changed.notify_all();
+    }
+
+    /// `/__hindsight/status`: `{"ok":…,"build":…,"diagnostics":[…]}`, the
+    /// diagnostics as `check --format json` prints them.
+    fn status_json(&self) -> String {
+        let state = self.state();
+        serde_json::to_string(&Status {
+            ok: state.ok,
+            build: state.build,
+            diagnostics: &state.diagnostics,
+        })
+        .unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+    }
+
+    /// A served page with the reload script, and the overlay while the
+    /// latest build has problems.
+    fn live_page(&self, html: &[u8]) -> Vec<u8> {
+        let state = self.state();
+        live::inject(html, state.version, state.overlay.as_deref())
+    }
+
+    /// The version pages are served with now.
+    fn version(&self) -> u64 {
+        self.state().version
+    }
+
+    /// Waits up to `wait` for the version to move past `seen`, and returns
+    /// the event to send: the news, a keep-alive comment when nothing
+    /// happened, or `None` when the server is stopping.
+    fn next_event(&self, seen: &mut u64, wait: Duration) -> Option<String> {
+        let state = self.state();
+        let (state, _) = self
+            .changed
+            .wait_timeout_while(state, wait, |s| !s.stopping && s.version == *seen)
+            .unwrap_or_else(PoisonError::into_inner);
+        if state.stopping {
+            return None;
+        }
+        if state.version == *seen {
+            return Some(": ping\n\n".to_string());
+        }
+        *seen = state.version;
+        Some(live::event(state.version, state.overlay.as_deref()))
+    }
+
+    fn stopping(&self) -> bool {
+        self.state().stopping
+    }
+
+    /// Ends the event streams and closes every connection.
+    fn stop(&self) {
+        self.state().stopping = true;
+        self.changed.notify_all();
+        self.connections.close_all();
+    }
+}
+
+fn setup(e: std::io::Error) -> Error {
+    Error::Setup(e.into())
+}
+
+/// Listens on 127.0.0.1:`port`; a port in use is an error that says so.
+fn listen(port: u16) -> Result<TcpListener, Error> {
+    TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+        Error::Setup(if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow!(
+                "port {port} is already in use on 127.0.0.1 (another `hindsight serve`?); \
+                 choose another with --port, e.g. --port {}",
+                port.checked_add(1).unwrap_or(8080)
+            )
+        } else {
+            anyhow!("cannot listen on 127.0.0.1:{port}: {e}")
+        })
+    })
+}
+
+/// The first Ctrl-C or SIGTERM stops the server cleanly; a second one,
+/// should the first wait on a long build, stops it at once.
+fn stop_on_signals(send: Sender<Message>, folder: PathBuf) -> Result<(), Error> {
+    let signalled = AtomicBool::new(false);
+    ctrlc::set_handler(move || {
+        if signalled.swap(true, Ordering::SeqCst) {
+            let _ = std::fs::remove_dir_all(&folder);
+            std::process::exit(130);
+        }
+        let _ = send.send(Message::Stop);
+    })
+    .map_err(|e| Error::Setup(anyhow!("cannot handle Ctrl-C: {e}")))
+}
+
+/// Prints what a build did: one line, or every problem and what it means
+/// for the preview.
+fn report(build: &Build, changed: &[PathBuf], root: &Path) {
+    match &build.result {
+        Ok(summary) => {
+            for warning in &summary.warnings {
+                eprintln!("{warning}");
+            }
+            let ms = summary.elapsed.as_millis();
+            if build.number == 1 {
+                println!(
+                    "built {} postmortems, {} pages in {ms} ms",
+                    summary.reports, summary.pages
+                );
+            } else {
+                let c = summary.changes;
+                println!(
+                    "rebuilt after a change to {} in {ms} ms: {} written, {} removed",
+                    describe(changed, root),
+                    count(c.written, "file"),
+                    count(c.removed, "file")
+                );
+            }
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            let errors = match e {
+                Error::Content(d) | Error::Config(d) => diagnostics::count(d).0,
+                Error::Setup(_) => 1,
+            };
+            let serving = if build.number == 1 {
+                "nothing to serve until they are fixed"
+            } else {
+                "still serving the last good build"
+            };
+            eprintln!(
+                "{}: {serving}; open pages list the problems",
+                count(errors, "error")
+            );
+        }
+    }
+}
+
+/// `content/a.md`, or `content/a.md and 2 more files`. Files that are
+/// gone again (an editor's or a tool's temporary ones) are left out, unless
+/// nothing else changed.
+fn describe(changed: &[PathBuf], root: &Path) -> String {
+    let existing: Vec<&PathBuf> = changed.iter().filter(|p| p.exists()).collect();
+    let named = if existing.is_empty() {
+        changed.iter().collect()
+    } else {
+        existing
+    };
+    let Some(first) = named.first() else {
+        return "the site".to_string();
+    };
+    let name = first.strip_prefix(root).unwrap_or(first).display();
+    match named.len() {
+        1 => name.to_string(),
+        n => format!("{name} and {} more", count(n - 1, "file")),
+    }
+}
+
+/// `1 file`, `2 files`.
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Opens `url` in the default browser; failing to is only a warning.
+fn open_browser(url: &str) {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut command = std::process::Command::new("cmd");
+        command.args(["/C", "start", ""]);
+        command
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    command
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let url = url.to_string();
+    match command.spawn() {
+        Ok(mut child) => {
+            std::thread::spawn(move || {
+                if let Ok(status) = child.wait()
+                    && !status.success()
+                {
+                    eprintln!("warning: could not open a browser ({status}); open {url}");
+                }
+            });
+        }
+        Err(e) => eprintln!("warning: could not open a browser: {e}; open {url}"),
+    }
+}
