@@ -127,12 +127,9 @@ impl Archive {
         }
         archive.reports = reports
             .into_par_iter()
-            .map(|pm| {
-                let summary = match &pm.summary {
-                    Some(s) if !s.is_empty() => s.clone(),
-                    _ => shorten(&markdown::first_paragraph(pm.body()), 280),
-                };
-                Report { pm, summary }
+            .map(|pm| Report {
+                summary: summary_of(&pm),
+                pm,
             })
             .collect();
         archive.by_slug = archive
@@ -146,6 +143,34 @@ impl Archive {
         archive.drafts = drafts;
         archive.index(config);
         archive
+    }
+
+    /// Puts `pm` in the place of report `i`, which it must not move: the
+    /// same slug, date, status and terms (see [`Archive::same_place`]).
+    /// Returns the report it replaced.
+    pub fn replace(&mut self, i: usize, pm: Postmortem) -> Postmortem {
+        let report = &mut self.reports[i];
+        report.summary = summary_of(&pm);
+        std::mem::replace(&mut report.pm, pm)
+    }
+
+    /// Whether `new`, a new reading of `old`, leaves every index and link
+    /// of the archive as it is: only its title, times, text and action
+    /// items may differ.
+    pub fn same_place(old: &Postmortem, new: &Postmortem) -> bool {
+        let values = |v: &[crate::postmortem::Spanned<String>]| -> Vec<String> {
+            v.iter().map(|s| s.value.clone()).collect()
+        };
+        old.slug == new.slug
+            && old.path == new.path
+            && old.date == new.date
+            && old.severity == new.severity
+            && old.services == new.services
+            && old.tags == new.tags
+            && old.status == new.status
+            && old.id.as_ref().map(|i| &i.value) == new.id.as_ref().map(|i| &i.value)
+            && values(&old.related) == values(&new.related)
+            && values(&old.aliases) == values(&new.aliases)
     }
 
     /// Renders the body of report `i` for its page, and checks its links.
@@ -510,6 +535,14 @@ fn closest_slug(slug: &str, slugs: &BTreeSet<String>) -> String {
     match crate::diagnostics::did_you_mean(slug, slugs.iter().map(String::as_str)) {
         Some(s) => format!("did you mean `{s}`?"),
         None => "link to a report by its file name, e.g. 2022-11-02-icreate-config-push.md".into(),
+    }
+}
+
+/// A report's summary: from front matter, or the start of its body.
+fn summary_of(pm: &Postmortem) -> String {
+    match &pm.summary {
+        Some(s) if !s.is_empty() => s.clone(),
+        _ => shorten(&markdown::first_paragraph(pm.body()), 280),
     }
 }
 

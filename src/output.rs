@@ -100,6 +100,9 @@ enum Mode {
     Update,
     /// Render only (`hindsight check`): write nothing.
     DryRun,
+    /// Some pages of a published site anew (the preview's quick rebuild):
+    /// compare and write like `Update`, remove nothing.
+    Patch,
 }
 
 /// What a commit did.
@@ -116,20 +119,34 @@ pub struct Changes {
 impl Output {
     /// Starts a build into `out`. Nothing is touched yet.
     pub fn begin(out: &Path) -> Result<Output> {
+        Output::start(out, "staging", None)
+    }
+
+    /// Starts rewriting some files of the site published at `out`; a
+    /// commit replaces those that changed and leaves every other file.
+    pub fn begin_patch(out: &Path) -> Result<Output> {
+        Output::start(out, "patch", Some(Mode::Patch))
+    }
+
+    fn start(out: &Path, kind: &str, mode: Option<Mode>) -> Result<Output> {
         let out = absolute(out)?;
         let parent = out.parent().context("the output folder has no parent")?;
         let name = out
             .file_name()
             .context("the output folder has no name")?
             .to_string_lossy();
-        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        // One staging folder per output, even when a process runs several
+        // builds at once (the preview's catch-up beside a quick rebuild).
+        static OUTPUTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = OUTPUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let staging = parent.join(format!(".{name}.{kind}-{}-{n}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging)?;
         }
-        let mode = if out.is_dir() {
-            Mode::Update
-        } else {
-            Mode::Fresh
+        let mode = match mode {
+            Some(mode) if out.is_dir() => mode,
+            _ if out.is_dir() => Mode::Update,
+            _ => Mode::Fresh,
         };
         Ok(Output {
             out,
@@ -160,7 +177,7 @@ impl Output {
         let changed = match self.mode {
             Mode::DryRun => false,
             Mode::Fresh => true,
-            Mode::Update => !same_bytes(&self.out.join(path), bytes),
+            Mode::Update | Mode::Patch => !same_bytes(&self.out.join(path), bytes),
         };
         if changed {
             fs::write(&self.staging.join(path), bytes)?;
@@ -204,12 +221,14 @@ impl Output {
                     fs::create_dir_all(&self.out)?;
                 }
             }
-            Mode::Update => {
+            Mode::Update | Mode::Patch => {
                 for (path, _) in files.iter().filter(|(_, changed)| *changed) {
                     self.move_into_place(path)?;
                 }
-                let keep: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-                changes.removed = remove_stale(&self.out, &keep)?;
+                if self.mode == Mode::Update {
+                    let keep: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+                    changes.removed = remove_stale(&self.out, &keep)?;
+                }
                 if self.staging.exists() {
                     fs::remove_dir_all(&self.staging)?;
                 }

@@ -201,10 +201,38 @@ impl<'a> Renderer<'a> {
         base_url: Option<String>,
         today: chrono::NaiveDate,
     ) -> Result<Self> {
+        Renderer::with(config, archive, rows, theme, (base_url, today), true)
+    }
+
+    /// A renderer for [`Renderer::render_around`] only: it leaves out the
+    /// archive's action items, which only their own pages show.
+    pub fn for_pages_around(
+        config: &'a Config,
+        archive: &'a Archive,
+        rows: &'a Rows,
+        theme: &Theme,
+        base_url: Option<String>,
+        today: chrono::NaiveDate,
+    ) -> Result<Self> {
+        Renderer::with(config, archive, rows, theme, (base_url, today), false)
+    }
+
+    fn with(
+        config: &'a Config,
+        archive: &'a Archive,
+        rows: &'a Rows,
+        theme: &Theme,
+        (base_url, today): (Option<String>, chrono::NaiveDate),
+        with_actions: bool,
+    ) -> Result<Self> {
         let mut tera = theme.tera()?;
         let severities = view::severities(config, archive);
         let insights = Insights::new(archive, today);
-        let actions = insights.action_items(archive, rows);
+        let actions = if with_actions {
+            insights.action_items(archive, rows)
+        } else {
+            Vec::new()
+        };
         let owners = insights::owners(&actions);
         let site = SiteView {
             title: config.title.clone(),
@@ -293,20 +321,64 @@ impl<'a> Renderer<'a> {
         self.found.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Renders every page into `output` and returns how many there were.
-    /// Template errors are collected, not fatal at the first one.
-    pub fn render_all(&self, output: &Output) -> Result<usize> {
-        let pages = self.pages();
+    /// Renders the pages that show report `i` into `output`: its own page,
+    /// the pages of the reports next to it (in the archive and in each of
+    /// its services) and related to it, and the page of each list it is
+    /// on. Pages of the whole archive (the home page, metrics, action
+    /// items, feeds, the search index) are left as they are. Returns how
+    /// many pages it rendered.
+    pub fn render_around(&self, i: usize, output: &Output) -> Result<usize> {
+        let a = self.archive;
+        let mut reports = vec![i];
+        let (older, newer) = Archive::neighbours(&self.all, i);
+        reports.extend(older.into_iter().chain(newer));
+        for service in &a.reports[i].pm.services {
+            if let Some(term) = a.services.get(&url::slugify(service)) {
+                let (older, newer) = Archive::neighbours(&term.reports, i);
+                reports.extend(older.into_iter().chain(newer));
+            }
+        }
+        reports.extend(a.related.get(i).into_iter().flatten().copied());
+        // The page of a list that report `i` is on (all are on the one
+        // page of an unpaginated list).
+        let size = self.config.page_size;
+        let on_page = |at: usize, n: usize| at.checked_div(size).unwrap_or(0) == n;
+        let pages: Vec<Page<'_>> = self
+            .pages()
+            .into_iter()
+            .filter(|page| match page {
+                Page::Report(j) => reports.contains(j),
+                Page::List(list, n) => list
+                    .reports
+                    .binary_search(&i)
+                    .is_ok_and(|at| on_page(at, *n)),
+                _ => false,
+            })
+            .collect();
+        self.render_pages(&pages, output)?;
+        Ok(pages.len())
+    }
+
+    /// Renders `pages` in parallel. Template errors are collected, not
+    /// fatal at the first one.
+    fn render_pages(&self, pages: &[Page<'_>], output: &Output) -> Result<()> {
         let mut errors: Vec<String> = pages
             .par_iter()
             .filter_map(|p| self.render(p, output).err())
             .map(|e| format!("{e:#}"))
             .collect();
-        if !errors.is_empty() {
-            errors.sort();
-            errors.dedup();
-            return Err(anyhow!("{}", errors.join("\n")));
+        if errors.is_empty() {
+            return Ok(());
         }
+        errors.sort();
+        errors.dedup();
+        Err(anyhow!("{}", errors.join("\n")))
+    }
+
+    /// Renders every page into `output` and returns how many there were.
+    pub fn render_all(&self, output: &Output) -> Result<usize> {
+        let pages = self.pages();
+        self.render_pages(&pages, output)?;
         let taken: HashSet<String> = pages
             .iter()
             .map(|p| {

@@ -14,6 +14,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::output::{self, Changes, Output};
 use crate::render::Renderer;
 use crate::theme::Theme;
+use crate::view::Rows;
 use crate::{Error, content};
 
 /// What to build and how.
@@ -153,18 +154,30 @@ impl Site {
     /// problem found.
     pub fn render(&self, output: &Output) -> Result<(usize, Vec<Diagnostic>), Error> {
         let started = Instant::now();
+        let rows = self.rows();
+        debug(started, "rows");
+        self.render_rows(&rows, output)
+    }
+
+    /// Every report's list row.
+    fn rows(&self) -> Rows {
         let severities = crate::view::severities(&self.config, &self.archive);
-        let rows = crate::view::Rows::new(&self.archive, &severities);
+        Rows::new(&self.archive, &severities)
+    }
+
+    /// [`Site::render`] with the rows already made.
+    fn render_rows(&self, rows: &Rows, output: &Output) -> Result<(usize, Vec<Diagnostic>), Error> {
+        let started = Instant::now();
         let renderer = Renderer::new(
             &self.config,
             &self.archive,
-            &rows,
+            rows,
             &self.theme,
             self.base_url.clone(),
             self.today,
         )
         .map_err(Error::Setup)?;
-        debug(started, "rows");
+        debug(started, "renderer");
         let pages = renderer.render_all(output).map_err(Error::Setup)?;
         output
             .put("stats.json", renderer.stats_json().as_bytes())
@@ -267,6 +280,13 @@ pub fn check(options: &Options) -> Result<Vec<Diagnostic>, Error> {
 /// Builds the site into the output folder. On any error the previous
 /// output is left untouched.
 pub fn build(options: &Options) -> Result<Summary, Error> {
+    prepare(options)?.commit().0
+}
+
+/// Everything a build does but the commit: the site rendered into its
+/// staging folder, the published one untouched. Dropped, it leaves no
+/// trace.
+pub fn prepare(options: &Options) -> Result<Prepared, Error> {
     let started = Instant::now();
     let out = options.output_dir();
     output::check_target(&options.root, &out).map_err(Error::Setup)?;
@@ -274,22 +294,137 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
     if site.has_errors() {
         return Err(Error::Content(site.diagnostics));
     }
+    let rows = site.rows();
+    debug(started, "rows");
     let output = Output::begin(&out).map_err(Error::Setup)?;
-    let (pages, mut warnings) = site.render(&output)?;
+    let (pages, mut warnings) = site.render_rows(&rows, &output)?;
     warnings.extend(site.vanished(&out));
-    let files = output.len();
-    let phase = Instant::now();
-    let changes = output.commit().map_err(Error::Setup)?;
-    debug(phase, "commit");
-    Ok(Summary {
-        reports: site.archive.reports.len(),
+    Ok(Prepared {
+        output,
+        kept: Kept { site, rows, out },
         pages,
-        files,
-        changes,
-        elapsed: started.elapsed(),
-        warnings: site.warnings(warnings),
-        notes: site.notes(),
+        warnings,
+        started,
     })
+}
+
+/// A build ready to commit ([`prepare`]).
+pub struct Prepared {
+    output: Output,
+    kept: Kept,
+    pages: usize,
+    warnings: Vec<Diagnostic>,
+    started: Instant,
+}
+
+impl Prepared {
+    /// Publishes the build, and gives back the site, kept for
+    /// [`Kept::patch`], when that succeeded.
+    pub fn commit(self) -> (Result<Summary, Error>, Option<Kept>) {
+        let files = self.output.len();
+        let phase = Instant::now();
+        let changes = match self.output.commit() {
+            Ok(changes) => changes,
+            Err(e) => return (Err(Error::Setup(e)), None),
+        };
+        debug(phase, "commit");
+        let site = &self.kept.site;
+        let summary = Summary {
+            reports: site.archive.reports.len(),
+            pages: self.pages,
+            files,
+            changes,
+            elapsed: self.started.elapsed(),
+            warnings: site.warnings(self.warnings),
+            notes: site.notes(),
+        };
+        (Ok(summary), Some(self.kept))
+    }
+}
+
+/// A built site kept in memory, so that a change to one report can
+/// rebuild just the pages that show it ([`Kept::patch`]).
+pub struct Kept {
+    site: Site,
+    rows: Rows,
+    out: PathBuf,
+}
+
+impl Kept {
+    /// Rebuilds the pages that show the report at `file` (absolute), after
+    /// it changed: its own page, its neighbours' and the pages of the lists
+    /// it is on ([`Renderer::render_around`]). Pages of the whole archive
+    /// (the home page, metrics, action items, feeds, search) wait for the
+    /// next full build.
+    ///
+    /// `None` when that is not enough: the file is not a report of the
+    /// site, or the change moves the report (a new date, service, tag,
+    /// status, id or slug) and other lists change too, or the report has
+    /// errors, whose consequences elsewhere only a full build finds. A
+    /// broken link in the body is an error that changes nothing.
+    pub fn patch(&mut self, file: &Path) -> Option<Result<Summary, Error>> {
+        let started = Instant::now();
+        let site = &mut self.site;
+        let rel = content::relative(&site.root, file);
+        let i = site.archive.reports.iter().position(|r| r.pm.path == rel)?;
+        let mut found: Vec<Diagnostic> = Vec::new();
+        let pm = content::load(&site.root, &[file.to_path_buf()], &site.config, &mut found).pop();
+        if found.iter().any(Diagnostic::is_error) {
+            // A full build tells what else the errors break (links to the
+            // report), so that every problem shows at once.
+            return None;
+        }
+        let pm = pm?;
+        if !Archive::same_place(&site.archive.reports[i].pm, &pm) {
+            return None;
+        }
+        let old = site.archive.replace(i, pm);
+        let severities = crate::view::severities(&site.config, &site.archive);
+        self.rows.update(i, &site.archive, &severities);
+        let result = Kept::render_around(site, &self.rows, i, &self.out).map(|mut summary| {
+            summary.warnings.extend(found);
+            diagnostics::sort(&mut summary.warnings);
+            summary.elapsed = started.elapsed();
+            summary
+        });
+        if result.is_err() {
+            site.archive.replace(i, old);
+            self.rows.update(i, &site.archive, &severities);
+        }
+        Some(result)
+    }
+
+    fn render_around(site: &Site, rows: &Rows, i: usize, out: &Path) -> Result<Summary, Error> {
+        let renderer = Renderer::for_pages_around(
+            &site.config,
+            &site.archive,
+            rows,
+            &site.theme,
+            site.base_url.clone(),
+            site.today,
+        )
+        .map_err(Error::Setup)?;
+        let output = Output::begin_patch(out).map_err(Error::Setup)?;
+        let pages = renderer.render_around(i, &output).map_err(Error::Setup)?;
+        let found = renderer.found();
+        let path = &site.archive.reports[i].pm.path;
+        let (mine, _): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            found.diagnostics.into_iter().partition(|d| d.file == *path);
+        if mine.iter().any(Diagnostic::is_error) {
+            return Err(Error::Content(mine));
+        }
+        let files = output.len();
+        let changes = output.commit().map_err(Error::Setup)?;
+        Ok(Summary {
+            reports: site.archive.reports.len(),
+            pages,
+            files,
+            changes,
+            elapsed: Duration::ZERO,
+            warnings: mine,
+            notes: Vec::new(),
+        })
+    }
 }
 
 /// With `HINDSIGHT_DEBUG` set, prints how long a phase took, since

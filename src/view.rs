@@ -128,6 +128,11 @@ impl Rows {
         Rows { rows }
     }
 
+    /// Report `i`'s row again, after its report changed.
+    pub fn update(&mut self, i: usize, archive: &Archive, severities: &[SeverityView]) {
+        self.rows[i] = row(&archive.reports[i], archive, severities);
+    }
+
     pub fn len(&self) -> usize {
         self.rows.len()
     }

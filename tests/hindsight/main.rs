@@ -12,5 +12,7 @@ mod insights;
 mod invalid;
 mod links;
 mod pages;
+mod preview;
+mod search;
 mod serve;
 mod support;
