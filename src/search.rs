@@ -50,6 +50,29 @@ pub const STOP_WORDS: &[&str] = &[
     "which", "while", "will", "with",
 ];
 
+/// Whether `word` is one of the [`STOP_WORDS`]. Words are compared as
+/// numbers, their bytes packed into one (no stop word is longer than
+/// eight bytes): this runs for every word of every report.
+fn is_stop_word(word: &str) -> bool {
+    static PACKED: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let packed = PACKED.get_or_init(|| {
+        let mut packed: Vec<u64> = STOP_WORDS.iter().filter_map(|w| pack(w)).collect();
+        packed.sort_unstable();
+        packed
+    });
+    pack(word).is_some_and(|p| packed.binary_search(&p).is_ok())
+}
+
+/// The bytes of `word` as one number, if it has at most eight.
+fn pack(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    (bytes.len() <= 8).then(|| {
+        let mut buf = [0u8; 8];
+        buf[..bytes.len()].copy_from_slice(bytes);
+        u64::from_be_bytes(buf)
+    })
+}
+
 /// Longer words are cut to this many characters, in the index and in
 /// queries alike: no real word is longer, and a base64 blob in a log
 /// excerpt should not bloat a shard.
@@ -86,54 +109,77 @@ const BOOSTS: [(u8, f64); 4] = [
     (IN_AUTHORS, 1.0),
 ];
 
-/// `text` lower-cased, as words are indexed (and queries read).
+/// `text` lower-cased, as words are indexed (and queries read). Runs of
+/// ASCII, most of any report, are lowered a run at a time.
 fn lower(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() {
-        if text.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(text.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(text)
-        }
-    } else {
-        Cow::Owned(text.to_lowercase())
+    if !text
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        return Cow::Borrowed(text);
     }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            out.extend(c.to_lowercase());
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Pushes the indexed words of `text` (already lower-cased) onto `out`:
 /// runs of letters and digits of at least two characters, cut to
 /// [`MAX_WORD`], stop words left out. `static/search.js` splits queries
 /// the same way.
-fn words<'t>(text: &'t str, out: &mut Vec<&'t str>) {
-    let mut start = None;
-    let mut chars = 0usize;
-    let mut cut = 0usize;
-    let mut push = |start: usize, cut: usize, chars: usize| {
-        let word = &text[start..cut];
-        if chars >= 2 && !STOP_WORDS.contains(&word) {
-            out.push(word);
+fn words<'t>(text: &'t str, mut out: impl FnMut(&'t str)) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    // The width of the letter or digit at `i`, or None.
+    let letter = |i: usize| -> Option<usize> {
+        let b = bytes[i];
+        if b.is_ascii() {
+            return b.is_ascii_alphanumeric().then_some(1);
         }
+        let c = text[i..].chars().next()?;
+        c.is_alphanumeric().then(|| c.len_utf8())
     };
-    for (i, c) in text.char_indices() {
-        let alnum = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            c.is_alphanumeric()
+    let mut i = 0;
+    while i < n {
+        let Some(width) = letter(i) else {
+            // Not a letter: the next character, one byte when ASCII.
+            i += if bytes[i].is_ascii() {
+                1
+            } else {
+                text[i..].chars().next().map_or(1, char::len_utf8)
+            };
+            continue;
         };
-        if alnum {
-            if start.is_none() {
-                start = Some(i);
-                chars = 0;
-            }
+        let start = i;
+        let mut cut = i + width;
+        let mut chars = 1;
+        i += width;
+        while i < n {
+            let Some(width) = letter(i) else { break };
             chars += 1;
             if chars <= MAX_WORD {
-                cut = i + c.len_utf8();
+                cut = i + width;
             }
-        } else if let Some(s) = start.take() {
-            push(s, cut, chars);
+            i += width;
         }
-    }
-    if let Some(s) = start {
-        push(s, cut, chars);
+        let word = &text[start..cut];
+        if chars >= 2 && !is_stop_word(word) {
+            out(word);
+        }
     }
 }
 
@@ -206,9 +252,22 @@ impl<'a> Builder<'a> {
         let report = &self.archive.reports[i];
         let pm = &report.pm;
         let body_lower = lower(&body);
-        let mut tokens = Vec::new();
-        words(&body_lower, &mut tokens);
-        self.lengths[i].store(tokens.len() as u32, Ordering::Relaxed);
+        // Each word once, with its count in the body and where else it is.
+        let mut seen: FxHashMap<&str, Posting> =
+            FxHashMap::with_capacity_and_hasher(body_lower.len() / 16, FxBuildHasher);
+        let mut length = 0u32;
+        let doc = i as u32;
+        words(&body_lower, |w| {
+            length += 1;
+            seen.entry(w)
+                .or_insert(Posting {
+                    doc,
+                    count: 0,
+                    fields: 0,
+                })
+                .count += 1;
+        });
+        self.lengths[i].store(length, Ordering::Relaxed);
 
         let mut fields: Vec<(Cow<str>, u8)> = vec![
             (lower(&pm.title), IN_TITLE),
@@ -224,33 +283,22 @@ impl<'a> Builder<'a> {
         for author in &pm.authors {
             fields.push((lower(author), IN_AUTHORS));
         }
-        let mut entries: Vec<(&str, u32, u8)> = tokens.into_iter().map(|w| (w, 1, 0)).collect();
-        let mut field_words = Vec::new();
         for (text, bit) in &fields {
-            field_words.clear();
-            words(text, &mut field_words);
-            entries.extend(field_words.iter().map(|w| (*w, 0, *bit)));
+            words(text, |w| {
+                seen.entry(w)
+                    .or_insert(Posting {
+                        doc,
+                        count: 0,
+                        fields: 0,
+                    })
+                    .fields |= *bit;
+            });
         }
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut folded: Vec<(usize, &str, Posting)> = Vec::new();
-        for (word, count, fields) in entries {
-            match folded.last_mut() {
-                Some((_, w, p)) if *w == word => {
-                    p.count += count;
-                    p.fields |= fields;
-                }
-                _ => folded.push((
-                    partition_of(word),
-                    word,
-                    Posting {
-                        doc: i as u32,
-                        count,
-                        fields,
-                    },
-                )),
-            }
-        }
-        folded.sort_by_key(|(part, _, _)| *part);
+        let mut folded: Vec<(usize, &str, Posting)> = seen
+            .into_iter()
+            .map(|(word, posting)| (partition_of(word), word, posting))
+            .collect();
+        folded.sort_unstable_by_key(|(part, _, _)| *part);
         for run in folded.chunk_by(|a, b| a.0 == b.0) {
             let mut map = self.partitions[run[0].0]
                 .lock()
@@ -453,7 +501,9 @@ struct Docs<'a> {
 
 #[derive(Serialize)]
 struct Facet<'a> {
-    /// The URL segment, which filters use in the page's URL.
+    /// The URL segment of its page. Services and tags go by it in the
+    /// search page's address (`service=icreate`), severities by their name
+    /// (`severity=SEV1`).
     slug: &'a str,
     name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -547,35 +597,79 @@ fn docs_js(
     };
     let mut js = String::from("hindsightSearch(\"docs\",null,");
     let json = serde_json::to_string(&docs).unwrap_or_else(|_| "{}".into());
-    js.push_str(&script_safe(&json));
+    // JSON text whose strings escape what could end a script.
+    for c in json.chars() {
+        match c {
+            '<' => js.push_str("\\u003c"),
+            '>' => js.push_str("\\u003e"),
+            '&' => js.push_str("\\u0026"),
+            '\u{2028}' => js.push_str("\\u2028"),
+            '\u{2029}' => js.push_str("\\u2029"),
+            c => js.push(c),
+        }
+    }
     js.push_str(");\n");
     js
 }
 
-/// Appends `s` as a JSON string that is also safe inside a script.
+/// Appends `s` as a JSON string that is also safe inside a script: `<`,
+/// `>` and `&` escaped, so that nothing a report says can end the script
+/// or open a comment, and the line separators that older JavaScript
+/// rejects in strings.
 fn push_json(out: &mut String, s: &str) {
-    let quoted = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-    out.push_str(&script_safe(&quoted));
-}
-
-/// JSON text with `<`, `>` and `&` escaped, and the line separators that
-/// older JavaScript rejects: it cannot end a script or open a comment.
-fn script_safe(json: &str) -> Cow<'_, str> {
-    if !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
-        return Cow::Borrowed(json);
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    /// The bytes that need a look: quotes, backslashes, control
+    /// characters, `<`, `>`, `&`, and 0xE2, which starts U+2028 and U+2029.
+    const LOOK: [bool; 256] = {
+        let mut look = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            look[b] = true;
+            b += 1;
         }
+        look[b'"' as usize] = true;
+        look[b'\\' as usize] = true;
+        look[b'<' as usize] = true;
+        look[b'>' as usize] = true;
+        look[b'&' as usize] = true;
+        look[0xE2] = true;
+        look
+    };
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut safe = 0;
+    let mut i = 0;
+    while let Some(at) = bytes[i..].iter().position(|&b| LOOK[b as usize]) {
+        i += at;
+        let b = bytes[i];
+        let (escape, width): (&str, usize) = match b {
+            b'"' => ("\\\"", 1),
+            b'\\' => ("\\\\", 1),
+            b'\n' => ("\\n", 1),
+            b'\t' => ("\\t", 1),
+            b'\r' => ("\\r", 1),
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            0xE2 if bytes[i..].starts_with(&[0xE2, 0x80, 0xA8]) => ("\\u2028", 3),
+            0xE2 if bytes[i..].starts_with(&[0xE2, 0x80, 0xA9]) => ("\\u2029", 3),
+            0xE2 => {
+                i += 1;
+                continue;
+            }
+            _ => ("", 1),
+        };
+        out.push_str(&s[safe..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        i += width;
+        safe = i;
     }
-    Cow::Owned(out)
+    out.push_str(&s[safe..]);
+    out.push('"');
 }
 
 #[cfg(test)]
@@ -585,8 +679,8 @@ mod tests {
     fn split(text: &str) -> Vec<String> {
         let lowered = lower(text);
         let mut out = Vec::new();
-        words(&lowered, &mut out);
-        out.into_iter().map(String::from).collect()
+        words(&lowered, |w| out.push(w.to_string()));
+        out
     }
 
     #[test]
@@ -625,6 +719,29 @@ mod tests {
         }
         // 1000 = 8 + 31 * 32: digits 8 (+32 for "more") and 31.
         assert_eq!(out, "A f gB of ______D ");
+    }
+
+    #[test]
+    fn json_strings_read_back_as_written() {
+        for text in [
+            "plain",
+            "quote \" and \\ back",
+            "tab\tnew\nline\r",
+            "nul \u{0} bell \u{7}",
+            "é ✓ 🚀",
+            "\u{2028}",
+        ] {
+            let mut out = String::new();
+            push_json(&mut out, text);
+            assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text, "{out}");
+        }
+    }
+
+    #[test]
+    fn the_stop_words_are_sorted_for_searching() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= 5));
+        assert!(is_stop_word("the") && !is_stop_word("theme"));
     }
 
     #[test]
