@@ -19,6 +19,7 @@ shoot() { # name path width height
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
     --user-data-dir="$profile" --hide-scrollbars --force-device-scale-factor=1 \
+    --virtual-time-budget=3000 \
     --window-size="$3,$4" --screenshot="$out/$1.png" "file://$(realpath "$public")/$2" >/dev/null 2>&1
 }
 
@@ -30,6 +31,8 @@ shoot services services/index.html 1280 800
 shoot service services/icreate/index.html 1280 900
 shoot action-items action-items/index.html 1280 1100
 shoot metrics about/metrics/index.html 1280 900
+shoot search "search/index.html?q=rollback" 1280 1000
+shoot search-phone "search/index.html?q=dns&severity=SEV2" 390 1300
 shoot report-phone "postmortems/$report/index.html" 390 1600
 shoot home-phone index.html 390 1400
 echo "screenshots in $out"
