@@ -278,11 +278,21 @@ pub fn from_body(markdown: &str, first_line: usize) -> Vec<ActionItem> {
                         None if section.plain_items && !frame.nested => State::Open,
                         None => continue,
                     };
+                    // Items end in document order but start out of it: an
+                    // item that holds a list ends after its sub-items, and
+                    // starts before them. Count lines forwards or back.
                     let offset = section.range.start + frame.start;
-                    line += markdown.as_bytes()[counted..offset]
-                        .iter()
-                        .filter(|&&b| b == b'\n')
-                        .count();
+                    let newlines = |range: std::ops::Range<usize>| {
+                        markdown.as_bytes()[range]
+                            .iter()
+                            .filter(|&&b| b == b'\n')
+                            .count()
+                    };
+                    if offset >= counted {
+                        line += newlines(counted..offset);
+                    } else {
+                        line -= newlines(offset..counted);
+                    }
                     counted = offset;
                     let mut item = parse_text(&frame.text);
                     if item.text.is_empty() {
@@ -556,6 +566,22 @@ mod tests {
         assert_eq!(items[0].tickets, ["PAY-301"]);
         assert_eq!(items[1].tickets, ["OPS-12"]);
         assert!(items.iter().all(|i| i.in_body));
+    }
+
+    #[test]
+    fn an_item_that_holds_a_list_keeps_its_line() {
+        // The outer item ends after its sub-items, but starts before them;
+        // this once panicked (found by fuzzing).
+        let md = "## Action Items\n\n- [ ] Outer\n  - [ ] First inner\n  - [x] Second inner\n- [ ] Last\n";
+        assert_eq!(
+            body(&from_body(md, 1)),
+            [
+                ("First inner".into(), State::Open, 4),
+                ("Second inner".into(), State::Done, 5),
+                ("Outer".into(), State::Open, 3),
+                ("Last".into(), State::Open, 6),
+            ]
+        );
     }
 
     #[test]
