@@ -6,7 +6,7 @@
 //! line); unsafe URL schemes dropped; raw HTML sanitised unless the site
 //! allows it; and the first paragraph's text for a summary.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -189,7 +189,7 @@ struct Body<'m, 'c, I> {
     shift: u8,
     out: &'c mut Rendered,
     has_raw_html: &'c mut bool,
-    ids: HashSet<String>,
+    ids: Ids,
     in_first_paragraph: Option<bool>,
     /// The section the events are in, if it is one with meaning, and the
     /// level of its heading.
@@ -258,7 +258,7 @@ where
             shift,
             out,
             has_raw_html,
-            ids: HashSet::new(),
+            ids: Ids::default(),
             in_first_paragraph: None,
             section: None,
             list_depth: 0,
@@ -745,19 +745,33 @@ pub fn anchor_for(text: &str) -> String {
 }
 
 /// `base` (a slug), or `base-1`, `base-2`... if an earlier heading has it.
-fn unique_id(base: String, seen: &mut HashSet<String>) -> String {
+/// The ids given so far on a page, and for each wanted id the next number
+/// to try after it: a timeline of many rows at the same minute numbers
+/// them in one pass, not one pass per row.
+#[derive(Default)]
+struct Ids {
+    seen: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+/// `base`, or `base-1`, `base-2`... whichever is not taken yet.
+fn unique_id(base: String, ids: &mut Ids) -> String {
     let base = if base.is_empty() {
         "section".to_string()
     } else {
         base
     };
-    let mut id = base.clone();
-    let mut n = 1;
-    while !seen.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
+    if ids.seen.insert(base.clone()) {
+        return base;
     }
-    id
+    let n = ids.next.entry(base.clone()).or_insert(1);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if ids.seen.insert(id.clone()) {
+            return id;
+        }
+    }
 }
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {

@@ -8,6 +8,7 @@ mod corpus;
 mod docs;
 mod example;
 mod guarantees;
+mod hostile;
 mod insights;
 mod invalid;
 mod links;
