@@ -251,13 +251,9 @@ fn aliases_that_are_absolute_urls_hold_backslashes_nul_or_run_long_are_refused_a
         "/",
         long.as_str(),
     ];
-    let site = TestSite::empty();
-    for (i, alias) in aliases.iter().enumerate() {
-        site.write(
-            &format!("content/a{i}.md"),
-            &report("A", &format!("aliases: [{}]\n", yaml(alias)), "Body.\n"),
-        );
-    }
+    let site = one_report_each(&aliases, "a", |alias| {
+        format!("aliases: [{}]\n", yaml(alias))
+    });
     let d = errors(&site);
     let found = at_lines(&d);
     assert_eq!(found.len(), aliases.len(), "{found:#?}");
@@ -348,13 +344,7 @@ fn ids_with_paths_backslashes_nul_or_300_characters_are_refused_at_their_line() 
         ".hidden",
         long.as_str(),
     ];
-    let site = TestSite::empty();
-    for (i, id) in ids.iter().enumerate() {
-        site.write(
-            &format!("content/r{i}.md"),
-            &report("R", &format!("id: {}\n", yaml(id)), "Body.\n"),
-        );
-    }
+    let site = one_report_each(&ids, "r", |id| format!("id: {}\n", yaml(id)));
     let d = errors(&site);
     assert_eq!(d.len(), ids.len(), "{:#?}", at_lines(&d));
     for (i, d) in d.iter().enumerate() {
@@ -1183,4 +1173,17 @@ fn an_unreadable_file_and_folder_are_named() {
         "{:?}",
         at_lines(&d)
     );
+}
+
+/// A site with one report per value, `content/<prefix><i>.md`, whose front
+/// matter adds `field(value)`.
+fn one_report_each(values: &[&str], prefix: &str, field: impl Fn(&str) -> String) -> TestSite {
+    let site = TestSite::empty();
+    for (i, value) in values.iter().enumerate() {
+        site.write(
+            &format!("content/{prefix}{i}.md"),
+            &report(&prefix.to_uppercase(), &field(value), "Body.\n"),
+        );
+    }
+    site
 }
