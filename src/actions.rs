@@ -197,14 +197,14 @@ fn sections(markdown: &str) -> Vec<Section> {
         let Some((level, title)) = heading(text) else {
             continue;
         };
-        if let Some((open_level, from, plain)) = open {
-            if level <= open_level {
-                found.push(Section {
-                    range: from..start,
-                    plain_items: plain,
-                });
-                open = None;
-            }
+        if let Some((open_level, from, plain)) = open
+            && level <= open_level
+        {
+            found.push(Section {
+                range: from..start,
+                plain_items: plain,
+            });
+            open = None;
         }
         if open.is_none() {
             open = action_heading(title).map(|plain| (level, at, plain));
@@ -335,11 +335,12 @@ pub fn parse_text(raw: &str) -> ActionItem {
     let mut text = String::with_capacity(raw.len());
     for word in raw.split_whitespace() {
         let core = word.trim_matches(|c: char| "()[]{},;.:!?\"'".contains(c));
-        if let Some(owner) = core.strip_prefix('@') {
-            if item.owner.is_none() && !owner.is_empty() {
-                item.owner = Some(owner.to_string());
-                continue;
-            }
+        if let Some(owner) = core.strip_prefix('@')
+            && item.owner.is_none()
+            && !owner.is_empty()
+        {
+            item.owner = Some(owner.to_string());
+            continue;
         }
         if let Some(date) = core
             .get(..4)
@@ -447,12 +448,12 @@ pub fn from_front_matter(field: &Field, path: &Path) -> (Vec<ActionItem>, Vec<Di
         for (key, value) in &keys {
             let text = value.value.as_text().map(|t| t.trim().to_string());
             let Some(text) = text else {
-                if key == "tickets" {
-                    if let Node::List(list) = &value.value {
-                        item.tickets
-                            .extend(list.iter().filter_map(|t| t.value.as_text()));
-                        continue;
-                    }
+                if key == "tickets"
+                    && let Node::List(list) = &value.value
+                {
+                    item.tickets
+                        .extend(list.iter().filter_map(|t| t.value.as_text()));
+                    continue;
                 }
                 if value.value != Node::Null {
                     error(

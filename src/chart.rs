@@ -848,7 +848,7 @@ impl Display for Tenths {
             at -= 1;
             buf[at] = b;
         };
-        if abs % 10 != 0 {
+        if !abs.is_multiple_of(10) {
             push(b'0' + (abs % 10) as u8);
             push(b'.');
         }

@@ -230,27 +230,26 @@ impl Config {
                 );
             }
         }
-        if let Some(base) = &self.base_url {
-            if !(base.starts_with("https://") || base.starts_with("http://"))
-                || base.contains(char::is_whitespace)
-            {
-                problem(
-                    base,
-                    "config-base-url",
-                    format!("base_url {base:?} is not an absolute http(s) URL"),
-                    Some("write it as \"https://incidents.example.com/\""),
-                );
-            }
+        if let Some(base) = &self.base_url
+            && (!(base.starts_with("https://") || base.starts_with("http://"))
+                || base.contains(char::is_whitespace))
+        {
+            problem(
+                base,
+                "config-base-url",
+                format!("base_url {base:?} is not an absolute http(s) URL"),
+                Some("write it as \"https://incidents.example.com/\""),
+            );
         }
-        if let Some(tz) = &self.timezone {
-            if parse_offset(tz).is_none() {
-                problem(
-                    tz,
-                    "config-timezone",
-                    format!("timezone {tz:?} is not a UTC offset"),
-                    Some("write it as \"+03:00\", \"-05:00\" or \"Z\""),
-                );
-            }
+        if let Some(tz) = &self.timezone
+            && parse_offset(tz).is_none()
+        {
+            problem(
+                tz,
+                "config-timezone",
+                format!("timezone {tz:?} is not a UTC offset"),
+                Some("write it as \"+03:00\", \"-05:00\" or \"Z\""),
+            );
         }
         if self.theme.is_empty() || !crate::url::is_simple_word(&self.theme) {
             problem(

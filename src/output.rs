@@ -10,6 +10,14 @@
 //! nothing, unchanged files keep their modification times (`rsync` and
 //! `aws s3 sync` upload only what changed), and a reader never sees a
 //! half-written file.
+//!
+//! Where the file system allows, the new site goes live in one step, so a
+//! reader sees the old site or the new one and never a mix, even when the
+//! build is killed half-way through its commit ([`swap`]). One build at a
+//! time may write an output folder ([`lock`]).
+
+mod lock;
+mod swap;
 
 use std::collections::HashSet;
 use std::io::{ErrorKind, Read};
@@ -90,6 +98,8 @@ pub struct Output {
     /// Every path put so far, and whether its bytes changed.
     files: Mutex<Vec<(String, bool)>>,
     committed: bool,
+    /// Held until the output is dropped; `None` for a dry run.
+    _lock: Option<lock::Lock>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,6 +149,8 @@ impl Output {
         // builds at once (the preview's catch-up beside a quick rebuild).
         static OUTPUTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = OUTPUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let lock = lock::Lock::acquire(&out)?;
+        remove_leftovers(parent, &name)?;
         let staging = parent.join(format!(".{name}.{kind}-{}-{n}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging)?;
@@ -154,6 +166,7 @@ impl Output {
             mode,
             files: Mutex::new(Vec::new()),
             committed: false,
+            _lock: Some(lock),
         })
     }
 
@@ -165,6 +178,7 @@ impl Output {
             mode: Mode::DryRun,
             files: Mutex::new(Vec::new()),
             committed: false,
+            _lock: None,
         }
     }
 
@@ -220,40 +234,204 @@ impl Output {
                 } else {
                     fs::create_dir_all(&self.out)?;
                 }
+                // Links to a site that is no longer there.
+                let shadow = self.sibling("shadow");
+                if shadow.exists() {
+                    fs::remove_dir_all(&shadow)?;
+                }
             }
-            Mode::Update | Mode::Patch => {
+            Mode::Update => {
+                let keep: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+                let stale = stale_files(&self.out, &keep)?;
+                changes.removed = stale.len();
+                if written > 0 || !stale.is_empty() {
+                    self.publish(&files, &keep, &stale)?;
+                }
+            }
+            Mode::Patch => {
                 for (path, _) in files.iter().filter(|(_, changed)| *changed) {
-                    self.move_into_place(path)?;
-                }
-                if self.mode == Mode::Update {
-                    let keep: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-                    changes.removed = remove_stale(&self.out, &keep)?;
-                }
-                if self.staging.exists() {
-                    fs::remove_dir_all(&self.staging)?;
+                    move_into_place(&self.staging, &self.out, path)?;
                 }
             }
+        }
+        if self.mode != Mode::DryRun && self.staging.exists() {
+            fs::remove_dir_all(&self.staging)?;
         }
         self.committed = true;
         Ok(changes)
     }
 
-    fn move_into_place(&self, path: &str) -> Result<()> {
-        let from = self.staging.join(path);
-        let to = self.out.join(path);
-        if let Some(parent) = to.parent()
-            && std::fs::create_dir_all(parent).is_err()
-        {
-            // A file of the old site sits where the new one needs a folder.
-            clear_files_on_the_way(&self.out, path)?;
-            fs::create_dir_all(parent)?;
-        }
-        if to.symlink_metadata().is_ok_and(|m| m.is_dir()) {
-            // And a folder of the old site where the new one has a file.
-            fs::remove_dir_all(&to)?;
-        }
-        fs::rename(&from, &to)
+    /// A hidden folder beside the output, e.g. `.public.shadow`.
+    fn sibling(&self, kind: &str) -> PathBuf {
+        let name = self.out.file_name().unwrap_or_default().to_string_lossy();
+        self.out.with_file_name(format!(".{name}.{kind}"))
     }
+
+    /// Publishes the new site in one step through the shadow folder
+    /// ([`swap`]), or file by file where the file system cannot.
+    fn publish(
+        &self,
+        files: &[(String, bool)],
+        keep: &HashSet<&str>,
+        stale: &[String],
+    ) -> Result<()> {
+        let shadow = self.sibling("shadow");
+        if let Err(e) = self.fill_shadow(&shadow, files, keep, stale) {
+            if !unsupported(&e) {
+                return Err(e);
+            }
+            let _ = std::fs::remove_dir_all(&shadow);
+            return self.publish_in_place(&self.staging, files, keep);
+        }
+        if let Ok(m) = std::fs::metadata(&self.out) {
+            let _ = std::fs::set_permissions(&shadow, m.permissions());
+        }
+        if let Err(e) = swap::exchange(&shadow, &self.out) {
+            if !swap::is_unsupported(&e) {
+                return Err(e).with_context(|| {
+                    format!(
+                        "failed to publish `{}` in place of `{}`",
+                        shadow.display(),
+                        self.out.display()
+                    )
+                });
+            }
+            self.publish_in_place(&shadow, files, keep)?;
+            return fs::remove_dir_all(&shadow);
+        }
+        // The shadow now holds the previous site: drop what is not a link
+        // to the new one, so it costs no space until the next build.
+        let changed = files.iter().filter(|(_, changed)| *changed).map(|(p, _)| p);
+        let trimmed = changed
+            .chain(stale)
+            .all(|path| swap::prune(&shadow, path).is_ok());
+        if trimmed && !keep.contains(SHADOW_MARK) {
+            let _ = std::fs::write(shadow.join(SHADOW_MARK), "*\n");
+        }
+        Ok(())
+    }
+
+    /// Makes the shadow folder exactly the new site: links to the unchanged
+    /// published files, the changed files moved in from staging, nothing
+    /// else.
+    fn fill_shadow(
+        &self,
+        shadow: &Path,
+        files: &[(String, bool)],
+        keep: &HashSet<&str>,
+        stale: &[String],
+    ) -> Result<()> {
+        use rayon::prelude::*;
+        fs::create_dir_all(shadow)?;
+        // The mark is written after a build trimmed the shadow to links of
+        // the published files; it is taken away before the shadow changes,
+        // so a build killed meanwhile leaves it unmarked.
+        let mark = shadow.join(SHADOW_MARK);
+        let clean = !keep.contains(SHADOW_MARK) && std::fs::remove_file(&mark).is_ok();
+        let unlinked: Vec<&str> = files
+            .par_iter()
+            .filter(|(path, changed)| !*changed && !swap::is_link(&self.out, shadow, path))
+            .map(|(path, _)| path.as_str())
+            .collect();
+        for path in unlinked {
+            swap::link(&self.out, shadow, path).with_context(|| {
+                format!("failed to link `{}` into `{}`", path, shadow.display())
+            })?;
+        }
+        for (path, _) in files.iter().filter(|(_, changed)| *changed) {
+            swap::clear(shadow, path).with_context(|| {
+                format!("failed to make room for `{path}` in `{}`", shadow.display())
+            })?;
+            fs::rename(&self.staging.join(path), &shadow.join(path))?;
+        }
+        if clean {
+            // A clean shadow holds only links to published files, so what
+            // the new site lacks there is what it lacks in the output.
+            for path in stale {
+                swap::prune(shadow, path).with_context(|| {
+                    format!("failed to remove `{path}` from `{}`", shadow.display())
+                })?;
+            }
+        } else {
+            remove_stale(shadow, keep)?;
+        }
+        Ok(())
+    }
+
+    /// Moves each changed file from `from` into place and removes the
+    /// published files the new site lacks.
+    fn publish_in_place(
+        &self,
+        from: &Path,
+        files: &[(String, bool)],
+        keep: &HashSet<&str>,
+    ) -> Result<()> {
+        for (path, _) in files.iter().filter(|(_, changed)| *changed) {
+            move_into_place(from, &self.out, path)?;
+        }
+        remove_stale(&self.out, keep)?;
+        Ok(())
+    }
+}
+
+/// The file that marks a clean shadow folder. A `.gitignore` that ignores
+/// everything, so that `git status` of a repository holding the site passes
+/// over the shadow as it does over an ignored `public`.
+const SHADOW_MARK: &str = ".gitignore";
+
+/// Whether an error, or what caused it, says the file system cannot hold
+/// a shadow.
+fn unsupported(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
+        .any(swap::is_unsupported)
+}
+
+/// Moves `from/path` to `out/path`, replacing a file or folder there.
+fn move_into_place(from: &Path, out: &Path, path: &str) -> Result<()> {
+    let source = from.join(path);
+    let to = out.join(path);
+    if let Some(parent) = to.parent()
+        && std::fs::create_dir_all(parent).is_err()
+    {
+        // A file of the old site sits where the new one needs a folder.
+        clear_files_on_the_way(out, path)?;
+        fs::create_dir_all(parent)?;
+    }
+    if to.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+        // And a folder of the old site where the new one has a file.
+        fs::remove_dir_all(&to)?;
+    }
+    fs::rename(&source, &to)
+}
+
+/// Removes what builds of `name` that were killed left beside it: their
+/// staging folders. Only called with the output's lock held, so no other
+/// process is using them.
+fn remove_leftovers(parent: &Path, name: &str) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let ours = format!("-{}-", std::process::id());
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&format!(".{name}.")))
+        else {
+            continue;
+        };
+        let Some(tail) = rest
+            .strip_prefix("staging")
+            .or_else(|| rest.strip_prefix("patch"))
+        else {
+            continue;
+        };
+        if tail.starts_with('-') && !tail.starts_with(&ours) && entry.path().is_dir() {
+            fs::remove_dir_all(&entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 impl Drop for Output {
@@ -290,6 +468,24 @@ fn clear_files_on_the_way(out: &Path, path: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The files under `out` that are not in `keep`, site-relative.
+fn stale_files(out: &Path, keep: &HashSet<&str>) -> Result<Vec<String>> {
+    let mut stale = Vec::new();
+    for entry in walkdir::WalkDir::new(out).min_depth(1) {
+        let entry =
+            entry.with_context(|| format!("cannot read output folder `{}`", out.display()))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(out).unwrap_or(entry.path());
+        let site_path = relative.to_string_lossy().replace('\\', "/");
+        if !keep.contains(site_path.as_str()) {
+            stale.push(site_path);
+        }
+    }
+    Ok(stale)
 }
 
 /// Removes every file under `out` that is not in `keep`, then the folders
@@ -364,7 +560,89 @@ mod tests {
         );
         assert!(!out.join("a").exists(), "stale folder left behind");
         assert_eq!(std::fs::read(out.join("b.html")).unwrap(), b"two");
-        assert_eq!(leftovers(dir.path()), ["public"]);
+        let mut beside = leftovers(dir.path());
+        beside.sort();
+        assert_eq!(beside, [".public.shadow", "public"]);
+        // The shadow keeps links to the files that stayed, and nothing of
+        // the old site.
+        let mut shadow = leftovers(&dir.path().join(".public.shadow"));
+        shadow.sort();
+        assert_eq!(shadow, [".gitignore", "keep.css"]);
+        assert_eq!(
+            inode(&out.join("keep.css")),
+            inode(&dir.path().join(".public.shadow/keep.css"))
+        );
+    }
+
+    fn inode(path: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).unwrap().ino()
+    }
+
+    #[test]
+    fn a_damaged_shadow_is_mended_before_it_goes_live() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let site = [("a/index.html", "a"), ("b/index.html", "b"), ("c.css", "c")];
+        build(&out, &site).unwrap();
+        build(
+            &out,
+            &[
+                ("a/index.html", "a2"),
+                ("b/index.html", "b"),
+                ("c.css", "c"),
+            ],
+        )
+        .unwrap();
+        let shadow = dir.path().join(".public.shadow");
+        // A build killed while filling the shadow leaves it unmarked, with
+        // files of its own and links replaced.
+        std::fs::remove_file(shadow.join(".gitignore")).unwrap();
+        std::fs::write(shadow.join("junk.html"), "junk").unwrap();
+        std::fs::remove_file(shadow.join("c.css")).unwrap();
+        std::fs::write(shadow.join("c.css"), "tampered").unwrap();
+        std::fs::remove_dir_all(shadow.join("b")).unwrap();
+        std::fs::write(shadow.join("b"), "a file where a folder was").unwrap();
+        build(
+            &out,
+            &[
+                ("a/index.html", "a3"),
+                ("b/index.html", "b"),
+                ("c.css", "c"),
+            ],
+        )
+        .unwrap();
+        let mut files: Vec<String> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&out)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        files.sort();
+        assert_eq!(files, ["a/index.html", "b/index.html", "c.css"]);
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"a3");
+        assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"b");
+        assert_eq!(std::fs::read(out.join("c.css")).unwrap(), b"c");
+    }
+
+    #[test]
+    fn staging_folders_of_killed_builds_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", "one")]).unwrap();
+        let dead = dir.path().join(".public.staging-4000000-0");
+        std::fs::create_dir_all(dead.join("x")).unwrap();
+        let other = dir.path().join(".elsewhere.staging-4000000-0");
+        std::fs::create_dir_all(&other).unwrap();
+        build(&out, &[("index.html", "two")]).unwrap();
+        assert!(!dead.exists());
+        assert!(other.exists(), "another output's folder was touched");
     }
 
     #[test]
@@ -394,10 +672,24 @@ mod tests {
     fn files_and_folders_may_trade_places() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        build(&out, &[("x", "file"), ("y/index.html", "folder")]).unwrap();
-        build(&out, &[("x/index.html", "folder"), ("y", "file")]).unwrap();
-        assert_eq!(std::fs::read(out.join("x/index.html")).unwrap(), b"folder");
-        assert_eq!(std::fs::read(out.join("y")).unwrap(), b"file");
+        let one = [("x", "file"), ("y/index.html", "folder"), ("z", "z")];
+        let two = [("x/index.html", "folder"), ("y", "file"), ("z", "z")];
+        // Twice, so that the second trade goes through a shadow that holds
+        // the first site's links.
+        for _ in 0..2 {
+            build(&out, &one).unwrap();
+            build(&out, &two).unwrap();
+            assert_eq!(std::fs::read(out.join("x/index.html")).unwrap(), b"folder");
+            assert_eq!(std::fs::read(out.join("y")).unwrap(), b"file");
+        }
+        build(&out, &one).unwrap();
+        assert_eq!(std::fs::read(out.join("x")).unwrap(), b"file");
+        assert_eq!(std::fs::read(out.join("y/index.html")).unwrap(), b"folder");
+        let shadow = dir.path().join(".public.shadow");
+        assert!(
+            shadow.join(".gitignore").is_file(),
+            "the shadow was left unclean"
+        );
     }
 
     #[test]

@@ -185,13 +185,13 @@ impl Renderer<'_> {
                 .map(|b| format!("{b}{}", row.url));
             let mut targets: Vec<(String, Option<&crate::postmortem::Spanned<String>>)> =
                 Vec::new();
-            if let Some(id) = &pm.id {
-                if crate::url::is_valid_slug(&id.value) {
-                    targets.push((
-                        format!("{}{}/index.html", crate::links::SHORT_PREFIX, id.value),
-                        None,
-                    ));
-                }
+            if let Some(id) = &pm.id
+                && crate::url::is_valid_slug(&id.value)
+            {
+                targets.push((
+                    format!("{}{}/index.html", crate::links::SHORT_PREFIX, id.value),
+                    None,
+                ));
             }
             for alias in &pm.aliases {
                 targets.push((crate::links::alias_file(&alias.value), Some(alias)));

@@ -160,12 +160,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -220,12 +221,11 @@ pub fn broken_links(out: &Path) -> Vec<String> {
             let (target, fragment) = resolve(out, &from, url);
             if !target.is_file() {
                 broken.push(format!("{rel}: {url}"));
-            } else if let Some(f) = fragment.filter(|f| !f.is_empty()) {
-                if target.extension().is_some_and(|e| e == "html")
-                    && !ids.get(&target).is_some_and(|ids| ids.contains(&f))
-                {
-                    broken.push(format!("{rel}: {url} (no #{f})"));
-                }
+            } else if let Some(f) = fragment.filter(|f| !f.is_empty())
+                && target.extension().is_some_and(|e| e == "html")
+                && !ids.get(&target).is_some_and(|ids| ids.contains(&f))
+            {
+                broken.push(format!("{rel}: {url} (no #{f})"));
             }
         }
     }
