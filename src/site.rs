@@ -290,13 +290,14 @@ pub fn prepare(options: &Options) -> Result<Prepared, Error> {
     let started = Instant::now();
     let out = options.output_dir();
     output::check_target(&options.root, &out).map_err(Error::Setup)?;
+    // Taken first, so a second build on the same folder is told at once.
+    let output = Output::begin(&out).map_err(Error::Setup)?;
     let site = Site::load(options)?;
     if site.has_errors() {
         return Err(Error::Content(site.diagnostics));
     }
     let rows = site.rows();
     debug(started, "rows");
-    let output = Output::begin(&out).map_err(Error::Setup)?;
     let (pages, mut warnings) = site.render_rows(&rows, &output)?;
     warnings.extend(site.vanished(&out));
     Ok(Prepared {

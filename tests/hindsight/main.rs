@@ -7,6 +7,7 @@ mod cli;
 mod corpus;
 mod docs;
 mod example;
+mod faults;
 mod guarantees;
 mod hostile;
 mod insights;
