@@ -203,6 +203,12 @@ impl Output {
         Ok(())
     }
 
+    /// Every path put so far, lower-cased.
+    pub fn paths_lowercase(&self) -> HashSet<String> {
+        let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.iter().map(|(p, _)| p.to_lowercase()).collect()
+    }
+
     /// How many files have been put.
     pub fn len(&self) -> usize {
         self.files.lock().unwrap_or_else(|e| e.into_inner()).len()

@@ -4,7 +4,7 @@
 //! builds its own context and renders in parallel, so no page pays for the
 //! data of the others.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -115,6 +115,8 @@ const METRICS_URL: &str = "about/metrics/";
 
 /// Where the search page is published.
 const SEARCH_URL: &str = "search/";
+/// The archive's figures as JSON, for scripts and dashboards.
+pub const STATS_FILE: &str = "stats.json";
 
 /// Where every action item is listed, and how many a page holds.
 const ACTIONS_URL: &str = "action-items/";
@@ -173,6 +175,8 @@ pub struct Renderer<'a> {
     owners: Vec<insights::Owner>,
     /// The search index, filled as report pages render.
     search: crate::search::Builder<'a>,
+    /// Where the theme's static files go, which aliases must not take.
+    statics: Vec<String>,
 }
 
 /// A report's list row, rendered once.
@@ -256,6 +260,11 @@ impl<'a> Renderer<'a> {
             rows,
             row_cache,
             found: Mutex::default(),
+            statics: theme
+                .statics
+                .keys()
+                .map(|p| format!("static/{p}"))
+                .collect(),
             insights,
             actions,
             owners,
@@ -379,34 +388,29 @@ impl<'a> Renderer<'a> {
     pub fn render_all(&self, output: &Output) -> Result<usize> {
         let pages = self.pages();
         self.render_pages(&pages, output)?;
-        let taken: HashSet<String> = pages
-            .iter()
-            .map(|p| {
-                // Compared without case: some hosts ignore it.
-                let (dir, file) = p.location(self.archive);
-                format!("{dir}{file}").to_lowercase()
-            })
-            .collect();
-        let redirects = self.redirects(&taken, output)?;
         let open: Vec<usize> = self.insights.facts.iter().map(|f| f.open).collect();
-        let search = self.search.finish(&self.severities, &open, output)?;
+        let mut count = pages.len() + self.search.finish(&self.severities, &open, output)?;
         if let Some(base) = &self.site.base_url {
-            let feeds = self.feeds(base, output)?;
+            count += self.feeds(base, output)?;
             let mut locs: Vec<String> = pages
                 .iter()
                 .filter(|p| !matches!(p, Page::NotFound))
                 .map(|p| format!("{base}{}", url::encode_path(&p.location(self.archive).0)))
                 .collect();
             locs.sort();
-            let sitemaps = write_sitemaps(base, &locs, SITEMAP_URLS, output)?;
-            return Ok(pages.len()
-                + redirects
-                + search
-                + feeds
-                + sitemaps
-                + self.finish(output)?);
+            count += write_sitemaps(base, &locs, SITEMAP_URLS, output)?;
         }
-        Ok(pages.len() + redirects + search + self.finish(output)?)
+        count += self.finish(output)?;
+        // Last, so that an alias can be checked against every file of the
+        // site: those written so far, the theme's, the reports' images.
+        // Compared without case: some hosts ignore it.
+        let mut taken = output.paths_lowercase();
+        taken.extend(self.statics.iter().map(|p| p.to_lowercase()));
+        taken.insert(STATS_FILE.to_string());
+        let assets = self.found.lock().unwrap_or_else(|e| e.into_inner());
+        taken.extend(assets.assets.iter().map(|(url, _)| url.to_lowercase()));
+        drop(assets);
+        Ok(count + self.redirects(&taken, output)?)
     }
 
     fn render(&self, page: &Page, output: &Output) -> Result<()> {

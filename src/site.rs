@@ -180,7 +180,7 @@ impl Site {
         debug(started, "renderer");
         let pages = renderer.render_all(output).map_err(Error::Setup)?;
         output
-            .put("stats.json", renderer.stats_json().as_bytes())
+            .put(crate::render::STATS_FILE, renderer.stats_json().as_bytes())
             .map_err(Error::Setup)?;
         let found = renderer.found();
         if found.diagnostics.iter().any(Diagnostic::is_error) {

@@ -169,8 +169,9 @@ impl Renderer<'_> {
 
     /// Writes the short link of every report with an id (`i/<id>/`) and a
     /// redirect page at each alias. An alias that would take the place of
-    /// a page, a short link or another alias is an error at its line; the
-    /// pages' files are `taken`. Returns how many redirects were written.
+    /// a file of the site (`taken`, lower-cased), sit where one of its
+    /// folders would be, or take a short link's or another alias's place is
+    /// an error at its line. Returns how many redirects were written.
     pub(super) fn redirects(&self, taken: &HashSet<String>, output: &Output) -> Result<usize> {
         let mut claimed: HashMap<String, String> = HashMap::new();
         let mut problems = Vec::new();
@@ -201,8 +202,17 @@ impl Renderer<'_> {
                     Some(a) => format!("alias {:?}", a.value),
                     None => "short link".to_string(),
                 };
-                let clash = if taken.contains(&file.to_lowercase()) {
-                    Some("a page of the site".to_string())
+                let lower = file.to_lowercase();
+                // The file itself, or a file where one of its folders would be.
+                let over = std::iter::once(lower.as_str())
+                    .chain(lower.match_indices('/').map(|(at, _)| &lower[..at]))
+                    .find(|path| taken.contains(*path));
+                let clash = if let Some(path) = over {
+                    Some(if path.ends_with(".html") {
+                        "a page of the site".to_string()
+                    } else {
+                        format!("the site's file `{path}`")
+                    })
                 } else {
                     claimed.get(&file.to_lowercase()).cloned()
                 };
