@@ -35,8 +35,22 @@ pub fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
         match entry {
             Ok(entry) => {
                 let path = entry.path();
-                if entry.file_type().is_file() && path.extension().is_some_and(|e| e == "md") {
+                let kind = entry.file_type();
+                if path.extension().is_none_or(|e| e != "md") || kind.is_dir() {
+                    continue;
+                }
+                if kind.is_file() {
                     files.push(path.to_path_buf());
+                } else {
+                    // Opening a FIFO would wait for a writer forever.
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            relative(root, path),
+                            "not-a-file",
+                            "is not a regular file (a FIFO, socket or device); passed over",
+                        )
+                        .hint("reports are plain files; remove it or give it another name"),
+                    );
                 }
             }
             Err(e) => {
@@ -85,10 +99,40 @@ pub fn load(
     reports
 }
 
+/// The largest report file read. The biggest real postmortems are tens of
+/// kilobytes; this bounds the memory and time one file can take.
+pub const MAX_REPORT_BYTES: u64 = 16 << 20;
+
+/// The file's bytes, or `None` when it holds more than
+/// [`MAX_REPORT_BYTES`]. Reads at most one byte past the limit, so a file
+/// that grows while it is read is bounded too.
+fn read_bounded(file: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)?
+        .take(MAX_REPORT_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_REPORT_BYTES).then_some(bytes))
+}
+
 /// Reads a file as UTF-8 text, or explains why it is not.
 fn read_text(file: &Path, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
-    let bytes = match std::fs::read(file) {
-        Ok(bytes) => bytes,
+    let bytes = match read_bounded(file) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    rel,
+                    "too-large",
+                    format!(
+                        "is larger than {} MB, the most a report may be",
+                        MAX_REPORT_BYTES >> 20
+                    ),
+                )
+                .hint("link logs and dumps from the report instead of pasting them in"),
+            );
+            return None;
+        }
         Err(e) => {
             diagnostics.push(Diagnostic::error(
                 rel,
@@ -119,7 +163,7 @@ fn read_text(file: &Path, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
             );
             None
         }
-        Ok(text) => Some(text),
+        Ok(text) => Some(shown_controls(text, rel, diagnostics)),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.as_bytes();
@@ -138,4 +182,27 @@ fn read_text(file: &Path, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
 /// `path` relative to `root`, for naming files in diagnostics.
 pub fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Replaces the characters that HTML forbids (terminal colour codes pasted
+/// with a log, say) with U+FFFD, and warns at the first.
+fn shown_controls(text: String, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> String {
+    let Some(at) = text.find(crate::frontmatter::is_forbidden) else {
+        return text;
+    };
+    let c = text[at..].chars().next().unwrap_or_default();
+    let (line, column) = crate::config::line_col(&text, at);
+    diagnostics.push(
+        Diagnostic::warning(
+            rel,
+            "control-character",
+            format!(
+                "the file holds control characters (U+{:04X} first), shown as \u{FFFD}",
+                c as u32
+            ),
+        )
+        .at(line, column)
+        .hint("remove them; a log pasted from a terminal may carry its colour codes"),
+    );
+    text.replace(crate::frontmatter::is_forbidden, "\u{FFFD}")
 }

@@ -141,6 +141,8 @@ impl Node {
 /// A YAML problem, positioned in the file.
 #[derive(Debug, PartialEq, Eq)]
 pub struct YamlError {
+    /// `yaml` when YAML cannot read it, else what is wrong with a value.
+    pub code: &'static str,
     pub pos: Pos,
     pub message: String,
 }
@@ -174,6 +176,7 @@ pub fn parse(matter: &str, first_line: usize) -> Result<Vec<(String, Field)>, Ya
             value: Node::Null, ..
         }) => Ok(Vec::new()),
         Some(other) => Err(YamlError {
+            code: "yaml",
             pos: other.pos,
             message: format!(
                 "front matter must be a mapping of keys to values, found {}",
@@ -181,6 +184,15 @@ pub fn parse(matter: &str, first_line: usize) -> Result<Vec<(String, Field)>, Ya
             ),
         }),
     }
+}
+
+/// Whether HTML forbids `c` in a page: the control characters but tab,
+/// line feed, form feed and carriage return, and the noncharacters.
+pub fn is_forbidden(c: char) -> bool {
+    let n = c as u32;
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\x0c' | '\r'))
+        || (0xFDD0..=0xFDEF).contains(&n)
+        || n & 0xFFFE == 0xFFFE
 }
 
 /// How deep front-matter values may nest. Real reports need two or three
@@ -211,6 +223,7 @@ impl Builder {
 
     fn scan_error(&self, e: &ScanError) -> YamlError {
         YamlError {
+            code: "yaml",
             pos: self.pos(*e.marker()),
             message: e.info().to_string(),
         }
@@ -220,7 +233,20 @@ impl Builder {
         let pos = self.pos(span.start);
         match event {
             Event::Scalar(text, style, _, tag) => {
+                // Escapes such as `\0` and `\e` make characters that the
+                // check of the file's bytes cannot see.
+                if let Some(c) = text.chars().find(|&c| is_forbidden(c)) {
+                    return Err(YamlError {
+                        code: "control-character",
+                        pos,
+                        message: format!(
+                            "the value holds the control character U+{:04X}, which no page can show",
+                            c as u32
+                        ),
+                    });
+                }
                 let value = scalar(text, style, tag.as_ref()).ok_or_else(|| YamlError {
+                    code: "yaml",
                     pos,
                     message: "a value that YAML cannot read".into(),
                 })?;
@@ -229,6 +255,7 @@ impl Builder {
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 if self.stack.len() >= MAX_DEPTH {
                     return Err(YamlError {
+                        code: "yaml",
                         pos,
                         message: format!("values nested deeper than {MAX_DEPTH} levels"),
                     });
@@ -256,6 +283,7 @@ impl Builder {
                 self.complete(field)
             }
             Event::Alias(_) => Err(YamlError {
+                code: "yaml",
                 pos,
                 message: "YAML aliases (`*name`) are not supported in front matter".into(),
             }),
@@ -282,12 +310,14 @@ impl Builder {
                 let text = match field.value {
                     Node::String(s) => s,
                     other => other.as_text().ok_or_else(|| YamlError {
+                        code: "yaml",
                         pos: field.pos,
                         message: format!("keys must be plain words, found {}", other.kind()),
                     })?,
                 };
                 if entries.iter().any(|(k, _)| *k == text) {
                     return Err(YamlError {
+                        code: "yaml",
                         pos: field.pos,
                         message: "duplicated key in mapping".into(),
                     });
@@ -422,6 +452,7 @@ mod tests {
         ) -> Result<Node, YamlError> {
             let pos = to_pos(node.span.start);
             let bad = |message: &str| YamlError {
+                code: "yaml",
                 pos,
                 message: message.into(),
             };
@@ -452,6 +483,7 @@ mod tests {
                         let key_text = match convert(key, to_pos)? {
                             Node::String(s) => s,
                             other => other.as_text().ok_or_else(|| YamlError {
+                                code: "yaml",
                                 pos: to_pos(key.span.start),
                                 message: "keys".into(),
                             })?,
@@ -479,6 +511,7 @@ mod tests {
 
         let to_pos = |m: Marker| Pos::new(m.line() + first_line - 1, m.col() + 1);
         let docs = MarkedYaml::load_from_str(matter).map_err(|e| YamlError {
+            code: "yaml",
             pos: to_pos(*e.marker()),
             message: e.info().to_string(),
         })?;

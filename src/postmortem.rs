@@ -169,7 +169,7 @@ pub fn parse(
     };
     let fields = match frontmatter::parse(split.matter, split.matter_line) {
         Ok(fields) => fields,
-        Err(e) => {
+        Err(e) if e.code == "yaml" => {
             p.push(
                 Diagnostic::error(
                     path,
@@ -178,6 +178,14 @@ pub fn parse(
                 )
                 .at(e.pos.line, e.pos.column)
                 .hint("check this line and the ones above it: close every [ and quote, and quote values that contain `: ` or ` #`"),
+            );
+            return None;
+        }
+        Err(e) => {
+            p.push(
+                Diagnostic::error(path, e.code, e.message)
+                    .at(e.pos.line, e.pos.column)
+                    .hint("remove the escape that makes it (`\\0`, `\\e`, `\\x..`, `\\u....`)"),
             );
             return None;
         }

@@ -408,7 +408,7 @@ impl<'a> Renderer<'a> {
         taken.extend(self.statics.iter().map(|p| p.to_lowercase()));
         taken.insert(STATS_FILE.to_string());
         let assets = self.found.lock().unwrap_or_else(|e| e.into_inner());
-        taken.extend(assets.assets.iter().map(|(url, _)| url.to_lowercase()));
+        taken.extend(assets.assets.keys().map(|url| url.to_lowercase()));
         drop(assets);
         Ok(count + self.redirects(&taken, output)?)
     }
