@@ -59,7 +59,17 @@ pub fn is_unsupported(e: &io::Error) -> bool {
     {
         matches!(
             e.raw_os_error(),
-            Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP | libc::EXDEV | libc::EMLINK)
+            // EBUSY: the output folder is a mount point; EPERM: hard links
+            // refused (FAT, some network and FUSE file systems).
+            Some(
+                libc::EINVAL
+                    | libc::ENOSYS
+                    | libc::EOPNOTSUPP
+                    | libc::EXDEV
+                    | libc::EMLINK
+                    | libc::EBUSY
+                    | libc::EPERM
+            )
         )
     }
     #[cfg(not(unix))]
