@@ -8,17 +8,14 @@ import { serve, launch, newPage, pageKinds, servePublished, settled } from "./ha
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
-/** The ways a page is looked at: every kind gets the first two. */
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-/** What is read most on a phone: the home page and the reports. */
-const PHONE_KINDS = ["home", "report", "report (largest)"];
-const VIEWS = [
-  { name: "light", options: { ...DESKTOP, colorScheme: "light" } },
-  { name: "dark", options: { ...DESKTOP, colorScheme: "dark" } },
-  { name: "phone light", options: { ...PHONE, colorScheme: "light" }, only: PHONE_KINDS },
-  { name: "phone dark", options: { ...PHONE, colorScheme: "dark" }, only: PHONE_KINDS },
-];
+
+/** What is read most on a phone: the home page, the reports, and search, whose filters move below the results there. */
+const PHONE_KINDS = ["home", "report", "report (largest)", "search results"];
+
+/** Each page is checked in both schemes, switched on the loaded page. */
+const SCHEMES = ["light", "dark"];
 
 let server, browser;
 const kinds = await pageKinds();
@@ -33,7 +30,6 @@ after(async () => {
 
 /** Runs axe on the page as it is now; its violations. */
 async function violations(page) {
-  await page.addScriptTag({ path: AXE });
   const result = await page.evaluate(() =>
     // Every rule axe enables by default (WCAG 2.x A and AA, and its best
     // practices), not only the WCAG ones: the best practices catch the
@@ -53,25 +49,79 @@ function describe(v) {
   return `  ${v.id} (${v.impact}): ${v.help}\n    ${v.helpUrl}\n${nodes.join("\n")}`;
 }
 
-for (const view of VIEWS) {
-  const checked = kinds.filter((k) => !view.only || view.only.includes(k.kind));
-  test(`no axe violations, ${view.name}`, async () => {
-    const page = await newPage(browser, view.options);
-    await servePublished(page, server);
-    const failures = [];
-    try {
-      for (const { kind, path } of checked) {
-        await page.goto(server.base + path);
-        await settled(page);
-        const found = await violations(page);
-        if (found.length) failures.push(`${kind} (${path || "/"}):\n${found.map(describe).join("\n")}`);
-      }
-    } finally {
-      await page.context().close();
-    }
-    assert.equal(failures.length, 0, `axe found violations, ${view.name}:\n${failures.join("\n\n")}`);
-    // The not-found page is answered with its status, which Chromium logs.
-    const errors = page.errors.filter((e) => !e.includes("status of 404"));
-    assert.deepEqual(errors, []);
-  });
+/**
+ * Checks `page`, as loaded, in each scheme; the failures, each headed by
+ * `label` and the scheme.
+ */
+async function checkSchemes(page, label) {
+  await page.addScriptTag({ path: AXE });
+  const failures = [];
+  for (const colorScheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme });
+    const found = await violations(page);
+    if (found.length) failures.push(`${label}, ${colorScheme}:\n${found.map(describe).join("\n")}`);
+  }
+  return failures;
 }
+
+/** Loads and checks each of `pages` (`{ label, path, open }`) in one browser page. */
+async function checkAll(options, pages) {
+  const page = await newPage(browser, options);
+  await servePublished(page, server);
+  const failures = [];
+  try {
+    for (const { label, path, open } of pages) {
+      await page.goto(server.base + path);
+      await settled(page);
+      if (open) await open(page);
+      failures.push(...(await checkSchemes(page, `${label} (${path || "/"})`)));
+    }
+  } finally {
+    await page.context().close();
+  }
+  assert.equal(failures.length, 0, `axe found violations:\n${failures.join("\n\n")}`);
+  // The not-found page is answered with its status, which Chromium logs.
+  assert.deepEqual(
+    page.errors.filter((e) => !e.includes("status of 404")),
+    [],
+  );
+}
+
+test("no axe violations on any kind of page, light and dark", () =>
+  checkAll(
+    DESKTOP,
+    kinds.map(({ kind, path }) => ({ label: kind, path })),
+  ));
+
+test("no axe violations at a phone's width, light and dark", () =>
+  checkAll(
+    PHONE,
+    kinds.filter((k) => PHONE_KINDS.includes(k.kind)).map(({ kind, path }) => ({ label: kind, path })),
+  ));
+
+test("no axe violations in what opens on a click or a key, light and dark", () =>
+  checkAll(DESKTOP, [
+    {
+      label: "the header's search popup",
+      path: "",
+      async open(page) {
+        await page.focus("#site-search-q");
+        await page.keyboard.type("cdn");
+        await page.waitForSelector(".search-popup:not([hidden]) .search-result");
+      },
+    },
+    {
+      label: "every search filter shown",
+      path: "search/?q=database",
+      async open(page) {
+        for (const toggle of await page.$$(".search-facets .facet-toggle")) await toggle.click();
+      },
+    },
+    {
+      label: "a sorted table",
+      path: "services/",
+      async open(page) {
+        await page.click("table.sortable th[data-sort] button");
+      },
+    },
+  ]));

@@ -146,6 +146,7 @@ export async function pageKinds() {
     { kind: "severity", path: await first("severities") },
     { kind: "tag", path: await first("tags") },
     { kind: "services", path: "services/" },
+    { kind: "severities", path: "severities/" },
     { kind: "tags", path: "tags/" },
     { kind: "metrics", path: "about/metrics/" },
     { kind: "action items", path: "action-items/" },
@@ -187,4 +188,22 @@ export async function servePublished(page, server) {
     const url = server.base + route.request().url().slice(published.length);
     await route.fulfill({ response: await route.fetch({ url }) });
   });
+}
+
+/**
+ * `fn` over `items`, at most `limit` at a time, results in order: pages
+ * spend most of their time waiting on the network or on each other, and
+ * the suite should stay short on two cores.
+ */
+export async function mapLimit(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
