@@ -4,6 +4,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { serve, launch, newPage, pageKinds, servePublished, settled } from "./harness.mjs";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -13,6 +15,9 @@ const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch:
 
 /** What is read most on a phone: the home page, the reports, and search, whose filters move below the results there. */
 const PHONE_KINDS = ["home", "report", "report (largest)", "search results"];
+
+/** The example built at a few reports a page (tests/browser/run), if any. */
+const PAGED = process.env.HINDSIGHT_PAGED_SITE;
 
 /** Each page is checked in both schemes, switched on the loaded page. */
 const SCHEMES = ["light", "dark"];
@@ -65,13 +70,13 @@ async function checkSchemes(page, label) {
 }
 
 /** Loads and checks each of `pages` (`{ label, path, open }`) in one browser page. */
-async function checkAll(options, pages) {
+async function checkAll(options, pages, from = server) {
   const page = await newPage(browser, options);
-  await servePublished(page, server);
+  await servePublished(page, from);
   const failures = [];
   try {
     for (const { label, path, open } of pages) {
-      await page.goto(server.base + path);
+      await page.goto(from.base + path);
       await settled(page);
       if (open) await open(page);
       failures.push(...(await checkSchemes(page, `${label} (${path || "/"})`)));
@@ -125,3 +130,24 @@ test("no axe violations in what opens on a click or a key, light and dark", () =
       },
     },
   ]));
+
+test(
+  "no axe violations on the pages of a paged list, light and dark",
+  { skip: !PAGED && "HINDSIGHT_PAGED_SITE names no site (tests/browser/run builds one)" },
+  async () => {
+    const paged = await serve(PAGED);
+    try {
+      // The first page, one in the middle and the last: their pagers differ.
+      const numbers = (await readdir(join(PAGED, "postmortems", "page"))).map(Number).sort((a, b) => a - b);
+      assert.ok(numbers.length >= 2, `the paged site has ${numbers.length + 1} pages of postmortems`);
+      const pages = [
+        { label: "first page", path: "postmortems/" },
+        { label: "a middle page", path: `postmortems/page/${numbers[0]}/` },
+        { label: "last page", path: `postmortems/page/${numbers.at(-1)}/` },
+      ];
+      await checkAll(DESKTOP, pages, paged);
+    } finally {
+      await paged.close();
+    }
+  },
+);

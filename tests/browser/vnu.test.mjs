@@ -6,9 +6,12 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
 import { readdir } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SITE } from "./harness.mjs";
+
+/** The example built at a few reports a page (tests/browser/run), if any. */
+const PAGED = process.env.HINDSIGHT_PAGED_SITE;
 
 const VNU = String(createRequire(import.meta.url)("vnu-jar"));
 
@@ -22,6 +25,19 @@ async function htmlFiles(dir) {
     .filter((e) => e.isFile() && e.name.endsWith(".html"))
     .map((e) => join(e.parentPath ?? e.path, e.name))
     .sort();
+}
+
+/** Of the paged site, the files that differ from the example's: lists, with their pagers. */
+async function pagedLists() {
+  if (!PAGED) return [];
+  const files = await htmlFiles(PAGED);
+  const report = /^(postmortems\/[^/]+|i\/[^/]+)\/index\.html$/;
+  return files.filter((f) => !report.test(relative(PAGED, f).split(sep).join("/")));
+}
+
+/** A checked file's name, as the reader would find it. */
+function named(file) {
+  return PAGED && file.startsWith(PAGED) ? `paged site: ${relative(PAGED, file)}` : relative(SITE, file);
 }
 
 /** Runs the checker on `files`; its messages. It reports on stderr, and exits 1 on any error. */
@@ -44,7 +60,7 @@ function check(files) {
 
 /** A message as a reader can act on it: file, line, what is wrong and the markup. */
 function describe(m) {
-  const file = m.url ? relative(SITE, fileURLToPath(m.url)) : "?";
+  const file = m.url ? named(fileURLToPath(m.url)) : "?";
   const at = m.lastLine ? `:${m.firstLine ?? m.lastLine}:${m.firstColumn ?? m.lastColumn}` : "";
   const extract = m.extract ? `\n    ${m.extract.replace(/\s+/g, " ").trim()}` : "";
   return `  ${file}${at}: ${m.message}${extract}`;
@@ -53,6 +69,7 @@ function describe(m) {
 test("the Nu HTML Checker finds no error in any page of the site", async (t) => {
   const files = await htmlFiles(SITE);
   assert.ok(files.length > 20, `only ${files.length} HTML files under ${SITE}`);
+  files.push(...(await pagedLists()));
   const messages = [];
   for (let i = 0; i < files.length; i += BATCH) {
     messages.push(...(await check(files.slice(i, i + BATCH))));
