@@ -150,6 +150,7 @@ pub fn trend(chart: &TrendChart) -> String {
 /// start, detection, mitigation and resolution, and each event as a dot
 /// linking to its row. The dots stay out of the tab order (`tabindex="-1"`):
 /// the rows they link to are the way through for keyboards and screen readers.
+/// The chart is a group, not an image, so that its links are links.
 pub fn timeline(chart: &TimelineChart) -> String {
     let mut out = String::with_capacity(2048 + (chart.markers.len() + chart.events.len()) * 200);
     let _ = draw_timeline(&mut out, chart);
@@ -641,9 +642,13 @@ fn open(
     desc: &str,
 ) -> fmt::Result {
     let id = Token(id);
+    // A chart is one image to assistive technology, named by its title and
+    // description; a timeline's dots are links, and an image's parts cannot
+    // be, so a timeline is a group of them instead.
+    let role = if kind == "timeline" { "group" } else { "img" };
     write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" class="chart chart-{kind}" role="img" aria-labelledby="{id}-title {id}-desc" font-family="system-ui, sans-serif" font-size="11">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" class="chart chart-{kind}" role="{role}" aria-labelledby="{id}-title {id}-desc" font-family="system-ui, sans-serif" font-size="11">"#,
         num(WIDTH),
         num(height),
     )?;
@@ -1134,7 +1139,8 @@ mod tests {
             root.tag_name().namespace(),
             Some("http://www.w3.org/2000/svg")
         );
-        assert_eq!(root.attribute("role"), Some("img"));
+        let role = if kind == "timeline" { "group" } else { "img" };
+        assert_eq!(root.attribute("role"), Some(role));
         assert_eq!(
             root.attribute("class"),
             Some(&*format!("chart chart-{kind}"))

@@ -567,9 +567,21 @@ where
                 *self.has_raw_html = true;
                 event
             }
+            Event::TaskListMarker(done) => task_marker(done),
             other => other,
         })
     }
+}
+
+/// A task list item's box. The item's text is not a `<label>` (it may hold
+/// links and blocks), so the box is named for what ticking it means; it is
+/// disabled, as the page only shows the state.
+fn task_marker(done: bool) -> Event<'static> {
+    Event::InlineHtml(CowStr::Borrowed(if done {
+        r#"<input type="checkbox" disabled checked aria-label="Done">"#
+    } else {
+        r#"<input type="checkbox" disabled aria-label="Done">"#
+    }))
 }
 
 /// The text at the start of `events` (an element's content): its first
@@ -982,7 +994,28 @@ mod tests {
         let r = render_md(md);
         assert!(r.html.contains("id=\"action-items\""), "{}", r.html);
         assert!(r.html.contains("type=\"checkbox\""), "{}", r.html);
+        assert!(r.html.contains("aria-label=\"Done\""), "{}", r.html);
         assert!(r.html.contains("text-align"), "{}", r.html);
+    }
+
+    #[test]
+    fn task_boxes_are_named_and_only_show_their_state() {
+        let r = render_md("## Action Items\n\n- [x] Rotate the key\n- [ ] Add an alert\n");
+        assert!(
+            r.html
+                .contains(r#"<input type="checkbox" disabled checked aria-label="Done">"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains(r#"<input type="checkbox" disabled aria-label="Done">"#),
+            "{}",
+            r.html
+        );
+        // The box is not text: the item reads as what was written.
+        assert!(r.text.contains("Rotate the key"), "{}", r.text);
+        assert!(!r.text.contains("Done"), "{}", r.text);
     }
 
     #[test]

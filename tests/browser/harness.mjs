@@ -2,7 +2,7 @@
 // a sub-path as many hosts serve it, and Debian's Chromium driven by
 // playwright-core.
 import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
 import { chromium } from "playwright-core";
 
@@ -91,4 +91,119 @@ export async function newPage(browser, options = {}) {
 /** The texts of the elements matching `selector`. */
 export function texts(page, selector) {
   return page.$$eval(selector, (els) => els.map((e) => e.textContent.trim()));
+}
+
+/** The `<h1>` text of a built page, or "" (for telling reports apart). */
+function heading(html) {
+  const m = html.match(/<h1[^>]*>([\s\S]*?)<\/h1>/);
+  return m ? m[1].replace(/<[^>]+>/g, "").trim() : "";
+}
+
+/** The sub-folders of `dir` in the built site that hold an index.html, sorted. */
+async function pagesUnder(dir) {
+  const names = await readdir(join(SITE, dir), { withFileTypes: true });
+  const found = [];
+  for (const n of names) {
+    if (!n.isDirectory()) continue;
+    const file = join(SITE, dir, n.name, "index.html");
+    if (await stat(file).catch(() => null)) found.push(`${dir}/${n.name}/`);
+  }
+  return found.sort();
+}
+
+/** The title of the report every test knows: the example's first iCreate outage. */
+export const SEED = "Code deployment error takes iCreate down";
+
+/**
+ * One page of each kind the site publishes, found by reading the built
+ * site rather than by slug, so that renaming an example report does not
+ * silently drop a kind: `{ kind, path }`, with `path` relative to the site.
+ * The second report is the largest, as it has the most kinds of markup.
+ */
+export async function pageKinds() {
+  const reports = await pagesUnder("postmortems");
+  const sized = await Promise.all(
+    reports.map(async (path) => {
+      const html = await readFile(join(SITE, path, "index.html"), "utf8");
+      return { path, size: html.length, title: heading(html) };
+    }),
+  );
+  const seed = sized.find((r) => r.title === SEED);
+  if (!seed) throw new Error(`no report titled "${SEED}" in ${SITE}`);
+  const largest = sized.filter((r) => r !== seed).sort((a, b) => b.size - a.size)[0];
+  const first = async (dir) => {
+    const found = await pagesUnder(dir);
+    if (!found.length) throw new Error(`no page under ${dir}/ in ${SITE}`);
+    return found[0];
+  };
+  return [
+    { kind: "home", path: "" },
+    { kind: "report", path: seed.path },
+    { kind: "report (largest)", path: largest.path },
+    { kind: "postmortems", path: "postmortems/" },
+    { kind: "year", path: await first("years") },
+    { kind: "service", path: await first("services") },
+    { kind: "severity", path: await first("severities") },
+    { kind: "tag", path: await first("tags") },
+    { kind: "services", path: "services/" },
+    { kind: "severities", path: "severities/" },
+    { kind: "tags", path: "tags/" },
+    { kind: "metrics", path: "about/metrics/" },
+    { kind: "action items", path: "action-items/" },
+    { kind: "search", path: "search/" },
+    { kind: "search results", path: "search/?q=database" },
+    { kind: "not found", path: "no-such-page/" },
+  ];
+}
+
+/**
+ * Waits until a page is done drawing: on the search page, until the
+ * results (or the word that there are none) are shown.
+ */
+export async function settled(page) {
+  if (new URL(page.url()).pathname.endsWith("/search/")) {
+    await page.waitForFunction(() => {
+      const s = document.querySelector(".search-status");
+      return s && s.textContent && !s.textContent.startsWith("Loading");
+    });
+  }
+}
+
+/** The URL the site is published at (its base_url), from its home page; or null. */
+export async function publishedAt() {
+  const html = await readFile(join(SITE, "index.html"), "utf8");
+  const m = html.match(/<link rel="canonical" href="([^"]+)">/);
+  return m ? m[1] : null;
+}
+
+/**
+ * Serves what `page` asks of the site's published URL from `server`
+ * instead: the 404 page links there, as it can be shown at any depth, and
+ * on the test server that URL is the site itself.
+ */
+export async function servePublished(page, server) {
+  const published = await publishedAt();
+  if (!published) return;
+  await page.route(`${published}**`, async (route) => {
+    const url = server.base + route.request().url().slice(published.length);
+    await route.fulfill({ response: await route.fetch({ url }) });
+  });
+}
+
+/**
+ * `fn` over `items`, at most `limit` at a time, results in order: pages
+ * spend most of their time waiting on the network or on each other, and
+ * the suite should stay short on two cores.
+ */
+export async function mapLimit(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -58,9 +58,13 @@ test("typing matches prefixes and forgives a typo; title matches rank first", as
     (seed) => [...document.querySelectorAll(".search-results .report-row-title")].some((a) => a.textContent === seed),
     SEED,
   );
-  // A title word: the report whose title has it comes first.
+  // A title word: the report whose title has it comes first. The previous
+  // query's results are still listed until the new ones replace them, so
+  // wait for a list that has the word at all.
   await page.fill("#search-q", "certificate expiry");
-  await page.waitForFunction(() => document.querySelectorAll(".search-results li").length > 0);
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll(".search-results .report-row-title")].some((a) => /certificate/i.test(a.textContent)),
+  );
   const first = (await results(page))[0];
   assert.match(first, /certificate/i);
   assert.equal(new URL(page.url()).searchParams.get("q"), "certificate expiry");

@@ -61,7 +61,8 @@ fn the_seed_report_shows_its_durations_and_an_accessible_svg_timeline() {
         .select(&sel("figure.timeline-figure svg"))
         .next()
         .expect("a timeline SVG");
-    assert_eq!(svg.value().attr("role"), Some("img"));
+    // A group, not an image: its dots are links to the timeline's rows.
+    assert_eq!(svg.value().attr("role"), Some("group"));
     let labelled: Vec<&str> = svg
         .value()
         .attr("aria-labelledby")

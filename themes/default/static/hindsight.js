@@ -23,12 +23,18 @@
     table.querySelectorAll("th[data-sort]").forEach(function (th) {
       var button = document.createElement("button");
       button.type = "button";
-      while (th.firstChild) button.appendChild(th.firstChild);
-      // Keep definition links usable: only the heading's text sorts.
+      var link = th.querySelector("a");
+      if (link) {
+        // A link cannot sit inside a button: a heading that links to its
+        // definition keeps the link, and a small button beside it sorts.
+        button.className = "sort-only";
+        button.setAttribute("aria-label", "Sort by " + th.textContent.trim());
+      } else {
+        while (th.firstChild) button.appendChild(th.firstChild);
+      }
       th.appendChild(button);
       var column = th.cellIndex;
-      button.addEventListener("click", function (e) {
-        if (e.target.closest("a")) return;
+      button.addEventListener("click", function () {
         var descending = th.getAttribute("aria-sort") !== "descending";
         table.querySelectorAll("th[aria-sort]").forEach(function (o) { o.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", descending ? "descending" : "ascending");
@@ -78,6 +84,20 @@
     form.hidden = false;
     apply();
   });
+
+  // A region that scrolls sideways (a long line of code, a wide table or
+  // chart on a phone) takes keyboard focus, so arrow keys can scroll it;
+  // one that fits stays out of the tab order.
+  var scrollers = document.querySelectorAll("pre, .table-scroll, .prose table, .chart-figure, .timeline-figure");
+  function focusScrollers() {
+    Array.prototype.forEach.call(scrollers, function (el) {
+      var wide = el.scrollWidth > el.clientWidth;
+      if (wide && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+      if (!wide && el.getAttribute("tabindex") === "0") el.removeAttribute("tabindex");
+    });
+  }
+  focusScrollers();
+  window.addEventListener("resize", focusScrollers);
 
   // Heading anchors and timeline times copy their link, ready to paste
   // into chat; following the link still works as before.

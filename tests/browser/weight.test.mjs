@@ -1,0 +1,88 @@
+// Weight and origin: every page of every kind asks only the server it came
+// from (no web fonts, scripts or pixels from elsewhere), and the CSS and
+// JavaScript it loads stays small enough for a slow phone.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serve, launch, newPage, mapLimit, pageKinds, publishedAt, servePublished, settled } from "./harness.mjs";
+
+/** The most CSS and JavaScript a page may load, uncompressed. */
+const BUDGET = 100 * 1000;
+
+/**
+ * The most of the search index a one-word query may load. The index is
+ * data in script files (so that search works from disk), loaded as a
+ * query needs it: docs.js, the shards of the query's words and the text
+ * chunks the results quote. It grows with the archive, so it is not the
+ * page's weight; on the example archive it must stay this small.
+ */
+const INDEX_BUDGET = 100 * 1000;
+
+let server, browser, published, loaded;
+const kinds = await pageKinds();
+before(async () => {
+  server = await serve();
+  browser = await launch();
+  published = await publishedAt();
+  // Each page loads in a context of its own, so nothing comes from the
+  // cache; a few at once, as most of a load is waiting for the network
+  // to go quiet.
+  loaded = await mapLimit(kinds, 4, ({ path }) => load(path));
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Loads `path` and lists what it asked for: `{ url, type, bytes }`. */
+async function load(path) {
+  const page = await newPage(browser);
+  await servePublished(page, server);
+  const pending = [];
+  page.on("requestfinished", (request) => pending.push(measure(request)));
+  page.on("requestfailed", (request) =>
+    pending.push({ url: request.url(), type: request.resourceType(), bytes: 0, failed: true }),
+  );
+  // Network idle, 500 ms without a request, also covers what search loads
+  // after the page: the index, then the text its results quote.
+  await page.goto(server.base + path, { waitUntil: "networkidle" });
+  await settled(page);
+  const requests = await Promise.all(pending);
+  await page.context().close();
+  return requests;
+}
+
+/** A finished request and the size of its body as the page got it. */
+async function measure(request) {
+  const response = await request.response();
+  const body = response ? await response.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0);
+  return { url: request.url(), type: request.resourceType(), bytes: body.length };
+}
+
+/** Whether a page of `kind` may ask for `url`. */
+function allowed(url, kind) {
+  if (/^(data|blob|about):/.test(url)) return true;
+  if (new URL(url).origin === new URL(server.base).origin) return true;
+  // The not-found page links to where the site is published, as it is
+  // shown at any depth; those requests are answered by the test server.
+  return kind === "not found" && published !== null && url.startsWith(published);
+}
+
+const isScriptOrCss = (r) => r.type === "stylesheet" || r.type === "script" || /\.(css|js)(\?|$)/.test(r.url);
+const isIndex = (r) => new URL(r.url).pathname.startsWith(new URL("search/", server.base).pathname);
+const isCode = (r) => isScriptOrCss(r) && !isIndex(r);
+const sum = (rs) => rs.reduce((total, r) => total + r.bytes, 0);
+const list = (rs) => rs.map((r) => `  ${r.type} ${r.url} (${r.bytes} bytes${r.failed ? ", failed" : ""})`).join("\n");
+
+for (const [i, { kind, path }] of kinds.entries()) {
+  test(`${kind}: only its own origin, at most ${BUDGET / 1000} KB of CSS and JS`, () => {
+    const requests = loaded[i];
+    // Fonts included: the theme uses the system's, and fetches none.
+    const foreign = requests.filter((r) => !allowed(r.url, kind));
+    assert.equal(foreign.length, 0, `requests to other origins from ${path || "/"}:\n${list(foreign)}`);
+    const code = requests.filter(isCode);
+    assert.ok(sum(code) <= BUDGET, `${path || "/"} loads ${sum(code)} bytes of CSS and JS:\n${list(code)}`);
+    const index = requests.filter((r) => isScriptOrCss(r) && isIndex(r));
+    assert.ok(sum(index) <= INDEX_BUDGET, `${path || "/"} loads ${sum(index)} bytes of the search index:\n${list(index)}`);
+    assert.ok(code.some((r) => r.type === "stylesheet" && r.bytes > 0), `no stylesheet loaded:\n${list(requests)}`);
+  });
+}
