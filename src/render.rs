@@ -489,9 +489,11 @@ impl<'a> Renderer<'a> {
             }
             Page::NotFound => {
                 // The 404 page is served at any depth: with a base URL its
-                // links can be absolute; without one they assume the root.
+                // links start from the base's path, so they work on any
+                // host that serves the site there (a preview as well as
+                // production); without one they assume the root.
                 if let Some(base) = &self.site.base_url {
-                    cx.insert("root", base);
+                    cx.insert("root", url::path_of(base));
                 }
                 cx.insert("section", "");
                 cx.insert("title", "Page not found");

@@ -134,3 +134,24 @@ mod tests {
         assert_eq!(encode_path("tags/é/"), "tags/%C3%A9/");
     }
 }
+
+/// The path of an absolute URL, from its first `/` after the host:
+/// `https://h.example/incidents/` gives `/incidents/`.
+pub fn path_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    url[after_scheme..]
+        .find('/')
+        .map_or("/", |i| &url[after_scheme + i..])
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::path_of;
+
+    #[test]
+    fn the_path_of_a_base_url_keeps_its_sub_folder() {
+        assert_eq!(path_of("https://h.example/incidents/"), "/incidents/");
+        assert_eq!(path_of("https://h.example/"), "/");
+        assert_eq!(path_of("https://h.example"), "/");
+    }
+}

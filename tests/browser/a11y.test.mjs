@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { serve, launch, newPage, pageKinds, servePublished, settled } from "./harness.mjs";
+import { serve, launch, newPage, pageKinds, settled } from "./harness.mjs";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
@@ -72,7 +72,6 @@ async function checkSchemes(page, label) {
 /** Loads and checks each of `pages` (`{ label, path, open }`) in one browser page. */
 async function checkAll(options, pages, from = server) {
   const page = await newPage(browser, options);
-  await servePublished(page, from);
   const failures = [];
   try {
     for (const { label, path, open } of pages) {

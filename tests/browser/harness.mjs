@@ -169,27 +169,6 @@ export async function settled(page) {
   }
 }
 
-/** The URL the site is published at (its base_url), from its home page; or null. */
-export async function publishedAt() {
-  const html = await readFile(join(SITE, "index.html"), "utf8");
-  const m = html.match(/<link rel="canonical" href="([^"]+)">/);
-  return m ? m[1] : null;
-}
-
-/**
- * Serves what `page` asks of the site's published URL from `server`
- * instead: the 404 page links there, as it can be shown at any depth, and
- * on the test server that URL is the site itself.
- */
-export async function servePublished(page, server) {
-  const published = await publishedAt();
-  if (!published) return;
-  await page.route(`${published}**`, async (route) => {
-    const url = server.base + route.request().url().slice(published.length);
-    await route.fulfill({ response: await route.fetch({ url }) });
-  });
-}
-
 /**
  * `fn` over `items`, at most `limit` at a time, results in order: pages
  * spend most of their time waiting on the network or on each other, and

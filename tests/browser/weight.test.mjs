@@ -3,7 +3,7 @@
 // JavaScript it loads stays small enough for a slow phone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, newPage, mapLimit, pageKinds, publishedAt, servePublished, settled } from "./harness.mjs";
+import { serve, launch, newPage, mapLimit, pageKinds, settled } from "./harness.mjs";
 
 /** The most CSS and JavaScript a page may load, uncompressed. */
 const BUDGET = 100 * 1000;
@@ -17,12 +17,11 @@ const BUDGET = 100 * 1000;
  */
 const INDEX_BUDGET = 100 * 1000;
 
-let server, browser, published, loaded;
+let server, browser, loaded;
 const kinds = await pageKinds();
 before(async () => {
   server = await serve();
   browser = await launch();
-  published = await publishedAt();
   // Each page loads in a context of its own, so nothing comes from the
   // cache; a few at once, as most of a load is waiting for the network
   // to go quiet.
@@ -36,7 +35,6 @@ after(async () => {
 /** Loads `path` and lists what it asked for: `{ url, type, bytes }`. */
 async function load(path) {
   const page = await newPage(browser);
-  await servePublished(page, server);
   const pending = [];
   page.on("requestfinished", (request) => pending.push(measure(request)));
   page.on("requestfailed", (request) =>
@@ -59,12 +57,9 @@ async function measure(request) {
 }
 
 /** Whether a page of `kind` may ask for `url`. */
-function allowed(url, kind) {
+function allowed(url) {
   if (/^(data|blob|about):/.test(url)) return true;
-  if (new URL(url).origin === new URL(server.base).origin) return true;
-  // The not-found page links to where the site is published, as it is
-  // shown at any depth; those requests are answered by the test server.
-  return kind === "not found" && published !== null && url.startsWith(published);
+  return new URL(url).origin === new URL(server.base).origin;
 }
 
 const isScriptOrCss = (r) => r.type === "stylesheet" || r.type === "script" || /\.(css|js)(\?|$)/.test(r.url);
@@ -77,7 +72,7 @@ for (const [i, { kind, path }] of kinds.entries()) {
   test(`${kind}: only its own origin, at most ${BUDGET / 1000} KB of CSS and JS`, () => {
     const requests = loaded[i];
     // Fonts included: the theme uses the system's, and fetches none.
-    const foreign = requests.filter((r) => !allowed(r.url, kind));
+    const foreign = requests.filter((r) => !allowed(r.url));
     assert.equal(foreign.length, 0, `requests to other origins from ${path || "/"}:\n${list(foreign)}`);
     const code = requests.filter(isCode);
     assert.ok(sum(code) <= BUDGET, `${path || "/"} loads ${sum(code)} bytes of CSS and JS:\n${list(code)}`);

@@ -202,17 +202,22 @@ pub fn broken_links(out: &Path) -> Vec<String> {
                 .or_else(|| el.value().attr("src"))
                 .unwrap();
             let rel = page.strip_prefix(out).unwrap().display().to_string();
-            if url.starts_with('/') {
-                broken.push(format!("{rel}: {url} (root-relative)"));
-                continue;
-            }
+            // The 404 page is served from any depth: its links start from
+            // the base URL's path, `/` in these sites.
+            let url = match url.strip_prefix('/') {
+                Some(from_root) if rel == "404.html" => from_root,
+                Some(_) => {
+                    broken.push(format!("{rel}: {url} (root-relative)"));
+                    continue;
+                }
+                None => url,
+            };
             if url.contains(':')
                 && !url.starts_with('#')
                 && url.split(':').next().is_some_and(|s| !s.contains('/'))
             {
                 continue; // absolute URL with a scheme
             }
-            // The 404 page is served from any depth; its links assume the root.
             let from = if rel == "404.html" {
                 out.join("index.html")
             } else {
