@@ -17,6 +17,12 @@
     });
   }
 
+  // Long overviews that push the content below the fold on a phone start
+  // closed there; their summary opens them.
+  if (window.matchMedia("(max-width: 40rem)").matches) {
+    document.querySelectorAll("details[data-close-narrow]").forEach(function (d) { d.open = false; });
+  }
+
   // Tables marked sortable: a button in each sortable column heading.
   document.querySelectorAll("table.sortable").forEach(function (table) {
     var body = table.tBodies[0];
