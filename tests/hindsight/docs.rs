@@ -877,7 +877,7 @@ fn every_command_and_flag_the_guides_mention_exists() {
     // (`Possible values:` items), from its --help.
     let mut help: HashMap<String, (BTreeSet<String>, BTreeSet<String>)> = HashMap::new();
     let mut found = BTreeSet::new();
-    for name in ["writing.md", "publishing.md"] {
+    for name in ["writing.md", "publishing.md", "theming.md"] {
         for code in code_of(&guide(name)) {
             let mut rest = code.as_str();
             while let Some(at) = rest.find("hindsight ") {

@@ -18,3 +18,4 @@ mod preview;
 mod search;
 mod serve;
 mod support;
+mod theming;
