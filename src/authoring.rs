@@ -84,7 +84,13 @@ pub fn new_report(root: &Path, config: &Config, new: &NewReport) -> Result<PathB
             path.display()
         );
     }
+    // The site's own, else its theme's, else the built-in one.
+    let theme_template = root
+        .join("themes")
+        .join(&config.theme)
+        .join("templates/new.md");
     let template = std::fs::read_to_string(root.join("templates/new.md"))
+        .or_else(|_| std::fs::read_to_string(theme_template))
         .unwrap_or_else(|_| NEW_TEMPLATE.to_string());
     let services: Vec<String> = new
         .services

@@ -109,3 +109,40 @@ fn as_json(text: &str) -> serde_json::Value {
             .collect(),
     )
 }
+
+#[test]
+fn new_takes_the_template_of_the_configured_theme() {
+    let site = TestSite::fixture("basic");
+    let config = site.read("hindsight.toml");
+    site.write("hindsight.toml", &format!("theme = \"acme\"\n{config}"));
+    site.write(
+        "themes/acme/templates/new.md",
+        "---\ntitle: {{ title }}\ndate: {{ date }}\nseverity: {{ severity }}\nservices: {{ services }}\n---\n## What Acme asks first\n",
+    );
+    let root = site.root().to_str().unwrap();
+    let o = hindsight(&[
+        "new",
+        "acme-one",
+        "--title",
+        "One",
+        "--severity",
+        "SEV2",
+        "--service",
+        "api",
+        "--root",
+        root,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let written: Vec<_> = walkdir::WalkDir::new(site.root().join("content"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.ends_with("acme-one.md"))
+        .collect();
+    assert_eq!(written.len(), 1);
+    let text = std::fs::read_to_string(&written[0]).unwrap();
+    assert!(text.contains("## What Acme asks first"), "{text}");
+    assert!(
+        text.contains("title: \"One\"") || text.contains("title: One"),
+        "{text}"
+    );
+}
