@@ -12,7 +12,8 @@
 //!   its UTF-8), mapping each indexed word with that prefix to its
 //!   postings, `[doc, score, doc, score, ...]`, doc positions delta-coded;
 //! - `search/t/<n>.js`: the summaries and body text of reports
-//!   `n * CHUNK_DOCS ..`, loaded only for results on screen, to quote them.
+//!   `n * chunk_docs ..` ([`chunk_docs`]), loaded only for results on
+//!   screen, to quote them.
 //!
 //! A query loads `docs.js` and the shards of its words' prefixes, nothing
 //! more: on a large archive, a small part of the index.
@@ -82,8 +83,13 @@ pub const MAX_WORD: usize = 32;
 /// Words past it are still indexed; their results quote the summary.
 const QUOTED_BYTES: usize = 16_000;
 
-/// Reports per text chunk.
-pub const CHUNK_DOCS: usize = 8;
+/// Reports per text chunk: one each in archives of up to 500 reports, so
+/// that quoting the results on screen loads only their text, then one more
+/// per 250 reports up to 8, so that a large archive has an eighth as many
+/// chunk files as reports.
+pub fn chunk_docs(reports: usize) -> usize {
+    (reports / 250).clamp(1, 8)
+}
 
 /// Characters of a word that choose its shard.
 const SHARD_PREFIX: usize = 2;
@@ -231,6 +237,8 @@ pub struct Builder<'a> {
     /// Words in each report's body, for BM25's length normalisation.
     lengths: Vec<AtomicU32>,
     chunks: Vec<Mutex<Chunk>>,
+    /// Reports per chunk ([`chunk_docs`]).
+    chunk_docs: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -240,7 +248,8 @@ impl<'a> Builder<'a> {
             archive,
             partitions: (0..PARTITIONS).map(|_| Mutex::default()).collect(),
             lengths: (0..n).map(|_| AtomicU32::new(0)).collect(),
-            chunks: (0..n.div_ceil(CHUNK_DOCS))
+            chunk_docs: chunk_docs(n),
+            chunks: (0..n.div_ceil(chunk_docs(n)))
                 .map(|_| Mutex::default())
                 .collect(),
         }
@@ -326,9 +335,9 @@ impl<'a> Builder<'a> {
             }
             body.truncate(cut);
         }
-        let c = i / CHUNK_DOCS;
-        let first = c * CHUNK_DOCS;
-        let size = CHUNK_DOCS.min(self.archive.reports.len() - first);
+        let c = i / self.chunk_docs;
+        let first = c * self.chunk_docs;
+        let size = self.chunk_docs.min(self.archive.reports.len() - first);
         let bodies = {
             let mut chunk = self.chunks[c].lock().unwrap_or_else(|e| e.into_inner());
             if chunk.bodies.is_empty() {
@@ -563,7 +572,7 @@ fn docs_js(
         version: 1,
         stop_words: STOP_WORDS,
         max_word: MAX_WORD,
-        chunk_docs: CHUNK_DOCS,
+        chunk_docs: chunk_docs(n),
         shards,
         severities: archive
             .severities
@@ -675,6 +684,17 @@ fn push_json(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chunks_hold_one_report_in_small_archives_and_eight_in_large_ones() {
+        assert_eq!(chunk_docs(0), 1);
+        assert_eq!(chunk_docs(17), 1);
+        assert_eq!(chunk_docs(499), 1);
+        assert_eq!(chunk_docs(1000), 4);
+        assert_eq!(chunk_docs(2000), 8);
+        assert_eq!(chunk_docs(10_000), 8);
+        assert_eq!(chunk_docs(100_000), 8);
+    }
 
     fn split(text: &str) -> Vec<String> {
         let lowered = lower(text);

@@ -7,7 +7,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use hindsight::Options;
-use hindsight::search::{CHUNK_DOCS, MAX_WORD, STOP_WORDS};
+use hindsight::search::{MAX_WORD, STOP_WORDS, chunk_docs};
 use scraper::{ElementRef, Html};
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -562,7 +562,7 @@ fn text_chunks_hold_each_reports_summary_and_plain_body_text() {
     let index = Index::read(&out);
     let n = index.docs.docs.len();
     let chunk_docs = index.docs.chunk_docs;
-    assert_eq!(chunk_docs, CHUNK_DOCS);
+    assert_eq!(chunk_docs, hindsight::search::chunk_docs(n));
     assert_eq!(index.chunks.len(), n.div_ceil(chunk_docs));
     for (c, chunk) in index.chunks.iter().enumerate() {
         assert_eq!(chunk.len(), chunk_docs.min(n - c * chunk_docs), "chunk {c}");
@@ -914,7 +914,7 @@ fn two_builds_write_byte_identical_search_files() {
 
 #[test]
 fn a_rebuild_without_a_report_leaves_no_stale_shard_or_chunk() {
-    let files: Vec<(String, String)> = (1..=CHUNK_DOCS + 1)
+    let files: Vec<(String, String)> = (1..=9)
         .map(|k| {
             (
                 format!("content/r{k}.md"),
@@ -936,8 +936,8 @@ fn a_rebuild_without_a_report_leaves_no_stale_shard_or_chunk() {
     ));
     let site = site_with(&files);
     let before = Index::read(&site.out());
-    assert_eq!(before.docs.docs.len(), CHUNK_DOCS + 2);
-    assert_eq!(before.chunks.len(), 2);
+    assert_eq!(before.docs.docs.len(), 10);
+    assert_eq!(before.chunks.len(), 10usize.div_ceil(chunk_docs(10)));
     assert!(!before.postings("zymurgy").is_empty());
 
     std::fs::remove_file(site.root().join("content/z.md")).unwrap();
@@ -945,8 +945,12 @@ fn a_rebuild_without_a_report_leaves_no_stale_shard_or_chunk() {
     site.build_ok();
     // `Index::read` checks that the shard files are those docs.js lists.
     let after = Index::read(&site.out());
-    assert_eq!(after.docs.docs.len(), CHUNK_DOCS);
-    assert_eq!(after.chunks.len(), 1, "search/t/1.js is left over");
+    assert_eq!(after.docs.docs.len(), 8);
+    assert_eq!(
+        after.chunks.len(),
+        8usize.div_ceil(chunk_docs(8)),
+        "a chunk of the removed reports is left over"
+    );
     for prefix in ["zy", "xy"] {
         assert!(!after.docs.shards.contains(&prefix.to_string()), "{prefix}");
     }

@@ -365,18 +365,30 @@
 
   // Fills the empty snippets of `list` from the text chunks, after `delay`
   // ms in which nothing called this again: while someone types, chunk
-  // loads would only hold up the index shards the next query needs.
-  var snippetTimer = 0;
+  // loads would only hold up the index shards the next query needs. Only
+  // results on screen, or about to scroll into it, are quoted.
+  var snippetTimer = 0, snippetWatch = null;
+  function fillSnippet(p) {
+    loadText(p.doc).then(function (t) {
+      if (!t) return;
+      var text = quote(t[0], p.found, 240) || quote(t[1], p.found, 240) || t[0];
+      p.replaceChildren.apply(p, marked(text, p.found));
+    });
+  }
   function fillSnippets(list, delay) {
     clearTimeout(snippetTimer);
+    if (snippetWatch) snippetWatch.disconnect();
     snippetTimer = setTimeout(function () {
-      list.querySelectorAll(".search-snippet:empty").forEach(function (p) {
-        loadText(p.doc).then(function (t) {
-          if (!t) return;
-          var text = quote(t[0], p.found, 240) || quote(t[1], p.found, 240) || t[0];
-          p.replaceChildren.apply(p, marked(text, p.found));
+      var empty = list.querySelectorAll(".search-snippet:empty");
+      if (!("IntersectionObserver" in window)) return empty.forEach(fillSnippet);
+      snippetWatch = new IntersectionObserver(function (entries, watch) {
+        entries.forEach(function (e) {
+          if (!e.isIntersecting) return;
+          watch.unobserve(e.target);
+          fillSnippet(e.target);
         });
-      });
+      }, { rootMargin: "300px 0px" });
+      empty.forEach(function (p) { snippetWatch.observe(p); });
     }, delay);
   }
 
