@@ -234,7 +234,11 @@ impl CheckArgs {
                                 plural(warnings.len())
                             );
                         } else {
-                            eprintln!("ok: no errors, {} warnings", warnings.len());
+                            eprintln!(
+                                "ok: no errors, {} warning{}",
+                                warnings.len(),
+                                plural(warnings.len())
+                            );
                         }
                     }
                     Format::Json => print_json(&warnings),

@@ -170,3 +170,26 @@ fn deny_warnings_fails_a_check_with_warnings() {
         "{stdout}"
     );
 }
+
+#[test]
+fn check_counts_its_warnings_in_words_that_agree() {
+    let site = crate::support::TestSite::fixture("basic");
+    let root = site.root().to_str().unwrap();
+    let clean = hindsight(&["check", "--root", root]);
+    assert!(
+        stderr(&clean).ends_with("ok: no errors, 0 warnings\n"),
+        "{}",
+        stderr(&clean)
+    );
+    // One report detected before its impact began: one warning.
+    site.write(
+        "content/2023/2023-09-09-early.md",
+        "---\ntitle: \"Early\"\ndate: 2023-09-09T10:00:00Z\ndetected: 2023-09-09T09:00:00Z\nseverity: SEV2\nservices: [x]\n---\nBody.\n",
+    );
+    let one = hindsight(&["check", "--root", root]);
+    assert!(
+        stderr(&one).ends_with("ok: no errors, 1 warning\n"),
+        "{}",
+        stderr(&one)
+    );
+}
