@@ -173,8 +173,10 @@ pub struct Renderer<'a> {
     /// Every action item, open first, and their owners.
     actions: Vec<ActionRow<'a>>,
     owners: Vec<insights::Owner>,
-    /// The search index, filled as report pages render.
-    search: crate::search::Builder<'a>,
+    /// The search index, filled as report pages render; none when only the
+    /// pages around a report are rendered, since the index is the whole
+    /// archive's.
+    search: Option<crate::search::Builder<'a>>,
     /// Where the theme's static files go, which aliases must not take.
     statics: Vec<String>,
 }
@@ -209,7 +211,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// A renderer for [`Renderer::render_around`] only: it leaves out the
-    /// archive's action items, which only their own pages show.
+    /// archive's action items and the search index, which only pages of
+    /// the whole archive show.
     pub fn for_pages_around(
         config: &'a Config,
         archive: &'a Archive,
@@ -227,12 +230,12 @@ impl<'a> Renderer<'a> {
         rows: &'a Rows,
         theme: &Theme,
         (base_url, today): (Option<String>, chrono::NaiveDate),
-        with_actions: bool,
+        whole: bool,
     ) -> Result<Self> {
         let mut tera = theme.tera()?;
         let severities = view::severities(config, archive);
         let insights = Insights::new(archive, today);
-        let actions = if with_actions {
+        let actions = if whole {
             insights.action_items(archive, rows)
         } else {
             Vec::new()
@@ -268,7 +271,7 @@ impl<'a> Renderer<'a> {
             insights,
             actions,
             owners,
-            search: crate::search::Builder::new(archive),
+            search: whole.then(|| crate::search::Builder::new(archive)),
         })
     }
 
@@ -389,7 +392,10 @@ impl<'a> Renderer<'a> {
         let pages = self.pages();
         self.render_pages(&pages, output)?;
         let open: Vec<usize> = self.insights.facts.iter().map(|f| f.open).collect();
-        let mut count = pages.len() + self.search.finish(&self.severities, &open, output)?;
+        let mut count = pages.len();
+        if let Some(search) = &self.search {
+            count += search.finish(&self.severities, &open, output)?;
+        }
         if let Some(base) = &self.site.base_url {
             count += self.feeds(base, output)?;
             let mut locs: Vec<String> = pages
@@ -425,8 +431,9 @@ impl<'a> Renderer<'a> {
                 cx.insert("section", "postmortems");
                 cx.insert("title", &self.rows.rows[*i].title);
                 let mut body = self.archive.render_body(*i);
-                self.search
-                    .add(*i, std::mem::take(&mut body.rendered.text), output)?;
+                if let Some(search) = &self.search {
+                    search.add(*i, std::mem::take(&mut body.rendered.text), output)?;
+                }
                 if !body.diagnostics.is_empty() || !body.assets.is_empty() {
                     let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
                     found.diagnostics.append(&mut body.diagnostics);

@@ -125,6 +125,22 @@ impl Server {
         serde_json::from_str(&reply.body).expect("status is JSON")
     }
 
+    /// The path of the search text chunk that holds the report `slug`,
+    /// from `search/docs.js`.
+    fn search_chunk_of(&self, slug: &str) -> String {
+        let js = self.get("/search/docs.js").body;
+        let json = &js[js.find('{').unwrap()..=js.rfind('}').unwrap()];
+        let docs: Value = serde_json::from_str(json).expect("docs.js holds JSON");
+        let at = docs["docs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|d| d[0] == slug)
+            .expect("the report is in docs.js");
+        let per_chunk = docs["chunk_docs"].as_u64().unwrap() as usize;
+        format!("/search/t/{}.js", at / per_chunk)
+    }
+
     /// Polls `check` until it gives a value.
     fn eventually<T>(&self, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
         let started = Instant::now();
@@ -702,8 +718,9 @@ fn a_saved_report_is_rebuilt_quickly_and_the_archive_catches_up() {
     let quick = status["build"].as_u64().unwrap();
     let status = server.build_after(quick);
     assert_eq!(status["quick"], false);
+    let chunk = server.search_chunk_of("2023-01-17-icreate-deploy");
     server.eventually("the search index", || {
-        let chunk = server.get("/search/t/0.js").body;
+        let chunk = server.get(&chunk).body;
         chunk
             .contains("A sentence written in the preview.")
             .then_some(())
