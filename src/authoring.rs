@@ -84,6 +84,14 @@ pub fn new_report(root: &Path, config: &Config, new: &NewReport) -> Result<PathB
             path.display()
         );
     }
+    // The slug is the URL, whichever year's folder holds the file.
+    if let Some(other) = report_with_slug(&root.join(CONTENT_DIR), &new.slug) {
+        bail!(
+            "`{}` has the slug `{}` already; choose another slug, as two reports cannot share a URL",
+            other.display(),
+            new.slug
+        );
+    }
     // The site's own, else its theme's, else the built-in one.
     let theme_template = root
         .join("themes")
@@ -270,4 +278,21 @@ mod tests {
             .to_string();
         assert!(e.contains("`bad-name`"), "{e}");
     }
+}
+
+/// A report under `content` whose slug (file name) is `slug`, compared
+/// without case as URLs are on some hosts.
+fn report_with_slug(content: &Path, slug: &str) -> Option<PathBuf> {
+    walkdir::WalkDir::new(content)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| {
+            let path = e.path();
+            path.extension().is_some_and(|x| x == "md")
+                && path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(slug))
+        })
+        .map(|e| e.into_path())
 }

@@ -146,3 +146,38 @@ fn new_takes_the_template_of_the_configured_theme() {
         "{text}"
     );
 }
+
+#[test]
+fn new_refuses_a_slug_that_another_years_report_has() {
+    let site = TestSite::fixture("basic");
+    let taken = walkdir::WalkDir::new(site.root().join("content/2022"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| p.extension().is_some_and(|x| x == "md"))
+        .expect("a 2022 report in the fixture");
+    let slug = taken.file_stem().unwrap().to_str().unwrap().to_uppercase();
+    let root = site.root().to_str().unwrap();
+    let o = hindsight(&[
+        "new",
+        &slug,
+        "--title",
+        "Again",
+        "--severity",
+        "SEV2",
+        "--service",
+        "api",
+        "--root",
+        root,
+    ]);
+    assert!(!o.status.success());
+    let message = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        message.contains(&format!("has the slug `{slug}` already")),
+        "{message}"
+    );
+    let written = walkdir::WalkDir::new(site.root().join("content"))
+        .into_iter()
+        .filter(|e| e.as_ref().unwrap().file_name() == format!("{slug}.md").as_str())
+        .count();
+    assert_eq!(written, 0, "a file was written");
+}
