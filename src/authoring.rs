@@ -220,6 +220,23 @@ fn merge(base: &Value, description: &str) -> Value {
     v
 }
 
+/// A report under `content` whose slug (file name) is `slug`, compared
+/// without case as URLs are on some hosts.
+fn report_with_slug(content: &Path, slug: &str) -> Option<PathBuf> {
+    walkdir::WalkDir::new(content)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| {
+            let path = e.path();
+            path.extension().is_some_and(|x| x == "md")
+                && path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(slug))
+        })
+        .map(|e| e.into_path())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,21 +295,4 @@ mod tests {
             .to_string();
         assert!(e.contains("`bad-name`"), "{e}");
     }
-}
-
-/// A report under `content` whose slug (file name) is `slug`, compared
-/// without case as URLs are on some hosts.
-fn report_with_slug(content: &Path, slug: &str) -> Option<PathBuf> {
-    walkdir::WalkDir::new(content)
-        .into_iter()
-        .filter_map(Result::ok)
-        .find(|e| {
-            let path = e.path();
-            path.extension().is_some_and(|x| x == "md")
-                && path
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .is_some_and(|s| s.eq_ignore_ascii_case(slug))
-        })
-        .map(|e| e.into_path())
 }

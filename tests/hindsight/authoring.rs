@@ -110,6 +110,23 @@ fn as_json(text: &str) -> serde_json::Value {
     )
 }
 
+/// `hindsight new SLUG --title TITLE`, a SEV2 of `api`, in `site`.
+fn new_sev2_on_api(site: &TestSite, slug: &str, title: &str) -> std::process::Output {
+    let root = site.root().to_str().unwrap();
+    hindsight(&[
+        "new",
+        slug,
+        "--title",
+        title,
+        "--severity",
+        "SEV2",
+        "--service",
+        "api",
+        "--root",
+        root,
+    ])
+}
+
 #[test]
 fn new_takes_the_template_of_the_configured_theme() {
     let site = TestSite::fixture("basic");
@@ -119,19 +136,7 @@ fn new_takes_the_template_of_the_configured_theme() {
         "themes/acme/templates/new.md",
         "---\ntitle: {{ title }}\ndate: {{ date }}\nseverity: {{ severity }}\nservices: {{ services }}\n---\n## What Acme asks first\n",
     );
-    let root = site.root().to_str().unwrap();
-    let o = hindsight(&[
-        "new",
-        "acme-one",
-        "--title",
-        "One",
-        "--severity",
-        "SEV2",
-        "--service",
-        "api",
-        "--root",
-        root,
-    ]);
+    let o = new_sev2_on_api(&site, "acme-one", "One");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let written: Vec<_> = walkdir::WalkDir::new(site.root().join("content"))
         .into_iter()
@@ -156,19 +161,7 @@ fn new_refuses_a_slug_that_another_years_report_has() {
         .find(|p| p.extension().is_some_and(|x| x == "md"))
         .expect("a 2022 report in the fixture");
     let slug = taken.file_stem().unwrap().to_str().unwrap().to_uppercase();
-    let root = site.root().to_str().unwrap();
-    let o = hindsight(&[
-        "new",
-        &slug,
-        "--title",
-        "Again",
-        "--severity",
-        "SEV2",
-        "--service",
-        "api",
-        "--root",
-        root,
-    ]);
+    let o = new_sev2_on_api(&site, &slug, "Again");
     assert!(!o.status.success());
     let message = String::from_utf8_lossy(&o.stderr);
     assert!(
