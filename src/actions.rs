@@ -152,6 +152,43 @@ fn heading(line: &str) -> Option<(usize, &str)> {
     Some((level, after.trim().trim_end_matches('#').trim_end()))
 }
 
+/// The level of a setext heading whose underline is `line` (`===` for 1,
+/// `---` for 2).
+fn setext(line: &str) -> Option<usize> {
+    let rest = line.trim_start_matches(' ');
+    if line.len() - rest.len() > 3 {
+        return None;
+    }
+    let rest = rest.trim_end();
+    let level = match rest.as_bytes().first()? {
+        b'=' => 1,
+        b'-' => 2,
+        _ => return None,
+    };
+    rest.bytes()
+        .all(|b| b == rest.as_bytes()[0])
+        .then_some(level)
+}
+
+/// Whether `line` could be the text of a setext heading: a line of a
+/// paragraph, not a list item, quote, heading or indented code.
+fn could_be_setext_title(line: &str) -> bool {
+    let rest = line.trim_start_matches(' ');
+    line.len() - rest.len() <= 3
+        && !rest.trim().is_empty()
+        && !rest.starts_with(['>', '#', '|', '<'])
+        && !is_list_item(line)
+}
+
+/// Whether `line` starts a list item (`- `, `* `, `+ `, `1. `, `1) `).
+fn is_list_item(line: &str) -> bool {
+    let r = line.trim_start();
+    let ordered = r.find(['.', ')']).is_some_and(|i| {
+        i > 0 && r[..i].bytes().all(|b| b.is_ascii_digit()) && r[i + 1..].starts_with([' ', '\t'])
+    });
+    ordered || (r.starts_with(['-', '*', '+']) && r[1..].starts_with([' ', '\t']))
+}
+
 /// The opening fence of a code block on `line`: its character and length.
 fn fence(line: &str) -> Option<(u8, usize)> {
     let rest = line.trim_start_matches(' ');
@@ -173,6 +210,9 @@ fn sections(markdown: &str) -> Vec<Section> {
     let mut found = Vec::new();
     let mut open: Option<(usize, usize, bool)> = None; // level, start, plain
     let mut in_fence: Option<(u8, usize)> = None;
+    // The line before, when it could be the text of a setext heading.
+    let mut prose: Option<(usize, &str)> = None;
+    let mut in_item = false;
     let mut at = 0;
     for line in markdown.split_inclusive('\n') {
         let start = at;
@@ -192,16 +232,31 @@ fn sections(markdown: &str) -> Vec<Section> {
         }
         if let Some(f) = fence(text) {
             in_fence = Some(f);
+            prose = None;
             continue;
         }
-        let Some((level, title)) = heading(text) else {
-            continue;
+        // An ATX heading, or a setext one: the line before, underlined.
+        let (level, title, heading_start) = match (heading(text), setext(text), prose) {
+            (Some((level, title)), _, _) => (level, title, start),
+            (None, Some(level), Some((from, title))) => (level, title, from),
+            _ => {
+                // A line right after a list item continues the item, and
+                // an underline below it is a thematic break.
+                if text.trim().is_empty() {
+                    in_item = false;
+                } else if is_list_item(text) {
+                    in_item = true;
+                }
+                prose = (!in_item && could_be_setext_title(text)).then_some((start, text.trim()));
+                continue;
+            }
         };
+        prose = None;
         if let Some((open_level, from, plain)) = open
             && level <= open_level
         {
             found.push(Section {
-                range: from..start,
+                range: from..heading_start,
                 plain_items: plain,
             });
             open = None;
@@ -596,6 +651,16 @@ mod tests {
                 ("Faster rollback".into(), State::Open, 10),
             ]
         );
+    }
+
+    #[test]
+    fn setext_headings_open_and_close_sections() {
+        let md = "Action Items\n---\n\n- [ ] under a setext heading\n- x\n\nNext\n====\n\n- [ ] outside\n\n## Follow-ups\n\n- [ ] two\nstill the item\n---\n- [ ] after a break\n";
+        let found = sections(md);
+        let texts: Vec<&str> = found.iter().map(|s| md[s.range.clone()].trim()).collect();
+        assert_eq!(texts.len(), 2, "{texts:?}");
+        assert!(texts[0].starts_with("- [ ] under a setext heading") && texts[0].ends_with("- x"));
+        assert!(texts[1].starts_with("- [ ] two") && texts[1].ends_with("after a break"));
     }
 
     #[test]

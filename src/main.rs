@@ -200,8 +200,9 @@ impl BuildArgs {
                 let out = output.unwrap_or_else(|| options.output_dir());
                 let c = summary.changes;
                 println!(
-                    "built {} postmortems, {} pages ({} files: {} written, {} unchanged, {} removed) in {} ms into {}",
+                    "built {} postmortem{}, {} pages ({} files: {} written, {} unchanged, {} removed) in {} ms into {}",
                     summary.reports,
+                    plural(summary.reports),
                     summary.pages,
                     summary.files,
                     c.written,
