@@ -228,10 +228,18 @@ impl Site {
             .filter(|slug| !aliased.contains(&format!("postmortems/{slug}/index.html")))
             .collect();
         gone.sort();
+        // Named like every other diagnostic: relative to the site folder
+        // when the output is inside it, as it usually is.
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        let out = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+        let shown = out.strip_prefix(&root).unwrap_or(&out).to_path_buf();
         gone.into_iter()
             .map(|slug| {
                 Diagnostic::warning(
-                    out.join("postmortems").join(&slug),
+                    shown.join("postmortems").join(&slug),
                     "vanished-report",
                     format!("report `{slug}` is published at postmortems/{slug}/ but has no page or alias in this build: its links would break"),
                 )

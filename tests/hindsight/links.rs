@@ -331,16 +331,17 @@ fn check_warns_when_a_published_report_would_vanish() {
     )
     .unwrap();
     let warnings = hindsight::check(&site.options()).unwrap();
-    let vanished: Vec<&str> = warnings
+    let vanished: Vec<(String, &str)> = warnings
         .iter()
         .filter(|d| d.code == "vanished-report")
-        .map(|d| d.message.as_str())
+        .map(|d| (d.file.display().to_string(), d.message.as_str()))
         .collect();
     assert_eq!(
         vanished,
-        [
+        [(
+            "public/postmortems/b".to_string(),
             "report `b` is published at postmortems/b/ but has no page or alias in this build: its links would break"
-        ]
+        )]
     );
     // An alias keeps the old URL: no warning.
     site.edit("content/b2.md", |t| {
