@@ -305,6 +305,26 @@ pub fn parse(
     if p.errors > 0 {
         return None;
     }
+    let body_items = actions::from_body(split.body, split.body_line);
+    for item in &body_items {
+        // The item keeps the text, as a reader wrote it; the date it meant
+        // is lost, which a front-matter item would make an error.
+        let bad_due = item
+            .text
+            .split_whitespace()
+            .find(|w| w.get(..4).is_some_and(|d| d.eq_ignore_ascii_case("due:")));
+        if let Some(word) = bad_due {
+            p.push(
+                Diagnostic::warning(
+                    path,
+                    "due-date",
+                    format!("`{word}` is not a due date, so the action item has none"),
+                )
+                .at(item.line, 1)
+                .hint("write the date as due:YYYY-MM-DD"),
+            );
+        }
+    }
     Some(Postmortem {
         slug,
         path: path.to_path_buf(),
@@ -325,7 +345,7 @@ pub fn parse(
         related,
         aliases,
         action_items: {
-            action_items.extend(actions::from_body(split.body, split.body_line));
+            action_items.extend(body_items);
             action_items
         },
         extra,

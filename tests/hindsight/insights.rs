@@ -540,3 +540,24 @@ fn on_this_day_lists_earlier_years_incidents_of_the_build_date() {
     let items = texts(&home, "#on-this-day + ul li a");
     assert_eq!(items, ["Two years ago"], "in the report's own offset");
 }
+
+#[test]
+fn a_body_due_that_is_not_a_date_warns_at_its_item() {
+    let site = TestSite::empty();
+    site.write("hindsight.toml", "title = \"T\"\n");
+    site.write(
+        "content/r.md",
+        "---\ntitle: \"R\"\ndate: 2024-01-10T10:00:00Z\nseverity: SEV2\nservices: [api]\n---\n## Action Items\n\n- [ ] Add an alert due:2024-02-01\n- [ ] Rotate the keys due:soon @ops\n",
+    );
+    let summary = site.build_ok();
+    let warned: Vec<String> = summary
+        .warnings
+        .iter()
+        .filter(|d| d.code == "due-date")
+        .map(|d| format!("{}:{}: {}", d.file.display(), d.line, d.message))
+        .collect();
+    assert_eq!(
+        warned,
+        ["content/r.md:10: `due:soon` is not a due date, so the action item has none"]
+    );
+}
