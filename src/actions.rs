@@ -136,6 +136,13 @@ pub(crate) fn contains_ci(text: &str, needle: &str) -> bool {
             .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
+/// Whether `word` gives a due date (`due:2024-01-31`, any case), or tries
+/// to.
+pub(crate) fn is_due_word(word: &str) -> bool {
+    word.get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("due:"))
+}
+
 /// The ATX heading on `line`, as (level, text), ignoring up to three
 /// spaces of indentation.
 fn heading(line: &str) -> Option<(usize, &str)> {
@@ -397,10 +404,9 @@ pub fn parse_text(raw: &str) -> ActionItem {
             item.owner = Some(owner.to_string());
             continue;
         }
-        if let Some(date) = core
-            .get(..4)
-            .filter(|p| p.eq_ignore_ascii_case("due:"))
-            .and_then(|_| NaiveDate::parse_from_str(&core[4..], "%Y-%m-%d").ok())
+        if let Some(date) = is_due_word(core)
+            .then(|| NaiveDate::parse_from_str(&core[4..], "%Y-%m-%d").ok())
+            .flatten()
         {
             item.due = Some(date);
             continue;

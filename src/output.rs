@@ -151,7 +151,7 @@ impl Output {
         let n = OUTPUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let lock = lock::Lock::acquire(&out)?;
         remove_leftovers(parent, &name)?;
-        let staging = parent.join(format!(".{name}.{kind}-{}-{n}", std::process::id()));
+        let staging = beside(&out, &format!("{kind}-{}-{n}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging)?;
         }
@@ -241,7 +241,7 @@ impl Output {
                     fs::create_dir_all(&self.out)?;
                 }
                 // Links to a site that is no longer there.
-                let shadow = self.sibling("shadow");
+                let shadow = beside(&self.out, "shadow");
                 if shadow.exists() {
                     fs::remove_dir_all(&shadow)?;
                 }
@@ -267,12 +267,6 @@ impl Output {
         Ok(changes)
     }
 
-    /// A hidden folder beside the output, e.g. `.public.shadow`.
-    fn sibling(&self, kind: &str) -> PathBuf {
-        let name = self.out.file_name().unwrap_or_default().to_string_lossy();
-        self.out.with_file_name(format!(".{name}.{kind}"))
-    }
-
     /// Publishes the new site in one step through the shadow folder
     /// ([`swap`]), or file by file where the file system cannot.
     fn publish(
@@ -281,7 +275,7 @@ impl Output {
         keep: &HashSet<&str>,
         stale: &[String],
     ) -> Result<()> {
-        let shadow = self.sibling("shadow");
+        let shadow = beside(&self.out, "shadow");
         if let Err(e) = self.fill_shadow(&shadow, files, keep, stale) {
             if !unsupported(&e) {
                 return Err(e);
@@ -385,6 +379,13 @@ impl Output {
 /// over the shadow as it does over an ignored `public`.
 const SHADOW_MARK: &str = ".gitignore";
 
+/// A hidden file or folder beside the output folder `out`, named after it:
+/// `.public.shadow`, `.public.lock`, `.public.staging-<pid>-<n>`.
+fn beside(out: &Path, kind: &str) -> PathBuf {
+    let name = out.file_name().unwrap_or_default().to_string_lossy();
+    out.with_file_name(format!(".{name}.{kind}"))
+}
+
 /// Whether an error, or what caused it, says the file system cannot hold
 /// a shadow.
 fn unsupported(e: &anyhow::Error) -> bool {
@@ -401,8 +402,8 @@ fn move_into_place(from: &Path, out: &Path, path: &str) -> Result<()> {
         && std::fs::create_dir_all(parent).is_err()
     {
         // A file of the old site sits where the new one needs a folder.
-        clear_files_on_the_way(out, path)?;
-        fs::create_dir_all(parent)?;
+        swap::make_parents(out, path)
+            .with_context(|| format!("failed to make folders for `{}`", to.display()))?;
     }
     if to.symlink_metadata().is_ok_and(|m| m.is_dir()) {
         // And a folder of the old site where the new one has a file.
@@ -461,19 +462,6 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
     let mut old = Vec::with_capacity(bytes.len());
     file.read_to_end(&mut old).is_ok() && old == bytes
-}
-
-/// Removes plain files that sit where `path` needs folders.
-fn clear_files_on_the_way(out: &Path, path: &str) -> Result<()> {
-    let mut at = out.to_path_buf();
-    let segments: Vec<&str> = path.split('/').collect();
-    for segment in &segments[..segments.len().saturating_sub(1)] {
-        at.push(segment);
-        if at.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
-            fs::remove_file(&at)?;
-        }
-    }
-    Ok(())
 }
 
 /// The files under `out` that are not in `keep`, site-relative.

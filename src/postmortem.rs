@@ -312,7 +312,7 @@ pub fn parse(
         let bad_due = item
             .text
             .split_whitespace()
-            .find(|w| w.get(..4).is_some_and(|d| d.eq_ignore_ascii_case("due:")));
+            .find(|w| actions::is_due_word(w));
         if let Some(word) = bad_due {
             p.push(
                 Diagnostic::warning(

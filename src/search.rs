@@ -244,12 +244,13 @@ pub struct Builder<'a> {
 impl<'a> Builder<'a> {
     pub fn new(archive: &'a Archive) -> Builder<'a> {
         let n = archive.reports.len();
+        let per_chunk = chunk_docs(n);
         Builder {
             archive,
             partitions: (0..PARTITIONS).map(|_| Mutex::default()).collect(),
             lengths: (0..n).map(|_| AtomicU32::new(0)).collect(),
-            chunk_docs: chunk_docs(n),
-            chunks: (0..n.div_ceil(chunk_docs(n)))
+            chunk_docs: per_chunk,
+            chunks: (0..n.div_ceil(per_chunk))
                 .map(|_| Mutex::default())
                 .collect(),
         }

@@ -33,7 +33,7 @@ impl Lock {
     /// Locks the output folder `out` (absolute), or says which process
     /// already has it.
     pub fn acquire(out: &Path) -> Result<Lock> {
-        let path = lock_path(out)?;
+        let path = super::beside(out, "lock");
         let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(entry) = held.iter_mut().find(|(p, _, _)| *p == path) {
             entry.2 += 1;
@@ -58,15 +58,6 @@ impl Drop for Lock {
             }
         }
     }
-}
-
-fn lock_path(out: &Path) -> Result<PathBuf> {
-    let parent = out.parent().context("the output folder has no parent")?;
-    let name = out
-        .file_name()
-        .context("the output folder has no name")?
-        .to_string_lossy();
-    Ok(parent.join(format!(".{name}.lock")))
 }
 
 fn lock_file(path: &Path, out: &Path) -> Result<File> {

@@ -89,9 +89,8 @@ pub fn link(live: &Path, shadow: &Path, path: &str) -> io::Result<()> {
     std::fs::hard_link(live.join(path), shadow.join(path))
 }
 
-/// Makes room at `root/path` for a new file: removes what is there and
-/// any file that sits where a parent folder must be, and creates the
-/// parents.
+/// Makes room at `root/path` for a new file: removes what is there, and
+/// makes its parent folders ([`make_parents`]).
 pub fn clear(root: &Path, path: &str) -> io::Result<()> {
     let to = root.join(path);
     match to.symlink_metadata() {
@@ -99,6 +98,12 @@ pub fn clear(root: &Path, path: &str) -> io::Result<()> {
         Ok(_) => std::fs::remove_file(&to)?,
         Err(_) => {}
     }
+    make_parents(root, path)
+}
+
+/// Creates the parent folders of `root/path`, removing any file that sits
+/// where one of them must be.
+pub fn make_parents(root: &Path, path: &str) -> io::Result<()> {
     let mut at = root.to_path_buf();
     let segments: Vec<&str> = path.split('/').collect();
     for segment in &segments[..segments.len().saturating_sub(1)] {
