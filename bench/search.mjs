@@ -18,7 +18,7 @@ if (!site) {
   process.exit(2);
 }
 process.env.HINDSIGHT_SITE = site;
-const { serve, launch, newPage, PREFIX } = await import("../tests/browser/harness.mjs");
+const { serve, launch, newPage, searchDone, PREFIX } = await import("../tests/browser/harness.mjs");
 
 const queries = process.argv.slice(3).length
   ? process.argv.slice(3)
@@ -62,7 +62,7 @@ for (const q of queries) {
 // the same queries again.
 const page = await newPage(browser);
 await page.goto(server.base + "search/");
-await page.waitForFunction(() => !document.querySelector(".search-status").textContent.startsWith("Loading"));
+await searchDone(page);
 async function time(q) {
   return page.evaluate((q) => new Promise((resolve) => {
     const form = document.querySelector("form[data-search=page]");

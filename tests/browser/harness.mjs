@@ -161,12 +161,15 @@ export async function pageKinds() {
  * results (or the word that there are none) are shown.
  */
 export async function settled(page) {
-  if (new URL(page.url()).pathname.endsWith("/search/")) {
-    await page.waitForFunction(() => {
-      const s = document.querySelector(".search-status");
-      return s && s.textContent && !s.textContent.startsWith("Loading");
-    });
-  }
+  if (new URL(page.url()).pathname.endsWith("/search/")) await searchDone(page);
+}
+
+/** Waits until the search page has answered: its status no longer says it is loading. */
+export async function searchDone(page) {
+  await page.waitForFunction(() => {
+    const s = document.querySelector(".search-status");
+    return s && s.textContent && !s.textContent.startsWith("Loading");
+  });
 }
 
 /**

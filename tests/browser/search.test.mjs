@@ -4,9 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
-import { SITE, serve, launch, newPage, texts } from "./harness.mjs";
-
-const SEED = "Code deployment error takes iCreate down";
+import { SITE, SEED, serve, launch, newPage, searchDone, texts } from "./harness.mjs";
 
 let server, browser;
 before(async () => {
@@ -19,10 +17,7 @@ after(async () => {
 });
 
 async function results(page) {
-  await page.waitForFunction(() => {
-    const s = document.querySelector(".search-status");
-    return s && s.textContent && !s.textContent.startsWith("Loading");
-  });
+  await searchDone(page);
   return texts(page, ".search-results .report-row-title");
 }
 

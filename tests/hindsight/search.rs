@@ -13,7 +13,7 @@ use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::support::{TestSite, hrefs, page, resolve, sel, snapshot, texts};
+use crate::support::{TestSite, hrefs, page, resolve, script_call, sel, snapshot, texts};
 
 const SEED: &str = "2023-01-17-icreate-deploy";
 
@@ -45,24 +45,10 @@ fn site_with(files: &[(&str, &str)]) -> TestSite {
 
 // ---- Reading the index ---------------------------------------------
 
-/// The arguments of the one `hindsightSearch(kind, key, data);` call that
-/// an index file is, parsed as JSON into `T` (a tuple of all three, so a
-/// missing or extra argument fails too). Anything else in the file, or
-/// arguments that are not JSON, fail the test with the file's name.
+/// The arguments of the index file at `path` ([`script_call`]).
 fn call<T: DeserializeOwned>(path: &Path) -> T {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let args = text
-        .strip_prefix("hindsightSearch(")
-        .and_then(|rest| rest.trim_end().strip_suffix(");"))
-        .unwrap_or_else(|| {
-            let start: String = text.chars().take(60).collect();
-            panic!(
-                "{}: not one `hindsightSearch(...);` call: {start:?}",
-                path.display()
-            )
-        });
-    serde_json::from_str(&format!("[{args}]"))
-        .unwrap_or_else(|e| panic!("{}: bad arguments: {e}", path.display()))
+    script_call(&text, &path.display().to_string())
 }
 
 #[derive(Debug, Deserialize)]

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use scraper::Html;
 use serde_json::Value;
 
-use crate::support::{TestSite, sel, texts};
+use crate::support::{TestSite, script_call, sel, texts};
 
 const REPORT: &str = "content/2023/2023-01-17-icreate-deploy.md";
 const PAGE: &str = "/postmortems/2023-01-17-icreate-deploy/";
@@ -128,9 +128,8 @@ impl Server {
     /// The path of the search text chunk that holds the report `slug`,
     /// from `search/docs.js`.
     fn search_chunk_of(&self, slug: &str) -> String {
-        let js = self.get("/search/docs.js").body;
-        let json = &js[js.find('{').unwrap()..=js.rfind('}').unwrap()];
-        let docs: Value = serde_json::from_str(json).expect("docs.js holds JSON");
+        let (_, _, docs): (String, Value, Value) =
+            script_call(&self.get("/search/docs.js").body, "docs.js");
         let at = docs["docs"]
             .as_array()
             .unwrap()

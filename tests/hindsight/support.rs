@@ -282,3 +282,19 @@ pub fn stamps(dir: &Path) -> std::collections::BTreeMap<String, (u64, i64, i64)>
         })
         .collect()
 }
+
+/// The arguments of the one `hindsightSearch(kind, key, data);` call that
+/// a search index file is, parsed as JSON into `T` (a tuple of all three,
+/// so a missing or extra argument fails too). Anything else in the text,
+/// or arguments that are not JSON, fail the test naming `name`.
+pub fn script_call<T: serde::de::DeserializeOwned>(text: &str, name: &str) -> T {
+    let args = text
+        .strip_prefix("hindsightSearch(")
+        .and_then(|rest| rest.trim_end().strip_suffix(");"))
+        .unwrap_or_else(|| {
+            let start: String = text.chars().take(60).collect();
+            panic!("{name}: not one `hindsightSearch(...);` call: {start:?}")
+        });
+    serde_json::from_str(&format!("[{args}]"))
+        .unwrap_or_else(|e| panic!("{name}: bad arguments: {e}"))
+}
