@@ -92,6 +92,8 @@ pub struct Archive {
     /// The site folder, where files next to reports are looked up.
     root: PathBuf,
     allow_raw_html: bool,
+    /// The most Timeline rows one report may have (`[limits] rows`).
+    max_rows: usize,
 }
 
 /// Where the Markdown of a report page links from: `postmortems/<slug>/`.
@@ -120,6 +122,7 @@ impl Archive {
                 .collect(),
             root: root.to_path_buf(),
             allow_raw_html: config.allow_raw_html,
+            max_rows: config.limits.rows,
             ..Archive::default()
         };
         if !include_drafts {
@@ -231,7 +234,24 @@ impl Archive {
             );
         }
         let mut clock = crate::timeline::Clock::new(pm.date);
-        let entries = std::mem::take(&mut rendered.timeline);
+        let mut entries = std::mem::take(&mut rendered.timeline);
+        if let Some(first) = entries.get(self.max_rows) {
+            let (line, column) = markdown::position(pm.body(), first.offset, pm.body_line);
+            diagnostics.push(
+                Diagnostic::error(
+                    &pm.path,
+                    "too-many",
+                    format!(
+                        "the timeline has {} rows; a report may have at most {}",
+                        entries.len(),
+                        self.max_rows
+                    ),
+                )
+                .at(line, column)
+                .hint("keep the moments that tell the story and link the full log, or raise `rows` under [limits] in hindsight.toml"),
+            );
+            entries.clear();
+        }
         let mut timeline: Vec<Moment> = Vec::with_capacity(entries.len());
         for entry in entries {
             let placed = clock.place(entry.time);

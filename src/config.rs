@@ -47,6 +47,37 @@ pub struct Config {
     pub public: bool,
     /// How many of the newest reports each Atom feed lists; 0 lists all.
     pub feed_limit: usize,
+    /// How much one report may ask for.
+    pub limits: Limits,
+}
+
+/// Bounds on what one report may ask for, so that one file cannot make a
+/// build take the machine's memory or write gigabytes. Real reports stay
+/// far below each; a site that needs more raises them in `[limits]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Entries in one front-matter list: `services`, `tags`, `authors`,
+    /// `teams`, `related`, `action_items` and any other.
+    pub entries: usize,
+    /// Old paths that redirect to one report.
+    pub aliases: usize,
+    /// Pages one report may add to the site: its own page, its short
+    /// link, a page per alias, and a page per service and tag it names.
+    pub pages: usize,
+    /// Rows of a report's Timeline table, and action items in its body.
+    pub rows: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            entries: 100,
+            aliases: 50,
+            pages: 200,
+            rows: 2000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
@@ -90,6 +121,7 @@ impl Default for Config {
             services: BTreeMap::new(),
             public: false,
             feed_limit: 50,
+            limits: Limits::default(),
         }
     }
 }
@@ -157,7 +189,8 @@ impl Config {
                     .at(line, column),
             ]
         })?;
-        let problems = config.validate(source);
+        let mut problems = control_characters(source);
+        problems.extend(config.validate(source));
         if problems.is_empty() {
             Ok(config)
         } else {
@@ -281,6 +314,73 @@ impl Config {
     pub fn severity(&self, id: &str) -> Option<&Severity> {
         self.severities.iter().find(|s| s.id == id)
     }
+}
+
+/// Every key and text value that holds a character pages may not carry
+/// (the rule front matter follows: control characters but tab, line feed
+/// and carriage return), written raw or as an escape. Pages would print
+/// them as they are, so each is an error naming its key.
+fn control_characters(source: &str) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    if let Ok(table) = toml::de::DeTable::parse(source) {
+        walk_table(source, "", table.get_ref(), &mut problems);
+    }
+    problems
+}
+
+fn walk_table(
+    source: &str,
+    prefix: &str,
+    table: &toml::de::DeTable<'_>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (key, value) in table {
+        let name = if prefix.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", key.get_ref())
+        };
+        check_text(source, &name, key.get_ref(), key.span().start, problems);
+        walk_value(source, &name, value, problems);
+    }
+}
+
+fn walk_value(
+    source: &str,
+    name: &str,
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    use toml::de::DeValue;
+    match value.get_ref() {
+        DeValue::String(text) => check_text(source, name, text, value.span().start, problems),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_value(source, &format!("{name}[{i}]"), item, problems);
+            }
+        }
+        DeValue::Table(table) => walk_table(source, name, table, problems),
+        _ => {}
+    }
+}
+
+fn check_text(source: &str, name: &str, text: &str, at: usize, problems: &mut Vec<Diagnostic>) {
+    let Some(c) = text.chars().find(|&c| crate::frontmatter::is_forbidden(c)) else {
+        return;
+    };
+    let (line, column) = line_col(source, at);
+    problems.push(
+        Diagnostic::error(
+            FILE_NAME,
+            "control-character",
+            format!(
+                "`{name}` holds the control character U+{:04X}, which pages cannot show",
+                c as u32
+            ),
+        )
+        .at(line, column)
+        .hint("remove it, and the escape that makes it (`\\u001b`, `\\e`)"),
+    );
 }
 
 /// Parses `+03:00`, `-0500`, `Z` or `UTC`.

@@ -5,10 +5,11 @@
 //! end — `path:line:col: message` followed by a hint where there is an
 //! obvious fix.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// How bad a diagnostic is. Errors fail the build; warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -22,6 +23,7 @@ pub enum Level {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// The file, relative to the site root where possible.
+    #[serde(serialize_with = "printable_path")]
     pub file: PathBuf,
     /// 1-based line; 0 when the problem concerns the whole file.
     pub line: usize,
@@ -31,7 +33,9 @@ pub struct Diagnostic {
     pub level: Level,
     /// A stable, short identifier of the kind of problem (`unknown-severity`).
     pub code: &'static str,
+    #[serde(serialize_with = "printable_text")]
     pub message: String,
+    #[serde(serialize_with = "printable_hint")]
     pub hint: Option<String>,
 }
 
@@ -92,18 +96,61 @@ impl fmt::Display for Diagnostic {
             Level::Error => "error",
             Level::Warning => "warning",
         };
-        write!(f, "{level}: {}", self.file.display())?;
+        write!(f, "{level}: {}", printable(&self.file.to_string_lossy()))?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
             if self.column > 0 {
                 write!(f, ":{}", self.column)?;
             }
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", printable(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  = {hint}")?;
+            write!(f, "\n  = {}", printable(hint))?;
         }
         Ok(())
+    }
+}
+
+/// `text` as it may be printed to a terminal, a CI log or an editor: each
+/// control character and each bidirectional-text control is written as an
+/// escape (`\u{1b}`), so that a crafted file name or value can neither
+/// move the cursor, retitle a window, start a log line of its own nor
+/// reorder what a reader sees. Diagnostics go through it in every format.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unprintable(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn is_unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+fn printable_path<S: Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&printable(&path.to_string_lossy()))
+}
+
+fn printable_text<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&printable(text))
+}
+
+fn printable_hint<S: Serializer>(hint: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    match hint {
+        Some(hint) => s.serialize_some(&printable(hint)),
+        None => s.serialize_none(),
     }
 }
 
@@ -166,6 +213,26 @@ mod tests {
             d.to_string(),
             "error: content/a.md:5:11: unknown severity \"SEV9\"\n  = expected one of SEV1, SEV2"
         );
+    }
+
+    #[test]
+    fn control_characters_are_printed_as_escapes_in_every_field() {
+        let d = Diagnostic::error(
+            "content/\u{1b}]0;owned\u{7}\n.md",
+            "x",
+            "title \"\u{1b}[2J\u{202e}cod.exe\"",
+        )
+        .at(1, 1)
+        .hint("tab\there");
+        assert_eq!(
+            d.to_string(),
+            "error: content/\\u{1b}]0;owned\\u{7}\\u{a}.md:1:1: title \"\\u{1b}[2J\\u{202e}cod.exe\"\n  = tab\\u{9}here"
+        );
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["file"], "content/\\u{1b}]0;owned\\u{7}\\u{a}.md");
+        assert_eq!(json["message"], "title \"\\u{1b}[2J\\u{202e}cod.exe\"");
+        assert_eq!(json["hint"], "tab\\u{9}here");
+        assert_eq!(printable("plain é text"), "plain é text");
     }
 
     #[test]

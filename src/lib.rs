@@ -95,7 +95,7 @@ impl std::fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Setup(e) => write!(f, "error: {e:#}"),
+            Error::Setup(e) => write!(f, "error: {}", diagnostics::printable(&format!("{e:#}"))),
         }
     }
 }

@@ -299,7 +299,8 @@ fn print_github(diagnostics: &[Diagnostic]) {
     let property = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
     for d in diagnostics {
         let kind = if d.is_error() { "error" } else { "warning" };
-        let mut props = format!("file={}", property(&d.file.to_string_lossy()));
+        let file = diagnostics::printable(&d.file.to_string_lossy()).into_owned();
+        let mut props = format!("file={}", property(&file));
         if d.line > 0 {
             props.push_str(&format!(",line={}", d.line));
             if d.column > 0 {
@@ -307,10 +308,10 @@ fn print_github(diagnostics: &[Diagnostic]) {
             }
         }
         props.push_str(&format!(",title={}", property(d.code)));
-        let mut message = d.message.clone();
+        let mut message = diagnostics::printable(&d.message).into_owned();
         if let Some(hint) = &d.hint {
             message.push('\n');
-            message.push_str(hint);
+            message.push_str(&diagnostics::printable(hint));
         }
         println!("::{kind} {props}::{}", data(&message));
     }

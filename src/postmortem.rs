@@ -209,6 +209,16 @@ pub fn parse(
     let impact = get("impact").and_then(|f| p.text(f, "impact"));
     let related = p.spanned_list(get("related"), "related");
     let aliases = p.spanned_list(get("aliases"), "aliases");
+    p.too_many_pages(&[
+        ("id", get("id"), usize::from(id.is_some())),
+        ("aliases", get("aliases"), aliases.len()),
+        (
+            "services",
+            get("services"),
+            services.as_ref().map_or(0, Vec::len),
+        ),
+        ("tags", get("tags"), tags.len()),
+    ]);
     for alias in &aliases {
         if let Some(why) = crate::links::alias_problem(&alias.value) {
             p.error_at(
@@ -220,7 +230,9 @@ pub fn parse(
         }
     }
     let mut action_items = Vec::new();
-    if let Some(field) = get("action_items") {
+    if let Some(field) = get("action_items")
+        && !matches!(&field.value, Node::List(l) if p.too_many(field, "action_items", l.len()))
+    {
         let (items, problems) = actions::from_front_matter(field, path);
         action_items = items;
         for d in problems {
@@ -306,6 +318,19 @@ pub fn parse(
         return None;
     }
     let body_items = actions::from_body(split.body, split.body_line);
+    if let Some(first) = body_items.get(config.limits.rows) {
+        let (count, limit) = (body_items.len(), config.limits.rows);
+        p.push(
+            Diagnostic::error(
+                path,
+                "too-many",
+                format!("the body has {count} action items; a report may have at most {limit}"),
+            )
+            .at(first.line, 1)
+            .hint("track them in your ticket system and link it, or raise `rows` under [limits] in hindsight.toml"),
+        );
+        return None;
+    }
     for item in &body_items {
         // The item keeps the text, as a reader wrote it; the date it meant
         // is lost, which a front-matter item would make an error.
@@ -508,6 +533,9 @@ impl Parser<'_> {
             Node::Null => Vec::new(),
             _ => vec![field],
         };
+        if self.too_many(field, key, items.len()) {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         for item in items {
             match item.value.as_text() {
@@ -530,6 +558,63 @@ impl Parser<'_> {
         out
     }
 
+    /// Whether the list `key` has more entries than `[limits]` allows; if
+    /// so, says so at the key. Checked before any entry is looked at, so
+    /// a list of a million entries costs no more than reading it.
+    fn too_many(&mut self, field: &Field, key: &str, len: usize) -> bool {
+        let (limit, name) = if key == "aliases" {
+            (self.config.limits.aliases, "aliases")
+        } else {
+            (self.config.limits.entries, "entries")
+        };
+        if len <= limit {
+            return false;
+        }
+        self.error_at(
+            field.pos,
+            "too-many",
+            format!("`{key}` has {len} entries; a report may have at most {limit}"),
+            Some(format!(
+                "keep the ones a reader needs, or raise `{name}` under [limits] in hindsight.toml"
+            )),
+        );
+        true
+    }
+
+    /// Pages the report adds to the site: its own, its short link, one per
+    /// alias, and at most one per service and tag. Said at the list that
+    /// adds most when there are more than `[limits] pages`.
+    fn too_many_pages(&mut self, fields: &[(&str, Option<&Field>, usize)]) {
+        let pages = 1 + fields.iter().map(|(_, _, n)| n).sum::<usize>();
+        let limit = self.config.limits.pages;
+        if pages <= limit {
+            return;
+        }
+        let Some((key, Some(field), _)) = fields
+            .iter()
+            .filter(|(_, f, _)| f.is_some())
+            .max_by_key(|(_, _, n)| *n)
+        else {
+            return;
+        };
+        let parts: Vec<String> = fields
+            .iter()
+            .filter(|(_, _, n)| *n > 0)
+            .map(|(k, _, n)| format!("{n} from `{k}`"))
+            .collect();
+        self.error_at(
+            field.pos,
+            "too-many-pages",
+            format!(
+                "the report would add {pages} pages to the site (its own, {}); at most {limit} are allowed",
+                parts.join(", ")
+            ),
+            Some(format!(
+                "shorten `{key}`, or raise `pages` under [limits] in hindsight.toml"
+            )),
+        );
+    }
+
     fn list(&mut self, field: Option<&Field>, key: &str) -> Vec<String> {
         let mut seen = std::collections::HashSet::new();
         self.spanned_list(field, key)
@@ -542,18 +627,17 @@ impl Parser<'_> {
     /// Services and tags: each must give a usable URL segment.
     fn terms(&mut self, field: Option<&Field>, key: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for item in self.spanned_list(field, key) {
-            if url::slugify(&item.value).is_empty() {
+            let slug = url::slugify(&item.value);
+            if slug.is_empty() {
                 self.error_at(
                     item.pos,
                     "invalid-term",
                     format!("{key} entry {:?} has no letters or digits", item.value),
                     None,
                 );
-            } else if !out
-                .iter()
-                .any(|v| url::slugify(v) == url::slugify(&item.value))
-            {
+            } else if seen.insert(slug) {
                 out.push(item.value);
             }
         }
@@ -565,7 +649,11 @@ impl Parser<'_> {
             self.missing("services", end, "[service-name]");
             return None;
         };
+        let before = self.errors;
         let services = self.terms(Some(field), "services");
+        if services.is_empty() && self.errors > before {
+            return None;
+        }
         if services.is_empty() {
             self.error_at(
                 field.pos,
