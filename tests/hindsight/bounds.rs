@@ -6,28 +6,15 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use hindsight::diagnostics::Level;
-use hindsight::{Diagnostic, Error};
+use hindsight::Error;
 
-use crate::support::{TestSite, texts};
+use crate::support::{TestSite, content_errors, texts};
 
 /// A valid report with `more` front matter lines and `body`.
 fn report(more: &str, body: &str) -> String {
     format!(
         "---\ntitle: Bounded\ndate: 2024-01-10T10:00:00Z\nseverity: SEV2\nservices: [api]\n{more}---\n{body}"
     )
-}
-
-/// The build's errors, after checking that nothing was published.
-fn errors(site: &TestSite) -> Vec<Diagnostic> {
-    match site.build() {
-        Err(Error::Content(d)) => {
-            assert!(!site.out().exists(), "a failed build wrote output");
-            d.into_iter().filter(|d| d.level == Level::Error).collect()
-        }
-        Err(e) => panic!("expected content errors, got: {e}"),
-        Ok(_) => panic!("expected content errors, the site built"),
-    }
 }
 
 fn list(prefix: &str, n: usize) -> String {
@@ -53,7 +40,7 @@ fn a_report_with_ten_thousand_tags_is_refused_at_its_line_at_once() {
         &report(&format!("tags: {}\n", list("t", 10_000)), "Body\n"),
     );
     let started = Instant::now();
-    let d = errors(&site);
+    let d = content_errors(&site);
     // A quadratic step over 10,000 entries takes minutes in a debug
     // build; the refusal reads the list once.
     assert!(
@@ -80,7 +67,7 @@ fn every_front_matter_list_is_bounded_and_the_bound_is_configurable() {
             list("r", 101),
         ),
     );
-    let d = errors(&site);
+    let d = content_errors(&site);
     let at: Vec<(&str, usize)> = d.iter().map(|d| (d.code, d.line)).collect();
     assert_eq!(
         at,
@@ -96,7 +83,7 @@ fn every_front_matter_list_is_bounded_and_the_bound_is_configurable() {
     // Raised, the same lists pass the bound (and the related slugs, which
     // name no report, are what is wrong then).
     site.write("hindsight.toml", "[limits]\nentries = 101\npages = 1000\n");
-    let d = errors(&site);
+    let d = content_errors(&site);
     assert!(d.iter().all(|d| d.code != "too-many"), "{d:?}");
     assert!(d.iter().any(|d| d.code == "unknown-related"), "{d:?}");
 }
@@ -109,7 +96,7 @@ fn aliases_beyond_the_limit_are_refused_before_any_page_is_made() {
         "content/aliased.md",
         &report(&format!("aliases: [{}]\n", aliases.join(", ")), "Body\n"),
     );
-    let d = errors(&site);
+    let d = content_errors(&site);
     assert_eq!(d.len(), 1, "{:?}", &d[..d.len().min(3)]);
     assert_eq!((d[0].code, d[0].line), ("too-many", 6));
     assert!(
@@ -141,7 +128,7 @@ fn the_pages_one_report_adds_are_bounded_at_the_list_that_adds_most() {
             "Body\n",
         ),
     );
-    let d = errors(&site);
+    let d = content_errors(&site);
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!((d[0].code, d[0].line), ("too-many-pages", 7));
     assert!(
@@ -153,37 +140,30 @@ fn the_pages_one_report_adds_are_bounded_at_the_list_that_adds_most() {
     );
 }
 
+/// A report whose Timeline table has `rows` rows, a minute apart.
+fn timeline(rows: usize) -> String {
+    let rows: String = (0..rows)
+        .map(|i| format!("| 10:{i:02} | step {i} |\n"))
+        .collect();
+    report(
+        "",
+        &format!("## Timeline\n\n| Time | Event |\n|---|---|\n{rows}"),
+    )
+}
+
 #[test]
 fn a_timeline_longer_than_the_limit_is_an_error_at_the_first_row_past_it() {
     let site = TestSite::empty();
     site.write("hindsight.toml", "[limits]\nrows = 30\n");
-    let rows: String = (0..40)
-        .map(|i| format!("| 10:{i:02} | step {i} |\n"))
-        .collect();
-    site.write(
-        "content/long.md",
-        &report(
-            "",
-            &format!("## Timeline\n\n| Time | Event |\n|---|---|\n{rows}"),
-        ),
-    );
-    let d = errors(&site);
+    site.write("content/long.md", &timeline(40));
+    let d = content_errors(&site);
     assert_eq!(d.len(), 1, "{d:?}");
     // The body starts on line 7; row 31 of the table is on line 41.
     assert_eq!((d[0].code, d[0].line), ("too-many", 41));
     assert!(d[0].message.contains("40 rows"), "{}", d[0].message);
 
     // Thirty rows build, every one an event.
-    let rows: String = (0..30)
-        .map(|i| format!("| 10:{i:02} | step {i} |\n"))
-        .collect();
-    site.write(
-        "content/long.md",
-        &report(
-            "",
-            &format!("## Timeline\n\n| Time | Event |\n|---|---|\n{rows}"),
-        ),
-    );
+    site.write("content/long.md", &timeline(30));
     site.build_ok();
     let page = site.page("postmortems/long/index.html");
     assert_eq!(texts(&page, "a.moment").len(), 30);
@@ -205,7 +185,7 @@ fn action_items_in_the_body_and_the_front_matter_are_bounded() {
             "Body\n",
         ),
     );
-    let d = errors(&site);
+    let d = content_errors(&site);
     let at: Vec<(String, &str, usize)> = d
         .iter()
         .map(|d| (d.file.display().to_string(), d.code, d.line))

@@ -18,11 +18,10 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use hindsight::diagnostics::Level;
-use hindsight::{Diagnostic, Error};
+use hindsight::Error;
 use scraper::{ElementRef, Html};
 
-use crate::support::{TestSite, at_lines, sel, texts};
+use crate::support::{TestSite, at_lines, content_errors, sel, texts};
 
 /// A script payload that tries to break out of text, of a double- and a
 /// single-quoted attribute, of a `<title>` and a `<textarea>`.
@@ -47,18 +46,6 @@ fn report(title: &str, more: &str, body: &str) -> String {
         "---\ntitle: {}\ndate: 2024-01-10T10:00:00Z\nresolved: 2024-01-10T11:00:00Z\nseverity: SEV2\nservices: [api]\n{more}---\n{body}",
         yaml(title)
     )
-}
-
-/// The build's errors, after checking that nothing was published.
-fn errors(site: &TestSite) -> Vec<Diagnostic> {
-    match site.build() {
-        Err(Error::Content(d)) => {
-            assert!(!site.out().exists(), "a failed build wrote output");
-            d.into_iter().filter(|d| d.level == Level::Error).collect()
-        }
-        Err(e) => panic!("expected content errors, got: {e}"),
-        Ok(_) => panic!("expected content errors, the site built"),
-    }
 }
 
 /// Whether a URL would run code or render a document of its own, read the
@@ -254,7 +241,7 @@ fn aliases_that_are_absolute_urls_hold_backslashes_nul_or_run_long_are_refused_a
     let site = one_report_each(&aliases, "a", |alias| {
         format!("aliases: [{}]\n", yaml(alias))
     });
-    let d = errors(&site);
+    let d = content_errors(&site);
     let found = at_lines(&d);
     assert_eq!(found.len(), aliases.len(), "{found:#?}");
     for (i, line) in found.iter().enumerate() {
@@ -354,7 +341,7 @@ fn ids_with_paths_backslashes_nul_or_300_characters_are_refused_at_their_line() 
         long.as_str(),
     ];
     let site = one_report_each(&ids, "r", |id| format!("id: {}\n", yaml(id)));
-    let d = errors(&site);
+    let d = content_errors(&site);
     assert_eq!(d.len(), ids.len(), "{:#?}", at_lines(&d));
     for (i, d) in d.iter().enumerate() {
         assert_eq!(
@@ -389,7 +376,7 @@ fn file_names_that_cannot_be_urls_are_refused_with_a_rename_hint() {
     for name in names {
         site.write(&format!("content/{name}.md"), &report("R", "", "Body.\n"));
     }
-    let d = errors(&site);
+    let d = content_errors(&site);
     let mut found: Vec<(String, &str)> = d
         .iter()
         .map(|d| (d.file.display().to_string(), d.code))
@@ -665,7 +652,7 @@ fn utf16_with_either_byte_order_mark_is_named_at_its_first_line() {
     std::fs::write(site.root().join("content/le.md"), le).unwrap();
     std::fs::write(site.root().join("content/be.md"), be).unwrap();
     assert_eq!(
-        at_lines(&errors(&site)),
+        at_lines(&content_errors(&site)),
         [
             "content/be.md:1: the file is UTF-16; reports must be UTF-8",
             "content/le.md:1: the file is UTF-16; reports must be UTF-8",
@@ -688,7 +675,7 @@ fn bytes_that_are_not_utf8_or_nul_are_named_at_their_line() {
         "content/nul-title.md",
         &report("R", "", "Body.\n").replace("title: \"R\"", "title: \"Nul \0 title\""),
     );
-    let d = errors(&site);
+    let d = content_errors(&site);
     assert_eq!(
         d.iter()
             .map(|d| format!("{}:{}:{}: {}", d.file.display(), d.line, d.column, d.code))
@@ -712,7 +699,7 @@ fn control_characters_written_as_yaml_escapes_are_refused_at_their_line() {
             &report("R", &format!("tags: [\"a{escape}b\"]\n"), "Body.\n")
                 .replace("title: \"R\"", &format!("title: \"Nul {escape}\"")),
         );
-        let found = at_lines(&errors(&site));
+        let found = at_lines(&content_errors(&site));
         assert_eq!(found.len(), 1, "{escape}: {found:?}");
         assert!(
             found[0].starts_with("content/nul.md:2: the value holds the control character U+"),
@@ -840,7 +827,7 @@ fn bidi_and_zero_width_characters_in_a_file_name_are_refused() {
     let site = TestSite::empty();
     site.write("content/a\u{202e}b.md", &report("R", "", "Body.\n"));
     site.write("content/c\u{200d}d.md", &report("R", "", "Body.\n"));
-    let d = errors(&site);
+    let d = content_errors(&site);
     let codes: Vec<(&str, &str)> = d
         .iter()
         .map(|d| (d.file.to_str().unwrap(), d.code))
@@ -875,7 +862,7 @@ fn an_empty_file_and_a_lone_fence_are_errors_at_line_1() {
     site.write("content/empty.md", "");
     site.write("content/fence.md", "---");
     site.write("content/fence-nl.md", "---\n");
-    let found = at_lines(&errors(&site));
+    let found = at_lines(&content_errors(&site));
     assert_eq!(found.len(), 3, "{found:#?}");
     assert!(found[0].starts_with("content/empty.md:1: "), "{found:#?}");
     assert!(
@@ -924,7 +911,7 @@ fn a_report_over_16_mb_is_refused_by_name_without_reading_it_all() {
     let huge = std::fs::File::create(site.root().join("content/dump.md")).unwrap();
     huge.set_len(4 << 30).unwrap();
     let site = bounded(Duration::from_secs(30), move || {
-        let found = at_lines(&errors(&site));
+        let found = at_lines(&content_errors(&site));
         assert_eq!(
             found,
             ["content/dump.md:0: is larger than 16 MB, the most a report may be"]
@@ -1109,7 +1096,7 @@ fn a_link_to_a_report_outside_content_is_read_under_the_link_name() {
     .unwrap();
     // The link's name is what the diagnostic names, not the target's path.
     assert_eq!(
-        at_lines(&errors(&site)),
+        at_lines(&content_errors(&site)),
         ["content/notes.md:1: no front matter: the file must start with a `---` line"]
     );
     std::fs::remove_file(site.root().join("content/notes.md")).unwrap();
@@ -1137,7 +1124,7 @@ fn a_link_to_a_folder_outside_content_is_walked_and_named_inside() {
     )
     .unwrap();
     std::os::unix::fs::symlink(outside.path(), site.root().join("content/shared")).unwrap();
-    let d = errors(&site);
+    let d = content_errors(&site);
     assert_eq!(
         d.iter()
             .map(|d| (d.file.to_str().unwrap(), d.code))
@@ -1163,7 +1150,7 @@ fn a_dangling_link_is_named_like_a_file_that_vanished() {
         site.root().join("content/gone.md"),
     )
     .unwrap();
-    let d = errors(&site);
+    let d = content_errors(&site);
     assert_eq!(d.len(), 1, "{:?}", at_lines(&d));
     assert_eq!(
         (d[0].file.to_str(), d[0].code),

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use hindsight::{Error, Options, Summary};
+use hindsight::diagnostics::Level;
+use hindsight::{Diagnostic, Error, Options, Summary};
 use scraper::{Html, Selector};
 use tempfile::TempDir;
 
@@ -72,6 +73,19 @@ impl TestSite {
 
     pub fn page(&self, rel: &str) -> Html {
         page(&self.out(), rel)
+    }
+}
+
+/// The errors of a build that must fail on its content, after checking
+/// that it published nothing.
+pub fn content_errors(site: &TestSite) -> Vec<Diagnostic> {
+    match site.build() {
+        Err(Error::Content(d)) => {
+            assert!(!site.out().exists(), "a failed build wrote output");
+            d.into_iter().filter(|d| d.level == Level::Error).collect()
+        }
+        Err(e) => panic!("expected content errors, got: {e}"),
+        Ok(_) => panic!("expected content errors, the site built"),
     }
 }
 
