@@ -8,7 +8,9 @@
 //!   ([`Preview::rebuild`], the one place a build happens) and publishes the
 //!   outcome as the `State` that every request is answered from.
 //! - `http` serves the folder, a thread per connection, so the event
-//!   streams that open tabs hold never keep other requests waiting.
+//!   streams that open tabs hold never keep other requests waiting; it
+//!   answers only requests for its own address, and bounds its
+//!   connections and how long each may take ([`http::Limits`]).
 //! - `live` adds the reload script, and the overlay of problems, to each
 //!   page as it is served; the files on disk stay as a build writes them.
 
@@ -83,7 +85,7 @@ pub fn run(settings: &Settings) -> Result<(), Error> {
     report(&first, &[], &root);
     let shared = Arc::new(Shared::new(out));
     shared.publish(&first, true);
-    http::start(listener, Arc::clone(&shared)).map_err(setup)?;
+    http::start(listener, Arc::clone(&shared), http::Limits::from_env()).map_err(setup)?;
     println!(
         "serving {url} from {} (Ctrl-C to stop)",
         folder.path().display()
@@ -312,6 +314,16 @@ struct Shared {
     connections: http::Connections,
 }
 
+/// What an event stream waited for.
+enum Next {
+    /// The event to send.
+    Event(String),
+    /// Nothing happened.
+    Quiet,
+    /// The server is stopping.
+    Stopping,
+}
+
 #[derive(Serialize)]
 struct Status<'a> {
     ok: bool,
@@ -392,23 +404,22 @@ impl Shared {
         self.state().version
     }
 
-    /// Waits up to `wait` for the version to move past `seen`, and returns
-    /// the event to send: the news, a keep-alive comment when nothing
-    /// happened, or `None` when the server is stopping.
-    fn next_event(&self, seen: &mut u64, wait: Duration) -> Option<String> {
+    /// Waits up to `wait` for the version to move past `seen`, and says
+    /// what came of it.
+    fn next_event(&self, seen: &mut u64, wait: Duration) -> Next {
         let state = self.state();
         let (state, _) = self
             .changed
             .wait_timeout_while(state, wait, |s| !s.stopping && s.version == *seen)
             .unwrap_or_else(PoisonError::into_inner);
         if state.stopping {
-            return None;
+            return Next::Stopping;
         }
         if state.version == *seen {
-            return Some(": ping\n\n".to_string());
+            return Next::Quiet;
         }
         *seen = state.version;
-        Some(live::event(state.version, state.overlay.as_deref()))
+        Next::Event(live::event(state.version, state.overlay.as_deref()))
     }
 
     fn stopping(&self) -> bool {

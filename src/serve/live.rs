@@ -51,10 +51,25 @@ fn script(version: u64) -> String {
 /// The event that tells pages about `version`: the overlay when there is
 /// one, else a reload.
 pub(super) fn event(version: u64, overlay: Option<&str>) -> String {
-    match overlay {
-        // The overlay is one line, as an event's data must be.
-        Some(overlay) => format!("id: {version}\nevent: errors\ndata: {overlay}\n\n"),
-        None => format!("id: {version}\nevent: reload\ndata: {version}\n\n"),
+    let (name, data) = match overlay {
+        Some(overlay) => ("errors", overlay.to_string()),
+        None => ("reload", version.to_string()),
+    };
+    let mut event = format!("id: {version}\nevent: {name}\n");
+    data_lines(&mut event, &data);
+    event.push('\n');
+    event
+}
+
+/// `data` as an event's `data:` lines: one for each of its lines, which
+/// the browser joins again with line breaks. A CR or LF in it (the overlay
+/// has none, but what it shows comes from file names and messages) so
+/// never starts a field of its own.
+fn data_lines(event: &mut String, data: &str) {
+    for line in data.split("\r\n").flat_map(|l| l.split(['\r', '\n'])) {
+        event.push_str("data: ");
+        event.push_str(line);
+        event.push('\n');
     }
 }
 
@@ -93,7 +108,8 @@ pub(super) fn overlay(diagnostics: &[Diagnostic]) -> String {
             r#"<li class="hindsight-{level}" style="margin:0 0 .75rem"><span class="hindsight-level" style="color:{color}">{level}</span> "#
         ));
         if !d.file.as_os_str().is_empty() {
-            let mut place = d.file.display().to_string();
+            // Any control character in a file's name is shown as such.
+            let mut place: String = d.file.display().to_string().chars().map(visible).collect();
             if d.line > 0 {
                 place.push_str(&format!(":{}", d.line));
                 if d.column > 0 {
@@ -118,14 +134,29 @@ pub(super) fn overlay(diagnostics: &[Diagnostic]) -> String {
     html
 }
 
-/// Escaped text, its line breaks as character references: the overlay
-/// stays one line, and shows them (`white-space: pre-wrap`).
+/// Escaped text, its line breaks (LF or CRLF) as character references:
+/// the overlay stays one line, and shows them (`white-space: pre-wrap`).
+/// Other control characters, a lone CR among them, are shown as the
+/// symbols that stand for them.
 fn text(html: &mut String, text: &str) {
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             html.push_str("&#10;");
         }
-        escape_into(html, line.trim_end_matches('\r'));
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let shown: String = line.chars().map(visible).collect();
+        escape_into(html, &shown);
+    }
+}
+
+/// `c`, or the symbol that stands for it when it is a control character
+/// other than a tab: `␍` for CR, `␊` for LF, `␡` for DEL.
+fn visible(c: char) -> char {
+    match c {
+        '\t' => c,
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}'),
+        '\u{7f}' => '\u{2421}',
+        _ => c,
     }
 }
 
@@ -159,6 +190,35 @@ mod tests {
         );
         assert!(html.contains("= use &amp; not &lt;"), "{html}");
         assert!(html.contains("1 error<"), "{html}");
+    }
+
+    #[test]
+    fn control_characters_in_names_and_messages_are_shown_not_kept() {
+        let d = Diagnostic::error(
+            "content/a\rid: 9\nb\u{7f}.md",
+            "x",
+            "one\r\ntwo\rthree\u{1b}[31m",
+        )
+        .hint("a\rb");
+        let html = overlay(&[d]);
+        assert!(!html.contains(['\r', '\n', '\u{1b}', '\u{7f}']), "{html}");
+        assert!(
+            html.contains("content/a\u{240d}id: 9\u{240a}b\u{2421}.md<"),
+            "{html}"
+        );
+        assert!(
+            html.contains("one&#10;two\u{240d}three\u{241b}[31m<"),
+            "{html}"
+        );
+        assert!(html.contains("= a\u{240d}b<"), "{html}");
+    }
+
+    #[test]
+    fn event_data_with_line_breaks_becomes_several_data_lines() {
+        assert_eq!(
+            event(6, Some("a\rid: 1\nevent: reload\r\nretry: 9")),
+            "id: 6\nevent: errors\ndata: a\ndata: id: 1\ndata: event: reload\ndata: retry: 9\n\n"
+        );
     }
 
     #[test]

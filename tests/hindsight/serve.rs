@@ -101,17 +101,37 @@ impl Server {
 
     /// Sends `request` as it is and reads the response to the end.
     fn send(&self, request: &str) -> Reply {
-        let mut stream = self.connect();
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut bytes = Vec::new();
-        stream.read_to_end(&mut bytes).expect("read the response");
-        Reply::parse(&bytes)
+        send_to(self.port, request)
+    }
+
+    /// The `Host` a browser sends for the preview.
+    fn host(&self) -> String {
+        format!("localhost:{}", self.port)
     }
 
     fn request(&self, method: &str, path: &str) -> Reply {
         self.send(&format!(
-            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.host()
         ))
+    }
+
+    /// Sends `request` as it is and reads the response's head only (an
+    /// event stream's body never ends).
+    fn head_of(&self, request: &str) -> Reply {
+        let mut stream = self.connect();
+        stream.write_all(request.as_bytes()).unwrap();
+        Reply::parse(&read_head(&mut stream))
+    }
+
+    /// The number of threads of the server's process.
+    fn threads(&self) -> usize {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("Threads:"))
+            .and_then(|n| n.trim().parse().ok())
+            .expect("Threads: in /proc/PID/status")
     }
 
     fn get(&self, path: &str) -> Reply {
@@ -196,6 +216,30 @@ impl Drop for Server {
     }
 }
 
+/// Sends `request` to 127.0.0.1:`port` as it is and reads the response to
+/// the end.
+fn send_to(port: u16, request: &str) -> Reply {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).expect("read the response");
+    Reply::parse(&bytes)
+}
+
+/// Reads a response's head, up to and with the blank line that ends it.
+fn read_head(stream: &mut TcpStream) -> Vec<u8> {
+    let mut head = Vec::new();
+    let mut byte = [0];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    head
+}
+
 /// Lines of the server's output, read on a thread so it never blocks.
 fn lines(stdout: ChildStdout) -> Receiver<String> {
     let (send, receive) = mpsc::channel();
@@ -264,9 +308,11 @@ impl Events {
     /// request, so later changes are sent on it.
     fn open(server: &Server) -> Events {
         let mut stream = server.connect();
-        stream
-            .write_all(b"GET /__hindsight/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            .unwrap();
+        let request = format!(
+            "GET /__hindsight/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+            server.host()
+        );
+        stream.write_all(request.as_bytes()).unwrap();
         let mut reader = BufReader::new(stream);
         let mut head = Vec::new();
         loop {
@@ -577,7 +623,8 @@ fn paths_that_leave_the_output_are_refused() {
     ];
     for path in &paths {
         let reply = server.send(&format!(
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            server.host()
         ));
         assert!(
             reply.status == 400 || reply.status == 404,
@@ -732,4 +779,405 @@ fn a_saved_report_is_rebuilt_quickly_and_the_archive_catches_up() {
     });
     let status = server.build_after(before);
     assert_eq!(status["quick"], false);
+}
+
+#[test]
+fn only_requests_for_the_preview_s_own_address_are_answered() {
+    // With drafts, which a page of another site must not read.
+    let server = Server::start_with(|_, command| {
+        command.arg("--drafts");
+    });
+    let port = server.port;
+    let ours = [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        format!("LocalHost:{port}"),
+    ];
+    // Names a page can point at 127.0.0.1, and near misses of ours.
+    let foreign = [
+        format!("attacker.example:{port}"),
+        "attacker.example".to_string(),
+        "127.0.0.1".to_string(),
+        "localhost".to_string(),
+        format!("localhost:{}", port.checked_add(1).unwrap_or(1)),
+        format!("127.0.0.1:{port}.attacker.example"),
+        format!("127.0.0.2:{port}"),
+        format!("localhost.:{port}"),
+        format!("user@localhost:{port}"),
+        String::new(),
+    ];
+    for path in ["/", "/__hindsight/status", "/__hindsight/events", DRAFT] {
+        for host in &ours {
+            let reply = server.head_of(&format!(
+                "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+            ));
+            assert_eq!(reply.status, 200, "{path} for {host}");
+        }
+        for host in &foreign {
+            for method in ["GET", "HEAD", "POST"] {
+                // No `Connection: close`: the server closes after a 421.
+                let reply =
+                    server.send(&format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+                assert_eq!(reply.status, 421, "{method} {path} for {host:?}");
+                assert_eq!(
+                    reply.header("content-type"),
+                    Some("text/plain; charset=utf-8")
+                );
+                assert_eq!(reply.header("connection"), Some("close"));
+            }
+        }
+        // HTTP/1.1 requires one Host: none, or two, is a 400. An HTTP/1.0
+        // request without one does not name the preview.
+        let none = server.send(&format!("GET {path} HTTP/1.1\r\n\r\n"));
+        assert_eq!(none.status, 400, "{path} without Host");
+        let two = server.send(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nHost: attacker.example\r\n\r\n",
+            ours[0]
+        ));
+        assert_eq!(two.status, 400, "{path} with two");
+        let old = server.send(&format!("GET {path} HTTP/1.0\r\n\r\n"));
+        assert_eq!(old.status, 421, "{path} in HTTP/1.0 without Host");
+    }
+}
+
+/// A response head's headers, lowercase names, once it is checked that
+/// every line of it is the status line or one `Name: value` header with no
+/// control character: nothing a request held added a line or a header.
+fn checked_headers(bytes: &[u8]) -> Vec<(String, String)> {
+    let end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a whole head");
+    let head = std::str::from_utf8(&bytes[..end]).expect("the head is UTF-8");
+    let mut lines = head.split("\r\n");
+    let status = lines.next().unwrap();
+    let mut headers = Vec::new();
+    for line in std::iter::once(status).chain(lines.clone()) {
+        assert!(
+            !line.chars().any(char::is_control),
+            "a control character in the head: {line:?}"
+        );
+    }
+    assert!(status.starts_with("HTTP/1.1 "), "{status:?}");
+    for line in lines {
+        let (name, value) = line.split_once(": ").expect("Name: value");
+        assert!(
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+            "{line:?}"
+        );
+        headers.push((name.to_ascii_lowercase(), value.to_string()));
+    }
+    headers
+}
+
+#[test]
+fn a_control_character_in_a_request_never_reaches_a_response_header() {
+    let server = Server::start();
+    let host = server.host();
+    let request = |target: &str, extra: &str| {
+        format!("GET {target} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n")
+    };
+    let cases = [
+        // `/postmortems` is a folder: its redirect names the target.
+        (request("/postmortems?x\rSet-Cookie:a=b", ""), 400, None),
+        (request("/postmortems\rSet-Cookie:a=b", ""), 400, None),
+        (request("/postmortems?x\nSet-Cookie:a=b", ""), 400, None),
+        (request("/postmortems?x\u{b}Set-Cookie:a=b", ""), 400, None),
+        (request("/postmortems?x\0", ""), 400, None),
+        (request("/postmortems?x\u{7f}", ""), 400, None),
+        (request("/postmortems?x\u{1b}[31m", ""), 400, None),
+        (
+            request("/postmortems", "X-A: a\rSet-Cookie: b\r\n"),
+            400,
+            None,
+        ),
+        (
+            request("/postmortems?x%0d%0aSet-Cookie:a=b", ""),
+            302,
+            Some("/postmortems/?x%0d%0aSet-Cookie:a=b"),
+        ),
+        (
+            request("/postmortems?\u{e9}\u{2028}", ""),
+            302,
+            Some("/postmortems/?%C3%A9%E2%80%A8"),
+        ),
+    ];
+    for (request, status, location) in cases {
+        let mut stream = server.connect();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).unwrap();
+        let headers = checked_headers(&bytes);
+        assert_eq!(Reply::parse(&bytes).status, status, "{request:?}");
+        let named = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(named("location"), location, "{request:?}");
+        assert_eq!(named("set-cookie"), None, "{request:?}");
+    }
+    assert_eq!(server.get("/postmortems").status, 302);
+}
+
+/// Server-sent events as a browser reads them: a line ends at CRLF, CR or
+/// LF, a blank line ends an event, a line starting with `:` is a comment.
+/// Each event ended so far, as its fields and values.
+fn parse_events(bytes: &[u8]) -> Vec<Vec<(String, String)>> {
+    let text = String::from_utf8_lossy(bytes);
+    let (mut events, mut fields) = (Vec::new(), Vec::new());
+    let mut rest: &str = &text;
+    while let Some(at) = rest.find(['\r', '\n']) {
+        let (line, end) = rest.split_at(at);
+        if end == "\r" {
+            break; // its LF may still come
+        }
+        rest = end.strip_prefix("\r\n").unwrap_or(&end[1..]);
+        if line.is_empty() {
+            if !fields.is_empty() {
+                events.push(std::mem::take(&mut fields));
+            }
+        } else if !line.starts_with(':') {
+            let (name, value) = line.split_once(':').unwrap_or((line, ""));
+            let value = value.strip_prefix(' ').unwrap_or(value);
+            fields.push((name.to_string(), value.to_string()));
+        }
+    }
+    events
+}
+
+#[test]
+fn a_file_name_with_line_breaks_adds_no_field_to_the_event_stream() {
+    let server = Server::start();
+    let mut stream = server.connect();
+    let request = format!(
+        "GET /__hindsight/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.host()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    assert_eq!(Reply::parse(&read_head(&mut stream)).status, 200);
+    // A report whose broken front matter puts its name in the overlay.
+    let name = "x\rid: 99\revent: reload\ndata: y\r\nretry: 5.md";
+    server
+        .site
+        .write(&format!("content/2023/{name}"), "---\ntitle: [broken\n");
+
+    stream
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let started = Instant::now();
+    let mut bytes = Vec::new();
+    let events = loop {
+        let events = parse_events(&bytes);
+        if events
+            .iter()
+            .flatten()
+            .any(|f| f == &("event".into(), "errors".into()))
+        {
+            break events;
+        }
+        assert!(
+            started.elapsed() < PATIENCE,
+            "no errors event: {:?}",
+            String::from_utf8_lossy(&bytes)
+        );
+        let mut buffer = [0; 64 * 1024];
+        match stream.read(&mut buffer) {
+            Ok(0) => panic!("the event stream closed"),
+            Ok(n) => bytes.extend_from_slice(&buffer[..n]),
+            Err(_) => {}
+        }
+    };
+    // How soon to reconnect, then events that are each an id, a name and
+    // their data: no field of the file name's.
+    let (first, rest) = events.split_first().unwrap();
+    assert_eq!(first, &[("retry".to_string(), "1000".to_string())]);
+    for event in rest {
+        let names: Vec<&str> = event.iter().map(|(n, _)| n.as_str()).collect();
+        assert!(
+            names.len() >= 3
+                && names[..2] == ["id", "event"]
+                && names[2..].iter().all(|n| *n == "data"),
+            "{event:?}"
+        );
+        assert!(event[0].1.parse::<u64>().is_ok(), "{event:?}");
+        assert!(
+            ["errors", "reload"].contains(&event[1].1.as_str()),
+            "{event:?}"
+        );
+    }
+    let errors = rest.iter().find(|e| e[1].1 == "errors").unwrap();
+    let data: Vec<&str> = errors[2..].iter().map(|(_, v)| v.as_str()).collect();
+    let overlay = Html::parse_fragment(&data.join("\n"));
+    // The overlay shows the name's control characters as their symbols.
+    let shown = format!(
+        "content/2023/{}",
+        name.replace('\r', "\u{240d}").replace('\n', "\u{240a}")
+    );
+    let files = texts(&overlay, ".hindsight-file");
+    assert!(files.iter().any(|f| f.starts_with(&shown)), "{files:?}");
+    // The status, as JSON, names the file as it is.
+    let status = server.status();
+    let diagnostics = status["diagnostics"].as_array().unwrap();
+    let path = format!("content/2023/{name}");
+    assert!(
+        diagnostics.iter().any(|d| d["file"] == path.as_str()),
+        "{diagnostics:?}"
+    );
+}
+
+/// Sets the server's limits, for tests that cannot wait for its own.
+const LIMITS: &str = "HINDSIGHT_SERVE_LIMITS";
+
+/// A client sending a request head that never ends, a byte at a time.
+struct Drip {
+    stream: TcpStream,
+    opened: Instant,
+    /// How long after it opened the server closed it.
+    closed: Option<Duration>,
+    answer: Vec<u8>,
+}
+
+impl Drip {
+    fn open(server: &Server) -> Drip {
+        let mut stream = server.connect();
+        let start = format!("GET / HTTP/1.1\r\nHost: {}\r\nX-Drip: ", server.host());
+        stream.write_all(start.as_bytes()).unwrap();
+        stream.set_nonblocking(true).unwrap();
+        Drip {
+            stream,
+            opened: Instant::now(),
+            closed: None,
+            answer: Vec::new(),
+        }
+    }
+
+    /// Reads what the server sent; sends one more byte if it is still open.
+    fn drip(&mut self) {
+        let mut buffer = [0; 4096];
+        while self.closed.is_none() {
+            match self.stream.read(&mut buffer) {
+                Ok(n @ 1..) => self.answer.extend_from_slice(&buffer[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                // Closed, or reset: a connection refused may close before
+                // its head is read.
+                _ => self.closed = Some(self.opened.elapsed()),
+            }
+        }
+        if self.closed.is_none() {
+            let _ = self.stream.write(b"a");
+        }
+    }
+}
+
+#[test]
+fn connections_past_the_cap_are_refused_and_slow_heads_are_cut_off() {
+    let (cap, head, idle) = (6, Duration::from_millis(1500), Duration::from_millis(1000));
+    let server = Server::start_with(|_, command| {
+        command.env(
+            LIMITS,
+            format!(
+                "connections={cap},head_ms={},idle_ms={}",
+                head.as_millis(),
+                idle.as_millis()
+            ),
+        );
+    });
+    let baseline = server.threads();
+    let request = format!(
+        "GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.host()
+    );
+
+    // Three times the cap of heads trickling in, a byte every quarter of
+    // the idle time: no wait between two reads ever runs out.
+    let every = idle / 4;
+    let mut drips: Vec<Drip> = (0..3 * cap).map(|_| Drip::open(&server)).collect();
+    let started = Instant::now();
+    let mut most_threads = 0;
+    let mut while_full = None;
+    while drips.iter().any(|d| d.closed.is_none()) {
+        assert!(
+            started.elapsed() < head * 4,
+            "slow connections still open after {:?}",
+            started.elapsed()
+        );
+        drips.iter_mut().for_each(Drip::drip);
+        most_threads = most_threads.max(server.threads());
+        if while_full.is_none() {
+            let (port, request) = (server.port, request.clone());
+            while_full = Some(std::thread::spawn(move || send_to(port, &request)));
+        }
+        std::thread::sleep(every);
+    }
+    // Never more threads than the cap allows (a finished connection's
+    // thread may take a moment to end).
+    assert!(
+        most_threads <= baseline + cap + 2,
+        "{most_threads} threads, {baseline} before"
+    );
+    // Each was cut off about when its head's time ran out.
+    for drip in &drips {
+        let closed = drip.closed.unwrap();
+        assert!(closed < head + Duration::from_millis(1500), "{closed:?}");
+    }
+    let statuses: Vec<u16> = drips
+        .iter()
+        .filter(|d| !d.answer.is_empty())
+        .map(|d| Reply::parse(&d.answer).status)
+        .collect();
+    assert!(
+        statuses.iter().all(|s| [408, 503].contains(s)),
+        "{statuses:?}"
+    );
+    let timed_out = statuses.iter().filter(|s| **s == 408).count();
+    assert!((1..=cap).contains(&timed_out), "{statuses:?}");
+    // A request while they held every place was answered, if only with a
+    // 503 that says when to try again.
+    let answered = while_full.unwrap().join().unwrap();
+    match answered.status {
+        200 => {}
+        503 => assert_eq!(answered.header("retry-after"), Some("1")),
+        other => panic!("{other} while full"),
+    }
+    // Once they are gone, requests are served again.
+    server.eventually("the threads to end", || {
+        (server.threads() <= baseline).then_some(())
+    });
+    assert_eq!(server.get("/").status, 200);
+
+    // A kept-alive connection is closed once idle for the idle time.
+    let mut kept = server.connect();
+    let robots = format!(
+        "GET /robots.txt HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.host()
+    );
+    kept.write_all(robots.as_bytes()).unwrap();
+    let reply = Reply::parse(&read_head(&mut kept));
+    assert_eq!(reply.status, 200);
+    let length: usize = reply.header("content-length").unwrap().parse().unwrap();
+    kept.read_exact(&mut vec![0; length]).unwrap();
+    let answered = Instant::now();
+    let mut rest = Vec::new();
+    kept.read_to_end(&mut rest).unwrap();
+    let waited = answered.elapsed();
+    assert!(rest.is_empty());
+    assert!(
+        waited >= idle - Duration::from_millis(200) && waited < idle * 3,
+        "closed after {waited:?}"
+    );
+
+    // Open tabs' event streams take places too; a tab that closes gives
+    // its place back.
+    let mut tabs: Vec<Events> = (0..cap).map(|_| Events::open(&server)).collect();
+    let full = server.get("/");
+    assert_eq!(full.status, 503);
+    assert_eq!(full.header("retry-after"), Some("1"));
+    drop(tabs.pop());
+    server.eventually("a place to free", || {
+        (server.get("/").status == 200).then_some(())
+    });
+    drop(tabs);
 }
