@@ -530,7 +530,8 @@ fn describe(changed: &[PathBuf], root: &Path) -> String {
     let Some(first) = named.first() else {
         return "the site".to_string();
     };
-    let name = first.strip_prefix(root).unwrap_or(first).display();
+    let name = first.strip_prefix(root).unwrap_or(first).to_string_lossy();
+    let name = diagnostics::printable(&name);
     match named.len() {
         1 => name.to_string(),
         n => format!("{name} and {} more", count(n - 1, "file")),
@@ -570,5 +571,20 @@ fn open_browser(url: &str) {
             });
         }
         Err(e) => eprintln!("warning: could not open a browser: {e}; open {url}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_file_names_are_printed_with_control_characters_escaped() {
+        let root = Path::new("/site");
+        let changed = [root.join("content/a\u{1b}]0;x\u{7}\n.md")];
+        assert_eq!(
+            describe(&changed, root),
+            "content/a\\u{1b}]0;x\\u{7}\\u{a}.md"
+        );
     }
 }
