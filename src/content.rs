@@ -311,6 +311,31 @@ impl Boundary {
         })
     }
 
+    /// [`Boundary::check`] for a file whose folder's real path is known
+    /// (`folder`, from [`Path::canonicalize`]): one `lstat` instead of
+    /// resolving every part of the path again.
+    pub fn check_in(&self, folder: &Path, path: &Path) -> Result<Checked, Refusal> {
+        let Some(name) = path.file_name() else {
+            return self.check(path);
+        };
+        let real = folder.join(name);
+        let meta = std::fs::symlink_metadata(&real).map_err(Refusal::from_io)?;
+        if meta.file_type().is_symlink() {
+            return self.check(path);
+        }
+        // A real folder and a name that is no link: `real` is the real path.
+        if !real.starts_with(&self.real) {
+            return Err(Refusal::Outside(real));
+        }
+        if !meta.is_file() {
+            return Err(Refusal::NotAFile(kind_of(&meta.file_type())));
+        }
+        Ok(Checked {
+            id: FileId::of(&meta),
+            real,
+        })
+    }
+
     /// Checks `path` and opens it.
     pub fn open(&self, path: &Path) -> Result<File, Refusal> {
         self.check(path)?.open().map_err(Refusal::Unreadable)
@@ -386,13 +411,28 @@ pub fn load(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Postmortem> {
     let boundary = Boundary::new(&root.join(CONTENT_DIR));
+    // The real path of each folder, resolved once: reports share a few.
+    let mut folders: HashMap<&Path, Option<PathBuf>> = HashMap::new();
+    for file in files {
+        if let Some(parent) = file.parent() {
+            folders
+                .entry(parent)
+                .or_insert_with(|| parent.canonicalize().ok());
+        }
+    }
     let results: Vec<(Option<Postmortem>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|file| {
             let mut found = Vec::new();
             let rel = relative(root, file);
             let report = match &boundary {
-                Ok(boundary) => read_text(boundary, file, &rel, &mut found),
+                Ok(boundary) => {
+                    let folder = file
+                        .parent()
+                        .and_then(|p| folders.get(p))
+                        .and_then(Option::as_deref);
+                    read_text(boundary, folder, file, &rel, &mut found)
+                }
                 Err(e) => {
                     found.push(Diagnostic::error(
                         &rel,
@@ -429,13 +469,19 @@ fn read_bounded(file: File) -> io::Result<Option<Vec<u8>>> {
 }
 
 /// Reads a file as UTF-8 text, or explains why it is not.
+/// `folder` is the real path of the file's folder, when known.
 fn read_text(
     boundary: &Boundary,
+    folder: Option<&Path>,
     file: &Path,
     rel: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<String> {
-    let opened = match boundary.open(file) {
+    let checked = match folder {
+        Some(folder) => boundary.check_in(folder, file),
+        None => boundary.check(file),
+    };
+    let opened = match checked.and_then(|c| c.open().map_err(Refusal::Unreadable)) {
         Ok(opened) => opened,
         Err(refusal) => {
             diagnostics.push(refused(rel, &refusal, "report"));
@@ -578,6 +624,25 @@ mod tests {
         assert!(matches!(
             boundary.check(&dir.join("sub/a.png/x")),
             Err(Refusal::Missing(_))
+        ));
+        // The same answers with the folder's real path known.
+        let real_dir = dir.canonicalize().unwrap();
+        assert_eq!(
+            boundary.check_in(&real_dir, &dir.join("inside.png")).unwrap().real,
+            real_dir.join("sub/a.png")
+        );
+        assert!(matches!(
+            boundary.check_in(&real_dir, &dir.join("out.png")),
+            Err(Refusal::Outside(real)) if real == real_secret
+        ));
+        assert!(matches!(
+            boundary.check_in(&real_dir, &dir.join("pipe")),
+            Err(Refusal::NotAFile("a FIFO"))
+        ));
+        let outside_dir = outside.path().canonicalize().unwrap();
+        assert!(matches!(
+            boundary.check_in(&outside_dir, &dir.join("out/secret")),
+            Err(Refusal::Outside(real)) if real == real_secret
         ));
     }
 
