@@ -628,7 +628,10 @@ mod tests {
         // The same answers with the folder's real path known.
         let real_dir = dir.canonicalize().unwrap();
         assert_eq!(
-            boundary.check_in(&real_dir, &dir.join("inside.png")).unwrap().real,
+            boundary
+                .check_in(&real_dir, &dir.join("inside.png"))
+                .unwrap()
+                .real,
             real_dir.join("sub/a.png")
         );
         assert!(matches!(

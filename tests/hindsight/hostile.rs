@@ -11,8 +11,9 @@
 //! services and tags that climb out with `..` or are absolute
 //! (`guarantees::hostile_terms_cannot_escape_the_output_folder`), aliases
 //! with `..` and aliases that collide (`links::aliases_that_collide_or_escape_are_errors_at_their_line`),
-//! `<script>` in a body (`build::raw_html_in_markdown_is_sanitised`) and
-//! markup in a title (`build::front_matter_values_are_escaped`).
+//! `<script>` in a body (`build::raw_html_in_markdown_is_sanitised`),
+//! markup in a title (`build::front_matter_values_are_escaped`), and
+//! symbolic links that lead out of `content/` or `static/` (`boundary`).
 
 use std::path::Path;
 use std::sync::mpsc;
