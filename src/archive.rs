@@ -44,7 +44,8 @@ pub struct Body {
     pub rendered: Rendered,
     /// The timeline's events, in the order written.
     pub timeline: Vec<Moment>,
-    /// Links to reports or files that do not exist.
+    /// Links to reports or files that do not exist, and to files that
+    /// may not be published (outside `content/`, not regular files).
     pub diagnostics: Vec<Diagnostic>,
     /// Files next to the report that it uses: site-relative URL and source
     /// path under the site root.
@@ -91,6 +92,8 @@ pub struct Archive {
     drafts: BTreeSet<String>,
     /// The site folder, where files next to reports are looked up.
     root: PathBuf,
+    /// The real `content/` folder, which every published file lies in.
+    content: Option<crate::content::Boundary>,
     allow_raw_html: bool,
     /// The most Timeline rows one report may have (`[limits] rows`).
     max_rows: usize,
@@ -121,6 +124,7 @@ impl Archive {
                 .map(|p| p.slug.clone())
                 .collect(),
             root: root.to_path_buf(),
+            content: crate::content::Boundary::new(&root.join(crate::content::CONTENT_DIR)).ok(),
             allow_raw_html: config.allow_raw_html,
             max_rows: config.limits.rows,
             ..Archive::default()
@@ -180,7 +184,10 @@ impl Archive {
     pub fn render_body(&self, i: usize) -> Body {
         let pm = &self.reports[i].pm;
         let resolve = |slug: &str| self.by_slug.contains_key(slug).then(|| report_url(slug));
-        let asset = |href: &str| asset_url(&self.root, &pm.path, href);
+        let asset = |href: &str| match self.locate(&pm.path, href) {
+            Located::Published(url) => Some(url),
+            Located::Missing | Located::Refused(_) => None,
+        };
         let mut rendered = markdown::render(
             pm.body(),
             &RenderContext {
@@ -218,6 +225,15 @@ impl Archive {
             );
         }
         for link in &rendered.missing_files {
+            // The path that `asset` was given, without `#fragment` and `?query`.
+            let path = link.target.split('#').next().unwrap_or_default();
+            let path = path.split('?').next().unwrap_or_default();
+            if let Located::Refused(refusal) = self.locate(&pm.path, path) {
+                diagnostics.push(
+                    refused_file(&pm.path, &link.target, &refusal).at(link.line, link.column),
+                );
+                continue;
+            }
             diagnostics.push(
                 Diagnostic::warning(
                     &pm.path,
@@ -452,9 +468,41 @@ impl Archive {
 /// Where files that live next to reports are published.
 const ASSET_PREFIX: &str = "files/";
 
-/// The site-relative URL of a file that a report at `report` (relative to
-/// the site root) links to with `href`, if the file exists under `content/`.
-fn asset_url(root: &Path, report: &Path, href: &str) -> Option<String> {
+/// What became of a link from a report to a file next to it.
+enum Located {
+    /// Published at this site-relative URL.
+    Published(String),
+    /// No such file under `content/` (or the link leaves `content/`, or
+    /// names a hidden file).
+    Missing,
+    /// The file is there but may not be published.
+    Refused(crate::content::Refusal),
+}
+
+impl Archive {
+    /// Where the file that a report at `report` (relative to the site root)
+    /// links to with `href` is published: only a regular file whose real
+    /// path lies inside `content/`.
+    fn locate(&self, report: &Path, href: &str) -> Located {
+        let Some(rel) = asset_path(report, href) else {
+            return Located::Missing;
+        };
+        let Some(content) = &self.content else {
+            return Located::Missing;
+        };
+        let path = self.root.join(crate::content::CONTENT_DIR).join(&rel);
+        match content.check(&path) {
+            Ok(_) => Located::Published(format!("{ASSET_PREFIX}{rel}")),
+            Err(crate::content::Refusal::Missing(_)) => Located::Missing,
+            Err(refusal) => Located::Refused(refusal),
+        }
+    }
+}
+
+/// The path under `content/`, with `/` separators, of the file that a
+/// report at `report` links to with `href`; `None` if the link leaves
+/// `content/` or names a hidden file.
+fn asset_path(report: &Path, href: &str) -> Option<String> {
     if href.contains(['\\', '\0']) {
         return None;
     }
@@ -477,11 +525,55 @@ fn asset_url(root: &Path, report: &Path, href: &str) -> Option<String> {
     {
         return None;
     }
-    let rel = parts[1..].join("/");
-    root.join(crate::content::CONTENT_DIR)
-        .join(&rel)
-        .is_file()
-        .then(|| format!("{ASSET_PREFIX}{rel}"))
+    Some(parts[1..].join("/"))
+}
+
+/// The error for a link from the report at `file` to `target`, a file that
+/// is there but is not published.
+fn refused_file(file: &Path, target: &str, refusal: &crate::content::Refusal) -> Diagnostic {
+    use crate::content::Refusal;
+    match refusal {
+        Refusal::Outside(real) => Diagnostic::error(
+            file,
+            "outside-link",
+            format!(
+                "link to `{target}`, but its real path `{}` is outside content/ (a symbolic link leads there); it is not published",
+                real.display()
+            ),
+        )
+        .hint("only files inside content/ are published: copy the file beside the report instead of linking to it"),
+        Refusal::NotAFile(kind) => Diagnostic::error(
+            file,
+            "not-a-file",
+            format!("link to `{target}`, which is {kind}, not a regular file; it is not published"),
+        )
+        .hint("link to a plain file beside the report, or to a full URL"),
+        Refusal::Missing(e) | Refusal::Unreadable(e) => Diagnostic::error(
+            file,
+            "unreadable",
+            format!("link to `{target}`, which cannot be read: {e}"),
+        ),
+    }
+}
+
+/// The bytes of a file next to reports that a page uses (`source`, as in
+/// [`Body::assets`]), checked again as it is read: the file may have
+/// changed since its page was rendered.
+pub fn read_asset(root: &Path, source: &Path) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    let path = root.join(source);
+    let refused =
+        |reason: String| anyhow::anyhow!("`{}` is not published: {reason}", source.display());
+    let boundary = crate::content::Boundary::new(&root.join(crate::content::CONTENT_DIR))
+        .map_err(|e| refused(e.to_string()))?;
+    let mut file = boundary.open(&path).map_err(|r| match r {
+        crate::content::Refusal::Outside(_) => refused(format!("{} content/", r.reason())),
+        r => refused(r.reason()),
+    })?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("failed to read `{}`: {e}", path.display()))?;
+    Ok(bytes)
 }
 
 fn term(map: &mut BTreeMap<String, Term>, slug: String, name: String) -> &mut Term {

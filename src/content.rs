@@ -1,9 +1,19 @@
-//! Finding and reading the reports under `content/`.
+//! Finding and reading the reports under `content/`, and the rule for
+//! every file the site publishes: it must really lie inside its folder.
 //!
 //! The walk is sequential and sorted (so diagnostics and output are stable);
 //! reading and parsing run in parallel. Every file that cannot be used is
 //! reported, never skipped in silence.
+//!
+//! A symbolic link under `content/` may lead anywhere on the machine that
+//! builds the site, and a build in CI can read tokens and keys. So a file is
+//! read only if its real path, every link resolved, lies inside the real
+//! `content/` folder and it is a regular file ([`Boundary`]); a folder link
+//! that leads outside is not walked.
 
+use std::collections::HashMap;
+use std::fs::File;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -15,7 +25,10 @@ use crate::postmortem::{self, Postmortem};
 pub const CONTENT_DIR: &str = "content";
 
 /// Lists the Markdown files under `root/content`, sorted. Hidden files and
-/// folders (`.git`, editor swap files) are passed over.
+/// folders (`.git`, editor swap files) are passed over, and so are folder
+/// links that lead outside `content/` (with a warning). A report reached
+/// twice under the same name, through a folder link that leads back into
+/// `content/`, is listed once, under the path without the link.
 pub fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
@@ -25,22 +38,63 @@ pub fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
         );
         return Vec::new();
     }
-    let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(&dir)
+    let boundary = match Boundary::new(&dir) {
+        Ok(b) => b,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(
+                CONTENT_DIR,
+                "unreadable",
+                format!("cannot be read: {e}"),
+            ));
+            return Vec::new();
+        }
+    };
+    // Each file, with its real path when it was reached through a link.
+    let mut files: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    // The depths of the folder links the walk is inside of.
+    let mut links: Vec<usize> = Vec::new();
+    let mut walker = walkdir::WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         match entry {
             Ok(entry) => {
                 let path = entry.path();
                 let kind = entry.file_type();
-                if path.extension().is_none_or(|e| e != "md") || kind.is_dir() {
+                while links.last().is_some_and(|&d| d >= entry.depth()) {
+                    links.pop();
+                }
+                let is_link = entry.depth() > 0 && entry.path_is_symlink();
+                if kind.is_dir() {
+                    if is_link {
+                        match boundary.locate(path) {
+                            Ok(_) => links.push(entry.depth()),
+                            Err(refusal) => {
+                                walker.skip_current_dir();
+                                diagnostics.push(folder_refused(root, path, &refusal));
+                            }
+                        }
+                    }
                     continue;
                 }
+                if path.extension().is_none_or(|e| e != "md") {
+                    continue;
+                }
+                let real = if is_link || !links.is_empty() {
+                    match boundary.locate(path) {
+                        Ok(real) => Some(real),
+                        Err(refusal) => {
+                            diagnostics.push(refused(&relative(root, path), &refusal, "report"));
+                            continue;
+                        }
+                    }
+                } else {
+                    None
+                };
                 if kind.is_file() {
-                    files.push(path.to_path_buf());
+                    files.push((path.to_path_buf(), real));
                 } else {
                     // Opening a FIFO would wait for a writer forever.
                     diagnostics.push(
@@ -71,7 +125,282 @@ pub fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
             }
         }
     }
-    files
+    once_each(&dir, boundary.real(), files)
+}
+
+/// The files of a walk, each real file once per name: a report that a
+/// folder link inside `content/` leads to a second time keeps the path
+/// that goes through no link (or the first in order). The same file under
+/// two names stays two reports, as two copies would be.
+fn once_each(dir: &Path, real_dir: &Path, files: Vec<(PathBuf, Option<PathBuf>)>) -> Vec<PathBuf> {
+    if files.iter().all(|(_, real)| real.is_none()) {
+        return files.into_iter().map(|(path, _)| path).collect();
+    }
+    let mut kept: Vec<PathBuf> = Vec::with_capacity(files.len());
+    // (Real path, name) → (position in `kept`, reached through no link).
+    let mut seen: HashMap<(PathBuf, std::ffi::OsString), (usize, bool)> = HashMap::new();
+    for (path, real) in files {
+        let direct = real.is_none();
+        let real = real.unwrap_or_else(|| real_dir.join(path.strip_prefix(dir).unwrap_or(&path)));
+        let key = (real, path.file_name().unwrap_or_default().to_owned());
+        match seen.get(&key).copied() {
+            Some((at, was_direct)) => {
+                if direct && !was_direct {
+                    kept[at] = path;
+                    seen.insert(key, (at, true));
+                }
+            }
+            None => {
+                seen.insert(key, (kept.len(), direct));
+                kept.push(path);
+            }
+        }
+    }
+    kept
+}
+
+/// The warning for a folder link that is not walked.
+fn folder_refused(root: &Path, path: &Path, refusal: &Refusal) -> Diagnostic {
+    match refusal {
+        Refusal::Outside(real) => Diagnostic::warning(
+            relative(root, path),
+            "outside-link",
+            format!(
+                "is a link to the folder `{}`, outside {}/; it was not read",
+                real.display(),
+                folder_of(root, path)
+            ),
+        )
+        .hint("only what lies inside the folder is published: move or copy the files in"),
+        other => Diagnostic::error(
+            relative(root, path),
+            "unreadable",
+            format!("cannot be read: {}", other.reason()),
+        ),
+    }
+}
+
+/// The top folder of the site that `path` is under (`content`, `static`,
+/// `themes/<name>/static`…), for messages.
+fn folder_of(root: &Path, path: &Path) -> String {
+    let rel = relative(root, path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    match parts.first().map(String::as_str) {
+        Some("themes") if parts.len() > 3 => parts[..3].join("/"),
+        Some(first) => first.to_string(),
+        None => CONTENT_DIR.to_string(),
+    }
+}
+
+/// The problem with a file of the site (`what`: "report", "static file",
+/// "template") that is not read.
+pub fn refused(rel: &Path, refusal: &Refusal, what: &str) -> Diagnostic {
+    match refusal {
+        Refusal::Outside(real) => Diagnostic::error(
+            rel,
+            "outside-link",
+            format!(
+                "is a link to `{}`, outside {}/; the {what} is not read",
+                real.display(),
+                folder_of(Path::new(""), rel)
+            ),
+        )
+        .hint("nothing outside the site's folders is published: copy the file in instead of linking to it"),
+        Refusal::NotAFile(kind) => Diagnostic::warning(
+            rel,
+            "not-a-file",
+            format!("is {kind}, not a regular file; passed over"),
+        )
+        .hint(format!("a {what} is a plain file; remove it or give it another name")),
+        Refusal::Missing(e) | Refusal::Unreadable(e) => {
+            Diagnostic::error(rel, "unreadable", format!("cannot be read: {e}"))
+        }
+    }
+}
+
+/// A folder that files are read from for the site, by its real path.
+///
+/// A file is read only if its real path (every symbolic link on the way
+/// resolved) lies inside the folder and it is a regular file: never a
+/// device, FIFO, socket or anything under `/proc`. It is checked before it
+/// is opened, and opened with care: without following a link swapped in
+/// for it, without waiting on a FIFO swapped in (`O_NONBLOCK`), and only if
+/// what opened is still the file that was checked (same device and inode).
+#[derive(Debug, Clone)]
+pub struct Boundary {
+    real: PathBuf,
+}
+
+/// Why a file is not read.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Nothing is there, or a link to nothing.
+    Missing(io::Error),
+    /// Its real path, outside the folder.
+    Outside(PathBuf),
+    /// What it is instead of a regular file: "a FIFO", "a folder"…
+    NotAFile(&'static str),
+    /// The file system would not say (permissions, I/O).
+    Unreadable(io::Error),
+}
+
+impl Refusal {
+    fn from_io(e: io::Error) -> Refusal {
+        match e.kind() {
+            io::ErrorKind::NotFound | io::ErrorKind::NotADirectory => Refusal::Missing(e),
+            _ => Refusal::Unreadable(e),
+        }
+    }
+
+    /// What is wrong, in a few words.
+    pub fn reason(&self) -> String {
+        match self {
+            Refusal::Missing(e) | Refusal::Unreadable(e) => e.to_string(),
+            Refusal::Outside(real) => format!("its real path `{}` is outside", real.display()),
+            Refusal::NotAFile(kind) => format!("it is {kind}, not a regular file"),
+        }
+    }
+}
+
+/// A regular file inside a [`Boundary`], checked and not yet opened.
+#[derive(Debug)]
+pub struct Checked {
+    /// The real path: no link in it.
+    pub real: PathBuf,
+    id: FileId,
+}
+
+impl Boundary {
+    /// The boundary of `dir`, which must exist.
+    pub fn new(dir: &Path) -> io::Result<Boundary> {
+        Ok(Boundary {
+            real: dir.canonicalize()?,
+        })
+    }
+
+    /// The folder's real path.
+    pub fn real(&self) -> &Path {
+        &self.real
+    }
+
+    /// The real path of `path`, if it lies inside the folder.
+    pub fn locate(&self, path: &Path) -> Result<PathBuf, Refusal> {
+        let real = path.canonicalize().map_err(Refusal::from_io)?;
+        if real.starts_with(&self.real) {
+            Ok(real)
+        } else {
+            Err(Refusal::Outside(real))
+        }
+    }
+
+    /// Checks, without opening it, that `path` is a regular file inside
+    /// the folder.
+    pub fn check(&self, path: &Path) -> Result<Checked, Refusal> {
+        let real = self.locate(path)?;
+        // `real` ends in no link: this is the file itself.
+        let meta = std::fs::symlink_metadata(&real).map_err(Refusal::from_io)?;
+        if !meta.is_file() {
+            return Err(Refusal::NotAFile(kind_of(&meta.file_type())));
+        }
+        Ok(Checked {
+            id: FileId::of(&meta),
+            real,
+        })
+    }
+
+    /// [`Boundary::check`] for a file whose folder's real path is known
+    /// (`folder`, from [`Path::canonicalize`]): one `lstat` instead of
+    /// resolving every part of the path again.
+    pub fn check_in(&self, folder: &Path, path: &Path) -> Result<Checked, Refusal> {
+        let Some(name) = path.file_name() else {
+            return self.check(path);
+        };
+        let real = folder.join(name);
+        let meta = std::fs::symlink_metadata(&real).map_err(Refusal::from_io)?;
+        if meta.file_type().is_symlink() {
+            return self.check(path);
+        }
+        // A real folder and a name that is no link: `real` is the real path.
+        if !real.starts_with(&self.real) {
+            return Err(Refusal::Outside(real));
+        }
+        if !meta.is_file() {
+            return Err(Refusal::NotAFile(kind_of(&meta.file_type())));
+        }
+        Ok(Checked {
+            id: FileId::of(&meta),
+            real,
+        })
+    }
+
+    /// Checks `path` and opens it.
+    pub fn open(&self, path: &Path) -> Result<File, Refusal> {
+        self.check(path)?.open().map_err(Refusal::Unreadable)
+    }
+}
+
+impl Checked {
+    /// Opens the file checked, failing if something else took its place.
+    pub fn open(&self) -> io::Result<File> {
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Regular files ignore O_NONBLOCK; a FIFO opens without waiting.
+            options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        }
+        let file = options.open(&self.real)?;
+        let meta = file.metadata()?;
+        if !meta.is_file() || FileId::of(&meta) != self.id {
+            return Err(io::Error::other(
+                "it changed while it was read: another file took its place",
+            ));
+        }
+        Ok(file)
+    }
+}
+
+/// What a file system entry is, for messages.
+pub fn kind_of(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    if kind.is_dir() {
+        "a folder"
+    } else {
+        "something other than a file"
+    }
+}
+
+/// Which file an open file is: device and inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        FileId(meta.dev(), meta.ino())
+    }
+
+    #[cfg(not(unix))]
+    fn of(meta: &std::fs::Metadata) -> FileId {
+        FileId(meta.len(), 0)
+    }
 }
 
 /// Reads and parses every file; returns the reports that have no errors.
@@ -81,13 +410,39 @@ pub fn load(
     config: &Config,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Postmortem> {
+    let boundary = Boundary::new(&root.join(CONTENT_DIR));
+    // The real path of each folder, resolved once: reports share a few.
+    let mut folders: HashMap<&Path, Option<PathBuf>> = HashMap::new();
+    for file in files {
+        if let Some(parent) = file.parent() {
+            folders
+                .entry(parent)
+                .or_insert_with(|| parent.canonicalize().ok());
+        }
+    }
     let results: Vec<(Option<Postmortem>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|file| {
             let mut found = Vec::new();
             let rel = relative(root, file);
-            let report = read_text(file, &rel, &mut found)
-                .and_then(|text| postmortem::parse(&rel, text, config, &mut found));
+            let report = match &boundary {
+                Ok(boundary) => {
+                    let folder = file
+                        .parent()
+                        .and_then(|p| folders.get(p))
+                        .and_then(Option::as_deref);
+                    read_text(boundary, folder, file, &rel, &mut found)
+                }
+                Err(e) => {
+                    found.push(Diagnostic::error(
+                        &rel,
+                        "unreadable",
+                        format!("cannot be read: {e}"),
+                    ));
+                    None
+                }
+            }
+            .and_then(|text| postmortem::parse(&rel, text, config, &mut found));
             (report, found)
         })
         .collect();
@@ -106,18 +461,34 @@ pub const MAX_REPORT_BYTES: u64 = 16 << 20;
 /// The file's bytes, or `None` when it holds more than
 /// [`MAX_REPORT_BYTES`]. Reads at most one byte past the limit, so a file
 /// that grows while it is read is bounded too.
-fn read_bounded(file: &Path) -> std::io::Result<Option<Vec<u8>>> {
+fn read_bounded(file: File) -> io::Result<Option<Vec<u8>>> {
     use std::io::Read;
     let mut bytes = Vec::new();
-    std::fs::File::open(file)?
-        .take(MAX_REPORT_BYTES + 1)
-        .read_to_end(&mut bytes)?;
+    file.take(MAX_REPORT_BYTES + 1).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= MAX_REPORT_BYTES).then_some(bytes))
 }
 
 /// Reads a file as UTF-8 text, or explains why it is not.
-fn read_text(file: &Path, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
-    let bytes = match read_bounded(file) {
+/// `folder` is the real path of the file's folder, when known.
+fn read_text(
+    boundary: &Boundary,
+    folder: Option<&Path>,
+    file: &Path,
+    rel: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let checked = match folder {
+        Some(folder) => boundary.check_in(folder, file),
+        None => boundary.check(file),
+    };
+    let opened = match checked.and_then(|c| c.open().map_err(Refusal::Unreadable)) {
+        Ok(opened) => opened,
+        Err(refusal) => {
+            diagnostics.push(refused(rel, &refusal, "report"));
+            return None;
+        }
+    };
+    let bytes = match read_bounded(opened) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
             diagnostics.push(
@@ -205,4 +576,101 @@ fn shown_controls(text: String, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -
         .hint("remove them; a log pasted from a terminal may carry its colour codes"),
     );
     text.replace(crate::frontmatter::is_forbidden, "\u{FFFD}")
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_regular_files_whose_real_path_is_inside_pass() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), "s").unwrap();
+        let site = tempfile::tempdir().unwrap();
+        let dir = site.path().join("content");
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("sub/a.png"), "a").unwrap();
+        std::os::unix::fs::symlink("sub/a.png", dir.join("inside.png")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), dir.join("out.png")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.join("out")).unwrap();
+        let fifo =
+            std::ffi::CString::new(dir.join("pipe").into_os_string().into_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+        let boundary = Boundary::new(&dir).unwrap();
+        assert!(boundary.check(&dir.join("inside.png")).is_ok());
+        assert!(matches!(
+            boundary.check(&dir.join("../content/sub/a.png")),
+            Ok(Checked { .. })
+        ));
+        let real_secret = outside.path().join("secret").canonicalize().unwrap();
+        for path in ["out.png", "out/secret", "../content/out/secret"] {
+            match boundary.check(&dir.join(path)) {
+                Err(Refusal::Outside(real)) => assert_eq!(real, real_secret, "{path}"),
+                other => panic!("{path}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            boundary.check(&dir.join("sub")),
+            Err(Refusal::NotAFile("a folder"))
+        ));
+        assert!(matches!(
+            boundary.check(&dir.join("pipe")),
+            Err(Refusal::NotAFile("a FIFO"))
+        ));
+        assert!(matches!(
+            boundary.check(&dir.join("gone.png")),
+            Err(Refusal::Missing(_))
+        ));
+        assert!(matches!(
+            boundary.check(&dir.join("sub/a.png/x")),
+            Err(Refusal::Missing(_))
+        ));
+        // The same answers with the folder's real path known.
+        let real_dir = dir.canonicalize().unwrap();
+        assert_eq!(
+            boundary
+                .check_in(&real_dir, &dir.join("inside.png"))
+                .unwrap()
+                .real,
+            real_dir.join("sub/a.png")
+        );
+        assert!(matches!(
+            boundary.check_in(&real_dir, &dir.join("out.png")),
+            Err(Refusal::Outside(real)) if real == real_secret
+        ));
+        assert!(matches!(
+            boundary.check_in(&real_dir, &dir.join("pipe")),
+            Err(Refusal::NotAFile("a FIFO"))
+        ));
+        let outside_dir = outside.path().canonicalize().unwrap();
+        assert!(matches!(
+            boundary.check_in(&outside_dir, &dir.join("out/secret")),
+            Err(Refusal::Outside(real)) if real == real_secret
+        ));
+    }
+
+    #[test]
+    fn a_file_that_changed_between_check_and_open_is_refused() {
+        let site = tempfile::tempdir().unwrap();
+        let dir = site.path();
+        std::fs::write(dir.join("a.png"), "checked").unwrap();
+        let boundary = Boundary::new(dir).unwrap();
+        let checked = boundary.check(&dir.join("a.png")).unwrap();
+        // Another file moved in under the same name.
+        std::fs::write(dir.join("b.png"), "other").unwrap();
+        std::fs::rename(dir.join("b.png"), dir.join("a.png")).unwrap();
+        let e = checked.open().unwrap_err();
+        assert!(e.to_string().contains("changed"), "{e}");
+        // A link swapped in is not followed.
+        std::fs::remove_file(dir.join("a.png")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", dir.join("a.png")).unwrap();
+        assert!(checked.open().is_err());
+        // The file itself opens.
+        std::fs::remove_file(dir.join("a.png")).unwrap();
+        std::fs::write(dir.join("a.png"), "new").unwrap();
+        let checked = boundary.check(&dir.join("a.png")).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut checked.open().unwrap(), &mut text).unwrap();
+        assert_eq!(text, "new");
+    }
 }

@@ -20,7 +20,8 @@ pub struct RenderContext<'a> {
     /// Maps a report slug to its site-relative URL (`postmortems/<slug>/`).
     pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
     /// Maps a relative link to a file next to the report (an image, a log
-    /// excerpt) to the site-relative URL it is published at, if it exists.
+    /// excerpt) to the site-relative URL it is published at, if it exists
+    /// and may be published.
     pub asset: &'a (dyn Fn(&str) -> Option<String> + Sync),
     /// The relative prefix from the rendered page to the site root.
     pub root: &'a str,
@@ -70,7 +71,8 @@ pub struct Rendered {
     /// The text of the first paragraph, for a summary when none is given.
     pub first_paragraph: String,
     pub broken_links: Vec<BrokenLink>,
-    /// Relative links and images to files that do not exist.
+    /// Relative links and images to files that are not published: missing,
+    /// or refused by `asset` (the caller knows why).
     pub missing_files: Vec<BrokenLink>,
     /// Site-relative URLs of the files next to the report that it uses.
     pub assets: Vec<String>,

@@ -114,11 +114,11 @@ impl Site {
                 return Err(Error::Config(problems));
             }
         }
-        let theme = Theme::load(root, &config).map_err(Error::Setup)?;
+        let mut theme = Theme::load(root, &config).map_err(Error::Setup)?;
         debug(started, "configuration and theme");
 
         let phase = Instant::now();
-        let mut diagnostics = Vec::new();
+        let mut diagnostics = std::mem::take(&mut theme.diagnostics);
         let files = content::walk(root, &mut diagnostics);
         debug(phase, "walk");
         let reports = content::load(root, &files, &config, &mut diagnostics);
@@ -198,7 +198,7 @@ impl Site {
             .assets
             .par_iter()
             .try_for_each(|(url, source)| {
-                let bytes = crate::fs::read(&self.root.join(source))?;
+                let bytes = crate::archive::read_asset(&self.root, source)?;
                 output.put(url, &bytes)
             })
             .map_err(Error::Setup)?;

@@ -4,6 +4,10 @@
 //! The default theme is compiled into the binary, so `hindsight` works on
 //! any folder of reports; a site that has `themes/<name>/` on disk uses that
 //! copy instead (this repository does, so edits to the theme show at once).
+//!
+//! A file of a `templates/` or `static/` folder is read only if its real
+//! path lies inside that folder (see [`crate::content::Boundary`]): a link
+//! out of it is an error, a folder link out of it is not walked.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,6 +15,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
+use crate::content::{Boundary, Refusal, refused};
+use crate::diagnostics::Diagnostic;
 
 /// The default theme's files, relative to `themes/default/`.
 const DEFAULT_THEME: &[(&str, &[u8])] = &[
@@ -90,6 +96,9 @@ pub struct Theme {
     pub templates: BTreeMap<String, String>,
     /// Path under `static/` → bytes.
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// Files of the theme or the site that were not read: links that lead
+    /// out of their folder, FIFOs and the like.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Theme {
@@ -97,9 +106,15 @@ impl Theme {
     /// overrides.
     pub fn load(root: &Path, config: &Config) -> Result<Theme> {
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut diagnostics = Vec::new();
         let dir = root.join("themes").join(&config.theme);
         if dir.is_dir() {
-            read_tree(&dir, &dir, &mut files)?;
+            for sub in ["templates", "static"] {
+                let theme_dir = dir.join(sub);
+                if theme_dir.is_dir() {
+                    read_tree(root, &theme_dir, sub, &mut files, &mut diagnostics)?;
+                }
+            }
         } else if config.theme == "default" {
             files.extend(
                 DEFAULT_THEME
@@ -116,12 +131,13 @@ impl Theme {
         for sub in ["templates", "static"] {
             let site_dir = root.join(sub);
             if site_dir.is_dir() {
-                read_tree(&site_dir, root, &mut files)?;
+                read_tree(root, &site_dir, sub, &mut files, &mut diagnostics)?;
             }
         }
         let mut theme = Theme {
             templates: BTreeMap::new(),
             statics: BTreeMap::new(),
+            diagnostics,
         };
         for (path, bytes) in files {
             if let Some(name) = path.strip_prefix("templates/") {
@@ -161,26 +177,87 @@ pub fn render_error(e: &tera::Error) -> String {
     message
 }
 
-/// Reads every file under `dir` into `files`, keyed by its path relative to
-/// `base` with `/` separators. Hidden files are passed over.
-fn read_tree(dir: &Path, base: &Path, files: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+/// Reads every file under `dir` (`templates/` or `static/` of the site or
+/// the theme) into `files`, keyed by `prefix/` and its path under `dir`
+/// with `/` separators. Hidden files are passed over, and so is what does
+/// not lie inside `dir`, with a diagnostic: a link to a file outside is an
+/// error, a link to a folder outside a warning (it is not walked).
+fn read_tree(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    files: &mut BTreeMap<String, Vec<u8>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<()> {
+    use std::io::Read;
+    let boundary =
+        Boundary::new(dir).with_context(|| format!("cannot read folder `{}`", dir.display()))?;
+    let what = if prefix == "templates" {
+        "template"
+    } else {
+        "static file"
+    };
+    let shown = |path: &Path| crate::content::relative(root, path);
+    let mut walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
         let entry =
             entry.with_context(|| format!("cannot read theme folder `{}`", dir.display()))?;
-        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+        let path = entry.path();
+        if entry.file_type().is_dir() {
+            if entry.depth() > 0
+                && entry.path_is_symlink()
+                && let Err(refusal) = boundary.locate(path)
+            {
+                walker.skip_current_dir();
+                match refusal {
+                    Refusal::Outside(real) => diagnostics.push(
+                        Diagnostic::warning(
+                            shown(path),
+                            "outside-link",
+                            format!(
+                                "is a link to the folder `{}`, outside {}/; it was not read",
+                                real.display(),
+                                shown(dir).display()
+                            ),
+                        )
+                        .hint("only what lies inside the folder is published: move or copy the files in"),
+                    ),
+                    other => diagnostics.push(refused(&shown(path), &other, what)),
+                }
+            }
             continue;
         }
-        let rel: PathBuf = entry
-            .path()
-            .strip_prefix(base)
-            .unwrap_or(entry.path())
-            .to_path_buf();
-        let key = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            // Never opened: a FIFO would wait for a writer forever.
+            diagnostics.push(refused(
+                &shown(path),
+                &Refusal::NotAFile(crate::content::kind_of(&entry.file_type())),
+                what,
+            ));
+            continue;
+        }
+        let mut file = match boundary.open(path) {
+            Ok(file) => file,
+            Err(refusal) => {
+                diagnostics.push(refused(&shown(path), &refusal, what));
+                continue;
+            }
+        };
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)
+            .with_context(|| format!("failed to read `{}`", path.display()))?;
+        let rel: PathBuf = path.strip_prefix(dir).unwrap_or(path).to_path_buf();
+        let key = std::iter::once(prefix.into())
+            .chain(rel.components().map(|c| c.as_os_str().to_string_lossy()))
             .collect::<Vec<_>>()
             .join("/");
-        files.insert(key, crate::fs::read(entry.path())?);
+        files.insert(key, bytes);
     }
     Ok(())
 }
@@ -193,7 +270,11 @@ mod tests {
     fn every_file_of_the_default_theme_is_embedded() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
         let mut on_disk = BTreeMap::new();
-        read_tree(&dir, &dir, &mut on_disk).unwrap();
+        let mut problems = Vec::new();
+        for sub in ["templates", "static"] {
+            read_tree(&dir, &dir.join(sub), sub, &mut on_disk, &mut problems).unwrap();
+        }
+        assert!(problems.is_empty(), "{problems:?}");
         let embedded: Vec<&str> = DEFAULT_THEME.iter().map(|(p, _)| *p).collect();
         let mut embedded_sorted = embedded.clone();
         embedded_sorted.sort();

@@ -11,8 +11,9 @@
 //! services and tags that climb out with `..` or are absolute
 //! (`guarantees::hostile_terms_cannot_escape_the_output_folder`), aliases
 //! with `..` and aliases that collide (`links::aliases_that_collide_or_escape_are_errors_at_their_line`),
-//! `<script>` in a body (`build::raw_html_in_markdown_is_sanitised`) and
-//! markup in a title (`build::front_matter_values_are_escaped`).
+//! `<script>` in a body (`build::raw_html_in_markdown_is_sanitised`),
+//! markup in a title (`build::front_matter_values_are_escaped`), and
+//! symbolic links that lead out of `content/` or `static/` (`boundary`).
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -202,7 +203,10 @@ fn assert_nothing_beside_the_output(site: &TestSite) {
 /// fails if it takes longer than `limit` (a hang) or panics. Pages render
 /// on the thread pool, whose threads have Rust's default 2 MB: a stack
 /// overflow there aborts the whole test binary, which fails too.
-fn bounded<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
+pub(crate) fn bounded<T: Send + 'static>(
+    limit: Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
     let (tx, rx) = mpsc::channel();
     let worker = std::thread::Builder::new()
         .stack_size(8 << 20)
@@ -1071,70 +1075,6 @@ fn is_root() -> bool {
 fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
-}
-
-#[test]
-fn a_link_to_a_report_outside_content_is_read_under_the_link_name() {
-    let site = TestSite::empty();
-    let outside = tempfile::tempdir().unwrap();
-    std::fs::write(
-        outside.path().join("elsewhere.md"),
-        report("Linked", "", "Body.\n"),
-    )
-    .unwrap();
-    std::fs::write(outside.path().join("notes.txt"), "not a report\n").unwrap();
-    site.write("content/a.md", &report("A", "", "Body.\n"));
-    std::os::unix::fs::symlink(
-        outside.path().join("elsewhere.md"),
-        site.root().join("content/linked.md"),
-    )
-    .unwrap();
-    std::os::unix::fs::symlink(
-        outside.path().join("notes.txt"),
-        site.root().join("content/notes.md"),
-    )
-    .unwrap();
-    // The link's name is what the diagnostic names, not the target's path.
-    assert_eq!(
-        at_lines(&content_errors(&site)),
-        ["content/notes.md:1: no front matter: the file must start with a `---` line"]
-    );
-    std::fs::remove_file(site.root().join("content/notes.md")).unwrap();
-    site.build_ok();
-    assert_eq!(
-        texts(&site.page("postmortems/linked/index.html"), "h1"),
-        ["Linked"]
-    );
-    assert_eq!(
-        std::fs::read_dir(outside.path()).unwrap().count(),
-        2,
-        "the outside folder was written to"
-    );
-}
-
-#[test]
-fn a_link_to_a_folder_outside_content_is_walked_and_named_inside() {
-    let site = TestSite::empty();
-    let outside = tempfile::tempdir().unwrap();
-    std::fs::create_dir(site.root().join("content")).unwrap();
-    std::fs::write(outside.path().join("b.md"), report("B", "", "Body.\n")).unwrap();
-    std::fs::write(
-        outside.path().join("broken.md"),
-        report("B", "", "Body.\n").replace("SEV2", "SEV9"),
-    )
-    .unwrap();
-    std::os::unix::fs::symlink(outside.path(), site.root().join("content/shared")).unwrap();
-    let d = content_errors(&site);
-    assert_eq!(
-        d.iter()
-            .map(|d| (d.file.to_str().unwrap(), d.code))
-            .collect::<Vec<_>>(),
-        [("content/shared/broken.md", "unknown-severity")]
-    );
-    std::fs::remove_file(outside.path().join("broken.md")).unwrap();
-    site.build_ok();
-    assert!(site.out().join("postmortems/b/index.html").is_file());
-    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
 }
 
 #[test]

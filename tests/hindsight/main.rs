@@ -2,6 +2,7 @@
 //! binary, with the output checked by parsing its HTML.
 
 mod authoring;
+mod boundary;
 mod bounds;
 mod build;
 mod cli;

@@ -1018,12 +1018,15 @@ fn a_file_name_with_line_breaks_adds_no_field_to_the_event_stream() {
     );
     let files = texts(&overlay, ".hindsight-file");
     assert!(files.iter().any(|f| f.starts_with(&shown)), "{files:?}");
-    // The status, as JSON, names the file as it is.
+    // The status, as JSON, names the file with its control characters
+    // escaped, as `check --format json` does.
     let status = server.status();
     let diagnostics = status["diagnostics"].as_array().unwrap();
     let path = format!("content/2023/{name}");
+    let escaped = hindsight::diagnostics::printable(&path);
+    assert!(escaped.contains("x\\u{d}id: 99"), "{escaped}");
     assert!(
-        diagnostics.iter().any(|d| d["file"] == path.as_str()),
+        diagnostics.iter().any(|d| d["file"] == escaped.as_ref()),
         "{diagnostics:?}"
     );
 }
