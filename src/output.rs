@@ -289,7 +289,7 @@ impl Output {
                     let aside = ownership::aside(&self.out);
                     fs::rename(&self.out, &aside)
                         .with_context(|| format!("cannot move `{}` aside", self.shown.display()))?;
-                    done.moved_aside = Some(self.as_shown(&aside));
+                    done.moved_aside = Some(ownership::as_shown(&self.shown, &aside));
                 }
                 fs::rename(&self.staging, &self.out)?;
                 // Links to a site that is no longer there.
@@ -327,14 +327,6 @@ impl Output {
         }
         self.committed = true;
         Ok(done)
-    }
-
-    /// `path`, beside the output, named as the output was given.
-    fn as_shown(&self, path: &Path) -> PathBuf {
-        match (self.shown.file_name(), path.file_name()) {
-            (Some(_), Some(name)) => self.shown.with_file_name(name),
-            _ => path.to_path_buf(),
-        }
     }
 
     /// Refuses to remove files that the published manifest does not list:

@@ -374,10 +374,22 @@ pub fn aside(out: &Path) -> PathBuf {
 
 /// [`aside`] as the output was given, for messages.
 pub fn shown_aside(out: &Path, shown: &Path) -> PathBuf {
-    let aside = aside(out);
-    match (shown.file_name(), aside.file_name()) {
-        (Some(_), Some(name)) => shown.with_file_name(name),
-        _ => aside,
+    as_shown(shown, &aside(out))
+}
+
+/// `path`, a sibling of the output, named like the output was given
+/// (`public.old` for `public`) where that spelling leads to it, else as it
+/// is.
+pub fn as_shown(shown: &Path, path: &Path) -> PathBuf {
+    let (Some(_), Some(name)) = (shown.file_name(), path.file_name()) else {
+        return path.to_path_buf();
+    };
+    let parent = shown.parent().unwrap_or(Path::new(""));
+    // Through a folder that does not exist, `..` leads nowhere.
+    if parent.as_os_str().is_empty() || parent.is_dir() {
+        shown.with_file_name(name)
+    } else {
+        path.to_path_buf()
     }
 }
 
