@@ -167,7 +167,6 @@ impl Output {
         static OUTPUTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = OUTPUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let lock = lock::Lock::acquire(&out)?;
-        remove_leftovers(parent, &name)?;
         let quick = mode == Some(Mode::Patch);
         let mode = match ownership::inspect(&out, &shown, &root, quick) {
             Ok(Found::Missing) => Mode::Fresh,
@@ -175,6 +174,7 @@ impl Output {
             Err(refusal) if owner.force && !quick && refusal.can_force() => Mode::Replace,
             Err(refusal) => return Err(refusal.into()),
         };
+        remove_leftovers(parent, &name)?;
         let staging = beside(&out, &format!("{kind}-{}-{n}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging)?;

@@ -268,35 +268,25 @@ pub fn inspect(out: &Path, shown: &Path, root: &Path, quick: bool) -> Result<Fou
         why: problem.to_string(),
         aside: aside(),
     };
-    let manifest = if quick {
-        match manifest::read_root(out).map_err(bad)? {
-            Some(root) => Manifest {
+    let read = if quick {
+        manifest::read_root(out).map(|root| {
+            root.map(|root| Manifest {
                 root,
                 files: HashSet::new(),
-            },
-            None => {
-                return Err(Refusal::NoManifest {
-                    output: shown.to_path_buf(),
-                    aside: aside(),
-                });
-            }
-        }
+            })
+        })
     } else {
-        match manifest::read(out).map_err(bad)? {
-            Some(manifest) => manifest,
-            None => {
-                let empty = std::fs::read_dir(out)
-                    .map(|mut entries| entries.next().is_none())
-                    .unwrap_or(false);
-                if empty {
-                    return Ok(Found::Empty);
-                }
-                return Err(Refusal::NoManifest {
-                    output: shown.to_path_buf(),
-                    aside: aside(),
-                });
-            }
+        manifest::read(out)
+    };
+    let Some(manifest) = read.map_err(bad)? else {
+        let empty = std::fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_none());
+        if empty {
+            return Ok(Found::Empty);
         }
+        return Err(Refusal::NoManifest {
+            output: shown.to_path_buf(),
+            aside: aside(),
+        });
     };
     let named = out.join(&manifest.root);
     if named.canonicalize().ok().as_deref() != Some(root) {
