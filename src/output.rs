@@ -215,7 +215,7 @@ impl Output {
         if !is_contained(path) {
             bail!("refusing to write `{path}`: outside the output folder");
         }
-        if path == manifest::NAME {
+        if path.split('/').next() == Some(manifest::NAME) {
             bail!("refusing to write `{path}`: the build keeps its manifest there");
         }
         let changed = match self.mode {

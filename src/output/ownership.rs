@@ -15,6 +15,7 @@
 //!   `public.old.1`, …), never deleted.
 
 use std::collections::HashSet;
+use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
 
 use super::manifest::{self, Manifest, Problem};
@@ -297,7 +298,19 @@ pub fn inspect(out: &Path, shown: &Path, root: &Path, quick: bool) -> Result<Fou
         });
     }
     if !quick {
-        let files = unlisted(out, &manifest.files);
+        let mut files = unlisted(out, &manifest.files);
+        if !files.is_empty() {
+            // Another build of this process (the preview's) may have
+            // published while the folder was walked: what its manifest
+            // lists is the site's too.
+            if let Ok(Some(now)) = manifest::read(out)
+                && now.root == manifest.root
+                && now.files != manifest.files
+            {
+                let both: HashSet<String> = manifest.files.union(&now.files).cloned().collect();
+                files = unlisted(out, &both);
+            }
+        }
         if !files.is_empty() {
             return Err(Refusal::Unlisted {
                 output: shown.to_path_buf(),
@@ -326,9 +339,23 @@ pub fn unlisted(out: &Path, files: &HashSet<String>) -> Vec<String> {
     let mut found = Vec::new();
     let mut walk = walkdir::WalkDir::new(out).min_depth(1).into_iter();
     while let Some(entry) = walk.next() {
-        let Ok(entry) = entry else {
-            found.push("(a folder that cannot be read)".to_string());
-            continue;
+        let entry = match entry {
+            Ok(entry) => entry,
+            // Gone while walked: replaced by a build publishing.
+            Err(e)
+                if e.io_error()
+                    .is_some_and(|e| e.kind() == ErrorKind::NotFound) =>
+            {
+                continue;
+            }
+            Err(e) => {
+                let at = e.path().and_then(|p| p.strip_prefix(out).ok());
+                found.push(match at {
+                    Some(at) => format!("{} (cannot be read)", at.display()),
+                    None => "a folder that cannot be read".to_string(),
+                });
+                continue;
+            }
         };
         let relative = entry.path().strip_prefix(out).unwrap_or(entry.path());
         let path = relative.to_string_lossy().replace('\\', "/");
