@@ -157,6 +157,11 @@ struct BuildArgs {
     /// The URL the site is published at (overrides base_url).
     #[arg(long)]
     base_url: Option<String>,
+    /// Build into an output folder Hindsight did not write, or that holds
+    /// files no build wrote: move it aside first (to <name>.old), deleting
+    /// nothing.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -192,12 +197,20 @@ impl BuildArgs {
             drafts: self.drafts,
             base_url: self.base_url,
             today: None,
+            force: self.force,
         };
         match hindsight::build(&options) {
             Ok(summary) => {
                 print_human(&summary.warnings);
                 print_human(&summary.notes);
                 let out = output.unwrap_or_else(|| options.output_dir());
+                if let Some(aside) = &summary.moved_aside {
+                    println!(
+                        "moved what was at {} aside to {}; nothing in it was deleted",
+                        out.display(),
+                        aside.display()
+                    );
+                }
                 let c = summary.changes;
                 println!(
                     "built {} postmortem{}, {} pages ({} files: {} written, {} unchanged, {} removed) in {} ms into {}",

@@ -15,8 +15,16 @@
 //! reader sees the old site or the new one and never a mix, even when the
 //! build is killed half-way through its commit ([`swap`]). One build at a
 //! time may write an output folder ([`lock`]).
+//!
+//! A build replaces only a folder it wrote: each leaves a manifest of its
+//! files in the output folder ([`manifest`]), and a folder without one,
+//! with one of another site, or holding files it does not list, is refused
+//! or, when forced, moved aside ([`ownership`]). The output may never
+//! overlap the site's sources.
 
 mod lock;
+pub mod manifest;
+pub mod ownership;
 mod swap;
 
 use std::collections::HashSet;
@@ -26,7 +34,10 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
 
+pub use ownership::Refusal;
+
 use crate::fs;
+use ownership::Found;
 
 /// Whether a site-relative path stays inside the output folder: relative,
 /// made only of plain names, no `..`, no drive or root.
@@ -39,59 +50,23 @@ pub fn is_contained(path: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
-/// Refuses output folders that would destroy something: the site root
-/// itself or a folder that contains it, or a non-empty folder that does not
-/// look like a site this tool wrote.
-pub fn check_target(root: &Path, out: &Path) -> Result<()> {
-    let root = root
-        .canonicalize()
-        .with_context(|| format!("cannot open site folder `{}`", root.display()))?;
-    let out_abs = absolute(out)?;
-    if root.starts_with(&out_abs) {
-        bail!(
-            "output folder `{}` contains the site's sources; choose another, e.g. `public`",
-            out.display()
-        );
-    }
-    if out_abs.is_dir() {
-        let mut entries = std::fs::read_dir(&out_abs)
-            .with_context(|| format!("cannot read output folder `{}`", out.display()))?;
-        let non_empty = entries.next().is_some();
-        if non_empty && !out_abs.join("index.html").is_file() && !out_abs.join("404.html").is_file()
-        {
-            bail!(
-                "output folder `{}` is not empty and does not look like a built site; \
-                 refusing to replace it",
-                out.display()
-            );
-        }
-    } else if out_abs.exists() {
-        bail!("output path `{}` exists and is not a folder", out.display());
-    }
-    Ok(())
-}
-
-fn absolute(path: &Path) -> Result<PathBuf> {
-    // The output folder may not exist yet: resolve its parent instead.
-    if let Ok(p) = path.canonicalize() {
-        return Ok(p);
-    }
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().context("the output folder has no name")?;
-    fs::create_dir_all(parent)?;
-    Ok(parent
-        .canonicalize()
-        .with_context(|| format!("cannot open `{}`", parent.display()))?
-        .join(name))
+/// Who a build writes for: the site folder it comes from, which its
+/// manifest names, and whether an output folder the site did not write
+/// may be moved aside ([`ownership`]).
+#[derive(Debug, Clone)]
+pub struct Owner {
+    pub root: PathBuf,
+    pub force: bool,
 }
 
 /// Where a build's files go. See the module documentation.
 pub struct Output {
     /// The output folder, absolute.
     out: PathBuf,
+    /// The output folder as it was given, for messages.
+    shown: PathBuf,
+    /// The site folder, relative to `out`, for the manifest.
+    root: PathBuf,
     /// Beside `out`, on the same file system, so renames are atomic.
     staging: PathBuf,
     mode: Mode,
@@ -100,6 +75,9 @@ pub struct Output {
     committed: bool,
     /// Held until the output is dropped; `None` for a dry run.
     _lock: Option<lock::Lock>,
+    /// Publish file by file, as where the shadow cannot work.
+    #[cfg(test)]
+    in_place: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +91,10 @@ enum Mode {
     /// Some pages of a published site anew (the preview's quick rebuild):
     /// compare and write like `Update`, remove nothing.
     Patch,
+    /// Something the site did not write is at the output (`--force`): it
+    /// is moved aside at the commit, then the new site is published as
+    /// `Fresh`.
+    Replace,
 }
 
 /// What a commit did.
@@ -126,47 +108,88 @@ pub struct Changes {
     pub removed: usize,
 }
 
+/// What a commit did, and where a folder forced out of the way went.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Committed {
+    pub changes: Changes,
+    /// Where what was at the output went, named as the output was given
+    /// (`public.old`); only with `--force`.
+    pub moved_aside: Option<PathBuf>,
+}
+
 impl Output {
-    /// Starts a build into `out`. Nothing is touched yet.
+    /// Starts a build into `out` of the site in the folder that holds
+    /// `out` (the usual `<root>/public`). Nothing is touched yet.
     pub fn begin(out: &Path) -> Result<Output> {
-        Output::start(out, "staging", None)
+        let resolved = ownership::resolve(out)?;
+        let root = resolved
+            .parent()
+            .context("the output folder has no parent")?
+            .to_path_buf();
+        Output::begin_for(out, &Owner { root, force: false })
     }
 
-    /// Starts rewriting some files of the site published at `out`; a
-    /// commit replaces those that changed and leaves every other file.
-    pub fn begin_patch(out: &Path) -> Result<Output> {
-        Output::start(out, "patch", Some(Mode::Patch))
+    /// Starts a build into `out` for `owner`. Refuses an output that is not
+    /// the site's to replace ([`Refusal`]), unless forced; nothing is
+    /// touched before the commit but the lock and missing parent folders.
+    pub fn begin_for(out: &Path, owner: &Owner) -> Result<Output> {
+        Output::start(out, owner, "staging", None)
     }
 
-    fn start(out: &Path, kind: &str, mode: Option<Mode>) -> Result<Output> {
-        let out = absolute(out)?;
+    /// Starts rewriting some files of the site from `root` published at
+    /// `out`; a commit replaces those that changed and leaves every other
+    /// file.
+    pub fn begin_patch(out: &Path, root: &Path) -> Result<Output> {
+        let owner = Owner {
+            root: root.to_path_buf(),
+            force: false,
+        };
+        Output::start(out, &owner, "patch", Some(Mode::Patch))
+    }
+
+    fn start(out: &Path, owner: &Owner, kind: &str, mode: Option<Mode>) -> Result<Output> {
+        let root = owner
+            .root
+            .canonicalize()
+            .with_context(|| format!("cannot open site folder `{}`", owner.root.display()))?;
+        let shown = out.to_path_buf();
+        let out = ownership::resolve(out)
+            .with_context(|| format!("cannot find output folder `{}`", out.display()))?;
+        ownership::check_sources(&root, &out, &shown)?;
         let parent = out.parent().context("the output folder has no parent")?;
         let name = out
             .file_name()
             .context("the output folder has no name")?
             .to_string_lossy();
+        fs::create_dir_all(parent)?;
         // One staging folder per output, even when a process runs several
         // builds at once (the preview's catch-up beside a quick rebuild).
         static OUTPUTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = OUTPUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let lock = lock::Lock::acquire(&out)?;
+        let quick = mode == Some(Mode::Patch);
+        let mode = match ownership::inspect(&out, &shown, &root, quick) {
+            Ok(Found::Missing) => Mode::Fresh,
+            Ok(Found::Empty | Found::Ours(_)) => mode.unwrap_or(Mode::Update),
+            Err(refusal) if owner.force && !quick && refusal.can_force() => Mode::Replace,
+            Err(refusal) => return Err(refusal.into()),
+        };
         remove_leftovers(parent, &name)?;
         let staging = beside(&out, &format!("{kind}-{}-{n}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging)?;
         }
-        let mode = match mode {
-            Some(mode) if out.is_dir() => mode,
-            _ if out.is_dir() => Mode::Update,
-            _ => Mode::Fresh,
-        };
         Ok(Output {
+            root: ownership::relative(&out, &root),
             out,
+            shown,
             staging,
             mode,
             files: Mutex::new(Vec::new()),
             committed: false,
             _lock: Some(lock),
+            #[cfg(test)]
+            in_place: false,
         })
     }
 
@@ -174,11 +197,15 @@ impl Output {
     pub fn dry_run() -> Output {
         Output {
             out: PathBuf::new(),
+            shown: PathBuf::new(),
+            root: PathBuf::new(),
             staging: PathBuf::new(),
             mode: Mode::DryRun,
             files: Mutex::new(Vec::new()),
             committed: false,
             _lock: None,
+            #[cfg(test)]
+            in_place: false,
         }
     }
 
@@ -188,9 +215,12 @@ impl Output {
         if !is_contained(path) {
             bail!("refusing to write `{path}`: outside the output folder");
         }
+        if path.split('/').next() == Some(manifest::NAME) {
+            bail!("refusing to write `{path}`: the build keeps its manifest there");
+        }
         let changed = match self.mode {
             Mode::DryRun => false,
-            Mode::Fresh => true,
+            Mode::Fresh | Mode::Replace => true,
             Mode::Update | Mode::Patch => !same_bytes(&self.out.join(path), bytes),
         };
         if changed {
@@ -220,26 +250,48 @@ impl Output {
 
     /// Makes the new site the published one: moves every changed file into
     /// place and removes the files the new site does not have.
-    pub fn commit(mut self) -> Result<Changes> {
+    pub fn commit(self) -> Result<Changes> {
+        self.finish().map(|done| done.changes)
+    }
+
+    /// [`Output::commit`], telling also where a folder in the way went.
+    pub fn finish(mut self) -> Result<Committed> {
         let mut files = std::mem::take(self.files.get_mut().unwrap_or_else(|e| e.into_inner()));
         files.sort_unstable();
         if let Some(w) = files.windows(2).find(|w| w[0].0 == w[1].0) {
             bail!("two files of the site would be written to `{}`", w[0].0);
         }
         let written = files.iter().filter(|(_, changed)| *changed).count();
-        let mut changes = Changes {
-            written,
-            unchanged: files.len() - written,
-            removed: 0,
+        let mut done = Committed {
+            changes: Changes {
+                written,
+                unchanged: files.len() - written,
+                removed: 0,
+            },
+            moved_aside: None,
         };
+        // The manifest is a file of the new site like the others, its last:
+        // it goes live with the files it lists.
+        let mut wrote_manifest = false;
+        if matches!(self.mode, Mode::Fresh | Mode::Replace | Mode::Update) {
+            let bytes = manifest::render(&self.root, files.iter().map(|(p, _)| p.as_str()));
+            wrote_manifest =
+                self.mode != Mode::Update || !same_bytes(&self.out.join(manifest::NAME), &bytes);
+            if wrote_manifest {
+                fs::write(&self.staging.join(manifest::NAME), &bytes)?;
+            }
+            files.push((manifest::NAME.to_string(), wrote_manifest));
+        }
         match self.mode {
-            Mode::DryRun => changes.written = 0,
-            Mode::Fresh => {
-                if self.staging.exists() {
-                    fs::rename(&self.staging, &self.out)?;
-                } else {
-                    fs::create_dir_all(&self.out)?;
+            Mode::DryRun => done.changes.written = 0,
+            Mode::Fresh | Mode::Replace => {
+                if self.mode == Mode::Replace {
+                    let aside = ownership::aside(&self.out);
+                    fs::rename(&self.out, &aside)
+                        .with_context(|| format!("cannot move `{}` aside", self.shown.display()))?;
+                    done.moved_aside = Some(ownership::as_shown(&self.shown, &aside));
                 }
+                fs::rename(&self.staging, &self.out)?;
                 // Links to a site that is no longer there.
                 let shadow = beside(&self.out, "shadow");
                 if shadow.exists() {
@@ -249,13 +301,23 @@ impl Output {
             Mode::Update => {
                 let keep: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
                 let stale = stale_files(&self.out, &keep)?;
-                changes.removed = stale.len();
-                if written > 0 || !stale.is_empty() {
+                self.check_listed(&stale)?;
+                done.changes.removed = stale.len();
+                if written > 0 || wrote_manifest || !stale.is_empty() {
                     self.publish(&files, &keep, &stale)?;
                 }
             }
             Mode::Patch => {
-                for (path, _) in files.iter().filter(|(_, changed)| *changed) {
+                let changed: Vec<&str> = files
+                    .iter()
+                    .filter(|(_, changed)| *changed)
+                    .map(|(p, _)| p.as_str())
+                    .collect();
+                // A file new to the site is listed before it is there.
+                if changed.iter().any(|p| !self.out.join(p).is_file()) {
+                    self.widen_manifest(&changed)?;
+                }
+                for path in changed {
                     move_into_place(&self.staging, &self.out, path)?;
                 }
             }
@@ -264,7 +326,54 @@ impl Output {
             fs::remove_dir_all(&self.staging)?;
         }
         self.committed = true;
-        Ok(changes)
+        Ok(done)
+    }
+
+    /// Refuses to remove files that the published manifest does not list:
+    /// put into the output folder while this build ran.
+    fn check_listed(&self, stale: &[String]) -> Result<()> {
+        if stale.is_empty() {
+            return Ok(());
+        }
+        let listed = manifest::read(&self.out)
+            .ok()
+            .flatten()
+            .map(|m| m.files)
+            .unwrap_or_default();
+        let files: Vec<String> = stale
+            .iter()
+            .filter(|p| !listed.contains(*p))
+            .cloned()
+            .collect();
+        if files.is_empty() {
+            return Ok(());
+        }
+        Err(Refusal::Unlisted {
+            output: self.shown.clone(),
+            files,
+            aside: ownership::shown_aside(&self.out, &self.shown),
+        }
+        .into())
+    }
+
+    /// Lists `more` in the published manifest too, in one rename: before
+    /// files are moved in one by one, so that a build stopped half-way
+    /// leaves every file it wrote listed.
+    fn widen_manifest(&self, more: &[&str]) -> Result<()> {
+        let mut files = match manifest::read(&self.out) {
+            Ok(Some(m)) => m.files,
+            _ => HashSet::new(),
+        };
+        files.extend(
+            more.iter()
+                .filter(|p| **p != manifest::NAME)
+                .map(|p| p.to_string()),
+        );
+        let mut files: Vec<&str> = files.iter().map(String::as_str).collect();
+        files.sort_unstable();
+        let wide = self.staging.join(".hindsight-output.wide");
+        fs::write(&wide, &manifest::render(&self.root, files.into_iter()))?;
+        fs::rename(&wide, &self.out.join(manifest::NAME))
     }
 
     /// Publishes the new site in one step through the shadow folder
@@ -275,6 +384,10 @@ impl Output {
         keep: &HashSet<&str>,
         stale: &[String],
     ) -> Result<()> {
+        #[cfg(test)]
+        if self.in_place {
+            return self.publish_in_place(&self.staging, files, keep);
+        }
         let shadow = beside(&self.out, "shadow");
         if let Err(e) = self.fill_shadow(&shadow, files, keep, stale) {
             if !unsupported(&e) {
@@ -359,17 +472,30 @@ impl Output {
     }
 
     /// Moves each changed file from `from` into place and removes the
-    /// published files the new site lacks.
+    /// published files the new site lacks. The manifest first lists both
+    /// sites' files and, once the rest is in place, the new site's alone.
     fn publish_in_place(
         &self,
         from: &Path,
         files: &[(String, bool)],
         keep: &HashSet<&str>,
     ) -> Result<()> {
-        for (path, _) in files.iter().filter(|(_, changed)| *changed) {
+        let changed: Vec<&str> = files
+            .iter()
+            .filter(|(path, changed)| *changed && path != manifest::NAME)
+            .map(|(p, _)| p.as_str())
+            .collect();
+        let listing = files.iter().any(|(p, c)| *c && p == manifest::NAME);
+        if listing {
+            self.widen_manifest(&changed)?;
+        }
+        for path in changed {
             move_into_place(from, &self.out, path)?;
         }
         remove_stale(&self.out, keep)?;
+        if listing {
+            move_into_place(from, &self.out, manifest::NAME)?;
+        }
         Ok(())
     }
 }
@@ -619,7 +745,10 @@ mod tests {
             })
             .collect();
         files.sort();
-        assert_eq!(files, ["a/index.html", "b/index.html", "c.css"]);
+        assert_eq!(
+            files,
+            [manifest::NAME, "a/index.html", "b/index.html", "c.css"]
+        );
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"a3");
         assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"b");
         assert_eq!(std::fs::read(out.join("c.css")).unwrap(), b"c");
@@ -698,7 +827,9 @@ mod tests {
         }
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"published");
         assert_eq!(leftovers(dir.path()), ["public"]);
-        assert_eq!(leftovers(&out), ["index.html"]);
+        let mut files = leftovers(&out);
+        files.sort();
+        assert_eq!(files, [manifest::NAME, "index.html"]);
     }
 
     #[test]
@@ -722,16 +853,126 @@ mod tests {
     }
 
     #[test]
-    fn the_site_root_and_foreign_folders_are_not_output_targets() {
+    fn the_site_root_and_its_sources_are_not_output_targets() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         std::fs::create_dir_all(root.join("content")).unwrap();
-        assert!(check_target(&root, &root).is_err());
-        assert!(check_target(&root, dir.path()).is_err());
+        let owner = Owner {
+            root: root.clone(),
+            force: true,
+        };
+        for out in [
+            root.clone(),
+            dir.path().to_path_buf(),
+            root.join("content"),
+            root.join("templates/new"),
+        ] {
+            let err = Output::begin_for(&out, &owner).err().unwrap();
+            assert!(err.downcast_ref::<Refusal>().is_some(), "{err:#}");
+        }
+        assert!(!root.join("templates").exists(), "a folder was made");
+        assert!(Output::begin_for(&root.join("public"), &owner).is_ok());
+    }
+
+    fn start(out: &Path, root: &Path, force: bool) -> Result<Output> {
+        let owner = Owner {
+            root: root.to_path_buf(),
+            force,
+        };
+        Output::begin_for(out, &owner)
+    }
+
+    #[test]
+    fn a_folder_without_a_manifest_is_refused_and_forced_aside() {
+        let dir = tempfile::tempdir().unwrap();
         let docs = dir.path().join("docs");
         std::fs::create_dir_all(&docs).unwrap();
         std::fs::write(docs.join("thesis.tex"), "x").unwrap();
-        assert!(check_target(&root, &docs).is_err());
-        assert!(check_target(&root, &root.join("public")).is_ok());
+        let err = start(&docs, dir.path(), false).err().unwrap();
+        assert!(
+            matches!(err.downcast_ref(), Some(Refusal::NoManifest { .. })),
+            "{err:#}"
+        );
+        let output = start(&docs, dir.path(), true).unwrap();
+        output.put("index.html", b"site").unwrap();
+        let done = output.finish().unwrap();
+        assert_eq!(done.moved_aside, Some(dir.path().join("docs.old")));
+        assert_eq!(
+            std::fs::read(dir.path().join("docs.old/thesis.tex")).unwrap(),
+            b"x"
+        );
+        assert_eq!(std::fs::read(docs.join("index.html")).unwrap(), b"site");
+        // Now the site's own: a rebuild needs no force.
+        build(&docs, &[("index.html", "again")]).unwrap();
+    }
+
+    #[test]
+    fn a_file_new_to_the_site_in_a_quick_rebuild_is_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("a.html", "a")]).unwrap();
+        let patch = Output::begin_patch(&out, dir.path()).unwrap();
+        patch.put("a.html", b"a2").unwrap();
+        patch.put("new/b.html", b"b").unwrap();
+        patch.commit().unwrap();
+        let listed = manifest::read(&out).unwrap().unwrap().files;
+        assert!(listed.contains("a.html") && listed.contains("new/b.html"));
+        // So the next full build may remove it.
+        let changes = build(&out, &[("a.html", "a3")]).unwrap();
+        assert_eq!(changes.removed, 1);
+        assert!(!out.join("new").exists());
+    }
+
+    #[test]
+    fn a_file_by_file_publish_stopped_half_way_leaves_every_file_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("a.html", "a"), ("old.html", "o")]).unwrap();
+        let mut output = Output::begin(&out).unwrap();
+        output.in_place = true;
+        for path in ["a.html", "b.html", "z.html"] {
+            output.put(path, b"new").unwrap();
+        }
+        // Moving `z.html` fails after `a.html` and `b.html` are in place.
+        std::fs::remove_file(output.staging.join("z.html")).unwrap();
+        assert!(output.commit().is_err());
+        assert_eq!(std::fs::read(out.join("b.html")).unwrap(), b"new");
+        let listed = manifest::read(&out).unwrap().unwrap().files;
+        assert!(listed.contains("b.html") && listed.contains("old.html"));
+        // The next build owns the folder and finishes the job.
+        let mut output = Output::begin(&out).unwrap();
+        output.in_place = true;
+        output.put("a.html", b"new").unwrap();
+        let changes = output.commit().unwrap();
+        assert_eq!(changes.removed, 2);
+        let mut files = leftovers(&out);
+        files.sort();
+        assert_eq!(files, [manifest::NAME, "a.html"]);
+        let listed = manifest::read(&out).unwrap().unwrap().files;
+        assert_eq!(listed, HashSet::from(["a.html".to_string()]));
+    }
+
+    #[test]
+    fn a_file_put_into_the_output_during_a_build_is_not_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("a.html", "a")]).unwrap();
+        let output = Output::begin(&out).unwrap();
+        output.put("a.html", b"a2").unwrap();
+        std::fs::write(out.join("CNAME"), "example.com").unwrap();
+        let err = output.commit().unwrap_err();
+        assert!(
+            matches!(err.downcast_ref(), Some(Refusal::Unlisted { files, .. }) if files == &["CNAME"]),
+            "{err:#}"
+        );
+        assert_eq!(std::fs::read(out.join("CNAME")).unwrap(), b"example.com");
+        assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"a");
+    }
+
+    #[test]
+    fn the_manifest_name_is_not_a_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = Output::begin(&dir.path().join("public")).unwrap();
+        assert!(output.put(manifest::NAME, b"x").is_err());
     }
 }

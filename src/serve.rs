@@ -77,6 +77,7 @@ pub fn run(settings: &Settings) -> Result<(), Error> {
         // Absolute URLs (feeds, the 404 page's links) point at the preview.
         base_url: Some(url.clone()),
         today: None,
+        force: false,
     }));
     let first = preview.rebuild(&[]);
     if let Err(Error::Config(_) | Error::Setup(_)) = first.result {

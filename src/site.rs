@@ -34,6 +34,11 @@ pub struct Options {
     /// given, `SOURCE_DATE_EPOCH` (seconds since 1970) if set, else today
     /// in UTC.
     pub today: Option<NaiveDate>,
+    /// Build even when the output folder is not the site's to replace
+    /// (not built by Hindsight, built from another site, or holding files
+    /// no build wrote): it is moved aside first, never deleted. Never
+    /// lets the output overlap the site's sources.
+    pub force: bool,
 }
 
 impl Options {
@@ -44,6 +49,7 @@ impl Options {
             drafts: false,
             base_url: None,
             today: None,
+            force: false,
         }
     }
 
@@ -80,6 +86,9 @@ pub struct Summary {
     /// What the build could not do with this configuration (no `base_url`:
     /// no absolute URLs), said once per build.
     pub notes: Vec<Diagnostic>,
+    /// Where what was at the output folder went, with
+    /// [`Options::force`].
+    pub moved_aside: Option<PathBuf>,
 }
 
 /// A loaded, checked site, ready to render.
@@ -297,9 +306,13 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
 pub fn prepare(options: &Options) -> Result<Prepared, Error> {
     let started = Instant::now();
     let out = options.output_dir();
-    output::check_target(&options.root, &out).map_err(Error::Setup)?;
-    // Taken first, so a second build on the same folder is told at once.
-    let output = Output::begin(&out).map_err(Error::Setup)?;
+    // Taken first, so a second build on the same folder, or one into a
+    // folder that is not the site's, is told at once.
+    let owner = output::Owner {
+        root: options.root.clone(),
+        force: options.force,
+    };
+    let output = Output::begin_for(&out, &owner).map_err(Error::Setup)?;
     let site = Site::load(options)?;
     if site.has_errors() {
         return Err(Error::Content(site.diagnostics));
@@ -332,8 +345,8 @@ impl Prepared {
     pub fn commit(self) -> (Result<Summary, Error>, Option<Kept>) {
         let files = self.output.len();
         let phase = Instant::now();
-        let changes = match self.output.commit() {
-            Ok(changes) => changes,
+        let done = match self.output.finish() {
+            Ok(done) => done,
             Err(e) => return (Err(Error::Setup(e)), None),
         };
         debug(phase, "commit");
@@ -342,10 +355,11 @@ impl Prepared {
             reports: site.archive.reports.len(),
             pages: self.pages,
             files,
-            changes,
+            changes: done.changes,
             elapsed: self.started.elapsed(),
             warnings: site.warnings(self.warnings),
             notes: site.notes(),
+            moved_aside: done.moved_aside,
         };
         (Ok(summary), Some(self.kept))
     }
@@ -413,7 +427,7 @@ impl Kept {
             site.today,
         )
         .map_err(Error::Setup)?;
-        let output = Output::begin_patch(out).map_err(Error::Setup)?;
+        let output = Output::begin_patch(out, &site.root).map_err(Error::Setup)?;
         let pages = renderer.render_around(i, &output).map_err(Error::Setup)?;
         let found = renderer.found();
         let path = &site.archive.reports[i].pm.path;
@@ -432,6 +446,7 @@ impl Kept {
             elapsed: Duration::ZERO,
             warnings: mine,
             notes: Vec::new(),
+            moved_aside: None,
         })
     }
 }

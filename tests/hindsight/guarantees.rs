@@ -193,10 +193,13 @@ fn an_edit_rewrites_only_the_pages_it_changes() {
     });
     let summary = site.build_ok();
     let after = stamps(&site.out());
+    // The manifest lists the files: it changes when the search index
+    // gains a shard, and is not counted among the site's files.
     let rewritten: Vec<&String> = after
         .iter()
         .filter(|(path, stamp)| before.get(*path) != Some(stamp))
         .map(|(path, _)| path)
+        .filter(|path| *path != hindsight::output::manifest::NAME)
         .collect();
     let (search, pages): (Vec<&String>, Vec<&String>) =
         rewritten.iter().partition(|p| p.starts_with("search/"));

@@ -15,6 +15,7 @@ mod hostile;
 mod insights;
 mod invalid;
 mod links;
+mod ownership;
 mod pages;
 mod preview;
 mod search;
