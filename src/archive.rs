@@ -5,6 +5,9 @@
 //! severity and tag. Indexes are `BTreeMap`s of positions into `reports`, so
 //! iteration order, and with it the output, is stable.
 
+pub mod insights;
+pub mod metrics;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 
@@ -13,9 +16,9 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{self, RenderContext, Rendered};
-use crate::postmortem::{Postmortem, Status};
-use crate::url;
+use crate::render::markdown::{self, RenderContext, Rendered};
+use crate::source::postmortem::{Postmortem, Status};
+use crate::util::url;
 
 /// A report of the archive. Its body stays Markdown (`pm.body`) until its
 /// page renders it: in a large archive the rendered bodies would be most of
@@ -93,7 +96,7 @@ pub struct Archive {
     /// The site folder, where files next to reports are looked up.
     root: PathBuf,
     /// The real `content/` folder, which every published file lies in.
-    content: Option<crate::content::Boundary>,
+    content: Option<crate::source::Boundary>,
     allow_raw_html: bool,
     /// The most Timeline rows one report may have (`[limits] rows`).
     max_rows: usize,
@@ -124,7 +127,7 @@ impl Archive {
                 .map(|p| p.slug.clone())
                 .collect(),
             root: root.to_path_buf(),
-            content: crate::content::Boundary::new(&root.join(crate::content::CONTENT_DIR)).ok(),
+            content: crate::source::Boundary::new(&root.join(crate::source::CONTENT_DIR)).ok(),
             allow_raw_html: config.allow_raw_html,
             max_rows: config.limits.rows,
             ..Archive::default()
@@ -165,7 +168,7 @@ impl Archive {
     /// of the archive as it is: only its title, times, text and action
     /// items may differ.
     pub fn same_place(old: &Postmortem, new: &Postmortem) -> bool {
-        let values = |v: &[crate::postmortem::Spanned<String>]| -> Vec<String> {
+        let values = |v: &[crate::source::postmortem::Spanned<String>]| -> Vec<String> {
             v.iter().map(|s| s.value.clone()).collect()
         };
         old.slug == new.slug
@@ -249,7 +252,7 @@ impl Archive {
                 ),
             );
         }
-        let mut clock = crate::timeline::Clock::new(pm.date);
+        let mut clock = crate::source::timeline::Clock::new(pm.date);
         let mut entries = std::mem::take(&mut rendered.timeline);
         if let Some(first) = entries.get(self.max_rows) {
             let (line, column) = markdown::position(pm.body(), first.offset, pm.body_line);
@@ -298,7 +301,7 @@ impl Archive {
             .assets
             .iter()
             .map(|url| {
-                let source = Path::new(crate::content::CONTENT_DIR)
+                let source = Path::new(crate::source::CONTENT_DIR)
                     .join(url.trim_start_matches(ASSET_PREFIX));
                 (url.clone(), source)
             })
@@ -476,7 +479,7 @@ enum Located {
     /// names a hidden file).
     Missing,
     /// The file is there but may not be published.
-    Refused(crate::content::Refusal),
+    Refused(crate::source::Refusal),
 }
 
 impl Archive {
@@ -490,10 +493,10 @@ impl Archive {
         let Some(content) = &self.content else {
             return Located::Missing;
         };
-        let path = self.root.join(crate::content::CONTENT_DIR).join(&rel);
+        let path = self.root.join(crate::source::CONTENT_DIR).join(&rel);
         match content.check(&path) {
             Ok(_) => Located::Published(format!("{ASSET_PREFIX}{rel}")),
-            Err(crate::content::Refusal::Missing(_)) => Located::Missing,
+            Err(crate::source::Refusal::Missing(_)) => Located::Missing,
             Err(refusal) => Located::Refused(refusal),
         }
     }
@@ -520,7 +523,7 @@ fn asset_path(report: &Path, href: &str) -> Option<String> {
     }
     // The file must be inside content/, and not a report itself.
     if parts.len() < 2
-        || parts[0] != crate::content::CONTENT_DIR
+        || parts[0] != crate::source::CONTENT_DIR
         || parts.iter().any(|p| p.starts_with('.'))
     {
         return None;
@@ -530,8 +533,8 @@ fn asset_path(report: &Path, href: &str) -> Option<String> {
 
 /// The error for a link from the report at `file` to `target`, a file that
 /// is there but is not published.
-fn refused_file(file: &Path, target: &str, refusal: &crate::content::Refusal) -> Diagnostic {
-    use crate::content::Refusal;
+fn refused_file(file: &Path, target: &str, refusal: &crate::source::Refusal) -> Diagnostic {
+    use crate::source::Refusal;
     match refusal {
         Refusal::Outside(real) => Diagnostic::error(
             file,
@@ -564,10 +567,10 @@ pub fn read_asset(root: &Path, source: &Path) -> anyhow::Result<Vec<u8>> {
     let path = root.join(source);
     let refused =
         |reason: String| anyhow::anyhow!("`{}` is not published: {reason}", source.display());
-    let boundary = crate::content::Boundary::new(&root.join(crate::content::CONTENT_DIR))
+    let boundary = crate::source::Boundary::new(&root.join(crate::source::CONTENT_DIR))
         .map_err(|e| refused(e.to_string()))?;
     let mut file = boundary.open(&path).map_err(|r| match r {
-        crate::content::Refusal::Outside(_) => refused(format!("{} content/", r.reason())),
+        crate::source::Refusal::Outside(_) => refused(format!("{} content/", r.reason())),
         r => refused(r.reason()),
     })?;
     let mut bytes = Vec::new();

@@ -222,7 +222,7 @@ impl Config {
         }
         let mut seen = std::collections::BTreeSet::new();
         for severity in &self.severities {
-            if !crate::url::is_simple_word(&severity.id) {
+            if !crate::util::url::is_simple_word(&severity.id) {
                 problem(
                     &severity.id,
                     "config-severity-id",
@@ -254,7 +254,7 @@ impl Config {
             }
         }
         for id in self.services.keys() {
-            if !crate::url::is_simple_word(id) {
+            if !crate::util::url::is_simple_word(id) {
                 problem(
                     id,
                     "config-service-id",
@@ -284,7 +284,7 @@ impl Config {
                 Some("write it as \"+03:00\", \"-05:00\" or \"Z\""),
             );
         }
-        if self.theme.is_empty() || !crate::url::is_simple_word(&self.theme) {
+        if self.theme.is_empty() || !crate::util::url::is_simple_word(&self.theme) {
             problem(
                 "theme",
                 "config-theme",
@@ -365,7 +365,10 @@ fn walk_value(
 }
 
 fn check_text(source: &str, name: &str, text: &str, at: usize, problems: &mut Vec<Diagnostic>) {
-    let Some(c) = text.chars().find(|&c| crate::frontmatter::is_forbidden(c)) else {
+    let Some(c) = text
+        .chars()
+        .find(|&c| crate::source::frontmatter::is_forbidden(c))
+    else {
         return;
     };
     let (line, column) = line_col(source, at);

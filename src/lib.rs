@@ -33,31 +33,15 @@
 //! }
 //! ```
 
-pub mod actions;
 pub mod archive;
-pub mod authoring;
-pub mod chart;
 pub mod config;
-pub mod content;
 pub mod diagnostics;
-pub mod duration;
-pub mod frontmatter;
-pub mod fs;
-pub mod insights;
-pub mod links;
-pub mod markdown;
-pub mod metrics;
 pub mod output;
-pub mod postmortem;
 pub mod render;
-pub mod search;
 pub mod serve;
 pub mod site;
-pub mod syndication;
-pub mod theme;
-pub mod timeline;
-pub mod url;
-pub mod view;
+pub mod source;
+pub mod util;
 
 pub use diagnostics::Diagnostic;
 pub use site::{Options, Site, Summary, build, check};

@@ -62,14 +62,14 @@ impl NewArgs {
             Ok(config) => config,
             Err(d) => return fail(&Error::Config(d), Format::Human),
         };
-        let new = hindsight::authoring::NewReport {
+        let new = hindsight::source::authoring::NewReport {
             slug: self.slug,
             title: self.title,
             severity: self.severity,
             services: self.services,
             date: None,
         };
-        match hindsight::authoring::new_report(&self.root, &config, &new) {
+        match hindsight::source::authoring::new_report(&self.root, &config, &new) {
             Ok(path) => {
                 println!("wrote {}", path.display());
                 ExitCode::SUCCESS
@@ -93,7 +93,7 @@ impl SchemaArgs {
     fn run(self) -> ExitCode {
         match hindsight::config::Config::load(&self.root) {
             Ok(config) => {
-                let schema = hindsight::authoring::schema(&config);
+                let schema = hindsight::source::authoring::schema(&config);
                 match serde_json::to_string_pretty(&schema) {
                     Ok(text) => {
                         println!("{text}");

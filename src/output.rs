@@ -36,7 +36,7 @@ use anyhow::{Context, Result, bail};
 
 pub use ownership::Refusal;
 
-use crate::fs;
+use crate::util::fs;
 use ownership::Found;
 
 /// Whether a site-relative path stays inside the output folder: relative,

@@ -14,15 +14,22 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::archive::Archive;
+use crate::archive::insights::{self, ActionRow, Insights};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::insights::{self, ActionRow, Insights};
 use crate::output::Output;
-use crate::theme::{Theme, render_error};
-use crate::url;
-use crate::view::{self, Rows, SeverityView, SiteView};
+use crate::render::theme::{Theme, render_error};
+use crate::util::url;
+use view::{Rows, SeverityView, SiteView};
 
+pub mod charts;
+pub mod markdown;
+pub mod meta;
 mod publish;
+pub mod search;
+pub mod syndication;
+pub mod theme;
+pub mod view;
 
 use publish::{SITEMAP_URLS, write_sitemaps};
 
@@ -176,7 +183,7 @@ pub struct Renderer<'a> {
     /// The search index, filled as report pages render; none when only the
     /// pages around a report are rendered, since the index is the whole
     /// archive's.
-    search: Option<crate::search::Builder<'a>>,
+    search: Option<crate::render::search::Builder<'a>>,
     /// Where the theme's static files go, which aliases must not take.
     statics: Vec<String>,
 }
@@ -271,7 +278,7 @@ impl<'a> Renderer<'a> {
             insights,
             actions,
             owners,
-            search: whole.then(|| crate::search::Builder::new(archive)),
+            search: whole.then(|| crate::render::search::Builder::new(archive)),
         })
     }
 
@@ -439,7 +446,7 @@ impl<'a> Renderer<'a> {
                     found.diagnostics.append(&mut body.diagnostics);
                     found.assets.extend(std::mem::take(&mut body.assets));
                 }
-                let json = crate::links::ReportJson::new(
+                let json = crate::render::meta::ReportJson::new(
                     &self.archive.reports[*i],
                     &self.rows.rows[*i],
                     self.site.base_url.as_deref(),

@@ -13,9 +13,9 @@ use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::output::{self, Changes, Output};
 use crate::render::Renderer;
-use crate::theme::Theme;
-use crate::view::Rows;
-use crate::{Error, content};
+use crate::render::theme::Theme;
+use crate::render::view::Rows;
+use crate::{Error, source as content};
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -170,7 +170,7 @@ impl Site {
 
     /// Every report's list row.
     fn rows(&self) -> Rows {
-        let severities = crate::view::severities(&self.config, &self.archive);
+        let severities = crate::render::view::severities(&self.config, &self.archive);
         Rows::new(&self.archive, &severities)
     }
 
@@ -227,7 +227,7 @@ impl Site {
             .reports
             .iter()
             .flat_map(|r| &r.pm.aliases)
-            .map(|a| crate::links::alias_file(&a.value))
+            .map(|a| crate::render::meta::alias_file(&a.value))
             .collect();
         let mut gone: Vec<String> = entries
             .filter_map(|e| e.ok())
@@ -402,7 +402,7 @@ impl Kept {
             return None;
         }
         let old = site.archive.replace(i, pm);
-        let severities = crate::view::severities(&site.config, &site.archive);
+        let severities = crate::render::view::severities(&site.config, &site.archive);
         self.rows.update(i, &site.archive, &severities);
         let result = Kept::render_around(site, &self.rows, i, &self.out).map(|mut summary| {
             summary.warnings.extend(found);

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use hindsight::config::Config;
-use hindsight::postmortem;
+use hindsight::source::postmortem;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

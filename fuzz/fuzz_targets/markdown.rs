@@ -3,7 +3,7 @@
 //! link unless raw HTML is allowed.
 #![no_main]
 
-use hindsight::markdown::{self, RenderContext};
+use hindsight::render::markdown::{self, RenderContext};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

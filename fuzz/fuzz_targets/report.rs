@@ -9,10 +9,10 @@ use std::sync::OnceLock;
 use hindsight::archive::Archive;
 use hindsight::config::Config;
 use hindsight::output::Output;
-use hindsight::postmortem;
+use hindsight::source::postmortem;
 use hindsight::render::Renderer;
-use hindsight::theme::Theme;
-use hindsight::view::{self, Rows};
+use hindsight::render::theme::Theme;
+use hindsight::render::view::{self, Rows};
 use libfuzzer_sys::fuzz_target;
 
 const KNOWN: &str = "---\ntitle: Known\ndate: 2022-11-02T09:00:00Z\nseverity: SEV2\nservices: [icreate]\n---\n\nA known report.\n";

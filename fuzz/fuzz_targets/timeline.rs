@@ -2,7 +2,7 @@
 //! and how much of the text it used, within the text, or nothing.
 #![no_main]
 
-use hindsight::timeline;
+use hindsight::source::timeline;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

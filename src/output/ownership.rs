@@ -20,7 +20,7 @@ use std::path::{Component, Path, PathBuf};
 
 use super::manifest::{self, Manifest, Problem};
 use crate::config;
-use crate::content::CONTENT_DIR;
+use crate::source::CONTENT_DIR;
 
 /// The site's sources, relative to the site folder, that an output may
 /// not overlap. `themes/` holds the configured theme and any other.

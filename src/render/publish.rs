@@ -8,9 +8,9 @@ use anyhow::Result;
 
 use super::{Kind, ListOf, Page, Renderer, term_title};
 use crate::diagnostics::Diagnostic;
-use crate::links::PageMeta;
 use crate::output::Output;
-use crate::url;
+use crate::render::meta::PageMeta;
+use crate::util::url;
 
 /// A sitemap holds at most this many URLs (sitemaps.org).
 pub(super) const SITEMAP_URLS: usize = 50_000;
@@ -24,7 +24,7 @@ pub(super) fn write_sitemaps(
     per_file: usize,
     output: &Output,
 ) -> Result<usize> {
-    use crate::syndication::{SitemapUrl, sitemap};
+    use crate::render::syndication::{SitemapUrl, sitemap};
     let urls = |chunk: &[String]| -> String {
         let urls: Vec<SitemapUrl> = chunk
             .iter()
@@ -44,7 +44,7 @@ pub(super) fn write_sitemaps(
         let name = format!("sitemap-{}.xml", n + 1);
         output.put(&name, urls(chunk).as_bytes())?;
         index.push_str("  <sitemap><loc>");
-        crate::links::escape_into(&mut index, &format!("{base}{name}"));
+        crate::render::meta::escape_into(&mut index, &format!("{base}{name}"));
         index.push_str("</loc></sitemap>\n");
         written += 1;
     }
@@ -58,7 +58,7 @@ impl Renderer<'_> {
     pub(super) fn finish(&self, output: &Output) -> Result<usize> {
         output.put(
             "robots.txt",
-            crate::links::robots_txt(
+            crate::render::meta::robots_txt(
                 self.config.public,
                 self.site
                     .base_url
@@ -75,7 +75,7 @@ impl Renderer<'_> {
     /// per severity (`services/<s>/atom.xml`), each with the newest
     /// `feed_limit` reports. Returns how many it wrote.
     pub(super) fn feeds(&self, base: &str, output: &Output) -> Result<usize> {
-        use crate::syndication::{Entry, Feed, atom};
+        use crate::render::syndication::{Entry, Feed, atom};
         let limit = match self.config.feed_limit {
             0 => usize::MAX,
             n => n,
@@ -184,18 +184,22 @@ impl Renderer<'_> {
                 .base_url
                 .as_ref()
                 .map(|b| format!("{b}{}", row.url));
-            let mut targets: Vec<(String, Option<&crate::postmortem::Spanned<String>>)> =
+            let mut targets: Vec<(String, Option<&crate::source::postmortem::Spanned<String>>)> =
                 Vec::new();
             if let Some(id) = &pm.id
-                && crate::url::is_valid_slug(&id.value)
+                && crate::util::url::is_valid_slug(&id.value)
             {
                 targets.push((
-                    format!("{}{}/index.html", crate::links::SHORT_PREFIX, id.value),
+                    format!(
+                        "{}{}/index.html",
+                        crate::render::meta::SHORT_PREFIX,
+                        id.value
+                    ),
                     None,
                 ));
             }
             for alias in &pm.aliases {
-                targets.push((crate::links::alias_file(&alias.value), Some(alias)));
+                targets.push((crate::render::meta::alias_file(&alias.value), Some(alias)));
             }
             for (file, alias) in targets {
                 let what = || match alias {
@@ -236,8 +240,9 @@ impl Renderer<'_> {
                     file.to_lowercase(),
                     format!("the {} of `{}`", what(), pm.path.display()),
                 );
-                let target = format!("{}{}", crate::links::root_of_file(&file), row.url);
-                let html = crate::links::redirect_page(&target, canonical.as_deref(), &row.title);
+                let target = format!("{}{}", crate::render::meta::root_of_file(&file), row.url);
+                let html =
+                    crate::render::meta::redirect_page(&target, canonical.as_deref(), &row.title);
                 output.put(&file, html.as_bytes())?;
                 written += 1;
             }

@@ -15,7 +15,7 @@ use notify::event::{AccessKind, AccessMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::config::{self, Config};
-use crate::content::CONTENT_DIR;
+use crate::source::CONTENT_DIR;
 
 /// How long the sources must stay quiet before a rebuild starts.
 const QUIET: Duration = Duration::from_millis(60);

@@ -100,8 +100,8 @@ fn the_schema_validates_the_example_archive_and_catches_mistakes() {
 
 /// A report's front matter as JSON, as an editor's YAML plugin sees it.
 fn as_json(text: &str) -> serde_json::Value {
-    let split = hindsight::frontmatter::split(text).unwrap();
-    let fields = hindsight::frontmatter::parse(split.matter, split.matter_line).unwrap();
+    let split = hindsight::source::frontmatter::split(text).unwrap();
+    let fields = hindsight::source::frontmatter::parse(split.matter, split.matter_line).unwrap();
     serde_json::Value::Object(
         fields
             .into_iter()

@@ -25,7 +25,7 @@ fn corpus_dir() -> Option<PathBuf> {
 
 /// Wraps a raw report with front matter derived from its position.
 fn wrap(i: usize, stem: &str, body: &str) -> (String, String) {
-    let slug = format!("{:02}-{}", i, hindsight::url::slugify(stem));
+    let slug = format!("{:02}-{}", i, hindsight::util::url::slugify(stem));
     let title = body
         .lines()
         .find_map(|l| {

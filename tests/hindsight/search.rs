@@ -7,7 +7,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use hindsight::Options;
-use hindsight::search::{MAX_WORD, STOP_WORDS, chunk_docs};
+use hindsight::render::search::{MAX_WORD, STOP_WORDS, chunk_docs};
 use scraper::{ElementRef, Html};
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -548,7 +548,7 @@ fn text_chunks_hold_each_reports_summary_and_plain_body_text() {
     let index = Index::read(&out);
     let n = index.docs.docs.len();
     let chunk_docs = index.docs.chunk_docs;
-    assert_eq!(chunk_docs, hindsight::search::chunk_docs(n));
+    assert_eq!(chunk_docs, hindsight::render::search::chunk_docs(n));
     assert_eq!(index.chunks.len(), n.div_ceil(chunk_docs));
     for (c, chunk) in index.chunks.iter().enumerate() {
         assert_eq!(chunk.len(), chunk_docs.min(n - c * chunk_docs), "chunk {c}");

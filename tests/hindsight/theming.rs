@@ -223,7 +223,7 @@ fn the_worked_example_of_the_theming_guide_builds_as_described() {
 fn the_theming_guide_names_every_variable_the_templates_receive() {
     let guide = repo_file("docs/theming.md");
     let render = repo_file("src/render.rs");
-    let view = repo_file("src/view.rs");
+    let view = repo_file("src/render/view.rs");
 
     // What every page gets: inserted before and after the match that picks
     // the page's template.

@@ -16,7 +16,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::frontmatter::{Field, Node};
+use crate::source::frontmatter::{Field, Node};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -303,7 +303,8 @@ pub fn from_body(markdown: &str, first_line: usize) -> Vec<ActionItem> {
             continue;
         }
         let mut stack: Vec<Frame> = Vec::new();
-        for (event, range) in Parser::new_ext(slice, crate::markdown::options()).into_offset_iter()
+        for (event, range) in
+            Parser::new_ext(slice, crate::render::markdown::options()).into_offset_iter()
         {
             match event {
                 Event::Start(Tag::Item) => stack.push(Frame {
@@ -704,7 +705,7 @@ mod tests {
     }
 
     fn front(yaml: &str) -> (Vec<ActionItem>, Vec<Diagnostic>) {
-        let fields = crate::frontmatter::parse(yaml, 2).unwrap();
+        let fields = crate::source::frontmatter::parse(yaml, 2).unwrap();
         let field = &fields.iter().find(|(k, _)| k == "action_items").unwrap().1;
         from_front_matter(field, Path::new("content/a.md"))
     }

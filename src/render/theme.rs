@@ -6,7 +6,7 @@
 //! copy instead (this repository does, so edits to the theme show at once).
 //!
 //! A file of a `templates/` or `static/` folder is read only if its real
-//! path lies inside that folder (see [`crate::content::Boundary`]): a link
+//! path lies inside that folder (see [`crate::source::Boundary`]): a link
 //! out of it is an error, a folder link out of it is not walked.
 
 use std::collections::BTreeMap;
@@ -15,78 +15,78 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
-use crate::content::{Boundary, Refusal, refused};
 use crate::diagnostics::Diagnostic;
+use crate::source::{Boundary, Refusal, refused};
 
 /// The default theme's files, relative to `themes/default/`.
 const DEFAULT_THEME: &[(&str, &[u8])] = &[
     (
         "templates/base.html",
-        include_bytes!("../themes/default/templates/base.html"),
+        include_bytes!("../../themes/default/templates/base.html"),
     ),
     (
         "templates/macros.html",
-        include_bytes!("../themes/default/templates/macros.html"),
+        include_bytes!("../../themes/default/templates/macros.html"),
     ),
     (
         "templates/index.html",
-        include_bytes!("../themes/default/templates/index.html"),
+        include_bytes!("../../themes/default/templates/index.html"),
     ),
     (
         "templates/report.html",
-        include_bytes!("../themes/default/templates/report.html"),
+        include_bytes!("../../themes/default/templates/report.html"),
     ),
     (
         "templates/action-items.html",
-        include_bytes!("../themes/default/templates/action-items.html"),
+        include_bytes!("../../themes/default/templates/action-items.html"),
     ),
     (
         "templates/new.md",
-        include_bytes!("../themes/default/templates/new.md"),
+        include_bytes!("../../themes/default/templates/new.md"),
     ),
     (
         "templates/metrics.html",
-        include_bytes!("../themes/default/templates/metrics.html"),
+        include_bytes!("../../themes/default/templates/metrics.html"),
     ),
     (
         "templates/row.html",
-        include_bytes!("../themes/default/templates/row.html"),
+        include_bytes!("../../themes/default/templates/row.html"),
     ),
     (
         "templates/list.html",
-        include_bytes!("../themes/default/templates/list.html"),
+        include_bytes!("../../themes/default/templates/list.html"),
     ),
     (
         "templates/terms.html",
-        include_bytes!("../themes/default/templates/terms.html"),
+        include_bytes!("../../themes/default/templates/terms.html"),
     ),
     (
         "templates/search.html",
-        include_bytes!("../themes/default/templates/search.html"),
+        include_bytes!("../../themes/default/templates/search.html"),
     ),
     (
         "templates/404.html",
-        include_bytes!("../themes/default/templates/404.html"),
+        include_bytes!("../../themes/default/templates/404.html"),
     ),
     (
         "static/style.css",
-        include_bytes!("../themes/default/static/style.css"),
+        include_bytes!("../../themes/default/static/style.css"),
     ),
     (
         "static/hindsight.js",
-        include_bytes!("../themes/default/static/hindsight.js"),
+        include_bytes!("../../themes/default/static/hindsight.js"),
     ),
     (
         "static/search.js",
-        include_bytes!("../themes/default/static/search.js"),
+        include_bytes!("../../themes/default/static/search.js"),
     ),
     (
         "static/favicon.svg",
-        include_bytes!("../themes/default/static/favicon.svg"),
+        include_bytes!("../../themes/default/static/favicon.svg"),
     ),
     (
         "static/card.png",
-        include_bytes!("../themes/default/static/card.png"),
+        include_bytes!("../../themes/default/static/card.png"),
     ),
 ];
 
@@ -197,7 +197,7 @@ fn read_tree(
     } else {
         "static file"
     };
-    let shown = |path: &Path| crate::content::relative(root, path);
+    let shown = |path: &Path| crate::source::relative(root, path);
     let mut walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -237,7 +237,7 @@ fn read_tree(
             // Never opened: a FIFO would wait for a writer forever.
             diagnostics.push(refused(
                 &shown(path),
-                &Refusal::NotAFile(crate::content::kind_of(&entry.file_type())),
+                &Refusal::NotAFile(crate::source::kind_of(&entry.file_type())),
                 what,
             ));
             continue;

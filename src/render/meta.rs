@@ -47,7 +47,7 @@ impl PageMeta {
         public: bool,
     ) -> PageMeta {
         PageMeta {
-            url: base.map(|b| format!("{b}{}", crate::url::encode_path(dir))),
+            url: base.map(|b| format!("{b}{}", crate::util::url::encode_path(dir))),
             kind: "website",
             title: title.to_string(),
             description: crate::archive::shorten(description, DESCRIPTION_CHARS),
@@ -73,7 +73,7 @@ pub struct ReportJson<'a> {
     pub short_url: Option<String>,
     pub severity: &'a str,
     pub severity_label: &'a str,
-    pub status: crate::postmortem::Status,
+    pub status: crate::source::postmortem::Status,
     pub services: Vec<&'a str>,
     pub tags: &'a [String],
     pub authors: &'a [String],
@@ -81,18 +81,18 @@ pub struct ReportJson<'a> {
     pub detected: Option<String>,
     pub mitigated: Option<String>,
     pub resolved: Option<String>,
-    pub time_to_detect: Option<crate::metrics::Measure>,
-    pub time_to_mitigate: Option<crate::metrics::Measure>,
-    pub duration: Option<crate::metrics::Measure>,
+    pub time_to_detect: Option<crate::archive::metrics::Measure>,
+    pub time_to_mitigate: Option<crate::archive::metrics::Measure>,
+    pub duration: Option<crate::archive::metrics::Measure>,
     pub summary: &'a str,
     pub impact: Option<&'a str>,
-    pub action_items: &'a [crate::actions::ActionItem],
+    pub action_items: &'a [crate::source::actions::ActionItem],
 }
 
 impl<'a> ReportJson<'a> {
     pub fn new(
         report: &'a crate::archive::Report,
-        row: &'a crate::view::Row,
+        row: &'a crate::render::view::Row,
         base: Option<&str>,
     ) -> ReportJson<'a> {
         let pm = &report.pm;
@@ -100,7 +100,10 @@ impl<'a> ReportJson<'a> {
             Some(b) => format!("{b}{path}"),
             None => path.to_string(),
         };
-        let since = |t| pm.seconds_since_start(t).map(crate::metrics::Measure::new);
+        let since = |t| {
+            pm.seconds_since_start(t)
+                .map(crate::archive::metrics::Measure::new)
+        };
         ReportJson {
             title: &pm.title,
             id: pm.id.as_ref().map(|i| i.value.as_str()),
@@ -108,7 +111,7 @@ impl<'a> ReportJson<'a> {
             short_url: pm
                 .id
                 .as_ref()
-                .filter(|i| crate::url::is_valid_slug(&i.value))
+                .filter(|i| crate::util::url::is_valid_slug(&i.value))
                 .map(|i| absolute(&format!("{SHORT_PREFIX}{}/", i.value))),
             severity: &pm.severity,
             severity_label: &row.severity.label,

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::postmortem::{self, Postmortem};
+use crate::source::postmortem::{self, Postmortem};
 
 pub const CONTENT_DIR: &str = "content";
 
@@ -558,7 +558,7 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 /// Replaces the characters that HTML forbids (terminal colour codes pasted
 /// with a log, say) with U+FFFD, and warns at the first.
 fn shown_controls(text: String, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> String {
-    let Some(at) = text.find(crate::frontmatter::is_forbidden) else {
+    let Some(at) = text.find(crate::source::frontmatter::is_forbidden) else {
         return text;
     };
     let c = text[at..].chars().next().unwrap_or_default();
@@ -575,7 +575,7 @@ fn shown_controls(text: String, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -
         .at(line, column)
         .hint("remove them; a log pasted from a terminal may carry its colour codes"),
     );
-    text.replace(crate::frontmatter::is_forbidden, "\u{FFFD}")
+    text.replace(crate::source::frontmatter::is_forbidden, "\u{FFFD}")
 }
 
 #[cfg(all(test, unix))]

@@ -13,10 +13,10 @@ use serde_json::{Map, Value};
 
 use crate::archive::{Archive, Report, Term};
 use crate::config::Config;
-use crate::duration;
-use crate::markdown::Heading;
-use crate::postmortem::Status;
-use crate::url;
+use crate::render::markdown::Heading;
+use crate::source::postmortem::Status;
+use crate::util::duration;
+use crate::util::url;
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -282,7 +282,7 @@ pub struct ReportView<'a> {
     /// The timeline as an inline SVG, when there is one to draw.
     pub timeline_svg: Option<String>,
     /// Action items from front matter and the body, front matter first.
-    pub action_items: Vec<crate::insights::ActionView>,
+    pub action_items: Vec<crate::archive::insights::ActionView>,
     pub open_action_items: usize,
     /// How many action items come from front matter: the page lists them,
     /// while the body shows its own.
@@ -299,7 +299,7 @@ pub fn report<'a>(
     rows: &'a Rows,
     i: usize,
     body: crate::archive::Body,
-    insights: &crate::insights::Insights,
+    insights: &crate::archive::insights::Insights,
 ) -> ReportView<'a> {
     let today = insights.today;
     let report = &archive.reports[i];
@@ -364,14 +364,14 @@ pub fn report<'a>(
             }
         })
         .collect();
-    let action_items: Vec<crate::insights::ActionView> = pm
+    let action_items: Vec<crate::archive::insights::ActionView> = pm
         .action_items
         .iter()
-        .map(|a| crate::insights::ActionView::new(a, today))
+        .map(|a| crate::archive::insights::ActionView::new(a, today))
         .collect();
     ReportView {
         row,
-        timeline_svg: crate::insights::timeline_svg(archive, i, &body.timeline),
+        timeline_svg: crate::archive::insights::timeline_svg(archive, i, &body.timeline),
         open_action_items: action_items.iter().filter(|a| a.open).count(),
         listed_action_items: action_items.iter().filter(|a| !a.in_body).count(),
         action_items,
@@ -531,7 +531,7 @@ pub struct TermView<'a> {
     pub color: Option<String>,
     pub label: String,
     pub severities: Vec<(String, usize)>,
-    pub metrics: Option<crate::metrics::Metrics>,
+    pub metrics: Option<crate::archive::metrics::Metrics>,
 }
 
 pub fn term<'a>(
@@ -539,7 +539,7 @@ pub fn term<'a>(
     term: &Term,
     rows: &'a Rows,
     config: &Config,
-    metrics: Option<&crate::metrics::Metrics>,
+    metrics: Option<&crate::archive::metrics::Metrics>,
 ) -> TermView<'a> {
     let service = (kind == "services")
         .then(|| {

@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
 use serde_json::{Map, Value};
 
-use crate::actions::{self, ActionItem};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::frontmatter::{self, Field, Node, Pos, SplitError};
-use crate::url;
+use crate::source::actions::{self, ActionItem};
+use crate::source::frontmatter::{self, Field, Node, Pos, SplitError};
+use crate::util::url;
 
 /// Publication state of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -220,7 +220,7 @@ pub fn parse(
         ("tags", get("tags"), tags.len()),
     ]);
     for alias in &aliases {
-        if let Some(why) = crate::links::alias_problem(&alias.value) {
+        if let Some(why) = crate::render::meta::alias_problem(&alias.value) {
             p.error_at(
                 alias.pos,
                 "invalid-alias",

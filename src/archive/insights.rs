@@ -10,15 +10,15 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::actions::{ActionItem, State};
+use crate::archive::metrics::{self, Facts, Metrics, Month};
 use crate::archive::{Archive, Moment, Term};
-use crate::chart;
 use crate::config::Config;
-use crate::duration;
-use crate::links::escape_into;
-use crate::metrics::{self, Facts, Metrics, Month};
-use crate::url;
-use crate::view::{Row, Rows};
+use crate::render::charts;
+use crate::render::meta::escape_into;
+use crate::render::view::{Row, Rows};
+use crate::source::actions::{ActionItem, State};
+use crate::util::duration;
+use crate::util::url;
 
 /// How many months the archive's charts cover, ending with the month of
 /// the newest report.
@@ -100,11 +100,11 @@ impl Insights {
             .iter()
             .map(|m| metrics::month_label(*m))
             .collect();
-        let series: Vec<chart::Series> = config
+        let series: Vec<charts::Series> = config
             .severities
             .iter()
             .zip(&counts)
-            .map(|(s, values)| chart::Series {
+            .map(|(s, values)| charts::Series {
                 name: &s.id,
                 color: &s.color,
                 values,
@@ -121,7 +121,7 @@ impl Insights {
             .zip(&counts)
             .map(|(s, c)| format!("{} {}", s.id, c.iter().sum::<u32>()))
             .collect();
-        chart::stacked_bars(&chart::BarChart {
+        charts::stacked_bars(&charts::BarChart {
             id,
             title: &format!("{whose} incidents per month, {first} to {last}"),
             description: &format!(
@@ -147,7 +147,7 @@ impl Insights {
             .collect();
         let format =
             |minutes: f64| duration::human(chrono::TimeDelta::seconds((minutes * 60.0) as i64));
-        chart::trend(&chart::TrendChart {
+        charts::trend(&charts::TrendChart {
             id,
             title: "Median incident duration per quarter",
             description: &if shown.is_empty() {
@@ -249,7 +249,7 @@ pub struct ActionView {
     pub text: String,
     pub owner: Option<String>,
     pub tickets: Vec<String>,
-    pub kind: Option<crate::actions::Kind>,
+    pub kind: Option<crate::source::actions::Kind>,
     pub priority: Option<String>,
     /// `2023-02-01`
     pub due: Option<String>,
@@ -301,7 +301,7 @@ pub struct ReportRef<'a> {
     pub severity: &'a str,
     pub severity_url: &'a str,
     pub severity_color: &'a str,
-    pub services: &'a [crate::view::Link],
+    pub services: &'a [crate::render::view::Link],
 }
 
 impl<'a> ReportRef<'a> {
@@ -548,10 +548,10 @@ pub fn timeline_svg(archive: &Archive, i: usize, events: &[Moment]) -> Option<St
     let origin = first.with_timezone(&offset).naive_local();
     let minutes =
         |t: chrono::DateTime<chrono::FixedOffset>| (t - first).num_seconds() as f64 / 60.0;
-    let markers: Vec<chart::Marker> = moments
+    let markers: Vec<charts::Marker> = moments
         .iter()
         .flatten()
-        .map(|(t, label, class)| chart::Marker {
+        .map(|(t, label, class)| charts::Marker {
             at: minutes(*t),
             label,
             class,
@@ -564,12 +564,12 @@ pub fn timeline_svg(archive: &Archive, i: usize, events: &[Moment]) -> Option<St
         .iter()
         .map(|e| crate::archive::shorten(&e.text, 80))
         .collect();
-    let points: Vec<chart::Event> = events
+    let points: Vec<charts::Event> = events
         .iter()
         .zip(&clocks)
         .zip(&hrefs)
         .zip(&tooltips)
-        .map(|(((e, clock), href), text)| chart::Event {
+        .map(|(((e, clock), href), text)| charts::Event {
             at: minutes(e.at),
             clock,
             text,
@@ -593,7 +593,7 @@ pub fn timeline_svg(archive: &Archive, i: usize, events: &[Moment]) -> Option<St
         events.len(),
         if events.len() == 1 { "" } else { "s" }
     ));
-    Some(chart::timeline(&chart::TimelineChart {
+    Some(charts::timeline(&charts::TimelineChart {
         id: "timeline-chart",
         title: &format!("Timeline of {}", pm.title),
         description: &description,

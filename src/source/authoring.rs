@@ -10,13 +10,13 @@ use chrono::{DateTime, FixedOffset, Offset, Timelike, Utc};
 use serde_json::{Value, json};
 
 use crate::config::Config;
-use crate::content::CONTENT_DIR;
+use crate::source::CONTENT_DIR;
 
 /// The theme's template for a new report; a site overrides it with its own
 /// `templates/new.md`. `{{ title }}`, `{{ date }}`, `{{ severity }}`,
 /// `{{ services }}`, `{{ slug }}` and `{{ year }}` are filled in (`title`
 /// and `services` as YAML values).
-pub const NEW_TEMPLATE: &str = include_str!("../themes/default/templates/new.md");
+pub const NEW_TEMPLATE: &str = include_str!("../../themes/default/templates/new.md");
 
 /// What `hindsight new` is asked for.
 #[derive(Debug, Clone)]
@@ -33,8 +33,8 @@ pub struct NewReport {
 /// Refuses to overwrite a file, a slug that cannot be a URL, an unknown
 /// severity and an empty service list.
 pub fn new_report(root: &Path, config: &Config, new: &NewReport) -> Result<PathBuf> {
-    if !crate::url::is_valid_slug(&new.slug) {
-        let suggestion = crate::url::slugify(&new.slug);
+    if !crate::util::url::is_valid_slug(&new.slug) {
+        let suggestion = crate::util::url::slugify(&new.slug);
         bail!(
             "`{}` cannot be a report's URL: use ASCII letters, digits, `-`, `_` and `.`{}",
             new.slug,
@@ -114,7 +114,7 @@ pub fn new_report(root: &Path, config: &Config, new: &NewReport) -> Result<PathB
         .replace("{{ slug }}", &new.slug)
         .replace("{{ year }}", &year);
     if let Some(parent) = path.parent() {
-        crate::fs::create_dir_all(parent)?;
+        crate::util::fs::create_dir_all(parent)?;
     }
     std::fs::OpenOptions::new()
         .write(true)

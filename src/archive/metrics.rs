@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::archive::Archive;
-use crate::duration;
+use crate::util::duration;
 
 /// What one report contributes to the metrics.
 #[derive(Debug, Clone, Copy, Default)]

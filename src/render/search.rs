@@ -40,7 +40,7 @@ use serde::Serialize;
 
 use crate::archive::Archive;
 use crate::output::Output;
-use crate::view::SeverityView;
+use crate::render::view::SeverityView;
 
 /// Words too common to tell reports apart: not indexed, and dropped from
 /// queries (the list goes to the script with the index).

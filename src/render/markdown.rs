@@ -37,7 +37,7 @@ pub struct RenderContext<'a> {
 /// with a time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineEntry {
-    pub time: crate::timeline::CellTime,
+    pub time: crate::source::timeline::CellTime,
     /// What happened: the other cells, or the rest of the item.
     pub text: String,
     /// The time as written.
@@ -304,10 +304,10 @@ where
             self.section = None;
         }
         if self.section.is_none() {
-            let section = if crate::actions::contains_ci(text, "timeline") {
+            let section = if crate::source::actions::contains_ci(text, "timeline") {
                 Some(Section::Timeline)
             } else {
-                crate::actions::action_heading(text)
+                crate::source::actions::action_heading(text)
                     .map(|plain_items| Section::Actions { plain_items })
             };
             self.section = section.map(|s| (s, level));
@@ -406,7 +406,7 @@ where
         text: Option<String>,
         offset: usize,
     ) -> Option<String> {
-        let (time, used) = crate::timeline::parse_time(lead, self.cx.year)?;
+        let (time, used) = crate::source::timeline::parse_time(lead, self.cx.year)?;
         let written = lead[..used].trim();
         let text = text.unwrap_or_else(|| {
             lead[used..]
@@ -414,7 +414,10 @@ where
                 .trim()
                 .to_string()
         });
-        let id = unique_id(format!("t-{}", crate::url::slugify(written)), &mut self.ids);
+        let id = unique_id(
+            format!("t-{}", crate::util::url::slugify(written)),
+            &mut self.ids,
+        );
         self.out.timeline.push(TimelineEntry {
             time,
             text,
@@ -446,7 +449,7 @@ where
         self.out.text.push('\n');
         self.enter_section(level as u8, &text);
         let wanted = match id {
-            Some(id) => crate::url::slugify(&id),
+            Some(id) => crate::util::url::slugify(&id),
             None => anchor_for(&text),
         };
         let id = unique_id(wanted, &mut self.ids);
@@ -678,7 +681,7 @@ fn rewrite_link<'a>(
     let Some(stem) = path.strip_suffix(".md") else {
         return match (cx.asset)(path) {
             Some(url) => {
-                let href = format!("{}{}", cx.root, crate::url::encode_path(&url));
+                let href = format!("{}{}", cx.root, crate::util::url::encode_path(&url));
                 out.assets.push(url);
                 CowStr::from(href)
             }
@@ -750,7 +753,7 @@ pub fn is_safe_url(url: &str) -> bool {
 
 /// The anchor a heading text gets: lower-case words joined by dashes.
 pub fn anchor_for(text: &str) -> String {
-    let slug = crate::url::slugify(text);
+    let slug = crate::util::url::slugify(text);
     if slug.is_empty() {
         "section".into()
     } else {
@@ -1103,7 +1106,7 @@ mod tests {
         );
         assert!(doc.contains("<li>Group:"), "{doc}");
         // The same items as the archive counts, and sanitising keeps the state.
-        assert_eq!(crate::actions::from_body(md, 1).len(), 4);
+        assert_eq!(crate::source::actions::from_body(md, 1).len(), 4);
         let raw = render_md(&format!("<b>x</b>\n\n{md}"));
         assert_eq!(
             raw.html.matches("data-action-state").count(),

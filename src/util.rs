@@ -1,0 +1,7 @@
+//! Small helpers every phase uses: URL paths and slugs, file-system calls
+//! that name their path, and durations as people read them. Nothing here
+//! knows about reports, pages or the site.
+
+pub mod duration;
+pub mod fs;
+pub mod url;
