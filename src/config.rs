@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Diagnostic;
 
-pub const FILE_NAME: &str = "hindsight.toml";
+pub const FILE_NAME: &str = crate::util::layout::CONFIG;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -365,10 +365,7 @@ fn walk_value(
 }
 
 fn check_text(source: &str, name: &str, text: &str, at: usize, problems: &mut Vec<Diagnostic>) {
-    let Some(c) = text
-        .chars()
-        .find(|&c| crate::source::frontmatter::is_forbidden(c))
-    else {
+    let Some(c) = text.chars().find(|&c| crate::util::text::is_forbidden(c)) else {
         return;
     };
     let (line, column) = line_col(source, at);

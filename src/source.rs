@@ -10,6 +10,7 @@
 
 pub mod actions;
 pub mod authoring;
+pub mod dialect;
 pub mod frontmatter;
 pub mod postmortem;
 pub mod timeline;

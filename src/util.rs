@@ -4,4 +4,6 @@
 
 pub mod duration;
 pub mod fs;
+pub mod layout;
+pub mod text;
 pub mod url;

@@ -19,18 +19,10 @@ use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
 
 use super::manifest::{self, Manifest, Problem};
-use crate::config;
-use crate::source::CONTENT_DIR;
 
 /// The site's sources, relative to the site folder, that an output may
 /// not overlap. `themes/` holds the configured theme and any other.
-pub const SOURCES: [&str; 5] = [
-    CONTENT_DIR,
-    "templates",
-    "static",
-    "themes",
-    config::FILE_NAME,
-];
+pub use crate::util::layout::SOURCES;
 
 /// How many unlisted files a refusal names before it counts the rest.
 const NAMED: usize = 5;

@@ -10,10 +10,10 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{
-    Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
-};
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, html};
 use serde::Serialize;
+
+use crate::source::dialect::{self, Section};
 
 /// What the renderer needs to know about the rest of the site.
 pub struct RenderContext<'a> {
@@ -85,20 +85,11 @@ pub struct Rendered {
     pub text: String,
 }
 
-/// The Markdown extensions reports are rendered with.
-pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
 /// Renders `markdown` to HTML.
 pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
     let mut out = Rendered::default();
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
-    let parser = Parser::new_ext(markdown, options()).into_offset_iter();
+    let parser = Parser::new_ext(markdown, dialect::options()).into_offset_iter();
     let mut has_raw_html = false;
     // Headings are demoted one level when the body has its own `# Title`, so
     // the page keeps a single <h1>. Only a body with a line that could make
@@ -215,30 +206,9 @@ fn end_block(text: &mut String) {
 /// any heading ends it.
 const PSEUDO_LEVEL: u8 = 7;
 
-/// Whether a paragraph's source is a bold or emphasised label that names
-/// the timeline, such as `**Timeline:**`.
-fn is_timeline_label(source: &str) -> bool {
-    let text = source.trim();
-    text.len() <= 40
-        && (text.starts_with('*') || text.starts_with('_'))
-        && text
-            .trim_matches(|c: char| "*_:;. \t".contains(c))
-            .eq_ignore_ascii_case("timeline")
-}
-
 /// The range of HTML events this module makes itself and puts among the
 /// body's events: they are not the author's raw HTML.
 const OURS: Range<usize> = usize::MAX..usize::MAX;
-
-/// Sections whose content becomes data as well as HTML.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Section {
-    /// Rows that start with a time are timeline events, with anchors.
-    Timeline,
-    /// Task items are action items (`data-action-state`); with
-    /// `plain_items`, so are plain items without sub-items.
-    Actions { plain_items: bool },
-}
 
 impl<'m, 'c, I> Body<'m, 'c, I>
 where
@@ -304,13 +274,7 @@ where
             self.section = None;
         }
         if self.section.is_none() {
-            let section = if crate::source::actions::contains_ci(text, "timeline") {
-                Some(Section::Timeline)
-            } else {
-                crate::source::actions::action_heading(text)
-                    .map(|plain_items| Section::Actions { plain_items })
-            };
-            self.section = section.map(|s| (s, level));
+            self.section = dialect::section(text).map(|s| (s, level));
             self.list_depth = 0;
         }
     }
@@ -523,7 +487,7 @@ where
             }
             Event::Start(Tag::Paragraph) => {
                 self.in_first_paragraph.get_or_insert(true);
-                if range != OURS && is_timeline_label(&self.markdown[range.clone()]) {
+                if range != OURS && dialect::is_timeline_label(&self.markdown[range.clone()]) {
                     // A bold "**Timeline:**" line stands for a heading in
                     // many real reports: it opens a timeline until the next
                     // heading.
@@ -645,7 +609,7 @@ fn cells(events: &[(Event<'_>, Range<usize>)]) -> Vec<Range<usize>> {
 pub fn first_paragraph(markdown: &str) -> String {
     let mut text = String::new();
     let mut inside = false;
-    for event in Parser::new_ext(markdown, options()) {
+    for event in Parser::new_ext(markdown, dialect::options()) {
         match event {
             Event::Start(Tag::Paragraph) => inside = true,
             Event::End(TagEnd::Paragraph) if inside => break,
@@ -840,6 +804,28 @@ mod tests {
 
     fn render_md(md: &str) -> Rendered {
         render_with(md, false)
+    }
+
+    #[test]
+    fn the_page_marks_exactly_the_action_items_the_archive_lists() {
+        // Headings of every kind the dialect knows, and some it does not:
+        // the renderer and the reader of action items must agree on each.
+        for heading in [
+            "## Action Items",
+            "## Corrective and Preventative Measures",
+            "## Follow-up timeline",
+            "## Remediation",
+            "Action items\n------------",
+            "## Root Cause",
+            "## Timeline",
+        ] {
+            let md = format!(
+                "{heading}\n\n- [ ] Add a gate @ops\n- [x] Fix the alert\n- Plain one\n\n## Notes\n\n- [ ] not an item\n"
+            );
+            let listed = crate::source::actions::from_body(&md, 1).len();
+            let marked = render_md(&md).html.matches("data-action-state=").count();
+            assert_eq!(listed, marked, "under {heading:?}");
+        }
     }
 
     #[test]
@@ -1083,10 +1069,6 @@ mod tests {
         let r = render_md(md);
         let ids: Vec<&str> = r.timeline.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["t-10-30-am", "t-10-40-am", "t-11-00"]);
-        assert!(!is_timeline_label(
-            "**Timeline of the migration work we did in 2023**"
-        ));
-        assert!(is_timeline_label("***TIMELINE***;"));
     }
 
     #[test]

@@ -133,32 +133,6 @@ impl<'a> ReportJson<'a> {
     }
 }
 
-/// Why an alias cannot be a path in the output.
-pub fn alias_problem(alias: &str) -> Option<&'static str> {
-    if alias.contains("://") || alias.starts_with("//") {
-        return Some("an alias is a path on this site, not a URL");
-    }
-    if alias.contains(|c: char| c.is_control() || "\\:*?\"<>|#".contains(c)) {
-        return Some(
-            "an alias may not hold `\\`, `:`, `*`, `?`, `\"`, `<`, `>`, `|`, `#` or control characters",
-        );
-    }
-    let segments: Vec<&str> = alias.split('/').filter(|s| !s.is_empty()).collect();
-    if segments.is_empty() {
-        return Some("an alias must name a path below the site root");
-    }
-    if segments.iter().any(|s| *s == "." || *s == "..") {
-        return Some("an alias may not climb out with `.` or `..`");
-    }
-    if segments.iter().any(|s| s.starts_with('.')) {
-        return Some("an alias may not name a hidden file or folder");
-    }
-    if segments.iter().any(|s| s.len() > 200) || alias.len() > 1000 {
-        return Some("an alias is too long");
-    }
-    None
-}
-
 /// The file an alias is written to, relative to the output folder:
 /// `/old/path/` and `/old/path` become `old/path/index.html`; a path that
 /// names an HTML file (`/2023/outage.html`) is that file.
@@ -227,31 +201,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn aliases_stay_inside_the_site() {
-        for bad in [
-            "",
-            "/",
-            "/../etc/passwd",
-            "a/../../b",
-            "./x",
-            "http://evil.example/x",
-            "//evil.example/x",
-            "C:\\Windows",
-            "a\\b",
-            "a\0b",
-            "/.git/config",
-            "/x?y",
-        ] {
-            assert!(alias_problem(bad).is_some(), "{bad:?} should be refused");
-        }
-        for good in [
-            "/old/path/",
-            "old",
-            "/2023/outage.html",
-            "/incidents/INC-1/",
-        ] {
-            assert_eq!(alias_problem(good), None, "{good:?}");
-        }
+    fn aliases_become_files_in_the_output() {
         assert_eq!(alias_file("/old/path/"), "old/path/index.html");
         assert_eq!(alias_file("old/path"), "old/path/index.html");
         assert_eq!(alias_file("/2023/outage.html"), "2023/outage.html");

@@ -16,6 +16,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::source::dialect::{self, Section};
 use crate::source::frontmatter::{Field, Node};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -103,37 +104,11 @@ impl ActionItem {
 
 /// A section of the body that holds action items.
 #[derive(Debug, PartialEq, Eq)]
-struct Section {
+struct Part {
     /// Byte range of the section's content, after its heading line.
     range: Range<usize>,
     /// Plain list items count as open items (the heading says "action items").
     plain_items: bool,
-}
-
-/// Whether a heading's text names a section of action items, and whether
-/// plain list items in it are items too.
-pub(crate) fn action_heading(text: &str) -> Option<bool> {
-    let named = contains_ci(text, "action item") || contains_ci(text, "action-item");
-    let related = [
-        "corrective",
-        "follow-up",
-        "follow up",
-        "followup",
-        "remediation",
-    ]
-    .iter()
-    .any(|w| contains_ci(text, w));
-    (named || related).then_some(named)
-}
-
-/// Whether `text` contains `needle` (lower-case ASCII), ignoring ASCII case.
-pub(crate) fn contains_ci(text: &str, needle: &str) -> bool {
-    let needle = needle.as_bytes();
-    text.len() >= needle.len()
-        && text
-            .as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Whether `word` gives a due date (`due:2024-01-31`, any case), or tries
@@ -213,7 +188,7 @@ fn fence(line: &str) -> Option<(u8, usize)> {
 /// The sections of `markdown` that hold action items, found by their
 /// headings (outside code blocks). A section ends at the next heading of
 /// its level or above.
-fn sections(markdown: &str) -> Vec<Section> {
+fn sections(markdown: &str) -> Vec<Part> {
     let mut found = Vec::new();
     let mut open: Option<(usize, usize, bool)> = None; // level, start, plain
     let mut in_fence: Option<(u8, usize)> = None;
@@ -262,18 +237,21 @@ fn sections(markdown: &str) -> Vec<Section> {
         if let Some((open_level, from, plain)) = open
             && level <= open_level
         {
-            found.push(Section {
+            found.push(Part {
                 range: from..heading_start,
                 plain_items: plain,
             });
             open = None;
         }
         if open.is_none() {
-            open = action_heading(title).map(|plain| (level, at, plain));
+            open = match dialect::section(title) {
+                Some(Section::Actions { plain_items }) => Some((level, at, plain_items)),
+                _ => None,
+            };
         }
     }
     if let Some((_, from, plain)) = open {
-        found.push(Section {
+        found.push(Part {
             range: from..markdown.len(),
             plain_items: plain,
         });
@@ -303,9 +281,7 @@ pub fn from_body(markdown: &str, first_line: usize) -> Vec<ActionItem> {
             continue;
         }
         let mut stack: Vec<Frame> = Vec::new();
-        for (event, range) in
-            Parser::new_ext(slice, crate::render::markdown::options()).into_offset_iter()
-        {
+        for (event, range) in Parser::new_ext(slice, dialect::options()).into_offset_iter() {
             match event {
                 Event::Start(Tag::Item) => stack.push(Frame {
                     start: range.start,

@@ -12,6 +12,8 @@ use saphyr::Scalar;
 use saphyr_parser::{Event, Marker, Parser, ScanError, Span, Tag};
 use serde_json::Value;
 
+use crate::util::text::is_forbidden;
+
 /// A 1-based line and column in the report file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
 pub struct Pos {
@@ -184,15 +186,6 @@ pub fn parse(matter: &str, first_line: usize) -> Result<Vec<(String, Field)>, Ya
             ),
         }),
     }
-}
-
-/// Whether HTML forbids `c` in a page: the control characters but tab,
-/// line feed, form feed and carriage return, and the noncharacters.
-pub fn is_forbidden(c: char) -> bool {
-    let n = c as u32;
-    (c.is_control() && !matches!(c, '\t' | '\n' | '\x0c' | '\r'))
-        || (0xFDD0..=0xFDEF).contains(&n)
-        || n & 0xFFFE == 0xFFFE
 }
 
 /// How deep front-matter values may nest. Real reports need two or three

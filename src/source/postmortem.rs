@@ -220,7 +220,7 @@ pub fn parse(
         ("tags", get("tags"), tags.len()),
     ]);
     for alias in &aliases {
-        if let Some(why) = crate::render::meta::alias_problem(&alias.value) {
+        if let Some(why) = crate::util::url::alias_problem(&alias.value) {
             p.error_at(
                 alias.pos,
                 "invalid-alias",

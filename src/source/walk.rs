@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::source::postmortem::{self, Postmortem};
 
-pub const CONTENT_DIR: &str = "content";
+pub const CONTENT_DIR: &str = crate::util::layout::CONTENT;
 
 /// Lists the Markdown files under `root/content`, sorted. Hidden files and
 /// folders (`.git`, editor swap files) are passed over, and so are folder
@@ -558,7 +558,7 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 /// Replaces the characters that HTML forbids (terminal colour codes pasted
 /// with a log, say) with U+FFFD, and warns at the first.
 fn shown_controls(text: String, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> String {
-    let Some(at) = text.find(crate::source::frontmatter::is_forbidden) else {
+    let Some(at) = text.find(crate::util::text::is_forbidden) else {
         return text;
     };
     let c = text[at..].chars().next().unwrap_or_default();
@@ -575,7 +575,7 @@ fn shown_controls(text: String, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -
         .at(line, column)
         .hint("remove them; a log pasted from a terminal may carry its colour codes"),
     );
-    text.replace(crate::source::frontmatter::is_forbidden, "\u{FFFD}")
+    text.replace(crate::util::text::is_forbidden, "\u{FFFD}")
 }
 
 #[cfg(all(test, unix))]

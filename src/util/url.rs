@@ -88,6 +88,32 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
+/// Why an alias cannot be a path in the output.
+pub fn alias_problem(alias: &str) -> Option<&'static str> {
+    if alias.contains("://") || alias.starts_with("//") {
+        return Some("an alias is a path on this site, not a URL");
+    }
+    if alias.contains(|c: char| c.is_control() || "\\:*?\"<>|#".contains(c)) {
+        return Some(
+            "an alias may not hold `\\`, `:`, `*`, `?`, `\"`, `<`, `>`, `|`, `#` or control characters",
+        );
+    }
+    let segments: Vec<&str> = alias.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.is_empty() {
+        return Some("an alias must name a path below the site root");
+    }
+    if segments.iter().any(|s| *s == "." || *s == "..") {
+        return Some("an alias may not climb out with `.` or `..`");
+    }
+    if segments.iter().any(|s| s.starts_with('.')) {
+        return Some("an alias may not name a hidden file or folder");
+    }
+    if segments.iter().any(|s| s.len() > 200) || alias.len() > 1000 {
+        return Some("an alias is too long");
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,12 +172,40 @@ pub fn path_of(url: &str) -> &str {
 
 #[cfg(test)]
 mod path_tests {
-    use super::path_of;
+    use super::{alias_problem, path_of};
 
     #[test]
     fn the_path_of_a_base_url_keeps_its_sub_folder() {
         assert_eq!(path_of("https://h.example/incidents/"), "/incidents/");
         assert_eq!(path_of("https://h.example/"), "/");
         assert_eq!(path_of("https://h.example"), "/");
+    }
+
+    #[test]
+    fn aliases_stay_inside_the_site() {
+        for bad in [
+            "",
+            "/",
+            "/../etc/passwd",
+            "a/../../b",
+            "./x",
+            "http://evil.example/x",
+            "//evil.example/x",
+            "C:\\Windows",
+            "a\\b",
+            "a\0b",
+            "/.git/config",
+            "/x?y",
+        ] {
+            assert!(alias_problem(bad).is_some(), "{bad:?} should be refused");
+        }
+        for good in [
+            "/old/path/",
+            "old",
+            "/2023/outage.html",
+            "/incidents/INC-1/",
+        ] {
+            assert_eq!(alias_problem(good), None, "{good:?}");
+        }
     }
 }

@@ -744,7 +744,7 @@ fn raw_control_characters_are_shown_as_replacement_characters_with_a_warning() {
         if text_file {
             let text = std::fs::read_to_string(entry.path()).unwrap();
             assert!(
-                !text.contains(|c: char| hindsight::source::frontmatter::is_forbidden(c)),
+                !text.contains(|c: char| hindsight::util::text::is_forbidden(c)),
                 "{}",
                 entry.path().display()
             );

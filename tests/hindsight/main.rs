@@ -1,6 +1,7 @@
 //! Integration tests: fixture sites built through the library and the
 //! binary, with the output checked by parsing its HTML.
 
+mod architecture;
 mod authoring;
 mod boundary;
 mod bounds;

@@ -61,7 +61,7 @@ fn run(content: &Path, out: &Path) -> std::io::Result<usize> {
         let mut html = String::with_capacity(text.len() * 3 / 2);
         html::push_html(
             &mut html,
-            Parser::new_ext(body(&text), hindsight::render::markdown::options()),
+            Parser::new_ext(body(&text), hindsight::source::dialect::options()),
         );
         let stem = path.file_stem().unwrap_or_default();
         let dir = out.join(stem);

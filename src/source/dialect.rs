@@ -1,0 +1,97 @@
+//! The conventions of a postmortem body that both the reader of action
+//! items and the renderer rely on: how Markdown is parsed, and which
+//! headings open a Timeline or an Action Items section. One place, so the
+//! action items the archive lists are the ones the page marks.
+
+use pulldown_cmark::Options;
+
+/// The Markdown extensions every body is parsed with.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// A section of the body whose content is data as well as prose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// Rows and items that start with a time are timeline events.
+    Timeline,
+    /// Task items are action items; with `plain_items` (the heading says
+    /// "action items"), so are plain list items without sub-items.
+    Actions { plain_items: bool },
+}
+
+/// The section a heading with `text` opens, if it is one with meaning. A
+/// heading that names the timeline opens the timeline, even if it also
+/// says "follow-up".
+pub fn section(text: &str) -> Option<Section> {
+    if contains_ci(text, "timeline") {
+        return Some(Section::Timeline);
+    }
+    let named = contains_ci(text, "action item") || contains_ci(text, "action-item");
+    let related = [
+        "corrective",
+        "follow-up",
+        "follow up",
+        "followup",
+        "remediation",
+    ]
+    .iter()
+    .any(|w| contains_ci(text, w));
+    (named || related).then_some(Section::Actions { plain_items: named })
+}
+
+/// Whether a paragraph's source is a bold or emphasised label that names
+/// the timeline, such as `**Timeline:**`: it opens a timeline up to the
+/// next heading.
+pub fn is_timeline_label(source: &str) -> bool {
+    let text = source.trim();
+    text.len() <= 40
+        && (text.starts_with('*') || text.starts_with('_'))
+        && text
+            .trim_matches(|c: char| "*_:;. \t".contains(c))
+            .eq_ignore_ascii_case("timeline")
+}
+
+/// Whether `text` contains `needle` (lower-case ASCII), ignoring ASCII case.
+fn contains_ci(text: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    text.len() >= needle.len()
+        && text
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_name_their_sections() {
+        assert_eq!(section("Timeline (all times UTC)"), Some(Section::Timeline));
+        assert_eq!(
+            section("Action Items"),
+            Some(Section::Actions { plain_items: true })
+        );
+        assert_eq!(
+            section("Corrective and Preventative Measures"),
+            Some(Section::Actions { plain_items: false })
+        );
+        assert_eq!(section("Follow-up timeline"), Some(Section::Timeline));
+        assert_eq!(section("Root Cause"), None);
+    }
+
+    #[test]
+    fn only_a_short_bold_label_names_the_timeline() {
+        assert!(is_timeline_label("**Timeline:**"));
+        assert!(is_timeline_label("***TIMELINE***;"));
+        assert!(!is_timeline_label(
+            "**Timeline of the migration work we did in 2023**"
+        ));
+        assert!(!is_timeline_label("Timeline"));
+    }
+}
