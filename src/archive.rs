@@ -16,7 +16,6 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::render::markdown::{self, RenderContext, Rendered};
 use crate::source::postmortem::{Postmortem, Status};
 use crate::util::url;
 
@@ -39,20 +38,6 @@ pub struct Moment {
     pub text: String,
     /// The anchor of its row.
     pub id: String,
-}
-
-/// A report's body rendered for its page, with what its links need.
-#[derive(Debug)]
-pub struct Body {
-    pub rendered: Rendered,
-    /// The timeline's events, in the order written.
-    pub timeline: Vec<Moment>,
-    /// Links to reports or files that do not exist, and to files that
-    /// may not be published (outside `content/`, not regular files).
-    pub diagnostics: Vec<Diagnostic>,
-    /// Files next to the report that it uses: site-relative URL and source
-    /// path under the site root.
-    pub assets: Vec<(String, PathBuf)>,
 }
 
 impl Report {
@@ -97,19 +82,13 @@ pub struct Archive {
     root: PathBuf,
     /// The real `content/` folder, which every published file lies in.
     content: Option<crate::source::Boundary>,
-    allow_raw_html: bool,
-    /// The most Timeline rows one report may have (`[limits] rows`).
-    max_rows: usize,
 }
-
-/// Where the Markdown of a report page links from: `postmortems/<slug>/`.
-const REPORT_ROOT: &str = "../../";
 
 impl Archive {
     /// Checks the reports against each other and builds the indexes.
     /// Problems go into `diagnostics`; reports with errors stay in the
     /// archive so later checks still see them. Bodies are rendered later,
-    /// page by page ([`Archive::render_body`]).
+    /// page by page (`render::body`).
     pub fn assemble(
         root: &Path,
         mut reports: Vec<Postmortem>,
@@ -128,8 +107,6 @@ impl Archive {
                 .collect(),
             root: root.to_path_buf(),
             content: crate::source::Boundary::new(&root.join(crate::source::CONTENT_DIR)).ok(),
-            allow_raw_html: config.allow_raw_html,
-            max_rows: config.limits.rows,
             ..Archive::default()
         };
         if !include_drafts {
@@ -183,149 +160,14 @@ impl Archive {
             && values(&old.aliases) == values(&new.aliases)
     }
 
-    /// Renders the body of report `i` for its page, and checks its links.
-    pub fn render_body(&self, i: usize) -> Body {
-        let pm = &self.reports[i].pm;
-        let resolve = |slug: &str| self.by_slug.contains_key(slug).then(|| report_url(slug));
-        let asset = |href: &str| match self.locate(&pm.path, href) {
-            Located::Published(url) => Some(url),
-            Located::Missing | Located::Refused(_) => None,
-        };
-        let mut rendered = markdown::render(
-            pm.body(),
-            &RenderContext {
-                resolve: &resolve,
-                asset: &asset,
-                root: REPORT_ROOT,
-                allow_raw_html: self.allow_raw_html,
-                first_line: pm.body_line,
-                year: pm.date.year(),
-            },
-        );
-        let mut diagnostics = Vec::new();
-        for link in &rendered.broken_links {
-            let slug = link.target.split('#').next().unwrap_or_default();
-            let slug = slug
-                .trim_end_matches(".md")
-                .rsplit(['/', '\\'])
-                .next()
-                .unwrap_or_default();
-            let (message, hint) = if self.drafts.contains(slug) {
-                (
-                    format!("link to `{}`, a draft that is not published", link.target),
-                    "publish that report, build with --drafts, or remove the link".to_string(),
-                )
-            } else {
-                (
-                    format!("link to `{}`, but there is no report `{slug}`", link.target),
-                    closest_slug(slug, &self.all_slugs()),
-                )
-            };
-            diagnostics.push(
-                Diagnostic::error(&pm.path, "broken-link", message)
-                    .at(link.line, link.column)
-                    .hint(hint),
-            );
-        }
-        for link in &rendered.missing_files {
-            // The path that `asset` was given, without `#fragment` and `?query`.
-            let path = link.target.split('#').next().unwrap_or_default();
-            let path = path.split('?').next().unwrap_or_default();
-            if let Located::Refused(refusal) = self.locate(&pm.path, path) {
-                diagnostics.push(
-                    refused_file(&pm.path, &link.target, &refusal).at(link.line, link.column),
-                );
-                continue;
-            }
-            diagnostics.push(
-                Diagnostic::warning(
-                    &pm.path,
-                    "missing-file",
-                    format!(
-                        "link to `{}`, but there is no such file next to the report",
-                        link.target
-                    ),
-                )
-                .at(link.line, link.column)
-                .hint(
-                    "put the file beside the report under content/, or link to it with a full URL",
-                ),
-            );
-        }
-        let mut clock = crate::source::timeline::Clock::new(pm.date);
-        let mut entries = std::mem::take(&mut rendered.timeline);
-        if let Some(first) = entries.get(self.max_rows) {
-            let (line, column) = markdown::position(pm.body(), first.offset, pm.body_line);
-            diagnostics.push(
-                Diagnostic::error(
-                    &pm.path,
-                    "too-many",
-                    format!(
-                        "the timeline has {} rows; a report may have at most {}",
-                        entries.len(),
-                        self.max_rows
-                    ),
-                )
-                .at(line, column)
-                .hint("keep the moments that tell the story and link the full log, or raise `rows` under [limits] in hindsight.toml"),
-            );
-            entries.clear();
-        }
-        let mut timeline: Vec<Moment> = Vec::with_capacity(entries.len());
-        for entry in entries {
-            let placed = clock.place(entry.time);
-            if placed.backwards {
-                let (line, column) = markdown::position(pm.body(), entry.offset, pm.body_line);
-                diagnostics.push(
-                    Diagnostic::warning(
-                        &pm.path,
-                        "timeline-order",
-                        format!(
-                            "timeline row `{}` is earlier than the row before it (`{}`)",
-                            entry.written,
-                            timeline.last().map_or("", |m| m.written.as_str())
-                        ),
-                    )
-                    .at(line, column)
-                    .hint("put the rows in the order things happened, or give the row its date (2023-01-17 12:30)"),
-                );
-            }
-            timeline.push(Moment {
-                at: placed.at,
-                written: entry.written,
-                text: entry.text,
-                id: entry.id,
-            });
-        }
-        let assets = rendered
-            .assets
-            .iter()
-            .map(|url| {
-                let source = Path::new(crate::source::CONTENT_DIR)
-                    .join(url.trim_start_matches(ASSET_PREFIX));
-                (url.clone(), source)
-            })
-            .collect();
-        Body {
-            rendered,
-            timeline,
-            diagnostics,
-            assets,
-        }
+    /// Whether `slug` is a draft's, left out of this build.
+    pub fn is_draft(&self, slug: &str) -> bool {
+        self.drafts.contains(slug)
     }
 
     /// Every report's slug, drafts included, for suggestions.
-    fn all_slugs(&self) -> BTreeSet<String> {
+    pub fn all_slugs(&self) -> BTreeSet<String> {
         self.by_slug.keys().chain(&self.drafts).cloned().collect()
-    }
-
-    /// The problems of every body's links, without keeping the bodies:
-    /// for a build that already failed, so that it reports everything.
-    pub fn check_bodies(&self) -> Vec<Diagnostic> {
-        (0..self.reports.len())
-            .into_par_iter()
-            .flat_map_iter(|i| self.render_body(i).diagnostics)
-            .collect()
     }
 
     pub fn get(&self, slug: &str) -> Option<usize> {
@@ -469,10 +311,10 @@ impl Archive {
 }
 
 /// Where files that live next to reports are published.
-const ASSET_PREFIX: &str = "files/";
+pub const ASSET_PREFIX: &str = "files/";
 
 /// What became of a link from a report to a file next to it.
-enum Located {
+pub enum Located {
     /// Published at this site-relative URL.
     Published(String),
     /// No such file under `content/` (or the link leaves `content/`, or
@@ -486,7 +328,7 @@ impl Archive {
     /// Where the file that a report at `report` (relative to the site root)
     /// links to with `href` is published: only a regular file whose real
     /// path lies inside `content/`.
-    fn locate(&self, report: &Path, href: &str) -> Located {
+    pub fn locate(&self, report: &Path, href: &str) -> Located {
         let Some(rel) = asset_path(report, href) else {
             return Located::Missing;
         };
@@ -529,34 +371,6 @@ fn asset_path(report: &Path, href: &str) -> Option<String> {
         return None;
     }
     Some(parts[1..].join("/"))
-}
-
-/// The error for a link from the report at `file` to `target`, a file that
-/// is there but is not published.
-fn refused_file(file: &Path, target: &str, refusal: &crate::source::Refusal) -> Diagnostic {
-    use crate::source::Refusal;
-    match refusal {
-        Refusal::Outside(real) => Diagnostic::error(
-            file,
-            "outside-link",
-            format!(
-                "link to `{target}`, but its real path `{}` is outside content/ (a symbolic link leads there); it is not published",
-                real.display()
-            ),
-        )
-        .hint("only files inside content/ are published: copy the file beside the report instead of linking to it"),
-        Refusal::NotAFile(kind) => Diagnostic::error(
-            file,
-            "not-a-file",
-            format!("link to `{target}`, which is {kind}, not a regular file; it is not published"),
-        )
-        .hint("link to a plain file beside the report, or to a full URL"),
-        Refusal::Missing(e) | Refusal::Unreadable(e) => Diagnostic::error(
-            file,
-            "unreadable",
-            format!("link to `{target}`, which cannot be read: {e}"),
-        ),
-    }
 }
 
 /// The bytes of a file next to reports that a page uses (`source`, as in
@@ -646,7 +460,8 @@ fn check_unique(reports: &[Postmortem], diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-fn closest_slug(slug: &str, slugs: &BTreeSet<String>) -> String {
+/// A hint for a link to a report that is not there: the closest slug.
+pub fn closest_slug(slug: &str, slugs: &BTreeSet<String>) -> String {
     match crate::diagnostics::did_you_mean(slug, slugs.iter().map(String::as_str)) {
         Some(s) => format!("did you mean `{s}`?"),
         None => "link to a report by its file name, e.g. 2022-11-02-icreate-config-push.md".into(),
@@ -657,7 +472,7 @@ fn closest_slug(slug: &str, slugs: &BTreeSet<String>) -> String {
 fn summary_of(pm: &Postmortem) -> String {
     match &pm.summary {
         Some(s) if !s.is_empty() => s.clone(),
-        _ => shorten(&markdown::first_paragraph(pm.body()), 280),
+        _ => shorten(&crate::source::dialect::first_paragraph(pm.body()), 280),
     }
 }
 

@@ -22,6 +22,7 @@ use crate::render::theme::{Theme, render_error};
 use crate::util::url;
 use view::{Rows, SeverityView, SiteView};
 
+pub mod body;
 pub mod charts;
 pub mod markdown;
 pub mod meta;
@@ -437,7 +438,7 @@ impl<'a> Renderer<'a> {
             Page::Report(i) => {
                 cx.insert("section", "postmortems");
                 cx.insert("title", &self.rows.rows[*i].title);
-                let mut body = self.archive.render_body(*i);
+                let mut body = body::render(self.archive, self.config, *i);
                 if let Some(search) = &self.search {
                     search.add(*i, std::mem::take(&mut body.rendered.text), output)?;
                 }

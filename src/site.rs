@@ -137,7 +137,7 @@ impl Site {
         if diagnostics.iter().any(Diagnostic::is_error) {
             // The build stops here; the bodies' links are checked anyway so
             // that it reports every problem at once.
-            diagnostics.extend(archive.check_bodies());
+            diagnostics.extend(crate::render::body::check_all(&archive, &config));
         }
         debug(phase, "archive");
         diagnostics::sort(&mut diagnostics);

@@ -604,23 +604,6 @@ fn cells(events: &[(Event<'_>, Range<usize>)]) -> Vec<Range<usize>> {
     cells
 }
 
-/// The text of the first paragraph of `markdown`, whitespace folded: what
-/// [`render`] gives as `first_paragraph`, without rendering anything.
-pub fn first_paragraph(markdown: &str) -> String {
-    let mut text = String::new();
-    let mut inside = false;
-    for event in Parser::new_ext(markdown, dialect::options()) {
-        match event {
-            Event::Start(Tag::Paragraph) => inside = true,
-            Event::End(TagEnd::Paragraph) if inside => break,
-            Event::Text(t) | Event::Code(t) if inside => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
-            _ => {}
-        }
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn rewrite_link<'a>(
     dest: &CowStr<'a>,
     link_type: LinkType,
@@ -786,6 +769,7 @@ pub fn position(text: &str, offset: usize, first_line: usize) -> (usize, usize) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::dialect::first_paragraph;
 
     fn render_with(md: &str, allow_raw_html: bool) -> Rendered {
         let resolve = |slug: &str| (slug == "known").then(|| format!("postmortems/{slug}/"));

@@ -293,12 +293,12 @@ pub struct ReportView<'a> {
 }
 
 /// The view of report `i`, with its body rendered (`body`, from
-/// [`Archive::render_body`]).
+/// [`crate::render::body::render`]).
 pub fn report<'a>(
     archive: &'a Archive,
     rows: &'a Rows,
     i: usize,
-    body: crate::archive::Body,
+    body: crate::render::body::Body,
     insights: &crate::archive::insights::Insights,
 ) -> ReportView<'a> {
     let today = insights.today;

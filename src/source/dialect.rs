@@ -3,7 +3,7 @@
 //! headings open a Timeline or an Action Items section. One place, so the
 //! action items the archive lists are the ones the page marks.
 
-use pulldown_cmark::Options;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// The Markdown extensions every body is parsed with.
 pub fn options() -> Options {
@@ -12,6 +12,23 @@ pub fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// The text of the first paragraph of `markdown`, whitespace folded: what
+/// the renderer gives as `first_paragraph`, without rendering anything.
+pub fn first_paragraph(markdown: &str) -> String {
+    let mut text = String::new();
+    let mut inside = false;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(Tag::Paragraph) => inside = true,
+            Event::End(TagEnd::Paragraph) if inside => break,
+            Event::Text(t) | Event::Code(t) if inside => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A section of the body whose content is data as well as prose.

@@ -1,0 +1,202 @@
+//! A report's body, from Markdown to the HTML of its page: links between
+//! reports resolved and checked, files next to the report located, and
+//! the timeline's rows placed on the calendar.
+//!
+//! In: the archive and one report. Out: a [`Body`], with every problem of
+//! its links and timeline as a diagnostic. Bodies are rendered one page at
+//! a time, so they are never all in memory at once.
+
+use std::path::{Path, PathBuf};
+
+use chrono::Datelike;
+use rayon::prelude::*;
+
+use crate::archive::{
+    ASSET_PREFIX, Archive, Located, Moment, closest_slug, report_url as routes_report,
+};
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::render::markdown::{self, RenderContext, Rendered};
+use crate::source::Refusal;
+
+/// Where the Markdown of a report page links from: `postmortems/<slug>/`.
+const REPORT_ROOT: &str = "../../";
+
+/// A report's body rendered for its page, with what its links need.
+#[derive(Debug)]
+pub struct Body {
+    pub rendered: Rendered,
+    /// The timeline's events, in the order written.
+    pub timeline: Vec<Moment>,
+    /// Links to reports or files that do not exist, and to files that
+    /// may not be published (outside `content/`, not regular files).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files next to the report that it uses: site-relative URL and source
+    /// path under the site root.
+    pub assets: Vec<(String, PathBuf)>,
+}
+
+/// Renders the body of report `i` for its page, and checks its links.
+pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
+    let pm = &archive.reports[i].pm;
+    let resolve = |slug: &str| archive.get(slug).is_some().then(|| routes_report(slug));
+    let asset = |href: &str| match archive.locate(&pm.path, href) {
+        Located::Published(url) => Some(url),
+        Located::Missing | Located::Refused(_) => None,
+    };
+    let mut rendered = markdown::render(
+        pm.body(),
+        &RenderContext {
+            resolve: &resolve,
+            asset: &asset,
+            root: REPORT_ROOT,
+            allow_raw_html: config.allow_raw_html,
+            first_line: pm.body_line,
+            year: pm.date.year(),
+        },
+    );
+    let mut diagnostics = Vec::new();
+    for link in &rendered.broken_links {
+        let slug = link.target.split('#').next().unwrap_or_default();
+        let slug = slug
+            .trim_end_matches(".md")
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or_default();
+        let (message, hint) = if archive.is_draft(slug) {
+            (
+                format!("link to `{}`, a draft that is not published", link.target),
+                "publish that report, build with --drafts, or remove the link".to_string(),
+            )
+        } else {
+            (
+                format!("link to `{}`, but there is no report `{slug}`", link.target),
+                closest_slug(slug, &archive.all_slugs()),
+            )
+        };
+        diagnostics.push(
+            Diagnostic::error(&pm.path, "broken-link", message)
+                .at(link.line, link.column)
+                .hint(hint),
+        );
+    }
+    for link in &rendered.missing_files {
+        // The path that `asset` was given, without `#fragment` and `?query`.
+        let path = link.target.split('#').next().unwrap_or_default();
+        let path = path.split('?').next().unwrap_or_default();
+        if let Located::Refused(refusal) = archive.locate(&pm.path, path) {
+            diagnostics
+                .push(refused_file(&pm.path, &link.target, &refusal).at(link.line, link.column));
+            continue;
+        }
+        diagnostics.push(
+            Diagnostic::warning(
+                &pm.path,
+                "missing-file",
+                format!(
+                    "link to `{}`, but there is no such file next to the report",
+                    link.target
+                ),
+            )
+            .at(link.line, link.column)
+            .hint("put the file beside the report under content/, or link to it with a full URL"),
+        );
+    }
+    let mut clock = crate::source::timeline::Clock::new(pm.date);
+    let mut entries = std::mem::take(&mut rendered.timeline);
+    if let Some(first) = entries.get(config.limits.rows) {
+        let (line, column) = markdown::position(pm.body(), first.offset, pm.body_line);
+        diagnostics.push(
+            Diagnostic::error(
+                &pm.path,
+                "too-many",
+                format!(
+                    "the timeline has {} rows; a report may have at most {}",
+                    entries.len(),
+                    config.limits.rows
+                ),
+            )
+            .at(line, column)
+            .hint("keep the moments that tell the story and link the full log, or raise `rows` under [limits] in hindsight.toml"),
+        );
+        entries.clear();
+    }
+    let mut timeline: Vec<Moment> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let placed = clock.place(entry.time);
+        if placed.backwards {
+            let (line, column) = markdown::position(pm.body(), entry.offset, pm.body_line);
+            diagnostics.push(
+                Diagnostic::warning(
+                    &pm.path,
+                    "timeline-order",
+                    format!(
+                        "timeline row `{}` is earlier than the row before it (`{}`)",
+                        entry.written,
+                        timeline.last().map_or("", |m| m.written.as_str())
+                    ),
+                )
+                .at(line, column)
+                .hint("put the rows in the order things happened, or give the row its date (2023-01-17 12:30)"),
+            );
+        }
+        timeline.push(Moment {
+            at: placed.at,
+            written: entry.written,
+            text: entry.text,
+            id: entry.id,
+        });
+    }
+    let assets = rendered
+        .assets
+        .iter()
+        .map(|url| {
+            let source =
+                Path::new(crate::source::CONTENT_DIR).join(url.trim_start_matches(ASSET_PREFIX));
+            (url.clone(), source)
+        })
+        .collect();
+    Body {
+        rendered,
+        timeline,
+        diagnostics,
+        assets,
+    }
+}
+
+/// The problems of every body's links, without keeping the bodies: for a
+/// build that already failed, so that it reports everything.
+pub fn check_all(archive: &Archive, config: &Config) -> Vec<Diagnostic> {
+    (0..archive.reports.len())
+        .into_par_iter()
+        .flat_map_iter(|i| render(archive, config, i).diagnostics)
+        .collect()
+}
+
+/// The error for a link from the report at `file` to `target`, a file that
+/// is there but is not published.
+fn refused_file(file: &Path, target: &str, refusal: &Refusal) -> Diagnostic {
+    use Refusal;
+    match refusal {
+        Refusal::Outside(real) => Diagnostic::error(
+            file,
+            "outside-link",
+            format!(
+                "link to `{target}`, but its real path `{}` is outside content/ (a symbolic link leads there); it is not published",
+                real.display()
+            ),
+        )
+        .hint("only files inside content/ are published: copy the file beside the report instead of linking to it"),
+        Refusal::NotAFile(kind) => Diagnostic::error(
+            file,
+            "not-a-file",
+            format!("link to `{target}`, which is {kind}, not a regular file; it is not published"),
+        )
+        .hint("link to a plain file beside the report, or to a full URL"),
+        Refusal::Missing(e) | Refusal::Unreadable(e) => Diagnostic::error(
+            file,
+            "unreadable",
+            format!("link to `{target}`, which cannot be read: {e}"),
+        ),
+    }
+}
