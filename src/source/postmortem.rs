@@ -742,7 +742,13 @@ pub fn parse_time(
     // (which allows a space for `T`).
     let mut full = text.to_string();
     let bytes = text.as_bytes();
-    if bytes.len() >= 16 && bytes[13] == b':' && bytes.get(16) != Some(&b':') {
+    // Byte 16 must start a character: `09:4н00` is no time, and cutting
+    // inside the `н` would panic.
+    if bytes.len() >= 16
+        && bytes[13] == b':'
+        && bytes.get(16) != Some(&b':')
+        && text.is_char_boundary(16)
+    {
         full.insert_str(16, ":00");
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(&full) {
@@ -769,6 +775,20 @@ pub fn parse_time(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_with_a_letter_of_two_bytes_where_the_seconds_go_is_invalid() {
+        // Found by the front-matter fuzz target: the seconds were inserted
+        // inside the `н`, which panicked.
+        assert_eq!(
+            parse_time("2025-10-21T09:4\u{43d}00-05:00", None),
+            Err(TimeError::Invalid)
+        );
+        assert_eq!(
+            parse_time("2025-10-21 09:4\u{43d}", None),
+            Err(TimeError::Invalid)
+        );
+    }
 
     fn parse_report(source: &str) -> (Option<Postmortem>, Vec<Diagnostic>) {
         let mut d = Vec::new();
