@@ -14,7 +14,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::archive::Archive;
-use crate::archive::insights::{self, ActionRow, Insights};
+use crate::archive::insights::{self, Insights};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
@@ -22,6 +22,7 @@ use crate::render::theme::{Theme, render_error};
 use crate::util::url;
 use view::{Rows, SeverityView, SiteView};
 
+pub mod actions;
 pub mod body;
 pub mod charts;
 pub mod markdown;
@@ -179,8 +180,8 @@ pub struct Renderer<'a> {
     found: Mutex<Found>,
     insights: Insights,
     /// Every action item, open first, and their owners.
-    actions: Vec<ActionRow<'a>>,
-    owners: Vec<insights::Owner>,
+    actions: Vec<actions::ActionRow<'a>>,
+    owners: Vec<actions::Owner>,
     /// The search index, filled as report pages render; none when only the
     /// pages around a report are rendered, since the index is the whole
     /// archive's.
@@ -244,11 +245,11 @@ impl<'a> Renderer<'a> {
         let severities = view::severities(config, archive);
         let insights = Insights::new(archive, today);
         let actions = if whole {
-            insights.action_items(archive, rows)
+            actions::rows(archive, rows, today)
         } else {
             Vec::new()
         };
-        let owners = insights::owners(&actions);
+        let owners = actions::owners(&actions);
         let site = SiteView {
             title: config.title.clone(),
             description: config.description.clone(),
@@ -567,7 +568,8 @@ impl<'a> Renderer<'a> {
                 cx.insert("description", &tv.description);
                 cx.insert("term", tv);
                 if *kind == Kind::Services && n == 0 {
-                    let chart = self.insights.monthly_chart(
+                    let chart = charts::monthly(
+                        &self.insights,
                         self.archive,
                         self.config,
                         list.reports,
@@ -659,15 +661,18 @@ impl<'a> Renderer<'a> {
         let all = &self.all;
         cx.insert(
             "monthly_chart",
-            &self
-                .insights
-                .monthly_chart(self.archive, self.config, all, "monthly-chart", "All"),
+            &charts::monthly(
+                &self.insights,
+                self.archive,
+                self.config,
+                all,
+                "monthly-chart",
+                "All",
+            ),
         );
         cx.insert(
             "duration_chart",
-            &self
-                .insights
-                .duration_chart(self.archive, all, "duration-chart"),
+            &charts::duration(&self.insights, self.archive, all, "duration-chart"),
         );
         cx.insert("metrics", &self.insights.overall);
         let on_this_day: Vec<&view::Row> = insights::on_this_day(self.archive, self.insights.today)
@@ -676,7 +681,7 @@ impl<'a> Renderer<'a> {
             .collect();
         cx.insert("on_this_day", &on_this_day);
         cx.insert("today", &self.insights.today.format("%-d %B").to_string());
-        let open: Vec<&ActionRow> = self
+        let open: Vec<&actions::ActionRow> = self
             .actions
             .iter()
             .take_while(|a| a.item.open)
@@ -705,7 +710,7 @@ impl<'a> Renderer<'a> {
         let items = page_of(&self.actions, ACTIONS_PER_PAGE, n);
         cx.insert("section", "action-items");
         cx.insert("title", "Action items");
-        cx.insert("items_html", &insights::action_rows_html(items, root));
+        cx.insert("items_html", &actions::action_rows_html(items, root));
         cx.insert("items_count", &items.len());
         cx.insert("metrics", &self.insights.overall);
         cx.insert("owners", &self.owners);

@@ -4,6 +4,7 @@
 
 pub mod duration;
 pub mod fs;
+pub mod html;
 pub mod layout;
 pub mod text;
 pub mod url;

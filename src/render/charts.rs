@@ -31,6 +31,12 @@ use std::fmt::{self, Display, Write};
 
 use chrono::{Datelike, NaiveDateTime, TimeDelta, Timelike};
 
+use crate::archive::insights::Insights;
+use crate::archive::metrics;
+use crate::archive::{Archive, Moment};
+use crate::config::Config;
+use crate::util::duration;
+
 /// One coloured series of a stacked bar chart.
 #[derive(Debug, Clone, Copy)]
 pub struct Series<'a> {
@@ -105,6 +111,171 @@ pub struct Event<'a> {
     pub text: &'a str,
     /// E.g. "#t-12-45".
     pub href: &'a str,
+}
+
+/// Incidents per month over the chart months, stacked by severity.
+pub fn monthly(
+    insights: &Insights,
+    archive: &Archive,
+    config: &Config,
+    reports: &[usize],
+    id: &str,
+    whose: &str,
+) -> String {
+    let ids: Vec<&str> = config.severities.iter().map(|s| s.id.as_str()).collect();
+    let counts = metrics::per_month(archive, reports, &insights.months, &ids);
+    let labels: Vec<String> = insights
+        .months
+        .iter()
+        .map(|m| metrics::month_label(*m))
+        .collect();
+    let series: Vec<Series> = config
+        .severities
+        .iter()
+        .zip(&counts)
+        .map(|(s, values)| Series {
+            name: &s.id,
+            color: &s.color,
+            values,
+        })
+        .collect();
+    let total: u32 = counts.iter().flatten().sum();
+    let (first, last) = (
+        labels.first().cloned().unwrap_or_default(),
+        labels.last().cloned().unwrap_or_default(),
+    );
+    let by_severity: Vec<String> = config
+        .severities
+        .iter()
+        .zip(&counts)
+        .map(|(s, c)| format!("{} {}", s.id, c.iter().sum::<u32>()))
+        .collect();
+    stacked_bars(&BarChart {
+        id,
+        title: &format!("{whose} incidents per month, {first} to {last}"),
+        description: &format!(
+            "{total} incident{} in {} months, by severity: {}.",
+            if total == 1 { "" } else { "s" },
+            labels.len(),
+            by_severity.join(", ")
+        ),
+        labels: &labels,
+        series: &series,
+    })
+}
+
+/// The median total duration per quarter over the chart months.
+pub fn duration(insights: &Insights, archive: &Archive, reports: &[usize], id: &str) -> String {
+    let (labels, medians) =
+        metrics::quarterly_median_duration(archive, &insights.facts, reports, &insights.months);
+    let values: Vec<Option<f64>> = medians.iter().map(|m| m.map(|s| s as f64 / 60.0)).collect();
+    let shown: Vec<String> = labels
+        .iter()
+        .zip(&medians)
+        .filter_map(|(l, m)| m.map(|s| format!("{l}: {}", metrics::Measure::new(s).human)))
+        .collect();
+    let format =
+        |minutes: f64| duration::human(chrono::TimeDelta::seconds((minutes * 60.0) as i64));
+    trend(&TrendChart {
+        id,
+        title: "Median incident duration per quarter",
+        description: &if shown.is_empty() {
+            "No resolved incidents in these quarters.".to_string()
+        } else {
+            format!("{}.", shown.join("; "))
+        },
+        labels: &labels,
+        values: &values,
+        format: &format,
+    })
+}
+
+/// `12:30`: a time of day as timelines write it.
+fn clock(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    use chrono::Timelike;
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+/// The timeline of a report as an SVG: the impact window, the moments of
+/// front matter and the events of the Timeline section.
+pub fn of_report(archive: &Archive, i: usize, events: &[Moment]) -> Option<String> {
+    let pm = &archive.reports[i].pm;
+    if events.is_empty() && pm.resolved.is_none() {
+        return None;
+    }
+    let offset = *pm.date.offset();
+    let moments = [
+        Some((pm.date, "Impact started", "start")),
+        pm.detected.map(|t| (t, "Detected", "detected")),
+        pm.mitigated.map(|t| (t, "Mitigated", "mitigated")),
+        pm.resolved.map(|t| (t, "Resolved", "resolved")),
+    ];
+    let times = moments
+        .iter()
+        .flatten()
+        .map(|(t, _, _)| *t)
+        .chain(events.iter().map(|e| e.at));
+    let (Some(first), Some(last)) = (times.clone().min(), times.max()) else {
+        return None;
+    };
+    let origin = first.with_timezone(&offset).naive_local();
+    let minutes =
+        |t: chrono::DateTime<chrono::FixedOffset>| (t - first).num_seconds() as f64 / 60.0;
+    let markers: Vec<Marker> = moments
+        .iter()
+        .flatten()
+        .map(|(t, label, class)| Marker {
+            at: minutes(*t),
+            label,
+            class,
+        })
+        .collect();
+    let clocks: Vec<String> = events.iter().map(|e| clock(&e.at)).collect();
+    let hrefs: Vec<String> = events.iter().map(|e| format!("#{}", e.id)).collect();
+    // Tooltips name the row; the row itself, one click away, has it all.
+    let tooltips: Vec<String> = events
+        .iter()
+        .map(|e| crate::archive::shorten(&e.text, 80))
+        .collect();
+    let points: Vec<Event> = events
+        .iter()
+        .zip(&clocks)
+        .zip(&hrefs)
+        .zip(&tooltips)
+        .map(|(((e, clock), href), text)| Event {
+            at: minutes(e.at),
+            clock,
+            text,
+            href,
+        })
+        .collect();
+    let end = pm.resolved.or(pm.mitigated);
+    let impact = end.map(|e| (minutes(pm.date), minutes(e)));
+    let mut description = format!("Impact started at {}", pm.date.format("%H:%M"));
+    for (t, label, class) in moments.iter().flatten().skip(1) {
+        let _ = class;
+        description.push_str(&format!(
+            "; {} at {} ({} after the start)",
+            label.to_lowercase(),
+            t.format("%H:%M"),
+            duration::human(*t - pm.date)
+        ));
+    }
+    description.push_str(&format!(
+        ". {} timeline event{}.",
+        events.len(),
+        if events.len() == 1 { "" } else { "s" }
+    ));
+    Some(timeline(&TimelineChart {
+        id: "timeline-chart",
+        title: &format!("Timeline of {}", pm.title),
+        description: &description,
+        origin,
+        span: minutes(last).max(1.0),
+        impact,
+        markers: &markers,
+        events: &points,
+    }))
 }
 
 const WIDTH: f64 = 720.0;

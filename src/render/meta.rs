@@ -9,6 +9,8 @@
 
 use serde::Serialize;
 
+use crate::util::html::escape;
+
 /// Where short links live: `i/<id>/`.
 pub const SHORT_PREFIX: &str = "i/";
 
@@ -174,26 +176,6 @@ pub fn robots_txt(public: bool, sitemap: Option<&str>) -> String {
         text.push_str(&format!("Sitemap: {sitemap}\n"));
     }
     text
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    escape_into(&mut out, text);
-    out
-}
-
-/// Appends `text` to `out`, escaped for HTML and XML text and attributes.
-pub fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

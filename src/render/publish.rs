@@ -44,7 +44,7 @@ pub(super) fn write_sitemaps(
         let name = format!("sitemap-{}.xml", n + 1);
         output.put(&name, urls(chunk).as_bytes())?;
         index.push_str("  <sitemap><loc>");
-        crate::render::meta::escape_into(&mut index, &format!("{base}{name}"));
+        crate::util::html::escape_into(&mut index, &format!("{base}{name}"));
         index.push_str("</loc></sitemap>\n");
         written += 1;
     }

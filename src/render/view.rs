@@ -6,7 +6,7 @@
 //! path from the page back to the site root, which is what makes the output
 //! work at a domain root, under a sub-path and from disk alike.
 
-use chrono::{DateTime, Datelike, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use crate::archive::{Archive, Report, Term};
 use crate::config::Config;
 use crate::render::markdown::Heading;
+use crate::source::actions::{ActionItem, State};
 use crate::source::postmortem::Status;
 use crate::util::duration;
 use crate::util::url;
@@ -261,6 +262,42 @@ pub struct ServiceNav<'a> {
     pub newer: Option<NavLink<'a>>,
 }
 
+/// An action item as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionView {
+    pub text: String,
+    pub owner: Option<String>,
+    pub tickets: Vec<String>,
+    pub kind: Option<crate::source::actions::Kind>,
+    pub priority: Option<String>,
+    /// `2023-02-01`
+    pub due: Option<String>,
+    pub state: State,
+    /// `open` or `done`, for `data-action-state`.
+    pub attribute: &'static str,
+    pub open: bool,
+    pub overdue: bool,
+    pub in_body: bool,
+}
+
+impl ActionView {
+    pub fn new(item: &ActionItem, today: NaiveDate) -> ActionView {
+        ActionView {
+            text: item.text.clone(),
+            owner: item.owner.clone(),
+            tickets: item.tickets.clone(),
+            kind: item.kind,
+            priority: item.priority.clone(),
+            due: item.due.map(|d| d.format("%Y-%m-%d").to_string()),
+            state: item.state,
+            attribute: item.state.attribute(),
+            open: item.state.is_open(),
+            overdue: item.is_overdue(today),
+            in_body: item.in_body,
+        }
+    }
+}
+
 /// Everything a report page shows.
 #[derive(Debug, Serialize)]
 pub struct ReportView<'a> {
@@ -282,7 +319,7 @@ pub struct ReportView<'a> {
     /// The timeline as an inline SVG, when there is one to draw.
     pub timeline_svg: Option<String>,
     /// Action items from front matter and the body, front matter first.
-    pub action_items: Vec<crate::archive::insights::ActionView>,
+    pub action_items: Vec<ActionView>,
     pub open_action_items: usize,
     /// How many action items come from front matter: the page lists them,
     /// while the body shows its own.
@@ -364,14 +401,14 @@ pub fn report<'a>(
             }
         })
         .collect();
-    let action_items: Vec<crate::archive::insights::ActionView> = pm
+    let action_items: Vec<ActionView> = pm
         .action_items
         .iter()
-        .map(|a| crate::archive::insights::ActionView::new(a, today))
+        .map(|a| ActionView::new(a, today))
         .collect();
     ReportView {
         row,
-        timeline_svg: crate::archive::insights::timeline_svg(archive, i, &body.timeline),
+        timeline_svg: crate::render::charts::of_report(archive, i, &body.timeline),
         open_action_items: action_items.iter().filter(|a| a.open).count(),
         listed_action_items: action_items.iter().filter(|a| !a.in_body).count(),
         action_items,

@@ -4,7 +4,7 @@
 //! Nothing of it is written to the output folder.
 
 use crate::diagnostics::{self, Diagnostic, Level};
-use crate::render::meta::escape_into;
+use crate::util::html::escape_into;
 
 /// The `id` of the overlay's element.
 pub(super) const OVERLAY_ID: &str = "hindsight-overlay";

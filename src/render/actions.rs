@@ -1,0 +1,221 @@
+//! The action items of the whole archive as its pages show them: one line
+//! per item with its report, open and overdue first, and their owners.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::archive::Archive;
+use crate::render::view::{ActionView, Row, Rows};
+use crate::source::actions::State;
+use crate::util::html::escape_into;
+use crate::util::url;
+
+/// Every action item of the archive, open first: overdue ones, then by
+/// due date, then the newest reports' first.
+pub fn rows<'a>(archive: &'a Archive, rows: &'a Rows, today: NaiveDate) -> Vec<ActionRow<'a>> {
+    let mut items: Vec<ActionRow> = archive
+        .reports
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| r.pm.action_items.iter().map(move |item| (i, item)))
+        .map(|(i, item)| ActionRow {
+            item: ActionView::new(item, today),
+            report: ReportRef::new(&rows.rows[i]),
+            position: i,
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        let key = |r: &ActionRow| {
+            (
+                !r.item.open,
+                !r.item.overdue,
+                r.item.due.is_none(),
+                r.item.due.clone(),
+                r.position,
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    items
+}
+
+/// An action item with the report it belongs to.
+#[derive(Debug, Serialize)]
+pub struct ActionRow<'a> {
+    #[serde(flatten)]
+    pub item: ActionView,
+    pub report: ReportRef<'a>,
+    #[serde(skip)]
+    position: usize,
+}
+
+/// What an action item's line says of its report: a list row without its
+/// summary and tags, since every item of a report repeats it.
+#[derive(Debug, Serialize)]
+pub struct ReportRef<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    /// `17 Jan 2023`, and RFC 3339 for `<time datetime>`.
+    pub date: &'a str,
+    pub datetime: &'a str,
+    pub severity: &'a str,
+    pub severity_url: &'a str,
+    pub severity_color: &'a str,
+    pub services: &'a [crate::render::view::Link],
+}
+
+impl<'a> ReportRef<'a> {
+    fn new(row: &'a Row) -> Self {
+        ReportRef {
+            title: &row.title,
+            url: &row.url,
+            date: &row.date.short,
+            datetime: &row.date.datetime,
+            severity: &row.severity.id,
+            severity_url: &row.severity.url,
+            severity_color: &row.severity.color,
+            services: &row.services,
+        }
+    }
+}
+
+/// The HTML of `items` as rows of the action-item list, on a page whose
+/// relative root is `root`. Written here rather than by a template: an
+/// archive of 50,000 reports has over 100,000 items, each shown once, and
+/// a template costs ten times as much per row.
+pub fn action_rows_html(items: &[ActionRow], root: &str) -> String {
+    let mut out = String::with_capacity(items.len() * 900);
+    for a in items {
+        let item = &a.item;
+        let r = &a.report;
+        out.push_str("<li class=\"action-row");
+        if item.overdue {
+            out.push_str(" is-overdue");
+        }
+        out.push_str("\" data-action-state=\"");
+        out.push_str(item.attribute);
+        out.push_str(if item.overdue {
+            "\" data-overdue=\"true"
+        } else {
+            "\" data-overdue=\"false"
+        });
+        out.push_str("\" data-owner=\"");
+        escape_into(&mut out, item.owner.as_deref().unwrap_or(""));
+        out.push_str("\" data-severity=\"");
+        escape_into(&mut out, r.severity);
+        out.push_str("\" data-services=\"");
+        for l in r.services {
+            escape_into(&mut out, &l.url);
+            out.push(' ');
+        }
+        out.push_str("\">\n<div class=\"action-main\">");
+        let (class, label) = match (item.state, item.overdue) {
+            (State::Done, _) => ("done", "Done"),
+            (State::Wontfix, _) => ("wontfix", "Won't fix"),
+            (State::Open, true) => ("open", "Overdue"),
+            (State::Open, false) => ("open", "Open"),
+        };
+        out.push_str("<span class=\"action-state action-");
+        out.push_str(class);
+        out.push_str("\">");
+        out.push_str(label);
+        out.push_str("</span> <span class=\"action-text\">");
+        escape_into(&mut out, &item.text);
+        out.push_str("</span>");
+        let mut tag = |class: &str, prefix: &str, text: &str| {
+            out.push_str(" <span class=\"");
+            out.push_str(class);
+            out.push_str("\">");
+            out.push_str(prefix);
+            escape_into(&mut out, text);
+            out.push_str("</span>");
+        };
+        if let Some(owner) = &item.owner {
+            tag("action-owner", "@", owner);
+        }
+        for t in &item.tickets {
+            tag("action-ticket", "", t);
+        }
+        if let Some(kind) = item.kind {
+            tag("action-kind", "", kind.name());
+        }
+        if let Some(p) = &item.priority {
+            tag("action-priority", "", p);
+        }
+        if let Some(due) = &item.due {
+            out.push_str(" <span class=\"action-due\">due <time datetime=\"");
+            out.push_str(due);
+            out.push_str("\">");
+            out.push_str(due);
+            out.push_str("</time></span>");
+        }
+        out.push_str("</div>\n<div class=\"action-report\"><a class=\"sev\" href=\"");
+        out.push_str(root);
+        escape_into(&mut out, r.severity_url);
+        out.push_str("\" style=\"--sev: ");
+        escape_into(&mut out, r.severity_color);
+        out.push_str("\">");
+        escape_into(&mut out, r.severity);
+        out.push_str("</a> <a href=\"");
+        out.push_str(root);
+        escape_into(&mut out, r.url);
+        out.push_str("\">");
+        escape_into(&mut out, r.title);
+        out.push_str("</a> <span class=\"muted\"><time datetime=\"");
+        escape_into(&mut out, r.datetime);
+        out.push_str("\">");
+        escape_into(&mut out, r.date);
+        out.push_str("</time> ·");
+        for l in r.services {
+            out.push_str(" <a class=\"service\" href=\"");
+            out.push_str(root);
+            escape_into(&mut out, &l.url);
+            out.push_str("\">");
+            escape_into(&mut out, &l.name);
+            out.push_str("</a>");
+        }
+        out.push_str("</span></div>\n</li>\n");
+    }
+    out
+}
+
+/// An owner's items, for the summary above the list.
+#[derive(Debug, Serialize)]
+pub struct Owner {
+    pub name: String,
+    /// The query that filters the list to this owner's items.
+    pub filter: String,
+    pub open: usize,
+    pub overdue: usize,
+    pub done: usize,
+}
+
+/// The owners of `items`, most open items first.
+pub fn owners(items: &[ActionRow]) -> Vec<Owner> {
+    let mut by: BTreeMap<&str, Owner> = BTreeMap::new();
+    for row in items {
+        let name = row.item.owner.as_deref().unwrap_or("");
+        let owner = by.entry(name).or_insert_with(|| Owner {
+            name: name.to_string(),
+            filter: format!("?owner={}", url::encode_path(name).replace('#', "%23")),
+            open: 0,
+            overdue: 0,
+            done: 0,
+        });
+        if row.item.open {
+            owner.open += 1;
+        } else {
+            owner.done += 1;
+        }
+        owner.overdue += usize::from(row.item.overdue);
+    }
+    let mut owners: Vec<Owner> = by.into_values().collect();
+    owners.sort_by(|a, b| {
+        (b.open, b.overdue)
+            .cmp(&(a.open, a.overdue))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    owners
+}
