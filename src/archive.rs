@@ -1,9 +1,13 @@
-//! The archive: every report rendered, ordered and cross-linked.
+//! The archive: every report of the site, ordered and cross-linked.
 //!
-//! This is where reports meet each other: duplicate slugs and ids, `related`
-//! references, links between bodies, and the indexes by year, service,
-//! severity and tag. Indexes are `BTreeMap`s of positions into `reports`, so
-//! iteration order, and with it the output, is stable.
+//! In: the reports that `source` read without errors, and the
+//! configuration. Out: an [`Archive`] — reports newest first, checked
+//! against each other (duplicate slugs and ids, `related` references),
+//! with indexes by year, service, severity and tag — and diagnostics for
+//! what is wrong between reports. [`insights`] and [`metrics`] compute the
+//! numbers the pages show. Nothing here renders: the model is data, and
+//! `render` turns it into pages. Indexes are `BTreeMap`s of positions into
+//! `reports`, so iteration order, and with it the output, is stable.
 
 pub mod insights;
 pub mod metrics;

@@ -1,17 +1,25 @@
 //! Hindsight turns a folder of Markdown postmortems into a static,
 //! cross-linked incident library.
 //!
-//! A build is a straight pipeline, one module per phase:
+//! A build is a straight pipeline, one module per phase, each importing
+//! only from the phases before it (docs/architecture.md draws the layers;
+//! a test in `tests/hindsight/architecture.rs` keeps them true):
 //!
 //! ```text
-//! config    hindsight.toml, checked
-//! content   walk content/, read files            (parallel)
-//! postmortem  front matter parsed and validated  (parallel)
-//! archive   duplicates, related reports, indexes, summaries
-//! render    pages through the theme's templates  (parallel); each report
-//!           page renders its Markdown body (`markdown`), rewriting and
-//!           checking its links, so bodies are never all in memory at once
-//! output    changed files staged, then renamed into place
+//! util, diagnostics  small helpers; problems as values (file, line, code)
+//! config    hindsight.toml, read strictly and checked
+//! source    content/ walked and read inside its boundary; each file's
+//!           front matter, body conventions (dialect), action items and
+//!           timeline times parsed and checked               (parallel)
+//! archive   the model: reports meet each other (duplicates, related,
+//!           indexes by year, service, severity, tag) and their numbers
+//!           (metrics, insights); no HTML
+//! render    every page through the theme's templates        (parallel):
+//!           bodies (Markdown to HTML, links checked), views, charts,
+//!           search index, feeds, sitemaps, redirects
+//! output    the sink: files staged, then the whole site swapped in at once
+//! site      runs the phases in order and times them
+//! serve     the live preview on top of it all
 //! ```
 //!
 //! A broken link found while pages render still fails the build before
