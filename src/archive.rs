@@ -19,7 +19,7 @@ use chrono::Datelike;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, code};
 use crate::source::postmortem::{Postmortem, Status};
 use crate::util::url;
 
@@ -197,7 +197,7 @@ impl Archive {
                     Some(j) if j == i => diagnostics.push(
                         Diagnostic::warning(
                             &report.pm.path,
-                            "related-self",
+                            code::RELATED_SELF,
                             "a report cannot be related to itself",
                         )
                         .at(reference.pos.line, reference.pos.column),
@@ -209,7 +209,7 @@ impl Archive {
                     None if drafts.contains(&reference.value) => diagnostics.push(
                         Diagnostic::warning(
                             &report.pm.path,
-                            "related-draft",
+                            code::RELATED_DRAFT,
                             format!(
                                 "related report `{}` is a draft and is left out",
                                 reference.value
@@ -222,7 +222,7 @@ impl Archive {
                         diagnostics.push(
                             Diagnostic::error(
                                 &report.pm.path,
-                                "unknown-related",
+                                code::UNKNOWN_RELATED,
                                 format!("related report `{}` does not exist", reference.value),
                             )
                             .at(reference.pos.line, reference.pos.column)
@@ -437,7 +437,7 @@ fn check_unique(reports: &[Postmortem], diagnostics: &mut Vec<Diagnostic>) {
                 )
             };
             diagnostics.push(
-                Diagnostic::error(&pm.path, "duplicate-slug", message)
+                Diagnostic::error(&pm.path, code::DUPLICATE_SLUG, message)
                     .hint("the file name is the report's URL: rename one of the files"),
             );
         }
@@ -451,7 +451,7 @@ fn check_unique(reports: &[Postmortem], diagnostics: &mut Vec<Diagnostic>) {
             diagnostics.push(
                 Diagnostic::error(
                     &pm.path,
-                    "duplicate-id",
+                    code::DUPLICATE_ID,
                     format!(
                         "duplicate id `{}`: `{}` uses it too",
                         id.value,

@@ -10,7 +10,7 @@ use std::path::Path;
 use chrono::FixedOffset;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, code};
 
 pub const FILE_NAME: &str = crate::util::layout::CONFIG;
 
@@ -169,7 +169,7 @@ impl Config {
             Err(e) => {
                 return Err(vec![Diagnostic::error(
                     FILE_NAME,
-                    "config-unreadable",
+                    code::CONFIG_UNREADABLE,
                     format!("cannot read the configuration: {e}"),
                 )]);
             }
@@ -185,8 +185,12 @@ impl Config {
                 .map(|span| line_col(source, span.start))
                 .unwrap_or((0, 0));
             vec![
-                Diagnostic::error(FILE_NAME, "config-invalid", e.message().trim().to_string())
-                    .at(line, column),
+                Diagnostic::error(
+                    FILE_NAME,
+                    code::CONFIG_INVALID,
+                    e.message().trim().to_string(),
+                )
+                .at(line, column),
             ]
         })?;
         let mut problems = control_characters(source);
@@ -215,7 +219,7 @@ impl Config {
         if self.severities.is_empty() {
             problem(
                 "[[severities]]",
-                "config-severities",
+                code::CONFIG_SEVERITIES,
                 "at least one severity must be declared".into(),
                 Some("add [[severities]] tables, most severe first"),
             );
@@ -225,7 +229,7 @@ impl Config {
             if !crate::util::url::is_simple_word(&severity.id) {
                 problem(
                     &severity.id,
-                    "config-severity-id",
+                    code::CONFIG_SEVERITY_ID,
                     format!(
                         "severity id {:?} must be letters, digits, `-` or `_`",
                         severity.id
@@ -236,7 +240,7 @@ impl Config {
             if !seen.insert(severity.id.to_lowercase()) {
                 problem(
                     &severity.id,
-                    "config-severity-duplicate",
+                    code::CONFIG_SEVERITY_DUPLICATE,
                     format!("severity {:?} is declared twice", severity.id),
                     None,
                 );
@@ -244,7 +248,7 @@ impl Config {
             if !is_hex_color(&severity.color) {
                 problem(
                     &severity.color,
-                    "config-color",
+                    code::CONFIG_COLOR,
                     format!(
                         "colour {:?} of severity {} is not a hex colour",
                         severity.color, severity.id
@@ -257,7 +261,7 @@ impl Config {
             if !crate::util::url::is_simple_word(id) {
                 problem(
                     id,
-                    "config-service-id",
+                    code::CONFIG_SERVICE_ID,
                     format!("service id {id:?} must be letters, digits, `-` or `_`"),
                     None,
                 );
@@ -269,7 +273,7 @@ impl Config {
         {
             problem(
                 base,
-                "config-base-url",
+                code::CONFIG_BASE_URL,
                 format!("base_url {base:?} is not an absolute http(s) URL"),
                 Some("write it as \"https://incidents.example.com/\""),
             );
@@ -279,7 +283,7 @@ impl Config {
         {
             problem(
                 tz,
-                "config-timezone",
+                code::CONFIG_TIMEZONE,
                 format!("timezone {tz:?} is not a UTC offset"),
                 Some("write it as \"+03:00\", \"-05:00\" or \"Z\""),
             );
@@ -287,7 +291,7 @@ impl Config {
         if self.theme.is_empty() || !crate::util::url::is_simple_word(&self.theme) {
             problem(
                 "theme",
-                "config-theme",
+                code::CONFIG_THEME,
                 format!("theme {:?} must be a folder name under themes/", self.theme),
                 None,
             );
@@ -372,7 +376,7 @@ fn check_text(source: &str, name: &str, text: &str, at: usize, problems: &mut Ve
     problems.push(
         Diagnostic::error(
             FILE_NAME,
-            "control-character",
+            code::CONTROL_CHARACTER,
             format!(
                 "`{name}` holds the control character U+{:04X}, which pages cannot show",
                 c as u32

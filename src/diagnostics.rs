@@ -31,7 +31,8 @@ pub struct Diagnostic {
     pub column: usize,
     #[serde(rename = "severity")]
     pub level: Level,
-    /// A stable, short identifier of the kind of problem (`unknown-severity`).
+    /// A stable, short identifier of the kind of problem, one of [`CODES`]
+    /// (`unknown-severity`, [`code::UNKNOWN_SEVERITY`]).
     pub code: &'static str,
     #[serde(serialize_with = "printable_text")]
     pub message: String,
@@ -88,6 +89,124 @@ impl Diagnostic {
             &self.message,
         )
     }
+}
+
+/// Declares the constants of [`code`] and the list [`CODES`] from one table.
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])+ $name:ident = $code:literal,)*) => {
+        /// The code of every kind of problem, one constant each: a
+        /// diagnostic names its kind with one of these (`code::YAML`). The
+        /// table of codes in docs/writing.md lists the same codes, which a
+        /// test checks, as it checks that the source gives no other.
+        pub mod code {
+            $($(#[doc = $doc])+ pub const $name: &str = $code;)*
+        }
+
+        /// Every diagnostic code, once each.
+        pub const CODES: &[&str] = &[$(code::$name),*];
+    };
+}
+
+codes! {
+    /// The file does not start with a `---` line.
+    MISSING_FRONT_MATTER = "missing-front-matter",
+    /// The front matter opened on line 1 is never closed.
+    UNTERMINATED_FRONT_MATTER = "unterminated-front-matter",
+    /// The front matter is not valid YAML.
+    YAML = "yaml",
+    /// A required field is missing.
+    MISSING_FIELD = "missing-field",
+    /// A required field is empty.
+    EMPTY_FIELD = "empty-field",
+    /// A field holds the wrong kind of value.
+    WRONG_TYPE = "wrong-type",
+    /// A time is not a date and time.
+    TIME_INVALID = "time-invalid",
+    /// A time has no UTC offset and none is configured.
+    TIME_OFFSET = "time-offset",
+    /// The moments of the incident are out of order.
+    TIME_ORDER = "time-order",
+    /// A severity that is not configured.
+    UNKNOWN_SEVERITY = "unknown-severity",
+    /// A status that is not allowed.
+    UNKNOWN_STATUS = "unknown-status",
+    /// A service that is not configured, where services are declared.
+    UNKNOWN_SERVICE = "unknown-service",
+    /// A file name that cannot be a report's address.
+    INVALID_SLUG = "invalid-slug",
+    /// An id that cannot be an address.
+    INVALID_ID = "invalid-id",
+    /// A service or tag that cannot be an address.
+    INVALID_TERM = "invalid-term",
+    /// An alias that cannot be published.
+    INVALID_ALIAS = "invalid-alias",
+    /// Two reports would share an address.
+    DUPLICATE_SLUG = "duplicate-slug",
+    /// Two reports have the same id.
+    DUPLICATE_ID = "duplicate-id",
+    /// An alias would be written where a page or file already is.
+    ALIAS_COLLISION = "alias-collision",
+    /// A front-matter action item is malformed.
+    ACTION_ITEM = "action-item",
+    /// `due:` in an action item is not a date.
+    DUE_DATE = "due-date",
+    /// `related` names a report that does not exist.
+    UNKNOWN_RELATED = "unknown-related",
+    /// A link to a report that does not exist or is a draft.
+    BROKEN_LINK = "broken-link",
+    /// A file that is not UTF-8 text.
+    ENCODING = "encoding",
+    /// A file or folder that cannot be read.
+    UNREADABLE = "unreadable",
+    /// There is no `content/` folder.
+    NO_CONTENT = "no-content",
+    /// A report file over the size limit.
+    TOO_LARGE = "too-large",
+    /// A list longer than `[limits]` allows.
+    TOO_MANY = "too-many",
+    /// A report that would add more pages than `[limits] pages`.
+    TOO_MANY_PAGES = "too-many-pages",
+    /// A value or a body that holds a control character.
+    CONTROL_CHARACTER = "control-character",
+    /// A symbolic link that leads outside the folder it is in.
+    OUTSIDE_LINK = "outside-link",
+    /// A FIFO, socket, device or folder where a file was expected.
+    NOT_A_FILE = "not-a-file",
+    /// `hindsight.toml` cannot be read.
+    CONFIG_UNREADABLE = "config-unreadable",
+    /// `hindsight.toml` is not valid TOML, or not of the expected shape.
+    CONFIG_INVALID = "config-invalid",
+    /// No severity is declared.
+    CONFIG_SEVERITIES = "config-severities",
+    /// A severity id that is not a simple word.
+    CONFIG_SEVERITY_ID = "config-severity-id",
+    /// A severity declared twice.
+    CONFIG_SEVERITY_DUPLICATE = "config-severity-duplicate",
+    /// A severity colour that is not a hex colour.
+    CONFIG_COLOR = "config-color",
+    /// A service id that is not a simple word.
+    CONFIG_SERVICE_ID = "config-service-id",
+    /// A `base_url` that is not an absolute http(s) URL.
+    CONFIG_BASE_URL = "config-base-url",
+    /// A `timezone` that is not a UTC offset.
+    CONFIG_TIMEZONE = "config-timezone",
+    /// A `theme` that is not a folder name.
+    CONFIG_THEME = "config-theme",
+    /// `base_url` is not set, so there are no feeds, sitemap or absolute
+    /// addresses.
+    NO_BASE_URL = "no-base-url",
+    /// `related` names the report itself.
+    RELATED_SELF = "related-self",
+    /// `related` names a draft.
+    RELATED_DRAFT = "related-draft",
+    /// A link to a file that is not next to the report.
+    MISSING_FILE = "missing-file",
+    /// A timeline row earlier than the one before it.
+    TIMELINE_ORDER = "timeline-order",
+    /// A published report would disappear without an alias.
+    VANISHED_REPORT = "vanished-report",
+    /// The preview could not build the site at all.
+    BUILD_FAILED = "build-failed",
 }
 
 impl fmt::Display for Diagnostic {

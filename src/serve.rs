@@ -28,7 +28,7 @@ use std::time::Duration;
 use anyhow::{Context, anyhow};
 use serde::Serialize;
 
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Diagnostic, code};
 use crate::site::Kept;
 use crate::{Error, Options, Summary};
 use watch::{Message, Watch};
@@ -283,7 +283,9 @@ impl Build {
         match &self.result {
             Ok(summary) => summary.warnings.clone(),
             Err(Error::Content(d) | Error::Config(d)) => d.clone(),
-            Err(Error::Setup(e)) => vec![Diagnostic::error("", "build-failed", format!("{e:#}"))],
+            Err(Error::Setup(e)) => {
+                vec![Diagnostic::error("", code::BUILD_FAILED, format!("{e:#}"))]
+            }
         }
     }
 }

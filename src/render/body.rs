@@ -15,7 +15,7 @@ use crate::archive::{
     ASSET_PREFIX, Archive, Located, Moment, closest_slug, report_url as routes_report,
 };
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, code};
 use crate::render::markdown::{self, RenderContext, Rendered};
 use crate::source::Refusal;
 
@@ -75,7 +75,7 @@ pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
             )
         };
         diagnostics.push(
-            Diagnostic::error(&pm.path, "broken-link", message)
+            Diagnostic::error(&pm.path, code::BROKEN_LINK, message)
                 .at(link.line, link.column)
                 .hint(hint),
         );
@@ -92,7 +92,7 @@ pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
         diagnostics.push(
             Diagnostic::warning(
                 &pm.path,
-                "missing-file",
+                code::MISSING_FILE,
                 format!(
                     "link to `{}`, but there is no such file next to the report",
                     link.target
@@ -109,7 +109,7 @@ pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
         diagnostics.push(
             Diagnostic::error(
                 &pm.path,
-                "too-many",
+                code::TOO_MANY,
                 format!(
                     "the timeline has {} rows; a report may have at most {}",
                     entries.len(),
@@ -129,7 +129,7 @@ pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
             diagnostics.push(
                 Diagnostic::warning(
                     &pm.path,
-                    "timeline-order",
+                    code::TIMELINE_ORDER,
                     format!(
                         "timeline row `{}` is earlier than the row before it (`{}`)",
                         entry.written,
@@ -180,7 +180,7 @@ fn refused_file(file: &Path, target: &str, refusal: &Refusal) -> Diagnostic {
     match refusal {
         Refusal::Outside(real) => Diagnostic::error(
             file,
-            "outside-link",
+            code::OUTSIDE_LINK,
             format!(
                 "link to `{target}`, but its real path `{}` is outside content/ (a symbolic link leads there); it is not published",
                 real.display()
@@ -189,13 +189,13 @@ fn refused_file(file: &Path, target: &str, refusal: &Refusal) -> Diagnostic {
         .hint("only files inside content/ are published: copy the file beside the report instead of linking to it"),
         Refusal::NotAFile(kind) => Diagnostic::error(
             file,
-            "not-a-file",
+            code::NOT_A_FILE,
             format!("link to `{target}`, which is {kind}, not a regular file; it is not published"),
         )
         .hint("link to a plain file beside the report, or to a full URL"),
         Refusal::Missing(e) | Refusal::Unreadable(e) => Diagnostic::error(
             file,
-            "unreadable",
+            code::UNREADABLE,
             format!("link to `{target}`, which cannot be read: {e}"),
         ),
     }

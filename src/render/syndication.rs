@@ -13,6 +13,8 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 
+use crate::util::html::{Mode, escape_for, is_xml_char};
+
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 const XML_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
@@ -248,7 +250,7 @@ fn push_attributes(out: &mut String, attributes: &[(&str, &str)]) {
         out.push(' ');
         out.push_str(name);
         out.push_str("=\"");
-        push_escaped(out, value, Context::Attribute);
+        escape_for(out, value, Mode::XmlAttribute);
         out.push('"');
     }
 }
@@ -273,58 +275,14 @@ fn text_element(
     out.push_str(name);
     push_attributes(out, attributes);
     out.push('>');
-    push_escaped(out, text, Context::Text);
+    escape_for(out, text, Mode::XmlText);
     out.push_str("</");
     out.push_str(name);
     out.push_str(">\n");
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Context {
-    Text,
-    Attribute,
-}
-
-/// Whether `c` is written at all. Besides what XML 1.0 forbids, DEL and the
-/// C1 controls are refused: XML 1.0 discourages them and XML 1.1 only allows
-/// them as references.
-fn is_xml_char(c: char) -> bool {
-    match c {
-        '\t' | '\n' | '\r' => true,
-        '\u{FFFE}' | '\u{FFFF}' => false,
-        c => !c.is_control(),
-    }
-}
-
 fn is_blank(text: &str) -> bool {
     !text.chars().any(|c| is_xml_char(c) && !c.is_whitespace())
-}
-
-/// Appends `text` escaped for `context`, dropping characters XML cannot hold.
-///
-/// Carriage returns are written as references so that parsers' line-end
-/// normalization keeps them; in attributes, tabs and newlines are too, as
-/// attribute-value normalization would turn them into spaces.
-fn push_escaped(out: &mut String, text: &str, context: Context) {
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        let replacement = match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\'' => "&apos;",
-            '\r' => "&#xD;",
-            '\t' if context == Context::Attribute => "&#x9;",
-            '\n' if context == Context::Attribute => "&#xA;",
-            c if !is_xml_char(c) => "",
-            _ => continue,
-        };
-        out.push_str(&text[start..i]);
-        out.push_str(replacement);
-        start = i + c.len_utf8();
-    }
-    out.push_str(&text[start..]);
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, code};
 use crate::source::{Boundary, Refusal, refused};
 
 /// The default theme's files, relative to `themes/default/`.
@@ -216,7 +216,7 @@ fn read_tree(
                     Refusal::Outside(real) => diagnostics.push(
                         Diagnostic::warning(
                             shown(path),
-                            "outside-link",
+                            code::OUTSIDE_LINK,
                             format!(
                                 "is a link to the folder `{}`, outside {}/; it was not read",
                                 real.display(),

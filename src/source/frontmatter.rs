@@ -12,6 +12,7 @@ use saphyr::Scalar;
 use saphyr_parser::{Event, Marker, Parser, ScanError, Span, Tag};
 use serde_json::Value;
 
+use crate::diagnostics::code;
 use crate::util::text::is_forbidden;
 
 /// A 1-based line and column in the report file.
@@ -178,7 +179,7 @@ pub fn parse(matter: &str, first_line: usize) -> Result<Vec<(String, Field)>, Ya
             value: Node::Null, ..
         }) => Ok(Vec::new()),
         Some(other) => Err(YamlError {
-            code: "yaml",
+            code: code::YAML,
             pos: other.pos,
             message: format!(
                 "front matter must be a mapping of keys to values, found {}",
@@ -216,7 +217,7 @@ impl Builder {
 
     fn scan_error(&self, e: &ScanError) -> YamlError {
         YamlError {
-            code: "yaml",
+            code: code::YAML,
             pos: self.pos(*e.marker()),
             message: e.info().to_string(),
         }
@@ -230,7 +231,7 @@ impl Builder {
                 // check of the file's bytes cannot see.
                 if let Some(c) = text.chars().find(|&c| is_forbidden(c)) {
                     return Err(YamlError {
-                        code: "control-character",
+                        code: code::CONTROL_CHARACTER,
                         pos,
                         message: format!(
                             "the value holds the control character U+{:04X}, which no page can show",
@@ -239,7 +240,7 @@ impl Builder {
                     });
                 }
                 let value = scalar(text, style, tag.as_ref()).ok_or_else(|| YamlError {
-                    code: "yaml",
+                    code: code::YAML,
                     pos,
                     message: "a value that YAML cannot read".into(),
                 })?;
@@ -248,7 +249,7 @@ impl Builder {
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 if self.stack.len() >= MAX_DEPTH {
                     return Err(YamlError {
-                        code: "yaml",
+                        code: code::YAML,
                         pos,
                         message: format!("values nested deeper than {MAX_DEPTH} levels"),
                     });
@@ -276,7 +277,7 @@ impl Builder {
                 self.complete(field)
             }
             Event::Alias(_) => Err(YamlError {
-                code: "yaml",
+                code: code::YAML,
                 pos,
                 message: "YAML aliases (`*name`) are not supported in front matter".into(),
             }),
@@ -303,14 +304,14 @@ impl Builder {
                 let text = match field.value {
                     Node::String(s) => s,
                     other => other.as_text().ok_or_else(|| YamlError {
-                        code: "yaml",
+                        code: code::YAML,
                         pos: field.pos,
                         message: format!("keys must be plain words, found {}", other.kind()),
                     })?,
                 };
                 if entries.iter().any(|(k, _)| *k == text) {
                     return Err(YamlError {
-                        code: "yaml",
+                        code: code::YAML,
                         pos: field.pos,
                         message: "duplicated key in mapping".into(),
                     });

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, code};
 use crate::source::postmortem::{self, Postmortem};
 
 pub const CONTENT_DIR: &str = crate::util::layout::CONTENT;
@@ -33,7 +33,7 @@ pub fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         diagnostics.push(
-            Diagnostic::error(CONTENT_DIR, "no-content", "there is no content/ folder")
+            Diagnostic::error(CONTENT_DIR, code::NO_CONTENT, "there is no content/ folder")
                 .hint("put your postmortems under content/, e.g. content/2023/2023-01-17-icreate-deploy.md"),
         );
         return Vec::new();
@@ -43,7 +43,7 @@ pub fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
         Err(e) => {
             diagnostics.push(Diagnostic::error(
                 CONTENT_DIR,
-                "unreadable",
+                code::UNREADABLE,
                 format!("cannot be read: {e}"),
             ));
             return Vec::new();
@@ -100,7 +100,7 @@ pub fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
                     diagnostics.push(
                         Diagnostic::warning(
                             relative(root, path),
-                            "not-a-file",
+                            code::NOT_A_FILE,
                             "is not a regular file (a FIFO, socket or device); passed over",
                         )
                         .hint("reports are plain files; remove it or give it another name"),
@@ -121,7 +121,7 @@ pub fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
                             .map_or_else(|| e.to_string(), |io| io.to_string())
                     )
                 };
-                diagnostics.push(Diagnostic::error(path, "unreadable", message));
+                diagnostics.push(Diagnostic::error(path, code::UNREADABLE, message));
             }
         }
     }
@@ -164,7 +164,7 @@ fn folder_refused(root: &Path, path: &Path, refusal: &Refusal) -> Diagnostic {
     match refusal {
         Refusal::Outside(real) => Diagnostic::warning(
             relative(root, path),
-            "outside-link",
+            code::OUTSIDE_LINK,
             format!(
                 "is a link to the folder `{}`, outside {}/; it was not read",
                 real.display(),
@@ -174,7 +174,7 @@ fn folder_refused(root: &Path, path: &Path, refusal: &Refusal) -> Diagnostic {
         .hint("only what lies inside the folder is published: move or copy the files in"),
         other => Diagnostic::error(
             relative(root, path),
-            "unreadable",
+            code::UNREADABLE,
             format!("cannot be read: {}", other.reason()),
         ),
     }
@@ -201,7 +201,7 @@ pub fn refused(rel: &Path, refusal: &Refusal, what: &str) -> Diagnostic {
     match refusal {
         Refusal::Outside(real) => Diagnostic::error(
             rel,
-            "outside-link",
+            code::OUTSIDE_LINK,
             format!(
                 "is a link to `{}`, outside {}/; the {what} is not read",
                 real.display(),
@@ -211,12 +211,12 @@ pub fn refused(rel: &Path, refusal: &Refusal, what: &str) -> Diagnostic {
         .hint("nothing outside the site's folders is published: copy the file in instead of linking to it"),
         Refusal::NotAFile(kind) => Diagnostic::warning(
             rel,
-            "not-a-file",
+            code::NOT_A_FILE,
             format!("is {kind}, not a regular file; passed over"),
         )
         .hint(format!("a {what} is a plain file; remove it or give it another name")),
         Refusal::Missing(e) | Refusal::Unreadable(e) => {
-            Diagnostic::error(rel, "unreadable", format!("cannot be read: {e}"))
+            Diagnostic::error(rel, code::UNREADABLE, format!("cannot be read: {e}"))
         }
     }
 }
@@ -436,7 +436,7 @@ pub fn load(
                 Err(e) => {
                     found.push(Diagnostic::error(
                         &rel,
-                        "unreadable",
+                        code::UNREADABLE,
                         format!("cannot be read: {e}"),
                     ));
                     None
@@ -494,7 +494,7 @@ fn read_text(
             diagnostics.push(
                 Diagnostic::error(
                     rel,
-                    "too-large",
+                    code::TOO_LARGE,
                     format!(
                         "is larger than {} MB, the most a report may be",
                         MAX_REPORT_BYTES >> 20
@@ -507,7 +507,7 @@ fn read_text(
         Err(e) => {
             diagnostics.push(Diagnostic::error(
                 rel,
-                "unreadable",
+                code::UNREADABLE,
                 format!("cannot be read: {e}"),
             ));
             return None;
@@ -515,9 +515,13 @@ fn read_text(
     };
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         diagnostics.push(
-            Diagnostic::error(rel, "encoding", "the file is UTF-16; reports must be UTF-8")
-                .at(1, 1)
-                .hint("re-save the file as UTF-8"),
+            Diagnostic::error(
+                rel,
+                code::ENCODING,
+                "the file is UTF-16; reports must be UTF-8",
+            )
+            .at(1, 1)
+            .hint("re-save the file as UTF-8"),
         );
         return None;
     }
@@ -527,7 +531,7 @@ fn read_text(
             diagnostics.push(
                 Diagnostic::error(
                     rel,
-                    "encoding",
+                    code::ENCODING,
                     "the file contains a NUL byte; it does not look like text",
                 )
                 .at(line, column),
@@ -541,7 +545,7 @@ fn read_text(
             let before = String::from_utf8_lossy(&bytes[..valid]);
             let (line, column) = crate::config::line_col(&before, before.len());
             diagnostics.push(
-                Diagnostic::error(rel, "encoding", "the file is not valid UTF-8")
+                Diagnostic::error(rel, code::ENCODING, "the file is not valid UTF-8")
                     .at(line, column)
                     .hint("re-save the file as UTF-8"),
             );
@@ -566,7 +570,7 @@ fn shown_controls(text: String, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -
     diagnostics.push(
         Diagnostic::warning(
             rel,
-            "control-character",
+            code::CONTROL_CHARACTER,
             format!(
                 "the file holds control characters (U+{:04X} first), shown as \u{FFFD}",
                 c as u32

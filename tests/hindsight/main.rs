@@ -7,6 +7,7 @@ mod boundary;
 mod bounds;
 mod build;
 mod cli;
+mod codes;
 mod corpus;
 mod docs;
 mod example;
