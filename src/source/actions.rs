@@ -438,13 +438,15 @@ const ITEM_KEYS: [&str; 8] = [
 /// `status`) or just the text. Problems are returned as diagnostics for
 /// `path`.
 pub fn from_front_matter(field: &Field, path: &Path) -> (Vec<ActionItem>, Vec<Diagnostic>) {
-    let mut items = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems = Problems {
+        path,
+        found: Vec::new(),
+    };
     let entries: Vec<&Field> = match &field.value {
         Node::List(entries) => entries.iter().collect(),
         Node::Null => Vec::new(),
         other => {
-            problems.push(
+            problems.found.push(
                 Diagnostic::error(
                     path,
                     "wrong-type",
@@ -456,111 +458,126 @@ pub fn from_front_matter(field: &Field, path: &Path) -> (Vec<ActionItem>, Vec<Di
             Vec::new()
         }
     };
-    for entry in entries {
-        let mut error = |at: &Field, message: String, hint: Option<String>| {
-            let mut d =
-                Diagnostic::error(path, "action-item", message).at(at.pos.line, at.pos.column);
-            if let Some(hint) = hint {
-                d = d.hint(hint);
-            }
-            problems.push(d);
-        };
-        let mut item = parse_text("");
-        item.line = entry.pos.line;
-        let keys: Vec<(String, Field)> = match &entry.value {
-            Node::Map(keys) => keys.clone(),
-            scalar if scalar.as_text().is_some() => vec![("text".into(), entry.clone())],
-            other => {
-                error(
-                    entry,
-                    format!(
-                        "an action item must be a mapping or text, found {}",
-                        other.kind()
-                    ),
-                    None,
-                );
-                continue;
-            }
-        };
-        let mut has_text = false;
-        for (key, value) in &keys {
-            let text = value.value.as_text().map(|t| t.trim().to_string());
-            let Some(text) = text else {
-                if key == "tickets"
-                    && let Node::List(list) = &value.value
-                {
-                    item.tickets
-                        .extend(list.iter().filter_map(|t| t.value.as_text()));
-                    continue;
-                }
-                if value.value != Node::Null {
-                    error(
-                        value,
-                        format!(
-                            "`{key}` of an action item must be text, found {}",
-                            value.value.kind()
-                        ),
-                        None,
-                    );
-                }
-                continue;
-            };
-            match key.as_str() {
-                "text" => {
-                    // Annotations written in the text count as well.
-                    let parsed = parse_text(&text);
-                    has_text = !parsed.text.is_empty();
-                    item.text = parsed.text;
-                    item.owner = item.owner.take().or(parsed.owner);
-                    item.tickets.extend(parsed.tickets);
-                    item.due = item.due.or(parsed.due);
-                }
-                "owner" => item.owner = Some(text.trim_start_matches('@').to_string()),
-                "ticket" | "tickets" => item.tickets.push(text),
-                "priority" => item.priority = Some(text),
-                "type" => match lookup(&KINDS, &text) {
-                    Some(kind) => item.kind = Some(kind),
-                    None => error(
-                        value,
-                        format!("unknown action item type {text:?}"),
-                        Some(expected(&text, KINDS.iter().map(|(n, _)| *n))),
-                    ),
-                },
-                "status" => match lookup(&STATES, &text) {
-                    Some(state) => item.state = state,
-                    None => error(
-                        value,
-                        format!("unknown action item status {text:?}"),
-                        Some(expected(&text, ["todo", "done", "wontfix"].into_iter())),
-                    ),
-                },
-                "due" => match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
-                    Ok(date) => item.due = Some(date),
-                    Err(_) => error(
-                        value,
-                        format!("`due` of an action item is not a date: {text:?}"),
-                        Some("write the date as YYYY-MM-DD, e.g. 2023-02-01".into()),
-                    ),
-                },
-                _ => error(
-                    value,
-                    format!("unknown action item key `{key}`"),
-                    Some(expected(key, ITEM_KEYS.into_iter())),
-                ),
-            }
+    let items = entries
+        .into_iter()
+        .filter_map(|entry| front_matter_item(entry, &mut problems))
+        .collect();
+    (items, problems.found)
+}
+
+/// The problems of the action items of one file.
+struct Problems<'a> {
+    path: &'a Path,
+    found: Vec<Diagnostic>,
+}
+
+impl Problems<'_> {
+    fn error(&mut self, at: &Field, message: String, hint: Option<String>) {
+        let mut d =
+            Diagnostic::error(self.path, "action-item", message).at(at.pos.line, at.pos.column);
+        if let Some(hint) = hint {
+            d = d.hint(hint);
         }
-        if !has_text {
-            error(
-                entry,
-                "an action item needs a `text`".into(),
-                Some("e.g. `- text: \"Add a canary stage\"`".into()),
-            );
-            continue;
-        }
-        item.tickets.dedup();
-        items.push(item);
+        self.found.push(d);
     }
-    (items, problems)
+}
+
+/// One entry of `action_items:`, or `None` if it has no text or is neither
+/// a mapping nor text.
+fn front_matter_item(entry: &Field, problems: &mut Problems) -> Option<ActionItem> {
+    let mut item = parse_text("");
+    item.line = entry.pos.line;
+    let keys: Vec<(String, Field)> = match &entry.value {
+        Node::Map(keys) => keys.clone(),
+        scalar if scalar.as_text().is_some() => vec![("text".into(), entry.clone())],
+        other => {
+            problems.error(
+                entry,
+                format!(
+                    "an action item must be a mapping or text, found {}",
+                    other.kind()
+                ),
+                None,
+            );
+            return None;
+        }
+    };
+    for (key, value) in &keys {
+        if let Some(text) = value.value.as_text() {
+            set_key(&mut item, key, text.trim().to_string(), value, problems);
+        } else if let (Node::List(list), "tickets") = (&value.value, key.as_str()) {
+            item.tickets
+                .extend(list.iter().filter_map(|t| t.value.as_text()));
+        } else if value.value != Node::Null {
+            problems.error(
+                value,
+                format!(
+                    "`{key}` of an action item must be text, found {}",
+                    value.value.kind()
+                ),
+                None,
+            );
+        }
+    }
+    // Only `text` writes the text: without one, or with an empty one, the
+    // item has none.
+    if item.text.is_empty() {
+        problems.error(
+            entry,
+            "an action item needs a `text`".into(),
+            Some("e.g. `- text: \"Add a canary stage\"`".into()),
+        );
+        return None;
+    }
+    item.tickets.dedup();
+    Some(item)
+}
+
+/// Sets what `key: text` of an action item says; `value` is where it was
+/// written.
+fn set_key(item: &mut ActionItem, key: &str, text: String, value: &Field, problems: &mut Problems) {
+    match key {
+        "text" => {
+            // Annotations written in the text count as well.
+            let parsed = parse_text(&text);
+            item.text = parsed.text;
+            item.owner = item.owner.take().or(parsed.owner);
+            item.tickets.extend(parsed.tickets);
+            item.due = item.due.or(parsed.due);
+        }
+        "owner" => item.owner = Some(text.trim_start_matches('@').to_string()),
+        "ticket" | "tickets" => item.tickets.push(text),
+        "priority" => item.priority = Some(text),
+        "type" => match lookup(&KINDS, &text) {
+            Some(kind) => item.kind = Some(kind),
+            None => problems.error(
+                value,
+                format!("unknown action item type {text:?}"),
+                Some(expected(&text, KINDS.iter().map(|(n, _)| *n))),
+            ),
+        },
+        "status" => match lookup(&STATES, &text) {
+            Some(state) => item.state = state,
+            None => problems.error(
+                value,
+                format!("unknown action item status {text:?}"),
+                Some(expected(&text, ["todo", "done", "wontfix"].into_iter())),
+            ),
+        },
+        "due" => match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(date) => item.due = Some(date),
+            Err(_) => problems.error(
+                value,
+                format!("`due` of an action item is not a date: {text:?}"),
+                Some("write the date as YYYY-MM-DD, e.g. 2023-02-01".into()),
+            ),
+        },
+        _ => problems.error(
+            value,
+            format!("unknown action item key `{key}`"),
+            Some(expected(key, ITEM_KEYS.into_iter())),
+        ),
+    }
 }
 
 fn lookup<T: Copy>(table: &[(&str, T)], text: &str) -> Option<T> {
