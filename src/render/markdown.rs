@@ -426,6 +426,86 @@ where
         self.out.headings.push(Heading { level, id, text });
         Event::Html(CowStr::from(html))
     }
+
+    /// A link or image with its destination rewritten for the site.
+    fn link(&mut self, mut tag: Tag<'m>, range: Range<usize>) -> Event<'m> {
+        if let Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        }
+        | Tag::Image {
+            link_type,
+            dest_url,
+            ..
+        } = &mut tag
+        {
+            let (markdown, cx) = (self.markdown, self.cx);
+            *dest_url = rewrite_link(dest_url, *link_type, cx, self.out, || {
+                position(markdown, range.start, cx.first_line)
+            });
+        }
+        Event::Start(tag)
+    }
+
+    /// Notes what an event that passes through as it is says: where the
+    /// body is (lists, tables, paragraphs, a timeline opened by a label), its
+    /// plain text and first paragraph, and whether it holds raw HTML.
+    fn note(&mut self, event: &Event<'m>, range: &Range<usize>) {
+        let first = self.in_first_paragraph == Some(true);
+        match event {
+            Event::Start(Tag::List(_)) => self.list_depth += 1,
+            Event::End(TagEnd::List(_)) => self.list_depth = self.list_depth.saturating_sub(1),
+            Event::Start(Tag::Table(alignments)) => self.table_alignments = alignments.clone(),
+            Event::Start(Tag::TableHead) => self.in_table_head = true,
+            Event::End(TagEnd::TableHead) => {
+                self.in_table_head = false;
+                end_block(&mut self.out.text);
+            }
+            Event::Start(Tag::Paragraph) => {
+                self.in_first_paragraph.get_or_insert(true);
+                if *range != OURS && dialect::is_timeline_label(&self.markdown[range.clone()]) {
+                    self.open_labelled_timeline();
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if first {
+                    self.in_first_paragraph = Some(false);
+                }
+                self.out.text.push('\n');
+            }
+            Event::End(
+                TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
+            ) => end_block(&mut self.out.text),
+            Event::End(TagEnd::TableCell) => self.out.text.push_str(CELL_END),
+            Event::Text(t) | Event::Code(t) => {
+                if first {
+                    self.out.first_paragraph.push_str(t);
+                }
+                self.out.text.push_str(t);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if first {
+                    self.out.first_paragraph.push(' ');
+                }
+                self.out.text.push(' ');
+            }
+            Event::Html(_) | Event::InlineHtml(_) if *range != OURS => *self.has_raw_html = true,
+            _ => {}
+        }
+    }
+
+    /// A bold "**Timeline:**" line stands for a heading in many real
+    /// reports: it opens a timeline until the next heading.
+    fn open_labelled_timeline(&mut self) {
+        if self.section.is_some_and(|(_, l)| l == PSEUDO_LEVEL) {
+            self.section = None;
+        }
+        if self.section.is_none() {
+            self.section = Some((Section::Timeline, PSEUDO_LEVEL));
+            self.list_depth = 0;
+        }
+    }
 }
 
 impl<'m, 'c, I> Iterator for Body<'m, 'c, I>
@@ -436,108 +516,20 @@ where
 
     fn next(&mut self) -> Option<Event<'m>> {
         let (event, range) = self.next_raw()?;
-        let first = self.in_first_paragraph == Some(true);
         Some(match event {
             Event::Start(Tag::Heading { level, id, .. }) => self.heading(level, id),
             Event::Start(Tag::Item) if self.section.is_some() => self.item((event, range)),
-            Event::Start(Tag::List(_)) => {
-                self.list_depth += 1;
-                event
-            }
-            Event::End(TagEnd::List(_)) => {
-                self.list_depth = self.list_depth.saturating_sub(1);
-                event
-            }
-            Event::Start(Tag::Table(ref alignments)) => {
-                self.table_alignments = alignments.clone();
-                event
-            }
-            Event::Start(Tag::TableHead) => {
-                self.in_table_head = true;
-                event
-            }
-            Event::End(TagEnd::TableHead) => {
-                self.in_table_head = false;
-                end_block(&mut self.out.text);
-                event
-            }
             Event::Start(Tag::TableRow)
                 if !self.in_table_head && matches!(self.section, Some((Section::Timeline, _))) =>
             {
                 self.timeline_row((event, range))
             }
-            Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
-                if let Tag::Link {
-                    link_type,
-                    dest_url,
-                    ..
-                }
-                | Tag::Image {
-                    link_type,
-                    dest_url,
-                    ..
-                } = &mut tag
-                {
-                    let (markdown, cx) = (self.markdown, self.cx);
-                    *dest_url = rewrite_link(dest_url, *link_type, cx, self.out, || {
-                        position(markdown, range.start, cx.first_line)
-                    });
-                }
-                Event::Start(tag)
-            }
-            Event::Start(Tag::Paragraph) => {
-                self.in_first_paragraph.get_or_insert(true);
-                if range != OURS && dialect::is_timeline_label(&self.markdown[range.clone()]) {
-                    // A bold "**Timeline:**" line stands for a heading in
-                    // many real reports: it opens a timeline until the next
-                    // heading.
-                    if self.section.is_some_and(|(_, l)| l == PSEUDO_LEVEL) {
-                        self.section = None;
-                    }
-                    if self.section.is_none() {
-                        self.section = Some((Section::Timeline, PSEUDO_LEVEL));
-                        self.list_depth = 0;
-                    }
-                }
-                event
-            }
-            Event::End(TagEnd::Paragraph) => {
-                if first {
-                    self.in_first_paragraph = Some(false);
-                }
-                self.out.text.push('\n');
-                event
-            }
-            Event::End(
-                TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
-            ) => {
-                end_block(&mut self.out.text);
-                event
-            }
-            Event::End(TagEnd::TableCell) => {
-                self.out.text.push_str(CELL_END);
-                event
-            }
-            Event::Text(ref t) | Event::Code(ref t) => {
-                if first {
-                    self.out.first_paragraph.push_str(t);
-                }
-                self.out.text.push_str(t);
-                event
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if first {
-                    self.out.first_paragraph.push(' ');
-                }
-                self.out.text.push(' ');
-                event
-            }
-            Event::Html(_) | Event::InlineHtml(_) if range != OURS => {
-                *self.has_raw_html = true;
-                event
-            }
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => self.link(tag, range),
             Event::TaskListMarker(done) => task_marker(done),
-            other => other,
+            event => {
+                self.note(&event, &range);
+                event
+            }
         })
     }
 }
