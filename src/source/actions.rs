@@ -271,8 +271,11 @@ struct Frame {
 /// `first_line`.
 pub fn from_body(markdown: &str, first_line: usize) -> Vec<ActionItem> {
     let mut items = Vec::new();
-    let mut line = first_line;
-    let mut counted = 0;
+    let mut lines = Lines {
+        markdown: markdown.as_bytes(),
+        line: first_line,
+        counted: 0,
+    };
     for section in sections(markdown) {
         let slice = &markdown[section.range.clone()];
         // Most corrective sections are plain lists or prose: without a task
@@ -317,22 +320,7 @@ pub fn from_body(markdown: &str, first_line: usize) -> Vec<ActionItem> {
                         None if section.plain_items && !frame.nested => State::Open,
                         None => continue,
                     };
-                    // Items end in document order but start out of it: an
-                    // item that holds a list ends after its sub-items, and
-                    // starts before them. Count lines forwards or back.
-                    let offset = section.range.start + frame.start;
-                    let newlines = |range: std::ops::Range<usize>| {
-                        markdown.as_bytes()[range]
-                            .iter()
-                            .filter(|&&b| b == b'\n')
-                            .count()
-                    };
-                    if offset >= counted {
-                        line += newlines(counted..offset);
-                    } else {
-                        line -= newlines(offset..counted);
-                    }
-                    counted = offset;
+                    let line = lines.line_of(section.range.start + frame.start);
                     let mut item = parse_text(&frame.text);
                     if item.text.is_empty() {
                         continue;
@@ -347,6 +335,32 @@ pub fn from_body(markdown: &str, first_line: usize) -> Vec<ActionItem> {
         }
     }
     items
+}
+
+/// File lines of offsets into a body. Items end in document order but
+/// start out of it: an item that holds a list ends after its sub-items, and
+/// starts before them. So lines are counted forwards or back from the
+/// offset asked for before.
+struct Lines<'a> {
+    markdown: &'a [u8],
+    /// The line of `counted`.
+    line: usize,
+    counted: usize,
+}
+
+impl Lines<'_> {
+    fn line_of(&mut self, offset: usize) -> usize {
+        let newlines = |range: std::ops::Range<usize>| {
+            self.markdown[range].iter().filter(|&&b| b == b'\n').count()
+        };
+        if offset >= self.counted {
+            self.line += newlines(self.counted..offset);
+        } else {
+            self.line -= newlines(offset..self.counted);
+        }
+        self.counted = offset;
+        self.line
+    }
 }
 
 /// Whether `text` has something that could be a task box: `[ ]`, `[x]`.
