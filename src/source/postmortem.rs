@@ -1,5 +1,6 @@
-//! One postmortem: its front matter checked against SPEC §3 and the
-//! configuration, and its Markdown body, not yet rendered.
+//! One postmortem: its front matter checked against the fields of
+//! docs/writing.md ("The front matter") and the configuration, and its
+//! Markdown body, not yet rendered.
 //!
 //! Parsing never stops at the first bad field: each problem becomes a
 //! diagnostic at the value's line and column, and the report is kept only if
