@@ -4,7 +4,7 @@
     corpus-stats.py DIR [DIR...]
 
 For each DIR (an archive: every *.md under it, e.g. the output of
-gen-archive or gen_corpus.py) prints one column of a Markdown table: the
+gen-archive) prints one column of a Markdown table: the
 number of reports, file-size percentiles, severity shares, how many
 services and tags a report names, timeline rows, code blocks, 12-hour
 timelines, incident durations and the set of front-matter keys. Two archives

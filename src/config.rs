@@ -205,19 +205,30 @@ impl Config {
     /// Checks what the types alone cannot. `source` is used to point each
     /// problem at its line.
     pub fn validate(&self, source: &str) -> Vec<Diagnostic> {
-        let mut problems = Vec::new();
-        let mut problem =
-            |needle: &str, code: &'static str, message: String, hint: Option<&str>| {
-                let (line, column) = find(source, needle);
-                let mut d = Diagnostic::error(FILE_NAME, code, message).at(line, column);
-                if let Some(hint) = hint {
-                    d = d.hint(hint);
-                }
-                problems.push(d);
-            };
+        let mut problems = Problems {
+            source,
+            found: Vec::new(),
+        };
+        self.check_severities(&mut problems);
+        for id in self.services.keys() {
+            if !crate::util::url::is_simple_word(id) {
+                problems.add(
+                    id,
+                    code::CONFIG_SERVICE_ID,
+                    format!("service id {id:?} must be letters, digits, `-` or `_`"),
+                    None,
+                );
+            }
+        }
+        self.check_settings(&mut problems);
+        problems.found
+    }
 
+    /// At least one severity; each with a simple id of its own and a hex
+    /// colour.
+    fn check_severities(&self, problems: &mut Problems) {
         if self.severities.is_empty() {
-            problem(
+            problems.add(
                 "[[severities]]",
                 code::CONFIG_SEVERITIES,
                 "at least one severity must be declared".into(),
@@ -227,7 +238,7 @@ impl Config {
         let mut seen = std::collections::BTreeSet::new();
         for severity in &self.severities {
             if !crate::util::url::is_simple_word(&severity.id) {
-                problem(
+                problems.add(
                     &severity.id,
                     code::CONFIG_SEVERITY_ID,
                     format!(
@@ -238,7 +249,7 @@ impl Config {
                 );
             }
             if !seen.insert(severity.id.to_lowercase()) {
-                problem(
+                problems.add(
                     &severity.id,
                     code::CONFIG_SEVERITY_DUPLICATE,
                     format!("severity {:?} is declared twice", severity.id),
@@ -246,7 +257,7 @@ impl Config {
                 );
             }
             if !is_hex_color(&severity.color) {
-                problem(
+                problems.add(
                     &severity.color,
                     code::CONFIG_COLOR,
                     format!(
@@ -257,21 +268,15 @@ impl Config {
                 );
             }
         }
-        for id in self.services.keys() {
-            if !crate::util::url::is_simple_word(id) {
-                problem(
-                    id,
-                    code::CONFIG_SERVICE_ID,
-                    format!("service id {id:?} must be letters, digits, `-` or `_`"),
-                    None,
-                );
-            }
-        }
+    }
+
+    /// The base URL, the timezone and the theme.
+    fn check_settings(&self, problems: &mut Problems) {
         if let Some(base) = &self.base_url
             && (!(base.starts_with("https://") || base.starts_with("http://"))
                 || base.contains(char::is_whitespace))
         {
-            problem(
+            problems.add(
                 base,
                 code::CONFIG_BASE_URL,
                 format!("base_url {base:?} is not an absolute http(s) URL"),
@@ -281,7 +286,7 @@ impl Config {
         if let Some(tz) = &self.timezone
             && parse_offset(tz).is_none()
         {
-            problem(
+            problems.add(
                 tz,
                 code::CONFIG_TIMEZONE,
                 format!("timezone {tz:?} is not a UTC offset"),
@@ -289,14 +294,13 @@ impl Config {
             );
         }
         if self.theme.is_empty() || !crate::util::url::is_simple_word(&self.theme) {
-            problem(
+            problems.add(
                 "theme",
                 code::CONFIG_THEME,
                 format!("theme {:?} must be a folder name under themes/", self.theme),
                 None,
             );
         }
-        problems
     }
 
     /// The offset assumed for times written without one.
@@ -317,6 +321,24 @@ impl Config {
 
     pub fn severity(&self, id: &str) -> Option<&Severity> {
         self.severities.iter().find(|s| s.id == id)
+    }
+}
+
+/// The problems of `hindsight.toml`, each pointed at the first place its
+/// value is written in `source`.
+struct Problems<'a> {
+    source: &'a str,
+    found: Vec<Diagnostic>,
+}
+
+impl Problems<'_> {
+    fn add(&mut self, needle: &str, code: &'static str, message: String, hint: Option<&str>) {
+        let (line, column) = find(self.source, needle);
+        let mut d = Diagnostic::error(FILE_NAME, code, message).at(line, column);
+        if let Some(hint) = hint {
+            d = d.hint(hint);
+        }
+        self.found.push(d);
     }
 }
 

@@ -1,8 +1,8 @@
 //! A deterministic generator of synthetic postmortem archives.
 //!
 //! The benchmark needs archives of any size that look like real incident
-//! libraries to a static-site generator: the same front matter as SPEC §3,
-//! the classic postmortem sections, tables, task lists and code blocks, and
+//! libraries to a static-site generator: the front matter of
+//! docs/writing.md, the classic postmortem sections, tables, task lists and code blocks, and
 //! a realistic spread of file sizes. This module writes them.
 //!
 //! Output: `OUT/<yyyy>/<yyyy-mm-dd>-<service>-<kind>[-k].md`, front matter
@@ -19,10 +19,11 @@
 //! can be computed in parallel.
 //!
 //! The shape of the output (severity weights, list lengths, the triangular
-//! size distribution and how bodies grow to it) follows
-//! `shared/corpus/gen_corpus.py`, so that benchmarks on either generator's
-//! archives are comparable; the vocabulary and prose are this crate's own
-//! (see [`words`]). `bench/corpus-stats.py` compares two archives.
+//! size distribution and how bodies grow to it) was fitted to a reference
+//! corpus of generated postmortems, so that benchmarks on either archive
+//! are comparable (bench/README.md has the comparison); the vocabulary and
+//! prose are this crate's own (see [`words`]). `bench/corpus-stats.py`
+//! compares two archives.
 
 mod rng;
 pub mod words;
@@ -520,13 +521,13 @@ impl Prose {
     }
 }
 
-/// Body size targets are drawn from a triangular distribution (like
-/// gen_corpus.py) ...
+/// Body size targets are drawn from a triangular distribution (like the
+/// reference corpus's) ...
 const TARGET_LOW: f64 = 600.0;
 const TARGET_HIGH: f64 = 8800.0;
 const TARGET_MODE: f64 = 3900.0;
-/// ... and turned into a goal for the whole file. gen_corpus.py grows its
-/// bodies against a rough, pessimistic size estimate, so between its p25
+/// ... and turned into a goal for the whole file. The reference corpus grew
+/// its bodies against a rough, pessimistic size estimate, so between its p25
 /// and p90 its files sit at about `0.90 * target + 80` bytes (below that,
 /// the fixed skeleton of a report sets the size). This generator counts
 /// bytes exactly and aims for that line directly, which reproduces the

@@ -1,6 +1,6 @@
-//! The generator's contract: deterministic, prefix-stable, the exact front
-//! matter of SPEC §3, archives Hindsight accepts without a single
-//! diagnostic, and a realistic spread of sizes.
+//! The generator's contract: deterministic, prefix-stable, exactly the
+//! front-matter keys bench/README.md lists, archives Hindsight accepts
+//! without a single diagnostic, and a realistic spread of sizes.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -238,7 +238,8 @@ fn sizes_spread_like_real_archives() {
         sizes[0] > 1200 && sizes[sizes.len() - 1] < 9000,
         "{sizes:?}"
     );
-    // gen_corpus.py at N=10000: p10 2260, p50 3966, p90 6201.
+    // The reference corpus at N=10000 (bench/README.md): p10 2260, p50
+    // 3966, p90 6201.
     assert!((2000..=2600).contains(&pct(0.1)), "p10 {}", pct(0.1));
     assert!((3600..=4400).contains(&pct(0.5)), "p50 {}", pct(0.5));
     assert!((5700..=6700).contains(&pct(0.9)), "p90 {}", pct(0.9));

@@ -426,6 +426,86 @@ where
         self.out.headings.push(Heading { level, id, text });
         Event::Html(CowStr::from(html))
     }
+
+    /// A link or image with its destination rewritten for the site.
+    fn link(&mut self, mut tag: Tag<'m>, range: Range<usize>) -> Event<'m> {
+        if let Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        }
+        | Tag::Image {
+            link_type,
+            dest_url,
+            ..
+        } = &mut tag
+        {
+            let (markdown, cx) = (self.markdown, self.cx);
+            *dest_url = rewrite_link(dest_url, *link_type, cx, self.out, || {
+                position(markdown, range.start, cx.first_line)
+            });
+        }
+        Event::Start(tag)
+    }
+
+    /// Notes what an event that passes through as it is says: where the
+    /// body is (lists, tables, paragraphs, a timeline opened by a label), its
+    /// plain text and first paragraph, and whether it holds raw HTML.
+    fn note(&mut self, event: &Event<'m>, range: &Range<usize>) {
+        let first = self.in_first_paragraph == Some(true);
+        match event {
+            Event::Start(Tag::List(_)) => self.list_depth += 1,
+            Event::End(TagEnd::List(_)) => self.list_depth = self.list_depth.saturating_sub(1),
+            Event::Start(Tag::Table(alignments)) => self.table_alignments = alignments.clone(),
+            Event::Start(Tag::TableHead) => self.in_table_head = true,
+            Event::End(TagEnd::TableHead) => {
+                self.in_table_head = false;
+                end_block(&mut self.out.text);
+            }
+            Event::Start(Tag::Paragraph) => {
+                self.in_first_paragraph.get_or_insert(true);
+                if *range != OURS && dialect::is_timeline_label(&self.markdown[range.clone()]) {
+                    self.open_labelled_timeline();
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if first {
+                    self.in_first_paragraph = Some(false);
+                }
+                self.out.text.push('\n');
+            }
+            Event::End(
+                TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
+            ) => end_block(&mut self.out.text),
+            Event::End(TagEnd::TableCell) => self.out.text.push_str(CELL_END),
+            Event::Text(t) | Event::Code(t) => {
+                if first {
+                    self.out.first_paragraph.push_str(t);
+                }
+                self.out.text.push_str(t);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if first {
+                    self.out.first_paragraph.push(' ');
+                }
+                self.out.text.push(' ');
+            }
+            Event::Html(_) | Event::InlineHtml(_) if *range != OURS => *self.has_raw_html = true,
+            _ => {}
+        }
+    }
+
+    /// A bold "**Timeline:**" line stands for a heading in many real
+    /// reports: it opens a timeline until the next heading.
+    fn open_labelled_timeline(&mut self) {
+        if self.section.is_some_and(|(_, l)| l == PSEUDO_LEVEL) {
+            self.section = None;
+        }
+        if self.section.is_none() {
+            self.section = Some((Section::Timeline, PSEUDO_LEVEL));
+            self.list_depth = 0;
+        }
+    }
 }
 
 impl<'m, 'c, I> Iterator for Body<'m, 'c, I>
@@ -436,108 +516,20 @@ where
 
     fn next(&mut self) -> Option<Event<'m>> {
         let (event, range) = self.next_raw()?;
-        let first = self.in_first_paragraph == Some(true);
         Some(match event {
             Event::Start(Tag::Heading { level, id, .. }) => self.heading(level, id),
             Event::Start(Tag::Item) if self.section.is_some() => self.item((event, range)),
-            Event::Start(Tag::List(_)) => {
-                self.list_depth += 1;
-                event
-            }
-            Event::End(TagEnd::List(_)) => {
-                self.list_depth = self.list_depth.saturating_sub(1);
-                event
-            }
-            Event::Start(Tag::Table(ref alignments)) => {
-                self.table_alignments = alignments.clone();
-                event
-            }
-            Event::Start(Tag::TableHead) => {
-                self.in_table_head = true;
-                event
-            }
-            Event::End(TagEnd::TableHead) => {
-                self.in_table_head = false;
-                end_block(&mut self.out.text);
-                event
-            }
             Event::Start(Tag::TableRow)
                 if !self.in_table_head && matches!(self.section, Some((Section::Timeline, _))) =>
             {
                 self.timeline_row((event, range))
             }
-            Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
-                if let Tag::Link {
-                    link_type,
-                    dest_url,
-                    ..
-                }
-                | Tag::Image {
-                    link_type,
-                    dest_url,
-                    ..
-                } = &mut tag
-                {
-                    let (markdown, cx) = (self.markdown, self.cx);
-                    *dest_url = rewrite_link(dest_url, *link_type, cx, self.out, || {
-                        position(markdown, range.start, cx.first_line)
-                    });
-                }
-                Event::Start(tag)
-            }
-            Event::Start(Tag::Paragraph) => {
-                self.in_first_paragraph.get_or_insert(true);
-                if range != OURS && dialect::is_timeline_label(&self.markdown[range.clone()]) {
-                    // A bold "**Timeline:**" line stands for a heading in
-                    // many real reports: it opens a timeline until the next
-                    // heading.
-                    if self.section.is_some_and(|(_, l)| l == PSEUDO_LEVEL) {
-                        self.section = None;
-                    }
-                    if self.section.is_none() {
-                        self.section = Some((Section::Timeline, PSEUDO_LEVEL));
-                        self.list_depth = 0;
-                    }
-                }
-                event
-            }
-            Event::End(TagEnd::Paragraph) => {
-                if first {
-                    self.in_first_paragraph = Some(false);
-                }
-                self.out.text.push('\n');
-                event
-            }
-            Event::End(
-                TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
-            ) => {
-                end_block(&mut self.out.text);
-                event
-            }
-            Event::End(TagEnd::TableCell) => {
-                self.out.text.push_str(CELL_END);
-                event
-            }
-            Event::Text(ref t) | Event::Code(ref t) => {
-                if first {
-                    self.out.first_paragraph.push_str(t);
-                }
-                self.out.text.push_str(t);
-                event
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if first {
-                    self.out.first_paragraph.push(' ');
-                }
-                self.out.text.push(' ');
-                event
-            }
-            Event::Html(_) | Event::InlineHtml(_) if range != OURS => {
-                *self.has_raw_html = true;
-                event
-            }
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => self.link(tag, range),
             Event::TaskListMarker(done) => task_marker(done),
-            other => other,
+            event => {
+                self.note(&event, &range);
+                event
+            }
         })
     }
 }
@@ -767,329 +759,4 @@ pub fn position(text: &str, offset: usize, first_line: usize) -> (usize, usize) 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::dialect::first_paragraph;
-
-    fn render_with(md: &str, allow_raw_html: bool) -> Rendered {
-        let resolve = |slug: &str| (slug == "known").then(|| format!("postmortems/{slug}/"));
-        let asset =
-            |path: &str| (path == "diagram.png").then(|| "files/2023/diagram.png".to_string());
-        let cx = RenderContext {
-            resolve: &resolve,
-            asset: &asset,
-            root: "../../",
-            allow_raw_html,
-            first_line: 10,
-            year: 2023,
-        };
-        render(md, &cx)
-    }
-
-    fn render_md(md: &str) -> Rendered {
-        render_with(md, false)
-    }
-
-    #[test]
-    fn the_page_marks_exactly_the_action_items_the_archive_lists() {
-        // Headings of every kind the dialect knows, and some it does not:
-        // the renderer and the reader of action items must agree on each.
-        for heading in [
-            "## Action Items",
-            "## Corrective and Preventative Measures",
-            "## Follow-up timeline",
-            "## Remediation",
-            "Action items\n------------",
-            "## Root Cause",
-            "## Timeline",
-        ] {
-            let md = format!(
-                "{heading}\n\n- [ ] Add a gate @ops\n- [x] Fix the alert\n- Plain one\n\n## Notes\n\n- [ ] not an item\n"
-            );
-            let listed = crate::source::actions::from_body(&md, 1).len();
-            let marked = render_md(&md).html.matches("data-action-state=").count();
-            assert_eq!(listed, marked, "under {heading:?}");
-        }
-    }
-
-    #[test]
-    fn lines_that_could_make_a_top_heading_are_found() {
-        for md in [
-            "# Title",
-            "#",
-            "  # Title",
-            "Title\n=====",
-            "> # Quoted",
-            "- # In a list",
-            "1. > # Deep",
-            "```\n# a comment in code\n```",
-        ] {
-            assert!(may_have_h1(md), "{md:?}");
-        }
-        for md in [
-            "## Two",
-            "#hashtag",
-            "text with # inside",
-            "a == b",
-            "- item",
-            "",
-        ] {
-            assert!(!may_have_h1(md), "{md:?}");
-        }
-    }
-
-    #[test]
-    fn top_headings_anywhere_demote_every_heading() {
-        for md in [
-            "> # Quoted\n\n## Next",
-            "- # Listed\n\n## Next",
-            "Title\n===\n\n## Next",
-        ] {
-            let out = render_md(md);
-            let levels: Vec<u8> = out.headings.iter().map(|h| h.level).collect();
-            assert_eq!(levels, [2, 3], "{md:?}");
-        }
-        let plain = render_md("## Only\n\n```\n# code\n```\n");
-        assert_eq!(plain.headings[0].level, 2);
-    }
-
-    #[test]
-    fn the_first_paragraph_is_the_same_with_or_without_rendering() {
-        for md in [
-            "# Title\n\nFirst *para*\ngraph with `code`.\n\nSecond.",
-            "## Summary\n\n- a list\n- first\n\n> quoted\n> text\n\nafter",
-            "No [link text](other.md) here  \nbroken line, ![alt](x.png).",
-            "| table |\n|---|\n| cell |\n",
-            "",
-        ] {
-            assert_eq!(first_paragraph(md), render_md(md).first_paragraph, "{md:?}");
-        }
-        assert_eq!(
-            first_paragraph("# T\n\nFirst *para*\ngraph.\n\nSecond."),
-            "First para graph."
-        );
-    }
-
-    #[test]
-    fn headings_get_unique_anchors() {
-        let r = render_md("## Root Cause\n\n## Root cause\n\n## Timeline {#when}\n");
-        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["root-cause", "root-cause-1", "when"]);
-        assert!(
-            r.html.contains(
-                "<h2 id=\"root-cause\">Root Cause <a class=\"anchor\" href=\"#root-cause\""
-            )
-        );
-    }
-
-    #[test]
-    fn a_body_h1_is_demoted_so_the_page_keeps_one() {
-        let r = render_md("# Title\n\n## Part\n");
-        assert_eq!(r.headings[0].level, 2);
-        assert_eq!(r.headings[1].level, 3);
-    }
-
-    #[test]
-    fn links_to_report_files_are_rewritten() {
-        let r = render_md("See [it](../2022/known.md#root-cause) and [x](known.md).\n");
-        assert!(
-            r.html
-                .contains("href=\"../../postmortems/known/#root-cause\""),
-            "{}",
-            r.html
-        );
-        assert!(r.html.contains("href=\"../../postmortems/known/\""));
-        assert!(r.broken_links.is_empty());
-        assert_eq!(r.links_to, ["known", "known"]);
-    }
-
-    #[test]
-    fn links_to_missing_reports_are_reported_with_line() {
-        let r = render_md("Intro\n\nSee [gone](missing.md).\n");
-        assert_eq!(
-            r.broken_links,
-            [BrokenLink {
-                line: 12,
-                column: 5,
-                target: "missing.md".into()
-            }]
-        );
-    }
-
-    #[test]
-    fn absolute_links_and_fragments_are_left_alone() {
-        let r = render_md("[a](https://example.com/x.md) [c](#root) [m](mailto:a@b.c)\n");
-        assert!(r.html.contains("href=\"https://example.com/x.md\""));
-        assert!(r.html.contains("href=\"#root\""));
-        assert!(r.broken_links.is_empty() && r.missing_files.is_empty());
-    }
-
-    #[test]
-    fn files_next_to_the_report_are_published_and_missing_ones_noted() {
-        let r = render_md("![d](diagram.png)\n\n[log](missing.txt)\n");
-        assert!(
-            r.html.contains("src=\"../../files/2023/diagram.png\""),
-            "{}",
-            r.html
-        );
-        assert_eq!(r.assets, ["files/2023/diagram.png"]);
-        assert_eq!(
-            r.missing_files,
-            [BrokenLink {
-                line: 12,
-                column: 1,
-                target: "missing.txt".into()
-            }]
-        );
-    }
-
-    #[test]
-    fn script_urls_are_dropped() {
-        let r = render_md(
-            "[x](javascript:alert(1)) ![y](data:image/svg+xml;base64,AAA) [z]( JaVaScRiPt:alert(1))\n",
-        );
-        assert!(!r.html.to_lowercase().contains("javascript"), "{}", r.html);
-        assert!(!r.html.contains("data:"), "{}", r.html);
-    }
-
-    #[test]
-    fn raw_html_is_sanitised_unless_allowed() {
-        let md = "<script>alert(1)</script>\n\n<b onclick=\"x()\">bold</b> text\n";
-        let clean = render_md(md);
-        assert!(!clean.html.contains("<script"), "{}", clean.html);
-        assert!(!clean.html.contains("onclick"), "{}", clean.html);
-        assert!(clean.html.contains("<b>bold</b>"));
-        let raw = render_with(md, true);
-        assert!(raw.html.contains("<script>"));
-    }
-
-    #[test]
-    fn sanitising_keeps_our_own_markup() {
-        let md = "<i>x</i>\n\n## Action Items\n\n- [x] done\n\n| a |\n|:-:|\n| b |\n";
-        let r = render_md(md);
-        assert!(r.html.contains("id=\"action-items\""), "{}", r.html);
-        assert!(r.html.contains("type=\"checkbox\""), "{}", r.html);
-        assert!(r.html.contains("aria-label=\"Done\""), "{}", r.html);
-        assert!(r.html.contains("text-align"), "{}", r.html);
-    }
-
-    #[test]
-    fn task_boxes_are_named_and_only_show_their_state() {
-        let r = render_md("## Action Items\n\n- [x] Rotate the key\n- [ ] Add an alert\n");
-        assert!(
-            r.html
-                .contains(r#"<input type="checkbox" disabled checked aria-label="Done">"#),
-            "{}",
-            r.html
-        );
-        assert!(
-            r.html
-                .contains(r#"<input type="checkbox" disabled aria-label="Done">"#),
-            "{}",
-            r.html
-        );
-        // The box is not text: the item reads as what was written.
-        assert!(r.text.contains("Rotate the key"), "{}", r.text);
-        assert!(!r.text.contains("Done"), "{}", r.text);
-    }
-
-    #[test]
-    fn the_first_paragraph_is_collected_as_plain_text() {
-        let r = render_md("## Summary\n\nThe *API* failed\nfor `10` minutes.\n\nSecond.\n");
-        assert_eq!(r.first_paragraph, "The API failed for 10 minutes.");
-    }
-
-    #[test]
-    fn timeline_rows_become_entries_with_anchors() {
-        let md = "## Timeline\n\n| Time | Event |\n|:-|-|\n| 12:20 | Deploy *starts* |\n| soon | no time |\n| 12:45 | Cause found |\n\n## Other\n\n| 13:00 | not a timeline |\n|-|-|\n| 13:05 | x |\n";
-        let r = render_md(md);
-        let entries: Vec<(&str, &str, &str)> = r
-            .timeline
-            .iter()
-            .map(|e| (e.written.as_str(), e.text.as_str(), e.id.as_str()))
-            .collect();
-        assert_eq!(
-            entries,
-            [
-                ("12:20", "Deploy starts", "t-12-20"),
-                ("12:45", "Cause found", "t-12-45")
-            ]
-        );
-        assert!(
-            r.html
-                .contains("<tr><td id=\"t-12-20\" style=\"text-align: left\"><a class=\"moment\" href=\"#t-12-20\">12:20</a></td>"),
-            "{}",
-            r.html
-        );
-        assert!(
-            r.html
-                .contains("<tr><td style=\"text-align: left\">soon</td>")
-        );
-        assert_eq!(&md[r.timeline[1].offset..][..9], "| 12:45 |");
-    }
-
-    #[test]
-    fn timeline_list_items_become_entries() {
-        let md = "### Timeline\n\n- **10:00:** Alerts fired\n  - 10:01 nested, not an entry\n- 10:05 - Paged\n- Later that day\n";
-        let r = render_md(md);
-        let entries: Vec<(&str, &str)> = r
-            .timeline
-            .iter()
-            .map(|e| (e.id.as_str(), e.text.as_str()))
-            .collect();
-        assert_eq!(entries, [("t-10-00", "Alerts fired"), ("t-10-05", "Paged")]);
-        assert!(
-            r.html
-                .contains("<li class=\"timeline-entry\" id=\"t-10-00\"><strong>"),
-            "{}",
-            r.html
-        );
-        assert!(r.html.contains("<li>Later that day</li>"), "{}", r.html);
-    }
-
-    #[test]
-    fn a_bold_timeline_label_opens_a_timeline_until_the_next_heading() {
-        let md = "**Timeline:**\n\n- **10:30 AM:** Detected\n- **10:40 AM:** Investigated\n\n*Timeline*\n\n- 11:00 again\n\n## Root cause\n\n- 12:00 not an event\n";
-        let r = render_md(md);
-        let ids: Vec<&str> = r.timeline.iter().map(|e| e.id.as_str()).collect();
-        assert_eq!(ids, ["t-10-30-am", "t-10-40-am", "t-11-00"]);
-    }
-
-    #[test]
-    fn action_items_carry_their_state() {
-        let md = "## Action Items\n\n- [ ] Add a gate\n- [x] Fix alert\n- Plain one\n- Group:\n  - Leaf\n\n## Notes\n\n- [ ] not an item\n";
-        let r = render_md(md);
-        let doc = r.html.as_str();
-        assert_eq!(
-            doc.matches("data-action-state=\"open\"").count(),
-            3,
-            "{doc}"
-        );
-        assert_eq!(
-            doc.matches("data-action-state=\"done\"").count(),
-            1,
-            "{doc}"
-        );
-        assert!(doc.contains("<li>Group:"), "{doc}");
-        // The same items as the archive counts, and sanitising keeps the state.
-        assert_eq!(crate::source::actions::from_body(md, 1).len(), 4);
-        let raw = render_md(&format!("<b>x</b>\n\n{md}"));
-        assert_eq!(
-            raw.html.matches("data-action-state").count(),
-            4,
-            "{}",
-            raw.html
-        );
-    }
-
-    #[test]
-    fn url_safety() {
-        assert!(is_safe_url("https://x"));
-        assert!(is_safe_url("../a/b.png"));
-        assert!(is_safe_url("page?x=a:b"));
-        assert!(!is_safe_url("javascript:x"));
-        assert!(!is_safe_url("java\tscript:x"));
-        assert!(!is_safe_url("vbscript:x"));
-        assert!(!is_safe_url("data:text/html,x"));
-    }
-}
+mod tests;

@@ -271,8 +271,11 @@ struct Frame {
 /// `first_line`.
 pub fn from_body(markdown: &str, first_line: usize) -> Vec<ActionItem> {
     let mut items = Vec::new();
-    let mut line = first_line;
-    let mut counted = 0;
+    let mut lines = Lines {
+        markdown: markdown.as_bytes(),
+        line: first_line,
+        counted: 0,
+    };
     for section in sections(markdown) {
         let slice = &markdown[section.range.clone()];
         // Most corrective sections are plain lists or prose: without a task
@@ -317,22 +320,7 @@ pub fn from_body(markdown: &str, first_line: usize) -> Vec<ActionItem> {
                         None if section.plain_items && !frame.nested => State::Open,
                         None => continue,
                     };
-                    // Items end in document order but start out of it: an
-                    // item that holds a list ends after its sub-items, and
-                    // starts before them. Count lines forwards or back.
-                    let offset = section.range.start + frame.start;
-                    let newlines = |range: std::ops::Range<usize>| {
-                        markdown.as_bytes()[range]
-                            .iter()
-                            .filter(|&&b| b == b'\n')
-                            .count()
-                    };
-                    if offset >= counted {
-                        line += newlines(counted..offset);
-                    } else {
-                        line -= newlines(offset..counted);
-                    }
-                    counted = offset;
+                    let line = lines.line_of(section.range.start + frame.start);
                     let mut item = parse_text(&frame.text);
                     if item.text.is_empty() {
                         continue;
@@ -347,6 +335,32 @@ pub fn from_body(markdown: &str, first_line: usize) -> Vec<ActionItem> {
         }
     }
     items
+}
+
+/// File lines of offsets into a body. Items end in document order but
+/// start out of it: an item that holds a list ends after its sub-items, and
+/// starts before them. So lines are counted forwards or back from the
+/// offset asked for before.
+struct Lines<'a> {
+    markdown: &'a [u8],
+    /// The line of `counted`.
+    line: usize,
+    counted: usize,
+}
+
+impl Lines<'_> {
+    fn line_of(&mut self, offset: usize) -> usize {
+        let newlines = |range: std::ops::Range<usize>| {
+            self.markdown[range].iter().filter(|&&b| b == b'\n').count()
+        };
+        if offset >= self.counted {
+            self.line += newlines(self.counted..offset);
+        } else {
+            self.line -= newlines(offset..self.counted);
+        }
+        self.counted = offset;
+        self.line
+    }
 }
 
 /// Whether `text` has something that could be a task box: `[ ]`, `[x]`.
@@ -438,13 +452,15 @@ const ITEM_KEYS: [&str; 8] = [
 /// `status`) or just the text. Problems are returned as diagnostics for
 /// `path`.
 pub fn from_front_matter(field: &Field, path: &Path) -> (Vec<ActionItem>, Vec<Diagnostic>) {
-    let mut items = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems = Problems {
+        path,
+        found: Vec::new(),
+    };
     let entries: Vec<&Field> = match &field.value {
         Node::List(entries) => entries.iter().collect(),
         Node::Null => Vec::new(),
         other => {
-            problems.push(
+            problems.found.push(
                 Diagnostic::error(
                     path,
                     "wrong-type",
@@ -456,111 +472,126 @@ pub fn from_front_matter(field: &Field, path: &Path) -> (Vec<ActionItem>, Vec<Di
             Vec::new()
         }
     };
-    for entry in entries {
-        let mut error = |at: &Field, message: String, hint: Option<String>| {
-            let mut d =
-                Diagnostic::error(path, "action-item", message).at(at.pos.line, at.pos.column);
-            if let Some(hint) = hint {
-                d = d.hint(hint);
-            }
-            problems.push(d);
-        };
-        let mut item = parse_text("");
-        item.line = entry.pos.line;
-        let keys: Vec<(String, Field)> = match &entry.value {
-            Node::Map(keys) => keys.clone(),
-            scalar if scalar.as_text().is_some() => vec![("text".into(), entry.clone())],
-            other => {
-                error(
-                    entry,
-                    format!(
-                        "an action item must be a mapping or text, found {}",
-                        other.kind()
-                    ),
-                    None,
-                );
-                continue;
-            }
-        };
-        let mut has_text = false;
-        for (key, value) in &keys {
-            let text = value.value.as_text().map(|t| t.trim().to_string());
-            let Some(text) = text else {
-                if key == "tickets"
-                    && let Node::List(list) = &value.value
-                {
-                    item.tickets
-                        .extend(list.iter().filter_map(|t| t.value.as_text()));
-                    continue;
-                }
-                if value.value != Node::Null {
-                    error(
-                        value,
-                        format!(
-                            "`{key}` of an action item must be text, found {}",
-                            value.value.kind()
-                        ),
-                        None,
-                    );
-                }
-                continue;
-            };
-            match key.as_str() {
-                "text" => {
-                    // Annotations written in the text count as well.
-                    let parsed = parse_text(&text);
-                    has_text = !parsed.text.is_empty();
-                    item.text = parsed.text;
-                    item.owner = item.owner.take().or(parsed.owner);
-                    item.tickets.extend(parsed.tickets);
-                    item.due = item.due.or(parsed.due);
-                }
-                "owner" => item.owner = Some(text.trim_start_matches('@').to_string()),
-                "ticket" | "tickets" => item.tickets.push(text),
-                "priority" => item.priority = Some(text),
-                "type" => match lookup(&KINDS, &text) {
-                    Some(kind) => item.kind = Some(kind),
-                    None => error(
-                        value,
-                        format!("unknown action item type {text:?}"),
-                        Some(expected(&text, KINDS.iter().map(|(n, _)| *n))),
-                    ),
-                },
-                "status" => match lookup(&STATES, &text) {
-                    Some(state) => item.state = state,
-                    None => error(
-                        value,
-                        format!("unknown action item status {text:?}"),
-                        Some(expected(&text, ["todo", "done", "wontfix"].into_iter())),
-                    ),
-                },
-                "due" => match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
-                    Ok(date) => item.due = Some(date),
-                    Err(_) => error(
-                        value,
-                        format!("`due` of an action item is not a date: {text:?}"),
-                        Some("write the date as YYYY-MM-DD, e.g. 2023-02-01".into()),
-                    ),
-                },
-                _ => error(
-                    value,
-                    format!("unknown action item key `{key}`"),
-                    Some(expected(key, ITEM_KEYS.into_iter())),
-                ),
-            }
+    let items = entries
+        .into_iter()
+        .filter_map(|entry| front_matter_item(entry, &mut problems))
+        .collect();
+    (items, problems.found)
+}
+
+/// The problems of the action items of one file.
+struct Problems<'a> {
+    path: &'a Path,
+    found: Vec<Diagnostic>,
+}
+
+impl Problems<'_> {
+    fn error(&mut self, at: &Field, message: String, hint: Option<String>) {
+        let mut d =
+            Diagnostic::error(self.path, "action-item", message).at(at.pos.line, at.pos.column);
+        if let Some(hint) = hint {
+            d = d.hint(hint);
         }
-        if !has_text {
-            error(
-                entry,
-                "an action item needs a `text`".into(),
-                Some("e.g. `- text: \"Add a canary stage\"`".into()),
-            );
-            continue;
-        }
-        item.tickets.dedup();
-        items.push(item);
+        self.found.push(d);
     }
-    (items, problems)
+}
+
+/// One entry of `action_items:`, or `None` if it has no text or is neither
+/// a mapping nor text.
+fn front_matter_item(entry: &Field, problems: &mut Problems) -> Option<ActionItem> {
+    let mut item = parse_text("");
+    item.line = entry.pos.line;
+    let keys: Vec<(String, Field)> = match &entry.value {
+        Node::Map(keys) => keys.clone(),
+        scalar if scalar.as_text().is_some() => vec![("text".into(), entry.clone())],
+        other => {
+            problems.error(
+                entry,
+                format!(
+                    "an action item must be a mapping or text, found {}",
+                    other.kind()
+                ),
+                None,
+            );
+            return None;
+        }
+    };
+    for (key, value) in &keys {
+        if let Some(text) = value.value.as_text() {
+            set_key(&mut item, key, text.trim().to_string(), value, problems);
+        } else if let (Node::List(list), "tickets") = (&value.value, key.as_str()) {
+            item.tickets
+                .extend(list.iter().filter_map(|t| t.value.as_text()));
+        } else if value.value != Node::Null {
+            problems.error(
+                value,
+                format!(
+                    "`{key}` of an action item must be text, found {}",
+                    value.value.kind()
+                ),
+                None,
+            );
+        }
+    }
+    // Only `text` writes the text: without one, or with an empty one, the
+    // item has none.
+    if item.text.is_empty() {
+        problems.error(
+            entry,
+            "an action item needs a `text`".into(),
+            Some("e.g. `- text: \"Add a canary stage\"`".into()),
+        );
+        return None;
+    }
+    item.tickets.dedup();
+    Some(item)
+}
+
+/// Sets what `key: text` of an action item says; `value` is where it was
+/// written.
+fn set_key(item: &mut ActionItem, key: &str, text: String, value: &Field, problems: &mut Problems) {
+    match key {
+        "text" => {
+            // Annotations written in the text count as well.
+            let parsed = parse_text(&text);
+            item.text = parsed.text;
+            item.owner = item.owner.take().or(parsed.owner);
+            item.tickets.extend(parsed.tickets);
+            item.due = item.due.or(parsed.due);
+        }
+        "owner" => item.owner = Some(text.trim_start_matches('@').to_string()),
+        "ticket" | "tickets" => item.tickets.push(text),
+        "priority" => item.priority = Some(text),
+        "type" => match lookup(&KINDS, &text) {
+            Some(kind) => item.kind = Some(kind),
+            None => problems.error(
+                value,
+                format!("unknown action item type {text:?}"),
+                Some(expected(&text, KINDS.iter().map(|(n, _)| *n))),
+            ),
+        },
+        "status" => match lookup(&STATES, &text) {
+            Some(state) => item.state = state,
+            None => problems.error(
+                value,
+                format!("unknown action item status {text:?}"),
+                Some(expected(&text, ["todo", "done", "wontfix"].into_iter())),
+            ),
+        },
+        "due" => match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(date) => item.due = Some(date),
+            Err(_) => problems.error(
+                value,
+                format!("`due` of an action item is not a date: {text:?}"),
+                Some("write the date as YYYY-MM-DD, e.g. 2023-02-01".into()),
+            ),
+        },
+        _ => problems.error(
+            value,
+            format!("unknown action item key `{key}`"),
+            Some(expected(key, ITEM_KEYS.into_iter())),
+        ),
+    }
 }
 
 fn lookup<T: Copy>(table: &[(&str, T)], text: &str) -> Option<T> {
@@ -580,170 +611,4 @@ fn expected<'a>(text: &str, names: impl Iterator<Item = &'a str> + Clone) -> Str
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn body(items: &[ActionItem]) -> Vec<(String, State, usize)> {
-        items
-            .iter()
-            .map(|i| (i.text.clone(), i.state, i.line))
-            .collect()
-    }
-
-    #[test]
-    fn task_items_under_action_sections_are_items_with_their_lines() {
-        let md = "Intro\n\n- [ ] not in a section\n\n## Action Items\n\n- [ ] Add a canary @priya PAY-301\n- [x] Fix the alert @sam (OPS-12)\n\n## Root cause\n\n- [ ] not either\n";
-        let items = from_body(md, 10);
-        assert_eq!(
-            body(&items),
-            [
-                ("Add a canary".into(), State::Open, 16),
-                ("Fix the alert".into(), State::Done, 17),
-            ]
-        );
-        assert_eq!(items[0].owner.as_deref(), Some("priya"));
-        assert_eq!(items[0].tickets, ["PAY-301"]);
-        assert_eq!(items[1].tickets, ["OPS-12"]);
-        assert!(items.iter().all(|i| i.in_body));
-    }
-
-    #[test]
-    fn an_item_that_holds_a_list_keeps_its_line() {
-        // The outer item ends after its sub-items, but starts before them;
-        // this once panicked (found by fuzzing).
-        let md = "## Action Items\n\n- [ ] Outer\n  - [ ] First inner\n  - [x] Second inner\n- [ ] Last\n";
-        assert_eq!(
-            body(&from_body(md, 1)),
-            [
-                ("First inner".into(), State::Open, 4),
-                ("Second inner".into(), State::Done, 5),
-                ("Outer".into(), State::Open, 3),
-                ("Last".into(), State::Open, 6),
-            ]
-        );
-    }
-
-    #[test]
-    fn plain_items_count_only_under_a_heading_that_names_action_items() {
-        let md = "## Corrective and Preventative Measures\n\n- Review deploys\n- [ ] Add a gate\n\n## Action items\n\n- Page the owner\n- Improvements:\n  - Faster rollback\n";
-        assert_eq!(
-            body(&from_body(md, 1)),
-            [
-                ("Add a gate".into(), State::Open, 4),
-                ("Page the owner".into(), State::Open, 8),
-                ("Faster rollback".into(), State::Open, 10),
-            ]
-        );
-    }
-
-    #[test]
-    fn setext_headings_open_and_close_sections() {
-        let md = "Action Items\n---\n\n- [ ] under a setext heading\n- x\n\nNext\n====\n\n- [ ] outside\n\n## Follow-ups\n\n- [ ] two\nstill the item\n---\n- [ ] after a break\n";
-        let found = sections(md);
-        let texts: Vec<&str> = found.iter().map(|s| md[s.range.clone()].trim()).collect();
-        assert_eq!(texts.len(), 2, "{texts:?}");
-        assert!(texts[0].starts_with("- [ ] under a setext heading") && texts[0].ends_with("- x"));
-        assert!(texts[1].starts_with("- [ ] two") && texts[1].ends_with("after a break"));
-    }
-
-    #[test]
-    fn sections_end_at_a_heading_of_their_level_and_skip_code() {
-        let md = "### Follow-ups\n\n```\n## not a heading\n- [ ] in code\n```\n\n#### Detail\n\n- [ ] nested section item\n\n## Next\n\n- [ ] outside\n";
-        assert_eq!(
-            body(&from_body(md, 1)),
-            [("nested section item".into(), State::Open, 10)]
-        );
-    }
-
-    #[test]
-    fn annotations_are_taken_out_of_the_text() {
-        let item = parse_text("Rotate the keys @ops-team due:2023-02-01 (SEC-7, #42).");
-        assert_eq!(item.text, "Rotate the keys");
-        assert_eq!(item.owner.as_deref(), Some("ops-team"));
-        assert_eq!(item.due, NaiveDate::from_ymd_opt(2023, 2, 1));
-        assert_eq!(item.tickets, ["SEC-7", "#42"]);
-        // Words that only look like annotations stay.
-        let item = parse_text("Upgrade to HTTP-2 and TLS-1 due:soon @");
-        assert_eq!(item.text, "Upgrade to HTTP-2 and TLS-1 due:soon @");
-        assert!(item.tickets.is_empty() && item.owner.is_none() && item.due.is_none());
-    }
-
-    #[test]
-    fn overdue_means_open_and_due_before_today() {
-        let today = NaiveDate::from_ymd_opt(2024, 1, 10).unwrap();
-        let mut item = parse_text("x due:2024-01-09");
-        assert!(item.is_overdue(today));
-        item.due = Some(today);
-        assert!(!item.is_overdue(today));
-        item.due = NaiveDate::from_ymd_opt(2020, 1, 1);
-        item.state = State::Done;
-        assert!(!item.is_overdue(today));
-    }
-
-    fn front(yaml: &str) -> (Vec<ActionItem>, Vec<Diagnostic>) {
-        let fields = crate::source::frontmatter::parse(yaml, 2).unwrap();
-        let field = &fields.iter().find(|(k, _)| k == "action_items").unwrap().1;
-        from_front_matter(field, Path::new("content/a.md"))
-    }
-
-    #[test]
-    fn front_matter_items_carry_their_fields() {
-        let (items, problems) = front(
-            "action_items:\n  - text: Add a canary stage\n    owner: '@priya'\n    ticket: PAY-301\n    type: prevent\n    priority: P1\n    due: 2023-02-01\n    status: done\n  - Write the runbook @sam\n",
-        );
-        assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(items.len(), 2);
-        let a = &items[0];
-        assert_eq!(
-            (a.text.as_str(), a.owner.as_deref(), a.kind, a.state, a.line),
-            (
-                "Add a canary stage",
-                Some("priya"),
-                Some(Kind::Prevent),
-                State::Done,
-                3
-            )
-        );
-        assert_eq!(a.tickets, ["PAY-301"]);
-        assert_eq!(a.priority.as_deref(), Some("P1"));
-        assert_eq!(a.due, NaiveDate::from_ymd_opt(2023, 2, 1));
-        assert_eq!(
-            (items[1].text.as_str(), items[1].owner.as_deref()),
-            ("Write the runbook", Some("sam"))
-        );
-        assert!(!a.in_body);
-    }
-
-    #[test]
-    fn bad_front_matter_items_are_named_at_their_lines() {
-        let (items, problems) = front(
-            "action_items:\n  - text: A\n    type: prevnet\n    status: finished\n    due: next week\n  - owner: sam\n  - text: B\n    colour: red\n",
-        );
-        assert_eq!(
-            items.len(),
-            2,
-            "entries with text are kept; the errors fail the report"
-        );
-        let found: Vec<(usize, &str)> = problems
-            .iter()
-            .map(|d| (d.line, d.message.as_str()))
-            .collect();
-        assert_eq!(
-            found,
-            [
-                (4, "unknown action item type \"prevnet\""),
-                (5, "unknown action item status \"finished\""),
-                (6, "`due` of an action item is not a date: \"next week\""),
-                (7, "an action item needs a `text`"),
-                (9, "unknown action item key `colour`"),
-            ]
-        );
-        assert!(
-            problems[0]
-                .hint
-                .as_deref()
-                .unwrap()
-                .starts_with("did you mean prevent?")
-        );
-    }
-}
+mod tests;

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, FixedOffset, Offset, Timelike, Utc};
 use serde_json::{Value, json};
 
-use crate::config::Config;
+use crate::config::{Config, Severity};
 use crate::source::CONTENT_DIR;
 
 /// The theme's template for a new report; a site overrides it with its own
@@ -33,6 +33,32 @@ pub struct NewReport {
 /// Refuses to overwrite a file, a slug that cannot be a URL, an unknown
 /// severity and an empty service list.
 pub fn new_report(root: &Path, config: &Config, new: &NewReport) -> Result<PathBuf> {
+    let severity = checked(config, new)?;
+    let date = start_of(config, new);
+    let year = date.format("%Y").to_string();
+    let path = free_path(root, new, &year)?;
+    let text = template(root, config)
+        .replace("{{ title }}", &yaml_string(&new.title))
+        .replace("{{ date }}", &date.to_rfc3339())
+        .replace("{{ severity }}", &severity.id)
+        .replace("{{ services }}", &services_yaml(&new.services))
+        .replace("{{ slug }}", &new.slug)
+        .replace("{{ year }}", &year);
+    if let Some(parent) = path.parent() {
+        crate::util::fs::create_dir_all(parent)?;
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    Ok(path)
+}
+
+/// The severity asked for, once the slug, the severity and the services
+/// are known to make a valid report.
+fn checked<'c>(config: &'c Config, new: &NewReport) -> Result<&'c Severity> {
     if !crate::util::url::is_valid_slug(&new.slug) {
         let suggestion = crate::util::url::slugify(&new.slug);
         bail!(
@@ -63,20 +89,29 @@ pub fn new_report(root: &Path, config: &Config, new: &NewReport) -> Result<PathB
     if new.services.iter().all(|s| s.trim().is_empty()) {
         bail!("a report needs at least one service: --service NAME");
     }
+    Ok(severity)
+}
+
+/// When the impact started, to the minute, in the configured offset (UTC
+/// without one); now, when not given.
+fn start_of(config: &Config, new: &NewReport) -> DateTime<FixedOffset> {
     let offset = config.default_offset().unwrap_or(Utc.fix());
     let date = new
         .date
         .unwrap_or_else(|| Utc::now().with_timezone(&offset))
         .with_timezone(&offset);
-    let date = date
-        .with_nanosecond(0)
+    date.with_nanosecond(0)
         .unwrap_or(date)
         .with_second(0)
-        .unwrap_or(date);
-    let year = date.format("%Y").to_string();
+        .unwrap_or(date)
+}
+
+/// `content/<year>/<slug>.md`, unless that file or another report with the
+/// slug exists.
+fn free_path(root: &Path, new: &NewReport, year: &str) -> Result<PathBuf> {
     let path = root
         .join(CONTENT_DIR)
-        .join(&year)
+        .join(year)
         .join(format!("{}.md", new.slug));
     if path.exists() {
         bail!(
@@ -92,37 +127,29 @@ pub fn new_report(root: &Path, config: &Config, new: &NewReport) -> Result<PathB
             new.slug
         );
     }
-    // The site's own, else its theme's, else the built-in one.
+    Ok(path)
+}
+
+/// The template of a new report: the site's own, else its theme's, else
+/// the built-in one.
+fn template(root: &Path, config: &Config) -> String {
     let theme_template = root
         .join("themes")
         .join(&config.theme)
         .join("templates/new.md");
-    let template = std::fs::read_to_string(root.join("templates/new.md"))
+    std::fs::read_to_string(root.join("templates/new.md"))
         .or_else(|_| std::fs::read_to_string(theme_template))
-        .unwrap_or_else(|_| NEW_TEMPLATE.to_string());
-    let services: Vec<String> = new
-        .services
+        .unwrap_or_else(|_| NEW_TEMPLATE.to_string())
+}
+
+/// The services that are not blank, as a YAML list.
+fn services_yaml(services: &[String]) -> String {
+    let services: Vec<String> = services
         .iter()
         .filter(|s| !s.trim().is_empty())
         .map(|s| yaml_string(s.trim()))
         .collect();
-    let text = template
-        .replace("{{ title }}", &yaml_string(&new.title))
-        .replace("{{ date }}", &date.to_rfc3339())
-        .replace("{{ severity }}", &severity.id)
-        .replace("{{ services }}", &format!("[{}]", services.join(", ")))
-        .replace("{{ slug }}", &new.slug)
-        .replace("{{ year }}", &year);
-    if let Some(parent) = path.parent() {
-        crate::util::fs::create_dir_all(parent)?;
-    }
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    Ok(path)
+    format!("[{}]", services.join(", "))
 }
 
 /// A YAML double-quoted scalar: JSON's string syntax is valid YAML.
@@ -151,21 +178,6 @@ pub fn schema(config: &Config) -> Value {
             { "type": "string" },
             { "type": "array", "items": { "type": "string" } }
         ]
-    });
-    let action_item = json!({
-        "type": "object",
-        "required": ["text"],
-        "additionalProperties": false,
-        "properties": {
-            "text": { "type": "string", "minLength": 1 },
-            "owner": text.clone(),
-            "ticket": text.clone(),
-            "tickets": { "type": "array", "items": { "type": "string" } },
-            "type": { "enum": ["prevent", "mitigate", "detect", "process"] },
-            "priority": { "type": ["string", "integer"] },
-            "due": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" },
-            "status": { "enum": ["todo", "open", "done", "closed", "wontfix", "won't fix"] }
-        }
     });
     let mut properties = serde_json::Map::new();
     let mut put = |key: &str, value: Value| {
@@ -202,7 +214,7 @@ pub fn schema(config: &Config) -> Value {
     put("impact", text);
     put(
         "action_items",
-        json!({ "type": "array", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, action_item] } }),
+        json!({ "type": "array", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, action_item()] } }),
     );
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -211,6 +223,26 @@ pub fn schema(config: &Config) -> Value {
         "required": ["title", "date", "severity", "services"],
         "properties": properties,
         "additionalProperties": true
+    })
+}
+
+/// An entry of `action_items:` written as a mapping.
+fn action_item() -> Value {
+    let text = json!({ "type": "string" });
+    json!({
+        "type": "object",
+        "required": ["text"],
+        "additionalProperties": false,
+        "properties": {
+            "text": { "type": "string", "minLength": 1 },
+            "owner": text.clone(),
+            "ticket": text,
+            "tickets": { "type": "array", "items": { "type": "string" } },
+            "type": { "enum": ["prevent", "mitigate", "detect", "process"] },
+            "priority": { "type": ["string", "integer"] },
+            "due": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" },
+            "status": { "enum": ["todo", "open", "done", "closed", "wontfix", "won't fix"] }
+        }
     })
 }
 

@@ -1,5 +1,6 @@
-//! One postmortem: its front matter checked against SPEC §3 and the
-//! configuration, and its Markdown body, not yet rendered.
+//! One postmortem: its front matter checked against the fields of
+//! docs/writing.md ("The front matter") and the configuration, and its
+//! Markdown body, not yet rendered.
 //!
 //! Parsing never stops at the first bad field: each problem becomes a
 //! diagnostic at the value's line and column, and the report is kept only if
@@ -13,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::source::actions::{self, ActionItem};
-use crate::source::frontmatter::{self, Field, Node, Pos, SplitError};
+use crate::source::frontmatter::{self, Field, Node, Pos, Split, SplitError};
 use crate::util::url;
 
 /// Publication state of a report.
@@ -114,271 +115,129 @@ pub fn parse(
     config: &Config,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Postmortem> {
-    let slug = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default()
-        .to_string();
     let mut p = Parser {
         path,
         config,
         diagnostics,
         errors: 0,
     };
-    if !url::is_valid_slug(&slug) {
-        let suggestion = url::slugify(&slug);
-        let mut d = Diagnostic::error(
-            path,
-            "invalid-slug",
-            format!(
-                "file name {slug:?} cannot be a report URL: use ASCII letters, digits, `-`, `_` and `.`"
-            ),
-        );
-        if !suggestion.is_empty() {
-            d = d.hint(format!("rename the file to `{suggestion}.md`"));
-        }
-        p.push(d);
-    }
-
-    let split = match frontmatter::split(&source) {
-        Ok(split) => split,
-        Err(SplitError::Missing) => {
-            p.push(
-                Diagnostic::error(
-                    path,
-                    "missing-front-matter",
-                    "no front matter: the file must start with a `---` line",
-                )
-                .at(1, 1)
-                .hint("begin the file with ---, then title, date, severity and services, then ---"),
-            );
-            return None;
-        }
-        Err(SplitError::Unterminated) => {
-            p.push(
-                Diagnostic::error(
-                    path,
-                    "unterminated-front-matter",
-                    "the front matter opened on line 1 is never closed",
-                )
-                .at(1, 1)
-                .hint("add a line with --- after the last front-matter key"),
-            );
-            return None;
-        }
-    };
-    let fields = match frontmatter::parse(split.matter, split.matter_line) {
-        Ok(fields) => fields,
-        Err(e) if e.code == "yaml" => {
-            p.push(
-                Diagnostic::error(
-                    path,
-                    "yaml",
-                    format!("front matter is not valid YAML: {}", e.message),
-                )
-                .at(e.pos.line, e.pos.column)
-                .hint("check this line and the ones above it: close every [ and quote, and quote values that contain `: ` or ` #`"),
-            );
-            return None;
-        }
-        Err(e) => {
-            p.push(
-                Diagnostic::error(path, e.code, e.message)
-                    .at(e.pos.line, e.pos.column)
-                    .hint("remove the escape that makes it (`\\0`, `\\e`, `\\x..`, `\\u....`)"),
-            );
-            return None;
-        }
-    };
-
+    let slug = p.slug();
+    let split = p.split(&source)?;
+    let fields = p.fields(&split)?;
     let end = Pos::new(split.body_line.saturating_sub(1), 1);
-    let get = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, f)| f);
-    let title = p.required_text(get("title"), "title", end);
-    let date = p.required_time(get("date"), "date", end);
-    let detected = get("detected").and_then(|f| p.time(f, "detected"));
-    let mitigated = get("mitigated").and_then(|f| p.time(f, "mitigated"));
-    let resolved = get("resolved").and_then(|f| p.time(f, "resolved"));
-    let severity = p.severity(get("severity"), end);
-    let services = p.services(get("services"), end);
-    let id = get("id").and_then(|f| p.id(f));
-    let status = get("status").map_or(Some(Status::Published), |f| p.status(f));
-    let authors = p.list(get("authors"), "authors");
-    let teams = p.list(get("teams"), "teams");
-    let tags = p.terms(get("tags"), "tags");
-    let summary = get("summary").and_then(|f| p.text(f, "summary"));
-    let impact = get("impact").and_then(|f| p.text(f, "impact"));
-    let related = p.spanned_list(get("related"), "related");
-    let aliases = p.spanned_list(get("aliases"), "aliases");
-    p.too_many_pages(&[
-        ("id", get("id"), usize::from(id.is_some())),
-        ("aliases", get("aliases"), aliases.len()),
-        (
-            "services",
-            get("services"),
-            services.as_ref().map_or(0, Vec::len),
-        ),
-        ("tags", get("tags"), tags.len()),
-    ]);
-    for alias in &aliases {
-        if let Some(why) = crate::util::url::alias_problem(&alias.value) {
-            p.error_at(
-                alias.pos,
-                "invalid-alias",
-                format!("alias {:?} cannot be published: {why}", alias.value),
-                Some("write the old path on this site, e.g. /old/path/to/this/".into()),
-            );
-        }
-    }
-    let mut action_items = Vec::new();
-    if let Some(field) = get("action_items")
-        && !matches!(&field.value, Node::List(l) if p.too_many(field, "action_items", l.len()))
-    {
-        let (items, problems) = actions::from_front_matter(field, path);
-        action_items = items;
-        for d in problems {
-            p.push(d);
-        }
-    }
-
-    // The moments of an incident come in order: impact starts (`date`),
-    // is detected and mitigated, and ends (`resolved`). What cannot happen
-    // is an error; what is odd but possible (an alert before users were
-    // hit, an automatic mitigation before anyone noticed) is a warning.
-    let moments = [
-        ("date", date),
-        ("detected", detected),
-        ("mitigated", mitigated),
-        ("resolved", resolved),
-    ];
-    for (earlier, later, error, why) in [
-        (
-            "date",
-            "resolved",
-            true,
-            "the incident would end before it began",
-        ),
-        (
-            "date",
-            "mitigated",
-            true,
-            "impact would be mitigated before it began",
-        ),
-        (
-            "detected",
-            "resolved",
-            true,
-            "the incident would be detected after it ended",
-        ),
-        (
-            "mitigated",
-            "resolved",
-            true,
-            "impact would be mitigated after the incident ended",
-        ),
-        (
-            "date",
-            "detected",
-            false,
-            "detected before impact began: time to detect is left out",
-        ),
-        (
-            "detected",
-            "mitigated",
-            false,
-            "mitigated before it was detected",
-        ),
-    ] {
-        let at = |key: &str| {
-            moments
-                .iter()
-                .find(|(k, _)| *k == key)
-                .and_then(|(_, t)| *t)
-        };
-        let (Some(first), Some(then), Some(field)) = (at(earlier), at(later), get(later)) else {
-            continue;
-        };
-        if then < first {
-            let message = format!("`{later}` is before `{earlier}`: {why}");
-            let d = if error {
-                Diagnostic::error(path, "time-order", message)
-            } else {
-                Diagnostic::warning(path, "time-order", message)
-            };
-            p.push(d.at(field.pos.line, field.pos.column));
-        }
-    }
-
+    let front = p.front_matter(&fields, end);
+    p.time_order(&front, &fields);
     let extra = fields
         .iter()
         .filter(|(k, _)| !KNOWN_KEYS.contains(&k.as_str()))
         .map(|(k, f)| (k.clone(), f.value.to_json()))
         .collect();
-
     if p.errors > 0 {
         return None;
     }
-    let body_items = actions::from_body(split.body, split.body_line);
-    if let Some(first) = body_items.get(config.limits.rows) {
-        let (count, limit) = (body_items.len(), config.limits.rows);
-        p.push(
-            Diagnostic::error(
-                path,
-                "too-many",
-                format!("the body has {count} action items; a report may have at most {limit}"),
-            )
-            .at(first.line, 1)
-            .hint("track them in your ticket system and link it, or raise `rows` under [limits] in hindsight.toml"),
-        );
-        return None;
-    }
-    for item in &body_items {
-        // The item keeps the text, as a reader wrote it; the date it meant
-        // is lost, which a front-matter item would make an error.
-        let bad_due = item
-            .text
-            .split_whitespace()
-            .find(|w| actions::is_due_word(w));
-        if let Some(word) = bad_due {
-            p.push(
-                Diagnostic::warning(
-                    path,
-                    "due-date",
-                    format!("`{word}` is not a due date, so the action item has none"),
-                )
-                .at(item.line, 1)
-                .hint("write the date as due:YYYY-MM-DD"),
-            );
-        }
-    }
+    let body_items = p.body_items(split.body, split.body_line)?;
+    let body_start = split.body.as_ptr() as usize - source.as_ptr() as usize;
+    let body_line = split.body_line;
+    let mut action_items = front.action_items;
+    action_items.extend(body_items);
     Some(Postmortem {
         slug,
         path: path.to_path_buf(),
-        title: title?,
-        date: date?,
-        detected,
-        mitigated,
-        resolved,
-        severity: severity?,
-        services: services?,
-        id,
-        status: status?,
-        authors,
-        teams,
-        tags,
-        summary,
-        impact,
-        related,
-        aliases,
-        action_items: {
-            action_items.extend(body_items);
-            action_items
-        },
+        title: front.title?,
+        date: front.date?,
+        detected: front.detected,
+        mitigated: front.mitigated,
+        resolved: front.resolved,
+        severity: front.severity?,
+        services: front.services?,
+        id: front.id,
+        status: front.status?,
+        authors: front.authors,
+        teams: front.teams,
+        tags: front.tags,
+        summary: front.summary,
+        impact: front.impact,
+        related: front.related,
+        aliases: front.aliases,
+        action_items,
         extra,
-        body_start: split.body.as_ptr() as usize - source.as_ptr() as usize,
-        body_line: split.body_line,
+        body_start,
+        body_line,
         source,
     })
 }
+
+/// The front matter's values, each checked: `None` where a required one is
+/// missing or wrong (and said so), empty where a list is.
+struct FrontMatter {
+    title: Option<String>,
+    date: Option<DateTime<FixedOffset>>,
+    detected: Option<DateTime<FixedOffset>>,
+    mitigated: Option<DateTime<FixedOffset>>,
+    resolved: Option<DateTime<FixedOffset>>,
+    severity: Option<String>,
+    services: Option<Vec<String>>,
+    id: Option<Spanned<String>>,
+    status: Option<Status>,
+    authors: Vec<String>,
+    teams: Vec<String>,
+    tags: Vec<String>,
+    summary: Option<String>,
+    impact: Option<String>,
+    related: Vec<Spanned<String>>,
+    aliases: Vec<Spanned<String>>,
+    action_items: Vec<ActionItem>,
+}
+
+/// The field `key` of the front matter, if it is there.
+fn field<'f>(fields: &'f [(String, Field)], key: &str) -> Option<&'f Field> {
+    fields.iter().find(|(k, _)| k == key).map(|(_, f)| f)
+}
+
+/// The moments of an incident come in order: impact starts (`date`), is
+/// detected and mitigated, and ends (`resolved`). Each pair here is an
+/// earlier and a later moment, whether the later one coming first is an
+/// error (it cannot happen) or a warning (it is odd but possible: an alert
+/// before users were hit, an automatic mitigation before anyone noticed),
+/// and why.
+const TIME_ORDER: [(&str, &str, bool, &str); 6] = [
+    (
+        "date",
+        "resolved",
+        true,
+        "the incident would end before it began",
+    ),
+    (
+        "date",
+        "mitigated",
+        true,
+        "impact would be mitigated before it began",
+    ),
+    (
+        "detected",
+        "resolved",
+        true,
+        "the incident would be detected after it ended",
+    ),
+    (
+        "mitigated",
+        "resolved",
+        true,
+        "impact would be mitigated after the incident ended",
+    ),
+    (
+        "date",
+        "detected",
+        false,
+        "detected before impact began: time to detect is left out",
+    ),
+    (
+        "detected",
+        "mitigated",
+        false,
+        "mitigated before it was detected",
+    ),
+];
 
 struct Parser<'a> {
     path: &'a Path,
@@ -388,6 +247,231 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
+    /// The file name without `.md`, said to be unusable if it cannot be a URL.
+    fn slug(&mut self) -> String {
+        let slug = self
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if !url::is_valid_slug(&slug) {
+            let suggestion = url::slugify(&slug);
+            let mut d = Diagnostic::error(
+                self.path,
+                "invalid-slug",
+                format!(
+                    "file name {slug:?} cannot be a report URL: use ASCII letters, digits, `-`, `_` and `.`"
+                ),
+            );
+            if !suggestion.is_empty() {
+                d = d.hint(format!("rename the file to `{suggestion}.md`"));
+            }
+            self.push(d);
+        }
+        slug
+    }
+
+    /// The file cut into its front matter and body.
+    fn split<'s>(&mut self, source: &'s str) -> Option<Split<'s>> {
+        let d = match frontmatter::split(source) {
+            Ok(split) => return Some(split),
+            Err(SplitError::Missing) => Diagnostic::error(
+                self.path,
+                "missing-front-matter",
+                "no front matter: the file must start with a `---` line",
+            )
+            .hint("begin the file with ---, then title, date, severity and services, then ---"),
+            Err(SplitError::Unterminated) => Diagnostic::error(
+                self.path,
+                "unterminated-front-matter",
+                "the front matter opened on line 1 is never closed",
+            )
+            .hint("add a line with --- after the last front-matter key"),
+        };
+        self.push(d.at(1, 1));
+        None
+    }
+
+    /// The front matter read as YAML: its keys and values, in order.
+    fn fields(&mut self, split: &Split) -> Option<Vec<(String, Field)>> {
+        match frontmatter::parse(split.matter, split.matter_line) {
+            Ok(fields) => Some(fields),
+            Err(e) if e.code == "yaml" => {
+                self.push(
+                    Diagnostic::error(
+                        self.path,
+                        "yaml",
+                        format!("front matter is not valid YAML: {}", e.message),
+                    )
+                    .at(e.pos.line, e.pos.column)
+                    .hint("check this line and the ones above it: close every [ and quote, and quote values that contain `: ` or ` #`"),
+                );
+                None
+            }
+            Err(e) => {
+                self.push(
+                    Diagnostic::error(self.path, e.code, e.message)
+                        .at(e.pos.line, e.pos.column)
+                        .hint("remove the escape that makes it (`\\0`, `\\e`, `\\x..`, `\\u....`)"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Every known field checked, then what the fields mean together: the
+    /// pages they add to the site, the aliases, and the action items.
+    /// `end` is where a missing field is said to be missing.
+    fn front_matter(&mut self, fields: &[(String, Field)], end: Pos) -> FrontMatter {
+        let get = |key: &str| field(fields, key);
+        let title = self.required_text(get("title"), "title", end);
+        let date = self.required_time(get("date"), "date", end);
+        let detected = get("detected").and_then(|f| self.time(f, "detected"));
+        let mitigated = get("mitigated").and_then(|f| self.time(f, "mitigated"));
+        let resolved = get("resolved").and_then(|f| self.time(f, "resolved"));
+        let severity = self.severity(get("severity"), end);
+        let services = self.services(get("services"), end);
+        let id = get("id").and_then(|f| self.id(f));
+        let status = get("status").map_or(Some(Status::Published), |f| self.status(f));
+        let authors = self.list(get("authors"), "authors");
+        let teams = self.list(get("teams"), "teams");
+        let tags = self.terms(get("tags"), "tags");
+        let summary = get("summary").and_then(|f| self.text(f, "summary"));
+        let impact = get("impact").and_then(|f| self.text(f, "impact"));
+        let related = self.spanned_list(get("related"), "related");
+        let aliases = self.spanned_list(get("aliases"), "aliases");
+        self.too_many_pages(&[
+            ("id", get("id"), usize::from(id.is_some())),
+            ("aliases", get("aliases"), aliases.len()),
+            (
+                "services",
+                get("services"),
+                services.as_ref().map_or(0, Vec::len),
+            ),
+            ("tags", get("tags"), tags.len()),
+        ]);
+        self.alias_problems(&aliases);
+        let action_items = self.action_items(get("action_items"));
+        FrontMatter {
+            title,
+            date,
+            detected,
+            mitigated,
+            resolved,
+            severity,
+            services,
+            id,
+            status,
+            authors,
+            teams,
+            tags,
+            summary,
+            impact,
+            related,
+            aliases,
+            action_items,
+        }
+    }
+
+    /// Says which aliases cannot be published.
+    fn alias_problems(&mut self, aliases: &[Spanned<String>]) {
+        for alias in aliases {
+            if let Some(why) = url::alias_problem(&alias.value) {
+                self.error_at(
+                    alias.pos,
+                    "invalid-alias",
+                    format!("alias {:?} cannot be published: {why}", alias.value),
+                    Some("write the old path on this site, e.g. /old/path/to/this/".into()),
+                );
+            }
+        }
+    }
+
+    /// The items of `action_items:`, unless there are more than the limit.
+    fn action_items(&mut self, field: Option<&Field>) -> Vec<ActionItem> {
+        let Some(field) = field else {
+            return Vec::new();
+        };
+        if matches!(&field.value, Node::List(l) if self.too_many(field, "action_items", l.len())) {
+            return Vec::new();
+        }
+        let (items, problems) = actions::from_front_matter(field, self.path);
+        for d in problems {
+            self.push(d);
+        }
+        items
+    }
+
+    /// Says where a later moment of the incident comes before an earlier
+    /// one (see [`TIME_ORDER`]), at the later one.
+    fn time_order(&mut self, front: &FrontMatter, fields: &[(String, Field)]) {
+        let at = |key: &str| match key {
+            "date" => front.date,
+            "detected" => front.detected,
+            "mitigated" => front.mitigated,
+            "resolved" => front.resolved,
+            _ => None,
+        };
+        for (earlier, later, error, why) in TIME_ORDER {
+            let (Some(first), Some(then), Some(field)) =
+                (at(earlier), at(later), field(fields, later))
+            else {
+                continue;
+            };
+            if then < first {
+                let message = format!("`{later}` is before `{earlier}`: {why}");
+                let d = if error {
+                    Diagnostic::error(self.path, "time-order", message)
+                } else {
+                    Diagnostic::warning(self.path, "time-order", message)
+                };
+                self.push(d.at(field.pos.line, field.pos.column));
+            }
+        }
+    }
+
+    /// The action items of the body's lists, unless there are more than
+    /// `[limits] rows`; a word that looks like a due date but is not one is
+    /// a warning.
+    fn body_items(&mut self, body: &str, body_line: usize) -> Option<Vec<ActionItem>> {
+        let items = actions::from_body(body, body_line);
+        let limit = self.config.limits.rows;
+        if let Some(first) = items.get(limit) {
+            let count = items.len();
+            self.push(
+                Diagnostic::error(
+                    self.path,
+                    "too-many",
+                    format!("the body has {count} action items; a report may have at most {limit}"),
+                )
+                .at(first.line, 1)
+                .hint("track them in your ticket system and link it, or raise `rows` under [limits] in hindsight.toml"),
+            );
+            return None;
+        }
+        for item in &items {
+            // The item keeps the text, as a reader wrote it; the date it meant
+            // is lost, which a front-matter item would make an error.
+            let bad_due = item
+                .text
+                .split_whitespace()
+                .find(|w| actions::is_due_word(w));
+            if let Some(word) = bad_due {
+                self.push(
+                    Diagnostic::warning(
+                        self.path,
+                        "due-date",
+                        format!("`{word}` is not a due date, so the action item has none"),
+                    )
+                    .at(item.line, 1)
+                    .hint("write the date as due:YYYY-MM-DD"),
+                );
+            }
+        }
+        Some(items)
+    }
+
     fn push(&mut self, d: Diagnostic) {
         if d.is_error() {
             self.errors += 1;
@@ -773,182 +857,4 @@ pub fn parse_time(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_time_with_a_letter_of_two_bytes_where_the_seconds_go_is_invalid() {
-        // Found by the front-matter fuzz target: the seconds were inserted
-        // inside the `н`, which panicked.
-        assert_eq!(
-            parse_time("2025-10-21T09:4\u{43d}00-05:00", None),
-            Err(TimeError::Invalid)
-        );
-        assert_eq!(
-            parse_time("2025-10-21 09:4\u{43d}", None),
-            Err(TimeError::Invalid)
-        );
-    }
-
-    fn parse_report(source: &str) -> (Option<Postmortem>, Vec<Diagnostic>) {
-        let mut d = Vec::new();
-        let path = Path::new("content/2023/a-report.md");
-        let p = parse(path, source.to_string(), &Config::default(), &mut d);
-        (p, d)
-    }
-
-    fn parse_ok(source: &str) -> Postmortem {
-        let (p, d) = parse_report(source);
-        assert!(d.is_empty(), "{d:#?}");
-        p.unwrap()
-    }
-
-    fn parse_err(source: &str) -> Vec<Diagnostic> {
-        let (p, d) = parse_report(source);
-        assert!(p.is_none());
-        d
-    }
-
-    const MINIMAL: &str = "---\ntitle: \"T\"\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\nservices: icreate\n---\nBody\n";
-
-    #[test]
-    fn minimal_report_parses_with_defaults() {
-        let p = parse_ok(MINIMAL);
-        assert_eq!(p.slug, "a-report");
-        assert_eq!(p.services, ["icreate"]);
-        assert_eq!(p.status, Status::Published);
-        assert_eq!(p.date.offset().local_minus_utc(), 3 * 3600);
-        assert_eq!(p.body(), "Body\n");
-        assert_eq!(p.body_line, 7);
-    }
-
-    #[test]
-    fn unknown_keys_go_to_extra() {
-        let p = parse_ok(&MINIMAL.replace("---\nBody", "customer_tickets: 42\n---\nBody"));
-        assert_eq!(p.extra["customer_tickets"], serde_json::json!(42));
-    }
-
-    #[test]
-    fn unknown_severity_points_at_the_value_with_a_suggestion() {
-        let d = parse_err(&MINIMAL.replace("SEV1", "SEV9"));
-        assert_eq!(d.len(), 1);
-        assert_eq!((d[0].line, d[0].column), (4, 11));
-        assert_eq!(d[0].message, "unknown severity \"SEV9\"");
-        assert!(
-            d[0].hint
-                .as_deref()
-                .unwrap()
-                .contains("SEV1, SEV2, SEV3, SEV4")
-        );
-    }
-
-    #[test]
-    fn every_problem_of_a_file_is_reported() {
-        let d = parse_err("---\ndate: yesterday\nseverity: SEV7\nservices: []\n---\n");
-        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
-        assert_eq!(
-            codes,
-            [
-                "missing-field",
-                "time-invalid",
-                "unknown-severity",
-                "empty-field"
-            ]
-        );
-    }
-
-    #[test]
-    fn missing_offset_is_an_error_unless_configured() {
-        let source = MINIMAL.replace("12:30:00+03:00", "12:30:00");
-        let d = parse_err(&source);
-        assert_eq!(d[0].code, "time-offset");
-        let config = Config {
-            timezone: Some("+02:00".into()),
-            ..Config::default()
-        };
-        let mut d = Vec::new();
-        let p = parse(Path::new("a.md"), source, &config, &mut d).unwrap();
-        assert_eq!(p.date.to_rfc3339(), "2023-01-17T12:30:00+02:00");
-    }
-
-    #[test]
-    fn resolved_before_start_is_an_error() {
-        let d = parse_err(&MINIMAL.replace(
-            "---\nBody",
-            "resolved: 2023-01-17T11:00:00+03:00\n---\nBody",
-        ));
-        assert_eq!(d[0].code, "time-order");
-        assert_eq!(d[0].line, 6);
-    }
-
-    #[test]
-    fn the_moments_of_an_incident_must_come_in_order() {
-        let with = |times: &str| {
-            let source = MINIMAL.replace("---\nBody", &format!("{times}---\nBody"));
-            parse_report(&source)
-        };
-        // detected after resolved, mitigated after resolved: errors at the
-        // later key's line.
-        let (p, d) = with(
-            "detected: 2023-01-17T14:00:00+03:00\nmitigated: 2023-01-17T14:10:00+03:00\nresolved: 2023-01-17T13:45:00+03:00\n",
-        );
-        assert!(p.is_none());
-        let found: Vec<(usize, &str, bool)> =
-            d.iter().map(|d| (d.line, d.code, d.is_error())).collect();
-        assert_eq!(found, [(8, "time-order", true), (8, "time-order", true)]);
-        assert!(
-            d[0].message.contains("`resolved` is before `detected`"),
-            "{}",
-            d[0].message
-        );
-        assert!(
-            d[1].message.contains("`resolved` is before `mitigated`"),
-            "{}",
-            d[1].message
-        );
-        // mitigated before the impact start is an error.
-        let (p, d) = with("mitigated: 2023-01-17T12:00:00+03:00\n");
-        assert!(p.is_none());
-        assert_eq!((d[0].line, d[0].is_error()), (6, true));
-        // Detected before impact, mitigated before detected: warnings.
-        let (p, d) =
-            with("detected: 2023-01-17T12:20:00+03:00\nmitigated: 2023-01-17T12:40:00+03:00\n");
-        assert!(p.is_some());
-        assert_eq!(d.len(), 1);
-        assert_eq!((d[0].line, d[0].is_error()), (6, false));
-        let (p, d) =
-            with("detected: 2023-01-17T12:50:00+03:00\nmitigated: 2023-01-17T12:40:00+03:00\n");
-        assert!(p.is_some());
-        assert_eq!((d[0].line, d[0].is_error()), (7, false));
-        // In order: nothing to say.
-        let (_, d) = with(
-            "detected: 2023-01-17T12:32:00+03:00\nmitigated: 2023-01-17T13:30:00+03:00\nresolved: 2023-01-17T13:45:00+03:00\n",
-        );
-        assert!(d.is_empty(), "{d:?}");
-    }
-
-    #[test]
-    fn missing_and_unterminated_front_matter_are_named() {
-        assert_eq!(parse_err("# Hello\n")[0].code, "missing-front-matter");
-        assert_eq!(
-            parse_err("---\ntitle: x\n")[0].code,
-            "unterminated-front-matter"
-        );
-    }
-
-    #[test]
-    fn times_parse_in_rfc3339_variants() {
-        let utc = FixedOffset::east_opt(0);
-        assert!(parse_time("2023-01-17T12:30:00+03:00", None).is_ok());
-        assert!(parse_time("2023-01-17 12:30:00+03:00", None).is_ok());
-        assert!(parse_time("2023-01-17T12:30+03:00", None).is_ok());
-        assert!(parse_time("2023-01-17T12:30:00Z", None).is_ok());
-        assert_eq!(
-            parse_time("2023-01-17T12:30", None),
-            Err(TimeError::NoOffset)
-        );
-        assert!(parse_time("2023-01-17T12:30", utc).is_ok());
-        assert_eq!(parse_time("2023-01-17", utc), Err(TimeError::Invalid));
-        assert_eq!(parse_time("soon", utc), Err(TimeError::Invalid));
-    }
-}
+mod tests;

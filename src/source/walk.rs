@@ -59,73 +59,94 @@ pub fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     while let Some(entry) = walker.next() {
-        match entry {
-            Ok(entry) => {
-                let path = entry.path();
-                let kind = entry.file_type();
-                while links.last().is_some_and(|&d| d >= entry.depth()) {
-                    links.pop();
-                }
-                let is_link = entry.depth() > 0 && entry.path_is_symlink();
-                if kind.is_dir() {
-                    if is_link {
-                        match boundary.locate(path) {
-                            Ok(_) => links.push(entry.depth()),
-                            Err(refusal) => {
-                                walker.skip_current_dir();
-                                diagnostics.push(folder_refused(root, path, &refusal));
-                            }
-                        }
-                    }
-                    continue;
-                }
-                if path.extension().is_none_or(|e| e != "md") {
-                    continue;
-                }
-                let real = if is_link || !links.is_empty() {
-                    match boundary.locate(path) {
-                        Ok(real) => Some(real),
-                        Err(refusal) => {
-                            diagnostics.push(refused(&relative(root, path), &refusal, "report"));
-                            continue;
-                        }
-                    }
-                } else {
-                    None
-                };
-                if kind.is_file() {
-                    files.push((path.to_path_buf(), real));
-                } else {
-                    // Opening a FIFO would wait for a writer forever.
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            relative(root, path),
-                            code::NOT_A_FILE,
-                            "is not a regular file (a FIFO, socket or device); passed over",
-                        )
-                        .hint("reports are plain files; remove it or give it another name"),
-                    );
-                }
-            }
+        let entry = match entry {
+            Ok(entry) => entry,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| relative(root, p))
-                    .unwrap_or_else(|| CONTENT_DIR.into());
-                let message = if e.loop_ancestor().is_some() {
-                    "symbolic link loop; the folder was not read".to_string()
-                } else {
-                    format!(
-                        "cannot be read: {}",
-                        e.io_error()
-                            .map_or_else(|| e.to_string(), |io| io.to_string())
-                    )
-                };
-                diagnostics.push(Diagnostic::error(path, code::UNREADABLE, message));
+                diagnostics.push(unreadable(root, &e));
+                continue;
             }
+        };
+        while links.last().is_some_and(|&d| d >= entry.depth()) {
+            links.pop();
+        }
+        let is_link = entry.depth() > 0 && entry.path_is_symlink();
+        if entry.file_type().is_dir() {
+            if is_link {
+                match boundary.locate(entry.path()) {
+                    Ok(_) => links.push(entry.depth()),
+                    Err(refusal) => {
+                        walker.skip_current_dir();
+                        diagnostics.push(folder_refused(root, entry.path(), &refusal));
+                    }
+                }
+            }
+            continue;
+        }
+        let linked = is_link || !links.is_empty();
+        if let Some(file) = report_file(root, &boundary, &entry, linked, diagnostics) {
+            files.push(file);
         }
     }
     once_each(&dir, boundary.real(), files)
+}
+
+/// The Markdown file the walk came to, with its real path if it was reached
+/// through a link (`linked`); `None` for a file of another kind, and for one
+/// that may not or cannot be read, said in `diagnostics`.
+fn report_file(
+    root: &Path,
+    boundary: &Boundary,
+    entry: &walkdir::DirEntry,
+    linked: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(PathBuf, Option<PathBuf>)> {
+    let path = entry.path();
+    if path.extension().is_none_or(|e| e != "md") {
+        return None;
+    }
+    let real = if linked {
+        match boundary.locate(path) {
+            Ok(real) => Some(real),
+            Err(refusal) => {
+                diagnostics.push(refused(&relative(root, path), &refusal, "report"));
+                return None;
+            }
+        }
+    } else {
+        None
+    };
+    if entry.file_type().is_file() {
+        return Some((path.to_path_buf(), real));
+    }
+    // Opening a FIFO would wait for a writer forever.
+    diagnostics.push(
+        Diagnostic::warning(
+            relative(root, path),
+            code::NOT_A_FILE,
+            "is not a regular file (a FIFO, socket or device); passed over",
+        )
+        .hint("reports are plain files; remove it or give it another name"),
+    );
+    None
+}
+
+/// A file or folder the walk could not read, or a folder link leading back
+/// to a folder it is in.
+fn unreadable(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(|p| relative(root, p))
+        .unwrap_or_else(|| CONTENT_DIR.into());
+    let message = if e.loop_ancestor().is_some() {
+        "symbolic link loop; the folder was not read".to_string()
+    } else {
+        format!(
+            "cannot be read: {}",
+            e.io_error()
+                .map_or_else(|| e.to_string(), |io| io.to_string())
+        )
+    };
+    Diagnostic::error(path, code::UNREADABLE, message)
 }
 
 /// The files of a walk, each real file once per name: a report that a
@@ -477,6 +498,18 @@ fn read_text(
     rel: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<String> {
+    let bytes = read_bytes(boundary, folder, file, rel, diagnostics)?;
+    decode(bytes, rel, diagnostics)
+}
+
+/// The bytes of a file inside the boundary and within the size limit.
+fn read_bytes(
+    boundary: &Boundary,
+    folder: Option<&Path>,
+    file: &Path,
+    rel: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<u8>> {
     let checked = match folder {
         Some(folder) => boundary.check_in(folder, file),
         None => boundary.check(file),
@@ -513,6 +546,12 @@ fn read_text(
             return None;
         }
     };
+    Some(bytes)
+}
+
+/// The bytes as text: UTF-8 without a NUL, the characters HTML forbids
+/// replaced by U+FFFD.
+fn decode(bytes: Vec<u8>, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         diagnostics.push(
             Diagnostic::error(

@@ -1,5 +1,5 @@
-//! SPEC §7: atomic output, deterministic output, nothing outside the
-//! output folder.
+//! The build's guarantees (README.md, "Guarantees"; docs/reliability.md):
+//! atomic output, deterministic output, nothing outside the output folder.
 
 use crate::support::{TestSite, snapshot, stamps, texts};
 

@@ -2,9 +2,8 @@
 //! of N postmortems under OUT_DIR (see `hindsight_bench::generate`).
 //!
 //! The arguments are parsed by hand to keep the benchmark crate free of a
-//! CLI dependency; the behaviour mirrors `shared/corpus/gen_corpus.py`: a
-//! non-empty OUT_DIR is refused unless `--force`, which removes it first,
-//! and one line of statistics goes to stderr.
+//! CLI dependency. A non-empty OUT_DIR is refused unless `--force`, which
+//! removes it first, and one line of statistics goes to stderr.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -1,0 +1,177 @@
+use super::*;
+
+#[test]
+fn a_time_with_a_letter_of_two_bytes_where_the_seconds_go_is_invalid() {
+    // Found by the front-matter fuzz target: the seconds were inserted
+    // inside the `н`, which panicked.
+    assert_eq!(
+        parse_time("2025-10-21T09:4\u{43d}00-05:00", None),
+        Err(TimeError::Invalid)
+    );
+    assert_eq!(
+        parse_time("2025-10-21 09:4\u{43d}", None),
+        Err(TimeError::Invalid)
+    );
+}
+
+fn parse_report(source: &str) -> (Option<Postmortem>, Vec<Diagnostic>) {
+    let mut d = Vec::new();
+    let path = Path::new("content/2023/a-report.md");
+    let p = parse(path, source.to_string(), &Config::default(), &mut d);
+    (p, d)
+}
+
+fn parse_ok(source: &str) -> Postmortem {
+    let (p, d) = parse_report(source);
+    assert!(d.is_empty(), "{d:#?}");
+    p.unwrap()
+}
+
+fn parse_err(source: &str) -> Vec<Diagnostic> {
+    let (p, d) = parse_report(source);
+    assert!(p.is_none());
+    d
+}
+
+const MINIMAL: &str = "---\ntitle: \"T\"\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\nservices: icreate\n---\nBody\n";
+
+#[test]
+fn minimal_report_parses_with_defaults() {
+    let p = parse_ok(MINIMAL);
+    assert_eq!(p.slug, "a-report");
+    assert_eq!(p.services, ["icreate"]);
+    assert_eq!(p.status, Status::Published);
+    assert_eq!(p.date.offset().local_minus_utc(), 3 * 3600);
+    assert_eq!(p.body(), "Body\n");
+    assert_eq!(p.body_line, 7);
+}
+
+#[test]
+fn unknown_keys_go_to_extra() {
+    let p = parse_ok(&MINIMAL.replace("---\nBody", "customer_tickets: 42\n---\nBody"));
+    assert_eq!(p.extra["customer_tickets"], serde_json::json!(42));
+}
+
+#[test]
+fn unknown_severity_points_at_the_value_with_a_suggestion() {
+    let d = parse_err(&MINIMAL.replace("SEV1", "SEV9"));
+    assert_eq!(d.len(), 1);
+    assert_eq!((d[0].line, d[0].column), (4, 11));
+    assert_eq!(d[0].message, "unknown severity \"SEV9\"");
+    assert!(
+        d[0].hint
+            .as_deref()
+            .unwrap()
+            .contains("SEV1, SEV2, SEV3, SEV4")
+    );
+}
+
+#[test]
+fn every_problem_of_a_file_is_reported() {
+    let d = parse_err("---\ndate: yesterday\nseverity: SEV7\nservices: []\n---\n");
+    let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        [
+            "missing-field",
+            "time-invalid",
+            "unknown-severity",
+            "empty-field"
+        ]
+    );
+}
+
+#[test]
+fn missing_offset_is_an_error_unless_configured() {
+    let source = MINIMAL.replace("12:30:00+03:00", "12:30:00");
+    let d = parse_err(&source);
+    assert_eq!(d[0].code, "time-offset");
+    let config = Config {
+        timezone: Some("+02:00".into()),
+        ..Config::default()
+    };
+    let mut d = Vec::new();
+    let p = parse(Path::new("a.md"), source, &config, &mut d).unwrap();
+    assert_eq!(p.date.to_rfc3339(), "2023-01-17T12:30:00+02:00");
+}
+
+#[test]
+fn resolved_before_start_is_an_error() {
+    let d = parse_err(&MINIMAL.replace(
+        "---\nBody",
+        "resolved: 2023-01-17T11:00:00+03:00\n---\nBody",
+    ));
+    assert_eq!(d[0].code, "time-order");
+    assert_eq!(d[0].line, 6);
+}
+
+#[test]
+fn the_moments_of_an_incident_must_come_in_order() {
+    let with = |times: &str| {
+        let source = MINIMAL.replace("---\nBody", &format!("{times}---\nBody"));
+        parse_report(&source)
+    };
+    // detected after resolved, mitigated after resolved: errors at the
+    // later key's line.
+    let (p, d) = with(
+        "detected: 2023-01-17T14:00:00+03:00\nmitigated: 2023-01-17T14:10:00+03:00\nresolved: 2023-01-17T13:45:00+03:00\n",
+    );
+    assert!(p.is_none());
+    let found: Vec<(usize, &str, bool)> =
+        d.iter().map(|d| (d.line, d.code, d.is_error())).collect();
+    assert_eq!(found, [(8, "time-order", true), (8, "time-order", true)]);
+    assert!(
+        d[0].message.contains("`resolved` is before `detected`"),
+        "{}",
+        d[0].message
+    );
+    assert!(
+        d[1].message.contains("`resolved` is before `mitigated`"),
+        "{}",
+        d[1].message
+    );
+    // mitigated before the impact start is an error.
+    let (p, d) = with("mitigated: 2023-01-17T12:00:00+03:00\n");
+    assert!(p.is_none());
+    assert_eq!((d[0].line, d[0].is_error()), (6, true));
+    // Detected before impact, mitigated before detected: warnings.
+    let (p, d) =
+        with("detected: 2023-01-17T12:20:00+03:00\nmitigated: 2023-01-17T12:40:00+03:00\n");
+    assert!(p.is_some());
+    assert_eq!(d.len(), 1);
+    assert_eq!((d[0].line, d[0].is_error()), (6, false));
+    let (p, d) =
+        with("detected: 2023-01-17T12:50:00+03:00\nmitigated: 2023-01-17T12:40:00+03:00\n");
+    assert!(p.is_some());
+    assert_eq!((d[0].line, d[0].is_error()), (7, false));
+    // In order: nothing to say.
+    let (_, d) = with(
+        "detected: 2023-01-17T12:32:00+03:00\nmitigated: 2023-01-17T13:30:00+03:00\nresolved: 2023-01-17T13:45:00+03:00\n",
+    );
+    assert!(d.is_empty(), "{d:?}");
+}
+
+#[test]
+fn missing_and_unterminated_front_matter_are_named() {
+    assert_eq!(parse_err("# Hello\n")[0].code, "missing-front-matter");
+    assert_eq!(
+        parse_err("---\ntitle: x\n")[0].code,
+        "unterminated-front-matter"
+    );
+}
+
+#[test]
+fn times_parse_in_rfc3339_variants() {
+    let utc = FixedOffset::east_opt(0);
+    assert!(parse_time("2023-01-17T12:30:00+03:00", None).is_ok());
+    assert!(parse_time("2023-01-17 12:30:00+03:00", None).is_ok());
+    assert!(parse_time("2023-01-17T12:30+03:00", None).is_ok());
+    assert!(parse_time("2023-01-17T12:30:00Z", None).is_ok());
+    assert_eq!(
+        parse_time("2023-01-17T12:30", None),
+        Err(TimeError::NoOffset)
+    );
+    assert!(parse_time("2023-01-17T12:30", utc).is_ok());
+    assert_eq!(parse_time("2023-01-17", utc), Err(TimeError::Invalid));
+    assert_eq!(parse_time("soon", utc), Err(TimeError::Invalid));
+}
