@@ -7,6 +7,9 @@
 
 pub mod insights;
 pub mod metrics;
+pub mod terms;
+
+pub use terms::{Kind, Term};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -49,17 +52,6 @@ impl Report {
 
 pub fn report_url(slug: &str) -> String {
     format!("postmortems/{slug}/")
-}
-
-/// A service, severity or tag, and the reports filed under it.
-#[derive(Debug, Clone)]
-pub struct Term {
-    /// The URL segment.
-    pub slug: String,
-    /// The name to show.
-    pub name: String,
-    /// Reports, newest first, as positions in [`Archive::reports`].
-    pub reports: Vec<usize>,
 }
 
 #[derive(Debug, Default)]

@@ -13,8 +13,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::archive::Archive;
 use crate::archive::insights::{self, Insights};
+use crate::archive::{Archive, Kind};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
@@ -75,31 +75,6 @@ enum ListOf {
     Postmortems,
     Year(i32),
     Term(Kind, String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Services,
-    Severities,
-    Tags,
-}
-
-impl Kind {
-    fn segment(self) -> &'static str {
-        match self {
-            Kind::Services => "services",
-            Kind::Severities => "severities",
-            Kind::Tags => "tags",
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            Kind::Services => "Services",
-            Kind::Severities => "Severities",
-            Kind::Tags => "Tags",
-        }
-    }
 }
 
 impl Page<'_> {
@@ -296,10 +271,10 @@ impl<'a> Renderer<'a> {
         let action_pages = page_count(self.actions.len(), ACTIONS_PER_PAGE);
         pages.extend((0..action_pages).map(Page::ActionItems));
         pages.extend((0..a.reports.len()).map(Page::Report));
-        for kind in [Kind::Services, Kind::Severities, Kind::Tags] {
+        for kind in Kind::ALL {
             pages.push(Page::Terms(kind));
             lists.extend(
-                self.terms(kind)
+                a.terms(kind)
                     .map(|t| self.list(ListOf::Term(kind, t.slug.clone()), &t.reports, Some(t))),
             );
         }
@@ -464,6 +439,7 @@ impl<'a> Renderer<'a> {
             }
             Page::Terms(kind) => {
                 let terms: Vec<_> = self
+                    .archive
                     .terms(*kind)
                     .map(|t| self.term_view(*kind, t))
                     .collect();
@@ -482,6 +458,7 @@ impl<'a> Renderer<'a> {
                     .into_iter()
                     .map(|kind| {
                         let views = self
+                            .archive
                             .terms(kind)
                             .filter(|t| !t.reports.is_empty())
                             .map(|t| self.term_view(kind, t))
@@ -700,8 +677,8 @@ impl<'a> Renderer<'a> {
     }
 
     fn term_view(&self, kind: Kind, term: &crate::archive::Term) -> view::TermView<'_> {
-        let metrics = self.insights.term(kind.segment(), &term.slug);
-        view::term(kind.segment(), term, self.rows, self.config, metrics)
+        let metrics = self.insights.term(kind, &term.slug);
+        view::term(kind, term, self.rows, self.config, metrics)
     }
 
     /// Fills the context of page `n` of the action items.
@@ -725,14 +702,6 @@ impl<'a> Renderer<'a> {
     /// `stats.json`, for dashboards.
     pub fn stats_json(&self) -> String {
         self.insights.stats_json(self.archive)
-    }
-
-    fn terms(&self, kind: Kind) -> Box<dyn Iterator<Item = &crate::archive::Term> + '_> {
-        match kind {
-            Kind::Services => Box::new(self.archive.services.values()),
-            Kind::Severities => Box::new(self.archive.severities.iter()),
-            Kind::Tags => Box::new(self.archive.tags.values()),
-        }
     }
 
     fn year_links(&self) -> Vec<YearLink> {

@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 
-use super::{Kind, ListOf, Page, Renderer, term_title};
+use super::{ListOf, Page, Renderer, term_title};
+use crate::archive::Kind;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
 use crate::render::meta::PageMeta;
@@ -147,14 +148,8 @@ impl Renderer<'_> {
         let site = &self.config.title;
         write("", &format!("{site}: all postmortems"), &self.all)?;
         let mut count = 1;
-        for (kind, terms) in [
-            (
-                Kind::Services,
-                self.archive.services.values().collect::<Vec<_>>(),
-            ),
-            (Kind::Severities, self.archive.severities.iter().collect()),
-        ] {
-            for term in terms {
+        for kind in [Kind::Services, Kind::Severities] {
+            for term in self.archive.terms(kind) {
                 let dir = format!("{}/{}/", kind.segment(), term.slug);
                 write(
                     &dir,

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::archive::{Archive, Report, Term};
+use crate::archive::{Archive, Kind, Report, Term};
 use crate::config::Config;
 use crate::render::markdown::Heading;
 use crate::source::actions::{ActionItem, State};
@@ -157,13 +157,13 @@ fn row(report: &Report, archive: &Archive, severities: &[SeverityView]) -> Row {
             url: String::new(),
             count: 0,
         });
-    let term_link = |map: &std::collections::BTreeMap<String, Term>, kind: &str, name: &str| {
+    let term_link = |map: &std::collections::BTreeMap<String, Term>, kind: Kind, name: &str| {
         let slug = url::slugify(name);
         Link {
             name: map
                 .get(&slug)
                 .map_or_else(|| name.to_string(), |t| t.name.clone()),
-            url: format!("{kind}/{}/", url::encode_path(&slug)),
+            url: format!("{}/{}/", kind.segment(), url::encode_path(&slug)),
         }
     };
     Row {
@@ -177,12 +177,12 @@ fn row(report: &Report, archive: &Archive, severities: &[SeverityView]) -> Row {
         services: pm
             .services
             .iter()
-            .map(|s| term_link(&archive.services, "services", s))
+            .map(|s| term_link(&archive.services, Kind::Services, s))
             .collect(),
         tags: pm
             .tags
             .iter()
-            .map(|t| term_link(&archive.tags, "tags", t))
+            .map(|t| term_link(&archive.tags, Kind::Tags, t))
             .collect(),
         summary: report.summary.clone(),
         status: pm.status,
@@ -572,13 +572,13 @@ pub struct TermView<'a> {
 }
 
 pub fn term<'a>(
-    kind: &str,
+    kind: Kind,
     term: &Term,
     rows: &'a Rows,
     config: &Config,
     metrics: Option<&crate::archive::metrics::Metrics>,
 ) -> TermView<'a> {
-    let service = (kind == "services")
+    let service = (kind == Kind::Services)
         .then(|| {
             config
                 .services
@@ -587,7 +587,7 @@ pub fn term<'a>(
                 .map(|(_, s)| s)
         })
         .flatten();
-    let severity = (kind == "severities")
+    let severity = (kind == Kind::Severities)
         .then(|| config.severity(&term.name))
         .flatten();
     let mut severities: Vec<(String, usize)> = config
@@ -607,7 +607,7 @@ pub fn term<'a>(
     TermView {
         name: term.name.clone(),
         slug: term.slug.clone(),
-        url: format!("{kind}/{}/", url::encode_path(&term.slug)),
+        url: format!("{}/{}/", kind.segment(), url::encode_path(&term.slug)),
         count: term.reports.len(),
         latest: term.reports.first().map(|&i| &rows.rows[i]),
         description: service
