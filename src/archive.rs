@@ -43,17 +43,6 @@ pub struct Moment {
     pub id: String,
 }
 
-impl Report {
-    /// Site-relative URL of the report's page.
-    pub fn url(&self) -> String {
-        report_url(&self.pm.slug)
-    }
-}
-
-pub fn report_url(slug: &str) -> String {
-    format!("postmortems/{slug}/")
-}
-
 #[derive(Debug, Default)]
 pub struct Archive {
     /// All reports, newest first (ties broken by slug).

@@ -28,6 +28,7 @@ pub mod charts;
 pub mod markdown;
 pub mod meta;
 mod publish;
+pub mod routes;
 pub mod search;
 pub mod syndication;
 pub mod theme;
@@ -61,8 +62,10 @@ enum Page<'r> {
 #[derive(Debug)]
 struct List<'r> {
     of: ListOf,
-    /// The URL of its first page, site-relative.
-    base: String,
+    /// The folder of its first page, site-relative.
+    dir: String,
+    /// The URL of its first page: `dir`, encoded.
+    url: String,
     /// Newest first, as positions in the archive.
     reports: &'r [usize],
     spans: Vec<view::YearSpan>,
@@ -82,39 +85,20 @@ impl Page<'_> {
     fn location(&self, archive: &Archive) -> (String, &'static str) {
         let dir = match self {
             Page::Home => String::new(),
-            Page::NotFound => return (String::new(), "404.html"),
-            Page::Report(i) => archive.reports[*i].url(),
-            Page::Terms(k) => format!("{}/", k.segment()),
-            Page::Metrics => METRICS_URL.into(),
-            Page::ActionItems(n) => page_url(ACTIONS_URL, *n),
-            Page::Search => SEARCH_URL.into(),
-            Page::List(list, n) => page_url(&list.base, *n),
+            Page::NotFound => return (String::new(), routes::NOT_FOUND_FILE),
+            Page::Report(i) => routes::report(&archive.reports[*i].pm.slug),
+            Page::Terms(k) => routes::terms(*k),
+            Page::Metrics => routes::METRICS.into(),
+            Page::ActionItems(n) => routes::page(routes::ACTIONS, *n),
+            Page::Search => routes::SEARCH.into(),
+            Page::List(list, n) => routes::page(&list.dir, *n),
         };
-        (dir, "index.html")
+        (dir, routes::INDEX_FILE)
     }
 }
 
-/// Where the definitions of durations are published.
-const METRICS_URL: &str = "about/metrics/";
-
-/// Where the search page is published.
-const SEARCH_URL: &str = "search/";
-/// The archive's figures as JSON, for scripts and dashboards.
-pub const STATS_FILE: &str = "stats.json";
-
-/// Where every action item is listed, and how many a page holds.
-const ACTIONS_URL: &str = "action-items/";
+/// How many action items a page of them holds.
 const ACTIONS_PER_PAGE: usize = 500;
-
-/// The URL of page `n` (from 0) of the list at `base`: the first page is
-/// the list's own URL, the others `<base>page/<n + 1>/`.
-fn page_url(base: &str, n: usize) -> String {
-    if n == 0 {
-        base.to_string()
-    } else {
-        format!("{base}page/{}/", n + 1)
-    }
-}
 
 /// How many pages a list of `len` reports takes, `size` to a page (0: all
 /// on one). An empty list still has its one page.
@@ -250,7 +234,7 @@ impl<'a> Renderer<'a> {
             statics: theme
                 .statics
                 .keys()
-                .map(|p| format!("static/{p}"))
+                .map(|p| routes::static_file(p))
                 .collect(),
             insights,
             actions,
@@ -294,10 +278,13 @@ impl<'a> Renderer<'a> {
         reports: &'r [usize],
         term: Option<&crate::archive::Term>,
     ) -> List<'r> {
-        let base = match &of {
-            ListOf::Postmortems => "postmortems/".to_string(),
-            ListOf::Year(y) => format!("years/{y}/"),
-            ListOf::Term(kind, slug) => format!("{}/{slug}/", kind.segment()),
+        let (dir, url) = match &of {
+            ListOf::Postmortems => (
+                routes::POSTMORTEMS.to_string(),
+                routes::POSTMORTEMS.to_string(),
+            ),
+            ListOf::Year(y) => (routes::year(*y), routes::year(*y)),
+            ListOf::Term(kind, slug) => (routes::term_dir(*kind, slug), routes::term(*kind, slug)),
         };
         let term = match (&of, term) {
             (ListOf::Term(kind, _), Some(t)) => Some(self.term_view(*kind, t)),
@@ -305,7 +292,8 @@ impl<'a> Renderer<'a> {
         };
         List {
             of,
-            base,
+            dir,
+            url,
             reports,
             spans: view::year_spans(self.rows, reports),
             term,
@@ -385,7 +373,7 @@ impl<'a> Renderer<'a> {
             let mut locs: Vec<String> = pages
                 .iter()
                 .filter(|p| !matches!(p, Page::NotFound))
-                .map(|p| format!("{base}{}", url::encode_path(&p.location(self.archive).0)))
+                .map(|p| format!("{base}{}", routes::url_of(&p.location(self.archive).0)))
                 .collect();
             locs.sort();
             count += write_sitemaps(base, &locs, SITEMAP_URLS, output)?;
@@ -396,7 +384,7 @@ impl<'a> Renderer<'a> {
         // Compared without case: some hosts ignore it.
         let mut taken = output.paths_lowercase();
         taken.extend(self.statics.iter().map(|p| p.to_lowercase()));
-        taken.insert(STATS_FILE.to_string());
+        taken.insert(routes::STATS_FILE.to_string());
         let assets = self.found.lock().unwrap_or_else(|e| e.into_inner());
         taken.extend(assets.assets.keys().map(|url| url.to_lowercase()));
         drop(assets);
@@ -429,7 +417,7 @@ impl<'a> Renderer<'a> {
                     self.site.base_url.as_deref(),
                 );
                 let json = serde_json::to_vec_pretty(&json)?;
-                output.put(&format!("{dir}index.json"), &json)?;
+                output.put(&format!("{dir}{}", routes::REPORT_JSON_FILE), &json)?;
                 let mut view = view::report(self.archive, self.rows, *i, body, &self.insights);
                 for j in self.insights.pairs.similar(self.archive, *i) {
                     self.paste_row(j, &root, &mut view.similar_html)?;
@@ -573,13 +561,13 @@ impl<'a> Renderer<'a> {
                     title: span.year.to_string(),
                     id: format!("y{}", span.year),
                     count: span.count,
-                    url: page_url(&list.base, on),
+                    url: routes::page(&list.url, on),
                     here: on == n,
                 }
             })
             .collect();
         cx.insert("jump", &jump);
-        cx.insert("pager", &Pager::new(&list.base, n, total));
+        cx.insert("pager", &Pager::new(&list.url, n, total));
         Ok(())
     }
 
@@ -691,7 +679,7 @@ impl<'a> Renderer<'a> {
         cx.insert("items_count", &items.len());
         cx.insert("metrics", &self.insights.overall);
         cx.insert("owners", &self.owners);
-        cx.insert("pager", &Pager::new(ACTIONS_URL, n, total));
+        cx.insert("pager", &Pager::new(routes::ACTIONS, n, total));
         cx.insert("today", &self.insights.today.format("%Y-%m-%d").to_string());
         let mut services: Vec<&view::Link> = items.iter().flat_map(|a| a.report.services).collect();
         services.sort_by(|a, b| a.name.cmp(&b.name));
@@ -711,7 +699,7 @@ impl<'a> Renderer<'a> {
             .rev()
             .map(|(y, r)| YearLink {
                 year: *y,
-                url: format!("years/{y}/"),
+                url: routes::year(*y),
                 count: r.len(),
             })
             .collect()
@@ -761,7 +749,7 @@ impl Pager {
                 let gap_before = pages.last().is_some_and(|p| p.number != i);
                 pages.push(PageLink {
                     number: i + 1,
-                    url: page_url(base, i),
+                    url: routes::page(base, i),
                     current: i == n,
                     gap_before,
                 });
@@ -770,8 +758,8 @@ impl Pager {
         Pager {
             current: n + 1,
             total,
-            newer: n.checked_sub(1).map(|p| page_url(base, p)),
-            older: (n + 1 < total).then(|| page_url(base, n + 1)),
+            newer: n.checked_sub(1).map(|p| routes::page(base, p)),
+            older: (n + 1 < total).then(|| routes::page(base, n + 1)),
             pages,
         }
     }
@@ -839,7 +827,5 @@ mod tests {
         assert_eq!(page_count(7, 0), 1);
         assert_eq!(page_of(&reports, 2, 3), [6]);
         assert_eq!(page_of(&reports, 0, 0), &reports[..]);
-        assert_eq!(page_url("postmortems/", 0), "postmortems/");
-        assert_eq!(page_url("postmortems/", 1), "postmortems/page/2/");
     }
 }

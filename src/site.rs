@@ -12,9 +12,9 @@ use crate::archive::Archive;
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::output::{self, Changes, Output};
-use crate::render::Renderer;
 use crate::render::theme::Theme;
 use crate::render::view::Rows;
+use crate::render::{Renderer, routes};
 use crate::{Error, source as content};
 
 /// What to build and how.
@@ -189,7 +189,7 @@ impl Site {
         debug(started, "renderer");
         let pages = renderer.render_all(output).map_err(Error::Setup)?;
         output
-            .put(crate::render::STATS_FILE, renderer.stats_json().as_bytes())
+            .put(routes::STATS_FILE, renderer.stats_json().as_bytes())
             .map_err(Error::Setup)?;
         let found = renderer.found();
         if found.diagnostics.iter().any(Diagnostic::is_error) {
@@ -200,7 +200,7 @@ impl Site {
         }
         for (path, bytes) in &self.theme.statics {
             output
-                .put(&format!("static/{path}"), bytes)
+                .put(&routes::static_file(path), bytes)
                 .map_err(Error::Setup)?;
         }
         found
@@ -219,7 +219,7 @@ impl Site {
     /// not: their old URLs would break (a renamed file, a deleted report)
     /// unless another report names them in `aliases`.
     pub fn vanished(&self, out: &Path) -> Vec<Diagnostic> {
-        let Ok(entries) = std::fs::read_dir(out.join("postmortems")) else {
+        let Ok(entries) = std::fs::read_dir(out.join(routes::POSTMORTEMS)) else {
             return Vec::new();
         };
         let aliased: std::collections::HashSet<String> = self
@@ -227,14 +227,16 @@ impl Site {
             .reports
             .iter()
             .flat_map(|r| &r.pm.aliases)
-            .map(|a| crate::render::meta::alias_file(&a.value))
+            .map(|a| routes::alias_file(&a.value))
             .collect();
         let mut gone: Vec<String> = entries
             .filter_map(|e| e.ok())
             .filter(|e| e.path().join("index.html").is_file())
             .filter_map(|e| e.file_name().to_str().map(str::to_string))
             .filter(|slug| slug != "page" && self.archive.get(slug).is_none())
-            .filter(|slug| !aliased.contains(&format!("postmortems/{slug}/index.html")))
+            .filter(|slug| {
+                !aliased.contains(&format!("{}{}", routes::report(slug), routes::INDEX_FILE))
+            })
             .collect();
         gone.sort();
         // Named like every other diagnostic: relative to the site folder

@@ -11,6 +11,7 @@ use crate::archive::Kind;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
 use crate::render::meta::PageMeta;
+use crate::render::routes;
 use crate::util::url;
 
 /// A sitemap holds at most this many URLs (sitemaps.org).
@@ -34,7 +35,7 @@ pub(super) fn write_sitemaps(
         sitemap(&urls)
     };
     if locs.len() <= per_file {
-        output.put("sitemap.xml", urls(locs).as_bytes())?;
+        output.put(routes::SITEMAP_FILE, urls(locs).as_bytes())?;
         return Ok(1);
     }
     let mut index = String::from(
@@ -42,7 +43,7 @@ pub(super) fn write_sitemaps(
     );
     let mut written = 1;
     for (n, chunk) in locs.chunks(per_file.max(1)).enumerate() {
-        let name = format!("sitemap-{}.xml", n + 1);
+        let name = routes::sitemap_part(n + 1);
         output.put(&name, urls(chunk).as_bytes())?;
         index.push_str("  <sitemap><loc>");
         crate::util::html::escape_into(&mut index, &format!("{base}{name}"));
@@ -50,7 +51,7 @@ pub(super) fn write_sitemaps(
         written += 1;
     }
     index.push_str("</sitemapindex>\n");
-    output.put("sitemap.xml", index.as_bytes())?;
+    output.put(routes::SITEMAP_FILE, index.as_bytes())?;
     Ok(written)
 }
 
@@ -58,13 +59,13 @@ impl Renderer<'_> {
     /// `robots.txt`. Returns how many files it wrote.
     pub(super) fn finish(&self, output: &Output) -> Result<usize> {
         output.put(
-            "robots.txt",
+            routes::ROBOTS_FILE,
             crate::render::meta::robots_txt(
                 self.config.public,
                 self.site
                     .base_url
                     .as_ref()
-                    .map(|b| format!("{b}sitemap.xml"))
+                    .map(|b| format!("{b}{}", routes::SITEMAP_FILE))
                     .as_deref(),
             )
             .as_bytes(),
@@ -129,8 +130,8 @@ impl Renderer<'_> {
                 .map(|d| d.2)
                 .max()
                 .unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
-            let page = format!("{base}{}", url::encode_path(dir));
-            let feed_url = format!("{page}atom.xml");
+            let page = format!("{base}{}", routes::url_of(dir));
+            let feed_url = routes::feed(&page);
             let xml = atom(&Feed {
                 id: &page,
                 title,
@@ -143,14 +144,14 @@ impl Renderer<'_> {
                 generator,
                 entries: &entries,
             });
-            output.put(&format!("{dir}atom.xml"), xml.as_bytes())
+            output.put(&routes::feed(dir), xml.as_bytes())
         };
         let site = &self.config.title;
         write("", &format!("{site}: all postmortems"), &self.all)?;
         let mut count = 1;
         for kind in [Kind::Services, Kind::Severities] {
             for term in self.archive.terms(kind) {
-                let dir = format!("{}/{}/", kind.segment(), term.slug);
+                let dir = routes::term_dir(kind, &term.slug);
                 write(
                     &dir,
                     &format!("{site}: {} postmortems", term.name),
@@ -182,19 +183,15 @@ impl Renderer<'_> {
             let mut targets: Vec<(String, Option<&crate::source::postmortem::Spanned<String>>)> =
                 Vec::new();
             if let Some(id) = &pm.id
-                && crate::util::url::is_valid_slug(&id.value)
+                && url::is_valid_slug(&id.value)
             {
                 targets.push((
-                    format!(
-                        "{}{}/index.html",
-                        crate::render::meta::SHORT_PREFIX,
-                        id.value
-                    ),
+                    format!("{}{}", routes::short(&id.value), routes::INDEX_FILE),
                     None,
                 ));
             }
             for alias in &pm.aliases {
-                targets.push((crate::render::meta::alias_file(&alias.value), Some(alias)));
+                targets.push((routes::alias_file(&alias.value), Some(alias)));
             }
             for (file, alias) in targets {
                 let what = || match alias {
@@ -235,7 +232,7 @@ impl Renderer<'_> {
                     file.to_lowercase(),
                     format!("the {} of `{}`", what(), pm.path.display()),
                 );
-                let target = format!("{}{}", crate::render::meta::root_of_file(&file), row.url);
+                let target = format!("{}{}", routes::root_of_file(&file), row.url);
                 let html =
                     crate::render::meta::redirect_page(&target, canonical.as_deref(), &row.title);
                 output.put(&file, html.as_bytes())?;

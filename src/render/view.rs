@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use crate::archive::{Archive, Kind, Report, Term};
 use crate::config::Config;
 use crate::render::markdown::Heading;
+use crate::render::routes;
 use crate::source::actions::{ActionItem, State};
 use crate::source::postmortem::Status;
 use crate::util::duration;
@@ -163,12 +164,12 @@ fn row(report: &Report, archive: &Archive, severities: &[SeverityView]) -> Row {
             name: map
                 .get(&slug)
                 .map_or_else(|| name.to_string(), |t| t.name.clone()),
-            url: format!("{}/{}/", kind.segment(), url::encode_path(&slug)),
+            url: routes::term(kind, &slug),
         }
     };
     Row {
         slug: pm.slug.clone(),
-        url: report.url(),
+        url: routes::report(&pm.slug),
         title: pm.title.clone(),
         id: pm.id.as_ref().map(|i| i.value.clone()),
         date: TimeView::new(&pm.date),
@@ -215,7 +216,7 @@ pub fn severities(config: &Config, archive: &Archive) -> Vec<SeverityView> {
             label: s.label.clone(),
             description: s.description.clone(),
             color: s.color.clone(),
-            url: format!("severities/{}/", term.slug),
+            url: routes::term(Kind::Severities, &term.slug),
             count: term.reports.len(),
         })
         .collect()
@@ -394,7 +395,7 @@ pub fn report<'a>(
             ServiceNav {
                 service: Link {
                     name: term.name.clone(),
-                    url: format!("services/{}/", url::encode_path(&term.slug)),
+                    url: routes::term(Kind::Services, &term.slug),
                 },
                 older: older.map(|j| NavLink::new(&rows.rows[j])),
                 newer: newer.map(|j| NavLink::new(&rows.rows[j])),
@@ -522,7 +523,7 @@ pub fn by_year<E>(
         let mut section = Section {
             title: year.to_string(),
             id: id.clone(),
-            url: Some(format!("years/{year}/")),
+            url: Some(routes::year(year)),
             count: span.map_or(0, |s| s.count),
             continued: span.is_some_and(|s| s.first < start),
             groups: Vec::with_capacity(months.len()),
@@ -607,7 +608,7 @@ pub fn term<'a>(
     TermView {
         name: term.name.clone(),
         slug: term.slug.clone(),
-        url: format!("{}/{}/", kind.segment(), url::encode_path(&term.slug)),
+        url: routes::term(kind, &term.slug),
         count: term.reports.len(),
         latest: term.reports.first().map(|&i| &rows.rows[i]),
         description: service
