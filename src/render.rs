@@ -165,41 +165,42 @@ pub struct Found {
     pub assets: BTreeMap<String, PathBuf>,
 }
 
+/// Which pages a renderer is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole site: [`Renderer::render_all`].
+    Site,
+    /// Only the pages around one report ([`Renderer::render_around`]):
+    /// the archive's action items and the search index, which only pages
+    /// of the whole archive show, are left out.
+    Around,
+}
+
+/// What a renderer renders: the site's configuration, archive, list rows
+/// and theme, and the two facts of the build that pages show.
+pub struct Setup<'a> {
+    pub config: &'a Config,
+    pub archive: &'a Archive,
+    pub rows: &'a Rows,
+    pub theme: &'a Theme,
+    /// Where the site is published, ending in `/`: absolute URLs, feeds and
+    /// the sitemap need it.
+    pub base_url: Option<String>,
+    /// The build date, against which action items are overdue.
+    pub today: chrono::NaiveDate,
+}
+
 impl<'a> Renderer<'a> {
-    /// `today` is the build date, against which action items are overdue.
-    pub fn new(
-        config: &'a Config,
-        archive: &'a Archive,
-        rows: &'a Rows,
-        theme: &Theme,
-        base_url: Option<String>,
-        today: chrono::NaiveDate,
-    ) -> Result<Self> {
-        Renderer::with(config, archive, rows, theme, (base_url, today), true)
-    }
-
-    /// A renderer for [`Renderer::render_around`] only: it leaves out the
-    /// archive's action items and the search index, which only pages of
-    /// the whole archive show.
-    pub fn for_pages_around(
-        config: &'a Config,
-        archive: &'a Archive,
-        rows: &'a Rows,
-        theme: &Theme,
-        base_url: Option<String>,
-        today: chrono::NaiveDate,
-    ) -> Result<Self> {
-        Renderer::with(config, archive, rows, theme, (base_url, today), false)
-    }
-
-    fn with(
-        config: &'a Config,
-        archive: &'a Archive,
-        rows: &'a Rows,
-        theme: &Theme,
-        (base_url, today): (Option<String>, chrono::NaiveDate),
-        whole: bool,
-    ) -> Result<Self> {
+    pub fn new(scope: Scope, setup: Setup<'a>) -> Result<Self> {
+        let Setup {
+            config,
+            archive,
+            rows,
+            theme,
+            base_url,
+            today,
+        } = setup;
+        let whole = scope == Scope::Site;
         let mut tera = theme.tera()?;
         let severities = view::severities(config, archive);
         let insights = Insights::new(archive, today);

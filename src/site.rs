@@ -14,7 +14,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::output::{self, Changes, Output};
 use crate::render::theme::Theme;
 use crate::render::view::Rows;
-use crate::render::{Renderer, routes};
+use crate::render::{Renderer, Scope, Setup, routes};
 use crate::{Error, source as content};
 
 /// What to build and how.
@@ -174,18 +174,22 @@ impl Site {
         Rows::new(&self.archive, &severities)
     }
 
+    /// What a renderer of this site renders, with `rows`.
+    fn setup<'s>(&'s self, rows: &'s Rows) -> Setup<'s> {
+        Setup {
+            config: &self.config,
+            archive: &self.archive,
+            rows,
+            theme: &self.theme,
+            base_url: self.base_url.clone(),
+            today: self.today,
+        }
+    }
+
     /// [`Site::render`] with the rows already made.
     fn render_rows(&self, rows: &Rows, output: &Output) -> Result<(usize, Vec<Diagnostic>), Error> {
         let started = Instant::now();
-        let renderer = Renderer::new(
-            &self.config,
-            &self.archive,
-            rows,
-            &self.theme,
-            self.base_url.clone(),
-            self.today,
-        )
-        .map_err(Error::Setup)?;
+        let renderer = Renderer::new(Scope::Site, self.setup(rows)).map_err(Error::Setup)?;
         debug(started, "renderer");
         let pages = renderer.render_all(output).map_err(Error::Setup)?;
         output
@@ -420,15 +424,7 @@ impl Kept {
     }
 
     fn render_around(site: &Site, rows: &Rows, i: usize, out: &Path) -> Result<Summary, Error> {
-        let renderer = Renderer::for_pages_around(
-            &site.config,
-            &site.archive,
-            rows,
-            &site.theme,
-            site.base_url.clone(),
-            site.today,
-        )
-        .map_err(Error::Setup)?;
+        let renderer = Renderer::new(Scope::Around, site.setup(rows)).map_err(Error::Setup)?;
         let output = Output::begin_patch(out, &site.root).map_err(Error::Setup)?;
         let pages = renderer.render_around(i, &output).map_err(Error::Setup)?;
         let found = renderer.found();

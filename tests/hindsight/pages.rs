@@ -161,7 +161,10 @@ fn the_pages_of_a_tag_named_in_any_script_link_each_other_encoded() {
     }
     site.build_ok();
     let dir = "tags/базы-данных/";
-    let pages = [format!("{dir}index.html"), format!("{dir}page/2/index.html")];
+    let pages = [
+        format!("{dir}index.html"),
+        format!("{dir}page/2/index.html"),
+    ];
     for (n, page) in pages.iter().enumerate() {
         let doc = site.page(page);
         let links: Vec<String> = [
