@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
@@ -134,9 +134,6 @@ pub struct Renderer<'a> {
     /// `root`: a report shows in half a dozen lists at several depths, and
     /// each list pastes the cached row with its own `root`.
     row_cache: Vec<OnceLock<CachedRow>>,
-    /// What rendering the bodies found: problems with their links, and the
-    /// files next to reports that they use (URL → source path).
-    found: Mutex<Found>,
     insights: Insights,
     /// Every action item, open first, and their owners.
     actions: Vec<actions::ActionRow<'a>>,
@@ -158,11 +155,35 @@ enum CachedRow {
     PerPage,
 }
 
-/// What report bodies reveal as their pages render.
-#[derive(Default)]
-pub struct Found {
+/// What rendering gave besides its files: how many it wrote, and what
+/// the reports revealed as their pages rendered. Each page returns its
+/// own; the parallel loop merges them.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// How many pages and other files (feeds, sitemaps, redirects…) were
+    /// written.
+    pub pages: usize,
+    /// Problems with the bodies' links and with aliases.
     pub diagnostics: Vec<Diagnostic>,
+    /// The files next to reports that pages use: URL → source path.
     pub assets: BTreeMap<String, PathBuf>,
+}
+
+impl Rendered {
+    /// `pages` files written, which revealed nothing.
+    fn files(pages: usize) -> Rendered {
+        Rendered {
+            pages,
+            ..Rendered::default()
+        }
+    }
+
+    /// Adds what `other` rendered and revealed.
+    fn merge(&mut self, mut other: Rendered) {
+        self.pages += other.pages;
+        self.diagnostics.append(&mut other.diagnostics);
+        self.assets.append(&mut other.assets);
+    }
 }
 
 /// Which pages a renderer is for.
@@ -231,7 +252,6 @@ impl<'a> Renderer<'a> {
             all: (0..rows.len()).collect(),
             rows,
             row_cache,
-            found: Mutex::default(),
             statics: theme
                 .statics
                 .keys()
@@ -301,18 +321,12 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// What the bodies rendered so far revealed.
-    pub fn found(self) -> Found {
-        self.found.into_inner().unwrap_or_else(|e| e.into_inner())
-    }
-
     /// Renders the pages that show report `i` into `output`: its own page,
     /// the pages of the reports next to it (in the archive and in each of
     /// its services) and related to it, and the page of each list it is
     /// on. Pages of the whole archive (the home page, metrics, action
-    /// items, feeds, the search index) are left as they are. Returns how
-    /// many pages it rendered.
-    pub fn render_around(&self, i: usize, output: &Output) -> Result<usize> {
+    /// items, feeds, the search index) are left as they are.
+    pub fn render_around(&self, i: usize, output: &Output) -> Result<Rendered> {
         let a = self.archive;
         let mut reports = vec![i];
         let (older, newer) = Archive::neighbours(&self.all, i);
@@ -340,32 +354,46 @@ impl<'a> Renderer<'a> {
                 _ => false,
             })
             .collect();
-        self.render_pages(&pages, output)?;
-        Ok(pages.len())
+        self.render_pages(&pages, output)
     }
 
-    /// Renders `pages` in parallel. Template errors are collected, not
-    /// fatal at the first one.
-    fn render_pages(&self, pages: &[Page<'_>], output: &Output) -> Result<()> {
-        let mut errors: Vec<String> = pages
+    /// Renders `pages` in parallel and merges what each gave. Template
+    /// errors are collected, not fatal at the first one.
+    fn render_pages(&self, pages: &[Page<'_>], output: &Output) -> Result<Rendered> {
+        type Done = (Rendered, Vec<String>);
+        let (rendered, mut errors) = pages
             .par_iter()
-            .filter_map(|p| self.render(p, output).err())
-            .map(|e| format!("{e:#}"))
-            .collect();
+            .map(|p| self.render(p, output))
+            .fold(Done::default, |(mut done, mut errors), page| {
+                match page {
+                    Ok(page) => done.merge(page),
+                    Err(e) => errors.push(format!("{e:#}")),
+                }
+                (done, errors)
+            })
+            .reduce(
+                Done::default,
+                |(mut done, mut errors), (more, more_errors)| {
+                    done.merge(more);
+                    errors.extend(more_errors);
+                    (done, errors)
+                },
+            );
         if errors.is_empty() {
-            return Ok(());
+            return Ok(rendered);
         }
         errors.sort();
         errors.dedup();
         Err(anyhow!("{}", errors.join("\n")))
     }
 
-    /// Renders every page into `output` and returns how many there were.
-    pub fn render_all(&self, output: &Output) -> Result<usize> {
+    /// Renders every page into `output`, and the files that go with them:
+    /// the search index, feeds, sitemaps, `robots.txt`, redirects.
+    pub fn render_all(&self, output: &Output) -> Result<Rendered> {
         let pages = self.pages();
-        self.render_pages(&pages, output)?;
+        let mut rendered = self.render_pages(&pages, output)?;
         let open: Vec<usize> = self.insights.facts.iter().map(|f| f.open).collect();
-        let mut count = pages.len();
+        let mut count = 0;
         if let Some(search) = &self.search {
             count += search.finish(&self.severities, &open, output)?;
         }
@@ -380,19 +408,21 @@ impl<'a> Renderer<'a> {
             count += write_sitemaps(base, &locs, SITEMAP_URLS, output)?;
         }
         count += self.finish(output)?;
+        rendered.merge(Rendered::files(count));
         // Last, so that an alias can be checked against every file of the
         // site: those written so far, the theme's, the reports' images.
         // Compared without case: some hosts ignore it.
         let mut taken = output.paths_lowercase();
         taken.extend(self.statics.iter().map(|p| p.to_lowercase()));
         taken.insert(routes::STATS_FILE.to_string());
-        let assets = self.found.lock().unwrap_or_else(|e| e.into_inner());
-        taken.extend(assets.assets.keys().map(|url| url.to_lowercase()));
-        drop(assets);
-        Ok(count + self.redirects(&taken, output)?)
+        taken.extend(rendered.assets.keys().map(|url| url.to_lowercase()));
+        rendered.merge(self.redirects(&taken, output)?);
+        Ok(rendered)
     }
 
-    fn render(&self, page: &Page, output: &Output) -> Result<()> {
+    /// Renders `page` into `output`.
+    fn render(&self, page: &Page, output: &Output) -> Result<Rendered> {
+        let mut rendered = Rendered::files(1);
         let (dir, file) = page.location(self.archive);
         let root = url::root_prefix(&dir);
         let mut cx = Context::new();
@@ -407,11 +437,8 @@ impl<'a> Renderer<'a> {
                 if let Some(search) = &self.search {
                     search.add(*i, std::mem::take(&mut body.rendered.text), output)?;
                 }
-                if !body.diagnostics.is_empty() || !body.assets.is_empty() {
-                    let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
-                    found.diagnostics.append(&mut body.diagnostics);
-                    found.assets.extend(std::mem::take(&mut body.assets));
-                }
+                rendered.diagnostics.append(&mut body.diagnostics);
+                rendered.assets.extend(std::mem::take(&mut body.assets));
                 let json = crate::render::meta::ReportJson::new(
                     &self.archive.reports[*i],
                     &self.rows.rows[*i],
@@ -498,7 +525,8 @@ impl<'a> Renderer<'a> {
                     )
                 })?;
             output.put(&format!("{dir}{file}"), html)
-        })
+        })?;
+        Ok(rendered)
     }
 
     /// Fills the context of page `n` of `list`, a page whose relative

@@ -191,14 +191,13 @@ impl Site {
         let started = Instant::now();
         let renderer = Renderer::new(Scope::Site, self.setup(rows)).map_err(Error::Setup)?;
         debug(started, "renderer");
-        let pages = renderer.render_all(output).map_err(Error::Setup)?;
+        let rendered = renderer.render_all(output).map_err(Error::Setup)?;
         output
             .put(routes::STATS_FILE, renderer.stats_json().as_bytes())
             .map_err(Error::Setup)?;
-        let found = renderer.found();
-        if found.diagnostics.iter().any(Diagnostic::is_error) {
+        if rendered.diagnostics.iter().any(Diagnostic::is_error) {
             let mut all = self.diagnostics.clone();
-            all.extend(found.diagnostics);
+            all.extend(rendered.diagnostics);
             diagnostics::sort(&mut all);
             return Err(Error::Content(all));
         }
@@ -207,7 +206,7 @@ impl Site {
                 .put(&routes::static_file(path), bytes)
                 .map_err(Error::Setup)?;
         }
-        found
+        rendered
             .assets
             .par_iter()
             .try_for_each(|(url, source)| {
@@ -216,7 +215,7 @@ impl Site {
             })
             .map_err(Error::Setup)?;
         debug(started, "pages");
-        Ok((pages, found.diagnostics))
+        Ok((rendered.pages, rendered.diagnostics))
     }
 
     /// Reports that the site published at `out` has and this build would
@@ -426,11 +425,12 @@ impl Kept {
     fn render_around(site: &Site, rows: &Rows, i: usize, out: &Path) -> Result<Summary, Error> {
         let renderer = Renderer::new(Scope::Around, site.setup(rows)).map_err(Error::Setup)?;
         let output = Output::begin_patch(out, &site.root).map_err(Error::Setup)?;
-        let pages = renderer.render_around(i, &output).map_err(Error::Setup)?;
-        let found = renderer.found();
+        let rendered = renderer.render_around(i, &output).map_err(Error::Setup)?;
         let path = &site.archive.reports[i].pm.path;
-        let (mine, _): (Vec<Diagnostic>, Vec<Diagnostic>) =
-            found.diagnostics.into_iter().partition(|d| d.file == *path);
+        let (mine, _): (Vec<Diagnostic>, Vec<Diagnostic>) = rendered
+            .diagnostics
+            .into_iter()
+            .partition(|d| d.file == *path);
         if mine.iter().any(Diagnostic::is_error) {
             return Err(Error::Content(mine));
         }
@@ -438,7 +438,7 @@ impl Kept {
         let changes = output.commit().map_err(Error::Setup)?;
         Ok(Summary {
             reports: site.archive.reports.len(),
-            pages,
+            pages: rendered.pages,
             files,
             changes,
             elapsed: Duration::ZERO,

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 
-use super::{ListOf, Page, Renderer, term_title};
+use super::{ListOf, Page, Rendered, Renderer, term_title};
 use crate::archive::Kind;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
@@ -167,8 +167,9 @@ impl Renderer<'_> {
     /// redirect page at each alias. An alias that would take the place of
     /// a file of the site (`taken`, lower-cased), sit where one of its
     /// folders would be, or take a short link's or another alias's place is
-    /// an error at its line. Returns how many redirects were written.
-    pub(super) fn redirects(&self, taken: &HashSet<String>, output: &Output) -> Result<usize> {
+    /// an error at its line. Returns how many redirects were written, and
+    /// those errors.
+    pub(super) fn redirects(&self, taken: &HashSet<String>, output: &Output) -> Result<Rendered> {
         let mut claimed: HashMap<String, String> = HashMap::new();
         let mut problems = Vec::new();
         let mut written = 0;
@@ -239,11 +240,11 @@ impl Renderer<'_> {
                 written += 1;
             }
         }
-        if !problems.is_empty() {
-            let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
-            found.diagnostics.extend(problems);
-        }
-        Ok(written)
+        Ok(Rendered {
+            pages: written,
+            diagnostics: problems,
+            ..Rendered::default()
+        })
     }
 
     /// What the page at `dir` says about itself to chat tools and search
