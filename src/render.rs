@@ -1,25 +1,24 @@
 //! Rendering every page of the site through the theme's templates.
 //!
-//! Pages are described first (a cheap list of [`Page`]s), then each one
+//! Pages are described first (a cheap list, [`pages::all`]), then each one
 //! builds its own context and renders in parallel, so no page pays for the
-//! data of the others.
+//! data of the others. What every page receives is [`pages::PageVars`];
+//! what each kind of page adds, its module under [`pages`].
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
-use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::archive::insights::{self, Insights};
-use crate::archive::{Archive, Kind};
+use crate::archive::Archive;
+use crate::archive::insights::Insights;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
 use crate::render::theme::{Theme, render_error};
-use crate::util::url;
 use view::{Rows, SeverityView, SiteView};
 
 pub mod actions;
@@ -27,6 +26,7 @@ pub mod body;
 pub mod charts;
 pub mod markdown;
 pub mod meta;
+mod pages;
 mod publish;
 pub mod routes;
 pub mod search;
@@ -34,91 +34,13 @@ pub mod syndication;
 pub mod theme;
 pub mod view;
 
+use pages::{Page, PageVars};
 use publish::{SITEMAP_URLS, write_sitemaps};
 
 /// Stands for `root` in cached list rows. A character for private use:
 /// it survives HTML escaping unchanged and no report is expected to hold it
 /// (a row that does is rendered for each page instead).
 const ROOT_MARK: &str = "\u{E000}";
-
-/// One page to render.
-#[derive(Debug, Clone)]
-enum Page<'r> {
-    Home,
-    Report(usize),
-    Terms(Kind),
-    /// How durations are measured.
-    Metrics,
-    /// Page `n` (from 0) of every action item.
-    ActionItems(usize),
-    /// Full-text search; without JavaScript, the indexes to browse.
-    Search,
-    /// Page `n` (from 0) of a list.
-    List(Arc<List<'r>>, usize),
-    NotFound,
-}
-
-/// A list of reports, shown on one or more pages.
-#[derive(Debug)]
-struct List<'r> {
-    of: ListOf,
-    /// The folder of its first page, site-relative.
-    dir: String,
-    /// The URL of its first page: `dir`, encoded.
-    url: String,
-    /// Newest first, as positions in the archive.
-    reports: &'r [usize],
-    spans: Vec<view::YearSpan>,
-    /// For a service, severity or tag: what its pages show of it.
-    term: Option<view::TermView<'r>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum ListOf {
-    Postmortems,
-    Year(i32),
-    Term(Kind, String),
-}
-
-impl Page<'_> {
-    /// The page's folder, site-relative (`postmortems/<slug>/`), and its file.
-    fn location(&self, archive: &Archive) -> (String, &'static str) {
-        let dir = match self {
-            Page::Home => String::new(),
-            Page::NotFound => return (String::new(), routes::NOT_FOUND_FILE),
-            Page::Report(i) => routes::report(&archive.reports[*i].pm.slug),
-            Page::Terms(k) => routes::terms(*k),
-            Page::Metrics => routes::METRICS.into(),
-            Page::ActionItems(n) => routes::page(routes::ACTIONS, *n),
-            Page::Search => routes::SEARCH.into(),
-            Page::List(list, n) => routes::page(&list.dir, *n),
-        };
-        (dir, routes::INDEX_FILE)
-    }
-}
-
-/// How many action items a page of them holds.
-const ACTIONS_PER_PAGE: usize = 500;
-
-/// How many pages a list of `len` reports takes, `size` to a page (0: all
-/// on one). An empty list still has its one page.
-fn page_count(len: usize, size: usize) -> usize {
-    if size == 0 {
-        1
-    } else {
-        len.div_ceil(size).max(1)
-    }
-}
-
-/// The items of page `n` of a list of `size` items a page (0: all on one).
-fn page_of<T>(items: &[T], size: usize, n: usize) -> &[T] {
-    if size == 0 {
-        return items;
-    }
-    let start = (n * size).min(items.len());
-    let end = (start + size).min(items.len());
-    &items[start..end]
-}
 
 /// Everything the pages share, computed once.
 pub struct Renderer<'a> {
@@ -264,97 +186,13 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn pages(&self) -> Vec<Page<'_>> {
-        let a = self.archive;
-        let mut lists = vec![self.list(ListOf::Postmortems, &self.all, None)];
-        lists.extend(
-            a.years
-                .iter()
-                .map(|(&y, reports)| self.list(ListOf::Year(y), reports, None)),
-        );
-        let mut pages = vec![Page::Home, Page::NotFound, Page::Metrics, Page::Search];
-        let action_pages = page_count(self.actions.len(), ACTIONS_PER_PAGE);
-        pages.extend((0..action_pages).map(Page::ActionItems));
-        pages.extend((0..a.reports.len()).map(Page::Report));
-        for kind in Kind::ALL {
-            pages.push(Page::Terms(kind));
-            lists.extend(
-                a.terms(kind)
-                    .map(|t| self.list(ListOf::Term(kind, t.slug.clone()), &t.reports, Some(t))),
-            );
-        }
-        for list in lists {
-            let list = Arc::new(list);
-            let count = page_count(list.reports.len(), self.config.page_size);
-            pages.extend((0..count).map(|n| Page::List(Arc::clone(&list), n)));
-        }
-        pages
-    }
-
-    /// A list of `reports`; `term` is the service, severity or tag it is
-    /// the list of, if any.
-    fn list<'r>(
-        &'r self,
-        of: ListOf,
-        reports: &'r [usize],
-        term: Option<&crate::archive::Term>,
-    ) -> List<'r> {
-        let (dir, url) = match &of {
-            ListOf::Postmortems => (
-                routes::POSTMORTEMS.to_string(),
-                routes::POSTMORTEMS.to_string(),
-            ),
-            ListOf::Year(y) => (routes::year(*y), routes::year(*y)),
-            ListOf::Term(kind, slug) => (routes::term_dir(*kind, slug), routes::term(*kind, slug)),
-        };
-        let term = match (&of, term) {
-            (ListOf::Term(kind, _), Some(t)) => Some(self.term_view(*kind, t)),
-            _ => None,
-        };
-        List {
-            of,
-            dir,
-            url,
-            reports,
-            spans: view::year_spans(self.rows, reports),
-            term,
-        }
-    }
-
     /// Renders the pages that show report `i` into `output`: its own page,
     /// the pages of the reports next to it (in the archive and in each of
     /// its services) and related to it, and the page of each list it is
     /// on. Pages of the whole archive (the home page, metrics, action
     /// items, feeds, the search index) are left as they are.
     pub fn render_around(&self, i: usize, output: &Output) -> Result<Rendered> {
-        let a = self.archive;
-        let mut reports = vec![i];
-        let (older, newer) = Archive::neighbours(&self.all, i);
-        reports.extend(older.into_iter().chain(newer));
-        for service in &a.reports[i].pm.services {
-            if let Some(term) = a.services.get(&url::slugify(service)) {
-                let (older, newer) = Archive::neighbours(&term.reports, i);
-                reports.extend(older.into_iter().chain(newer));
-            }
-        }
-        reports.extend(a.related.get(i).into_iter().flatten().copied());
-        // The page of a list that report `i` is on (all are on the one
-        // page of an unpaginated list).
-        let size = self.config.page_size;
-        let on_page = |at: usize, n: usize| at.checked_div(size).unwrap_or(0) == n;
-        let pages: Vec<Page<'_>> = self
-            .pages()
-            .into_iter()
-            .filter(|page| match page {
-                Page::Report(j) => reports.contains(j),
-                Page::List(list, n) => list
-                    .reports
-                    .binary_search(&i)
-                    .is_ok_and(|at| on_page(at, *n)),
-                _ => false,
-            })
-            .collect();
-        self.render_pages(&pages, output)
+        self.render_pages(&pages::around(self, i), output)
     }
 
     /// Renders `pages` in parallel and merges what each gave. Template
@@ -390,7 +228,7 @@ impl<'a> Renderer<'a> {
     /// Renders every page into `output`, and the files that go with them:
     /// the search index, feeds, sitemaps, `robots.txt`, redirects.
     pub fn render_all(&self, output: &Output) -> Result<Rendered> {
-        let pages = self.pages();
+        let pages = pages::all(self);
         let mut rendered = self.render_pages(&pages, output)?;
         let open: Vec<usize> = self.insights.facts.iter().map(|f| f.open).collect();
         let mut count = 0;
@@ -422,94 +260,25 @@ impl<'a> Renderer<'a> {
 
     /// Renders `page` into `output`.
     fn render(&self, page: &Page, output: &Output) -> Result<Rendered> {
-        let mut rendered = Rendered::files(1);
         let (dir, file) = page.location(self.archive);
-        let root = url::root_prefix(&dir);
-        let mut cx = Context::new();
-        cx.insert("root", &root);
-        cx.insert("path", &dir);
-        let template = match page {
-            Page::Home => self.home(&mut cx, &root)?,
-            Page::Report(i) => {
-                cx.insert("section", "postmortems");
-                cx.insert("title", &self.rows.rows[*i].title);
-                let mut body = body::render(self.archive, self.config, *i);
-                if let Some(search) = &self.search {
-                    search.add(*i, std::mem::take(&mut body.rendered.text), output)?;
-                }
-                rendered.diagnostics.append(&mut body.diagnostics);
-                rendered.assets.extend(std::mem::take(&mut body.assets));
-                let json = crate::render::meta::ReportJson::new(
-                    &self.archive.reports[*i],
-                    &self.rows.rows[*i],
-                    self.site.base_url.as_deref(),
-                );
-                let json = serde_json::to_vec_pretty(&json)?;
-                output.put(&format!("{dir}{}", routes::REPORT_JSON_FILE), &json)?;
-                let mut view = view::report(self.archive, self.rows, *i, body, &self.insights);
-                for j in self.insights.pairs.similar(self.archive, *i) {
-                    self.paste_row(j, &root, &mut view.similar_html)?;
-                }
-                cx.insert("report", &view);
-                "report.html"
-            }
-            Page::Terms(kind) => {
-                let terms: Vec<_> = self
-                    .archive
-                    .terms(*kind)
-                    .map(|t| self.term_view(*kind, t))
-                    .collect();
-                cx.insert("section", kind.segment());
-                cx.insert("kind", kind.segment());
-                cx.insert("title", kind.title());
-                cx.insert("terms", &terms);
-                "terms.html"
-            }
-            Page::List(list, n) => {
-                self.list_page(&mut cx, list, *n, &root)?;
-                "list.html"
-            }
-            Page::Search => {
-                let terms: Vec<(&str, Vec<_>)> = [Kind::Severities, Kind::Services, Kind::Tags]
-                    .into_iter()
-                    .map(|kind| {
-                        let views = self
-                            .archive
-                            .terms(kind)
-                            .filter(|t| !t.reports.is_empty())
-                            .map(|t| self.term_view(kind, t))
-                            .collect();
-                        (kind.segment(), views)
-                    })
-                    .collect();
-                cx.insert("section", "search");
-                cx.insert("title", "Search");
-                cx.insert("browse", &terms);
-                "search.html"
-            }
-            Page::Metrics => {
-                cx.insert("section", "");
-                cx.insert("title", "How incidents are measured");
-                "metrics.html"
-            }
-            Page::ActionItems(n) => {
-                self.action_page(&mut cx, *n, &root);
-                "action-items.html"
-            }
-            Page::NotFound => {
-                // The 404 page is served at any depth: with a base URL its
-                // links start from the base's path, so they work on any
-                // host that serves the site there (a preview as well as
-                // production); without one they assume the root.
-                if let Some(base) = &self.site.base_url {
-                    cx.insert("root", url::path_of(base));
-                }
-                cx.insert("section", "");
-                cx.insert("title", "Page not found");
-                "404.html"
-            }
+        let root = page.root(&dir, self.site.base_url.as_deref());
+        let at = pages::At {
+            dir: &dir,
+            root: &root,
         };
-        cx.insert("meta", &self.page_meta(page, &dir));
+        let filled = pages::fill(self, page, &at, output)?;
+        let template = filled.template;
+        let vars = PageVars {
+            root: &root,
+            path: &dir,
+            section: filled.section,
+            title: &filled.title,
+            meta: &filled.meta,
+        };
+        let mut cx = filled.cx;
+        let every_page = Context::from_serialize(&vars)
+            .map_err(|e| anyhow!("rendering `{dir}{file}`: {}", render_error(&e)))?;
+        cx.extend(every_page);
         thread_local! {
             /// Each thread renders its pages into one buffer, reused.
             static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -526,78 +295,9 @@ impl<'a> Renderer<'a> {
                 })?;
             output.put(&format!("{dir}{file}"), html)
         })?;
+        let mut rendered = filled.revealed;
+        rendered.pages += 1;
         Ok(rendered)
-    }
-
-    /// Fills the context of page `n` of `list`, a page whose relative
-    /// root is `root`.
-    fn list_page(&self, cx: &mut Context, list: &List<'_>, n: usize, root: &str) -> Result<()> {
-        let size = self.config.page_size;
-        let total = page_count(list.reports.len(), size);
-        match &list.of {
-            ListOf::Postmortems => {
-                cx.insert("section", "postmortems");
-                cx.insert("title", "All postmortems");
-                cx.insert(
-                    "description",
-                    &format!("{} reports, newest first.", list.reports.len()),
-                );
-                cx.insert("metrics", &self.insights.overall);
-            }
-            ListOf::Year(y) => {
-                cx.insert("section", "postmortems");
-                cx.insert("title", &format!("Postmortems of {y}"));
-                cx.insert("description", &count_text(list.reports.len()));
-                cx.insert("years", &self.year_links());
-                cx.insert("metrics", &self.insights.years.get(y));
-            }
-            ListOf::Term(kind, slug) => {
-                let tv = list
-                    .term
-                    .as_ref()
-                    .ok_or_else(|| anyhow!("no {} `{slug}`", kind.segment()))?;
-                cx.insert("section", kind.segment());
-                cx.insert("kind", kind.segment());
-                cx.insert("title", &term_title(*kind, tv));
-                cx.insert("description", &tv.description);
-                cx.insert("term", tv);
-                if *kind == Kind::Services && n == 0 {
-                    let chart = charts::monthly(
-                        &self.insights,
-                        self.archive,
-                        self.config,
-                        list.reports,
-                        "service-chart",
-                        &tv.name,
-                    );
-                    cx.insert("chart", &chart);
-                }
-            }
-        }
-        let by_month = !matches!(list.of, ListOf::Term(..));
-        let page = page_of(list.reports, size, n);
-        let start = n * size;
-        let sections = view::by_year(self.rows, page, start, &list.spans, by_month, |i, out| {
-            self.paste_row(i, root, out)
-        })?;
-        cx.insert("sections", &sections);
-        let jump: Vec<YearJump> = list
-            .spans
-            .iter()
-            .map(|span| {
-                let on = span.first.checked_div(size).unwrap_or(0);
-                YearJump {
-                    title: span.year.to_string(),
-                    id: format!("y{}", span.year),
-                    count: span.count,
-                    url: routes::page(&list.url, on),
-                    here: on == n,
-                }
-            })
-            .collect();
-        cx.insert("jump", &jump);
-        cx.insert("pager", &Pager::new(&list.url, n, total));
-        Ok(())
     }
 
     /// Appends report `i` as a list row on a page at `root` to `out`.
@@ -639,222 +339,8 @@ impl<'a> Renderer<'a> {
         Ok(html)
     }
 
-    fn home(&self, cx: &mut Context, root: &str) -> Result<&'static str> {
-        let count = self.config.home_latest.min(self.rows.len());
-        let latest: Vec<&view::Row> = self.rows.rows[..count].iter().collect();
-        let mut latest_html = String::new();
-        for i in 0..count {
-            self.paste_row(i, root, &mut latest_html)?;
-        }
-        let mut services: Vec<_> = self
-            .archive
-            .services
-            .values()
-            .map(|t| self.term_view(Kind::Services, t))
-            .collect();
-        let all = &self.all;
-        cx.insert(
-            "monthly_chart",
-            &charts::monthly(
-                &self.insights,
-                self.archive,
-                self.config,
-                all,
-                "monthly-chart",
-                "All",
-            ),
-        );
-        cx.insert(
-            "duration_chart",
-            &charts::duration(&self.insights, self.archive, all, "duration-chart"),
-        );
-        cx.insert("metrics", &self.insights.overall);
-        let on_this_day: Vec<&view::Row> = insights::on_this_day(self.archive, self.insights.today)
-            .into_iter()
-            .map(|i| &self.rows.rows[i])
-            .collect();
-        cx.insert("on_this_day", &on_this_day);
-        cx.insert("today", &self.insights.today.format("%-d %B").to_string());
-        let open: Vec<&actions::ActionRow> = self
-            .actions
-            .iter()
-            .take_while(|a| a.item.open)
-            .take(5)
-            .collect();
-        cx.insert("open_actions", &open);
-        services.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-        cx.insert("section", "home");
-        cx.insert("title", &self.config.title);
-        cx.insert("latest", &latest);
-        cx.insert("latest_html", &latest_html);
-        cx.insert("severities", &self.severities);
-        cx.insert("services", &services);
-        cx.insert("years", &self.year_links());
-        Ok("index.html")
-    }
-
-    fn term_view(&self, kind: Kind, term: &crate::archive::Term) -> view::TermView<'_> {
-        let metrics = self.insights.term(kind, &term.slug);
-        view::term(kind, term, self.rows, self.config, metrics)
-    }
-
-    /// Fills the context of page `n` of the action items.
-    fn action_page(&self, cx: &mut Context, n: usize, root: &str) {
-        let total = page_count(self.actions.len(), ACTIONS_PER_PAGE);
-        let items = page_of(&self.actions, ACTIONS_PER_PAGE, n);
-        cx.insert("section", "action-items");
-        cx.insert("title", "Action items");
-        cx.insert("items_html", &actions::action_rows_html(items, root));
-        cx.insert("items_count", &items.len());
-        cx.insert("metrics", &self.insights.overall);
-        cx.insert("owners", &self.owners);
-        cx.insert("pager", &Pager::new(routes::ACTIONS, n, total));
-        cx.insert("today", &self.insights.today.format("%Y-%m-%d").to_string());
-        let mut services: Vec<&view::Link> = items.iter().flat_map(|a| a.report.services).collect();
-        services.sort_by(|a, b| a.name.cmp(&b.name));
-        services.dedup_by(|a, b| a.url == b.url);
-        cx.insert("services", &services);
-    }
-
     /// `stats.json`, for dashboards.
     pub fn stats_json(&self) -> String {
         self.insights.stats_json(self.archive)
-    }
-
-    fn year_links(&self) -> Vec<YearLink> {
-        self.archive
-            .years
-            .iter()
-            .rev()
-            .map(|(y, r)| YearLink {
-                year: *y,
-                url: routes::year(*y),
-                count: r.len(),
-            })
-            .collect()
-    }
-}
-
-/// A year of a list, for the jump links above it: `url` is the list page
-/// that holds the year's first report, `here` whether that is this page.
-#[derive(Serialize)]
-struct YearJump {
-    title: String,
-    id: String,
-    count: usize,
-    url: String,
-    here: bool,
-}
-
-/// Where a page of a list stands among the list's pages. Page numbers
-/// count from 1 here, as readers do.
-#[derive(Serialize)]
-struct Pager {
-    current: usize,
-    total: usize,
-    newer: Option<String>,
-    older: Option<String>,
-    /// The first and last pages and those around the current one;
-    /// `gap_before` marks a jump over pages not shown.
-    pages: Vec<PageLink>,
-}
-
-#[derive(Serialize)]
-struct PageLink {
-    number: usize,
-    url: String,
-    current: bool,
-    gap_before: bool,
-}
-
-impl Pager {
-    /// The pager of page `n` (from 0) of `total` pages of the list at `base`.
-    fn new(base: &str, n: usize, total: usize) -> Pager {
-        const AROUND: usize = 2;
-        let mut pages: Vec<PageLink> = Vec::new();
-        for i in 0..total {
-            let near = i.abs_diff(n) <= AROUND;
-            if i == 0 || i + 1 == total || near {
-                let gap_before = pages.last().is_some_and(|p| p.number != i);
-                pages.push(PageLink {
-                    number: i + 1,
-                    url: routes::page(base, i),
-                    current: i == n,
-                    gap_before,
-                });
-            }
-        }
-        Pager {
-            current: n + 1,
-            total,
-            newer: n.checked_sub(1).map(|p| routes::page(base, p)),
-            older: (n + 1 < total).then(|| routes::page(base, n + 1)),
-            pages,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct YearLink {
-    year: i32,
-    url: String,
-    count: usize,
-}
-
-fn count_text(n: usize) -> String {
-    if n == 1 {
-        "1 report.".into()
-    } else {
-        format!("{n} reports.")
-    }
-}
-
-fn term_title(kind: Kind, term: &view::TermView<'_>) -> String {
-    match kind {
-        Kind::Services => format!("Service: {}", term.name),
-        Kind::Severities if !term.label.is_empty() => format!("{} · {}", term.name, term.label),
-        Kind::Severities => term.name.clone(),
-        Kind::Tags => format!("Tag: {}", term.name),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn shown(pager: &Pager) -> String {
-        pager
-            .pages
-            .iter()
-            .map(|p| {
-                let gap = if p.gap_before { "… " } else { "" };
-                let mark = if p.current { "*" } else { "" };
-                format!("{gap}{}{mark}", p.number)
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    #[test]
-    fn the_pager_shows_the_ends_and_the_pages_around_the_current_one() {
-        assert_eq!(shown(&Pager::new("x/", 0, 1)), "1*");
-        assert_eq!(shown(&Pager::new("x/", 2, 5)), "1 2 3* 4 5");
-        assert_eq!(shown(&Pager::new("x/", 0, 20)), "1* 2 3 … 20");
-        assert_eq!(shown(&Pager::new("x/", 9, 20)), "1 … 8 9 10* 11 12 … 20");
-        assert_eq!(shown(&Pager::new("x/", 19, 20)), "1 … 18 19 20*");
-        let p = Pager::new("tags/db/", 1, 3);
-        assert_eq!(p.newer.as_deref(), Some("tags/db/"));
-        assert_eq!(p.older.as_deref(), Some("tags/db/page/3/"));
-        assert_eq!(p.pages[1].url, "tags/db/page/2/");
-    }
-
-    #[test]
-    fn lists_are_cut_into_pages_of_the_configured_size() {
-        let reports: Vec<usize> = (0..7).collect();
-        assert_eq!(page_count(7, 2), 4);
-        assert_eq!(page_count(0, 2), 1);
-        assert_eq!(page_count(7, 0), 1);
-        assert_eq!(page_of(&reports, 2, 3), [6]);
-        assert_eq!(page_of(&reports, 0, 0), &reports[..]);
     }
 }

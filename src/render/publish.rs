@@ -1,16 +1,14 @@
-//! What a build publishes besides the pages: what each page says about
-//! itself to chat tools (`PageMeta`), short links and alias redirects,
-//! Atom feeds, the sitemap and `robots.txt`.
+//! What a build publishes besides the pages: short links and alias
+//! redirects, Atom feeds, the sitemap and `robots.txt`.
 
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 
-use super::{ListOf, Page, Rendered, Renderer, term_title};
+use super::{Rendered, Renderer};
 use crate::archive::Kind;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
-use crate::render::meta::PageMeta;
 use crate::render::routes;
 use crate::util::url;
 
@@ -77,90 +75,102 @@ impl Renderer<'_> {
     /// per severity (`services/<s>/atom.xml`), each with the newest
     /// `feed_limit` reports. Returns how many it wrote.
     pub(super) fn feeds(&self, base: &str, output: &Output) -> Result<usize> {
+        let site = &self.config.title;
+        self.feed(
+            base,
+            "",
+            &format!("{site}: all postmortems"),
+            &self.all,
+            output,
+        )?;
+        let mut count = 1;
+        for kind in [Kind::Services, Kind::Severities] {
+            for term in self.archive.terms(kind) {
+                let dir = routes::term_dir(kind, &term.slug);
+                let title = format!("{site}: {} postmortems", term.name);
+                self.feed(base, &dir, &title, &term.reports, output)?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    /// The feed of the page at `dir`, a list of `reports`, with the newest
+    /// `feed_limit` of them.
+    fn feed(
+        &self,
+        base: &str,
+        dir: &str,
+        title: &str,
+        reports: &[usize],
+        output: &Output,
+    ) -> Result<()> {
         use crate::render::syndication::{Entry, Feed, atom};
         let limit = match self.config.feed_limit {
             0 => usize::MAX,
             n => n,
         };
-        let generator = &self.site.generator;
-        let write = |dir: &str, title: &str, reports: &[usize]| -> Result<()> {
-            let shown = &reports[..reports.len().min(limit)];
-            type Data<'d> = (
-                String,
-                Vec<(&'d str, &'d str)>,
-                chrono::DateTime<chrono::FixedOffset>,
-            );
-            let data: Vec<Data> = shown
-                .iter()
-                .map(|&i| {
-                    let row = &self.rows.rows[i];
-                    let pm = &self.archive.reports[i].pm;
-                    let mut categories: Vec<(&str, &str)> =
-                        vec![(row.severity.id.as_str(), row.severity.id.as_str())];
-                    categories.extend(
-                        row.services
-                            .iter()
-                            .map(|l| (l.url.as_str(), l.name.as_str())),
-                    );
-                    categories.extend(row.tags.iter().map(|l| (l.url.as_str(), l.name.as_str())));
-                    let updated = pm.resolved.map_or(pm.date, |r| r.max(pm.date));
-                    (format!("{base}{}", row.url), categories, updated)
-                })
-                .collect();
-            let entries: Vec<Entry> = shown
-                .iter()
-                .zip(&data)
-                .map(|(&i, (url, categories, updated))| {
-                    let pm = &self.archive.reports[i].pm;
-                    Entry {
-                        id: url,
-                        title: &pm.title,
-                        url,
-                        published: pm.date,
-                        updated: *updated,
-                        summary: &self.archive.reports[i].summary,
-                        categories,
-                        authors: &pm.authors,
-                        content_html: None,
-                    }
-                })
-                .collect();
-            let updated = data
-                .iter()
-                .map(|d| d.2)
-                .max()
-                .unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
-            let page = format!("{base}{}", routes::url_of(dir));
-            let feed_url = routes::feed(&page);
-            let xml = atom(&Feed {
-                id: &page,
-                title,
-                subtitle: (!self.config.description.is_empty())
-                    .then_some(self.config.description.as_str()),
-                self_url: &feed_url,
-                html_url: &page,
-                updated,
-                author: &self.config.title,
-                generator,
-                entries: &entries,
-            });
-            output.put(&routes::feed(dir), xml.as_bytes())
-        };
-        let site = &self.config.title;
-        write("", &format!("{site}: all postmortems"), &self.all)?;
-        let mut count = 1;
-        for kind in [Kind::Services, Kind::Severities] {
-            for term in self.archive.terms(kind) {
-                let dir = routes::term_dir(kind, &term.slug);
-                write(
-                    &dir,
-                    &format!("{site}: {} postmortems", term.name),
-                    &term.reports,
-                )?;
-                count += 1;
-            }
-        }
-        Ok(count)
+        let shown = &reports[..reports.len().min(limit)];
+        type Data<'d> = (
+            String,
+            Vec<(&'d str, &'d str)>,
+            chrono::DateTime<chrono::FixedOffset>,
+        );
+        let data: Vec<Data> = shown
+            .iter()
+            .map(|&i| {
+                let row = &self.rows.rows[i];
+                let pm = &self.archive.reports[i].pm;
+                let mut categories: Vec<(&str, &str)> =
+                    vec![(row.severity.id.as_str(), row.severity.id.as_str())];
+                categories.extend(
+                    row.services
+                        .iter()
+                        .map(|l| (l.url.as_str(), l.name.as_str())),
+                );
+                categories.extend(row.tags.iter().map(|l| (l.url.as_str(), l.name.as_str())));
+                let updated = pm.resolved.map_or(pm.date, |r| r.max(pm.date));
+                (format!("{base}{}", row.url), categories, updated)
+            })
+            .collect();
+        let entries: Vec<Entry> = shown
+            .iter()
+            .zip(&data)
+            .map(|(&i, (url, categories, updated))| {
+                let pm = &self.archive.reports[i].pm;
+                Entry {
+                    id: url,
+                    title: &pm.title,
+                    url,
+                    published: pm.date,
+                    updated: *updated,
+                    summary: &self.archive.reports[i].summary,
+                    categories,
+                    authors: &pm.authors,
+                    content_html: None,
+                }
+            })
+            .collect();
+        let updated = data
+            .iter()
+            .map(|d| d.2)
+            .max()
+            .unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
+        let page = format!("{base}{}", routes::url_of(dir));
+        let feed_url = routes::feed(&page);
+        let xml = atom(&Feed {
+            id: &page,
+            title,
+            subtitle: (!self.config.description.is_empty())
+                .then_some(self.config.description.as_str()),
+            self_url: &feed_url,
+            html_url: &page,
+            updated,
+            author: &self.config.title,
+            generator: &self.site.generator,
+            entries: &entries,
+        });
+        output.put(&routes::feed(dir), xml.as_bytes())
     }
 
     /// Writes the short link of every report with an id (`i/<id>/`) and a
@@ -245,84 +255,6 @@ impl Renderer<'_> {
             diagnostics: problems,
             ..Rendered::default()
         })
-    }
-
-    /// What the page at `dir` says about itself to chat tools and search
-    /// engines.
-    pub(super) fn page_meta(&self, page: &Page, dir: &str) -> PageMeta {
-        let base = self.site.base_url.as_deref();
-        let public = self.config.public;
-        let site = &self.config.title;
-        let meta =
-            |title: &str, description: &str| PageMeta::new(base, dir, title, description, public);
-        match page {
-            Page::Report(i) => {
-                let row = &self.rows.rows[*i];
-                let mut m = meta(&row.title, &row.summary);
-                m.kind = "article";
-                let severity = if row.severity.label.is_empty() {
-                    row.severity.id.clone()
-                } else {
-                    format!("{} · {}", row.severity.id, row.severity.label)
-                };
-                m.labels.push(("Severity".into(), severity));
-                if let Some(d) = &row.duration {
-                    m.labels.push(("Duration".into(), d.clone()));
-                }
-                m
-            }
-            Page::Home => meta(site, &self.config.description),
-            Page::Terms(kind) => meta(
-                kind.title(),
-                &format!(
-                    "Postmortems of {site} by {}.",
-                    kind.segment().trim_end_matches('s')
-                ),
-            ),
-            Page::Metrics => meta(
-                "How incidents are measured",
-                "Time to detect, time to mitigate, total duration, medians, p90 and action items, as this library defines them.",
-            ),
-            Page::ActionItems(_) => meta(
-                "Action items",
-                &format!(
-                    "{} open action items of {}, from every postmortem of {site}.",
-                    self.insights.overall.open_action_items, self.insights.overall.action_items
-                ),
-            ),
-            Page::NotFound => meta("Page not found", ""),
-            Page::Search => meta(
-                "Search",
-                &format!(
-                    "Search the postmortems of {site} by words, service, severity, tag and year."
-                ),
-            ),
-            Page::List(list, _) => match &list.of {
-                ListOf::Postmortems => meta(
-                    "All postmortems",
-                    &format!(
-                        "{} postmortems of {site}, newest first.",
-                        list.reports.len()
-                    ),
-                ),
-                ListOf::Year(y) => meta(
-                    &format!("Postmortems of {y}"),
-                    &format!("{} postmortems of {site} in {y}.", list.reports.len()),
-                ),
-                ListOf::Term(kind, _) => match &list.term {
-                    Some(tv) => meta(
-                        &term_title(*kind, tv),
-                        &format!(
-                            "{} postmortem{}. {}",
-                            tv.count,
-                            if tv.count == 1 { "" } else { "s" },
-                            tv.description
-                        ),
-                    ),
-                    None => meta(site, ""),
-                },
-            },
-        }
     }
 }
 

@@ -343,6 +343,40 @@ pub fn report<'a>(
     let report = &archive.reports[i];
     let pm = &report.pm;
     let row = &rows.rows[i];
+    let (times, durations) = times(pm);
+    let older = (i + 1 < archive.reports.len()).then_some(i + 1);
+    let newer = i.checked_sub(1);
+    let action_items: Vec<ActionView> = pm
+        .action_items
+        .iter()
+        .map(|a| ActionView::new(a, today))
+        .collect();
+    ReportView {
+        row,
+        timeline_svg: crate::render::charts::of_report(archive, i, &body.timeline),
+        open_action_items: action_items.iter().filter(|a| a.open).count(),
+        listed_action_items: action_items.iter().filter(|a| !a.in_body).count(),
+        action_items,
+        similar_html: String::new(),
+        body: body.rendered.html,
+        headings: body.rendered.headings,
+        impact: pm.impact.as_deref(),
+        authors: &pm.authors,
+        teams: &pm.teams,
+        times,
+        durations,
+        related: archive.related[i].iter().map(|&j| &rows.rows[j]).collect(),
+        older: older.map(|j| NavLink::new(&rows.rows[j])),
+        newer: newer.map(|j| NavLink::new(&rows.rows[j])),
+        service_nav: service_nav(archive, rows, i),
+        extra: &pm.extra,
+        source: pm.path.to_string_lossy().replace('\\', "/"),
+    }
+}
+
+/// The moments report `pm` gives, impact start first, and the durations
+/// measured to them.
+fn times(pm: &crate::source::postmortem::Postmortem) -> (Vec<LabelledTime>, Vec<LabelledValue>) {
     let mut times = vec![LabelledTime {
         label: "Impact started",
         key: "date",
@@ -384,9 +418,13 @@ pub fn report<'a>(
             }
         }
     }
-    let older = (i + 1 < archive.reports.len()).then_some(i + 1);
-    let newer = i.checked_sub(1);
-    let service_nav = pm
+    (times, durations)
+}
+
+/// For each service of report `i`, its older and newer reports.
+fn service_nav<'a>(archive: &Archive, rows: &'a Rows, i: usize) -> Vec<ServiceNav<'a>> {
+    archive.reports[i]
+        .pm
         .services
         .iter()
         .filter_map(|s| archive.services.get(&url::slugify(s)))
@@ -401,33 +439,7 @@ pub fn report<'a>(
                 newer: newer.map(|j| NavLink::new(&rows.rows[j])),
             }
         })
-        .collect();
-    let action_items: Vec<ActionView> = pm
-        .action_items
-        .iter()
-        .map(|a| ActionView::new(a, today))
-        .collect();
-    ReportView {
-        row,
-        timeline_svg: crate::render::charts::of_report(archive, i, &body.timeline),
-        open_action_items: action_items.iter().filter(|a| a.open).count(),
-        listed_action_items: action_items.iter().filter(|a| !a.in_body).count(),
-        action_items,
-        similar_html: String::new(),
-        body: body.rendered.html,
-        headings: body.rendered.headings,
-        impact: pm.impact.as_deref(),
-        authors: &pm.authors,
-        teams: &pm.teams,
-        times,
-        durations,
-        related: archive.related[i].iter().map(|&j| &rows.rows[j]).collect(),
-        older: older.map(|j| NavLink::new(&rows.rows[j])),
-        newer: newer.map(|j| NavLink::new(&rows.rows[j])),
-        service_nav,
-        extra: &pm.extra,
-        source: pm.path.to_string_lossy().replace('\\', "/"),
-    }
+        .collect()
 }
 
 /// A titled run of reports in a list page.
