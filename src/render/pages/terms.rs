@@ -17,11 +17,7 @@ pub(super) fn fill(r: &Renderer, kind: Kind, at: &At) -> Filled {
     let mut cx = Context::new();
     cx.insert("kind", kind.segment());
     cx.insert("terms", &terms);
-    let description = format!(
-        "Postmortems of {} by {}.",
-        r.config.title,
-        kind.segment().trim_end_matches('s')
-    );
+    let description = format!("Postmortems of {} by {}.", r.config.title, kind.singular());
     let meta = meta(r, at, kind.title(), &description);
     Filled::new(TEMPLATE, kind.segment(), kind.title(), meta, cx)
 }
