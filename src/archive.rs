@@ -11,6 +11,9 @@
 
 pub mod insights;
 pub mod metrics;
+pub mod terms;
+
+pub use terms::{Kind, Term};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -42,28 +45,6 @@ pub struct Moment {
     pub text: String,
     /// The anchor of its row.
     pub id: String,
-}
-
-impl Report {
-    /// Site-relative URL of the report's page.
-    pub fn url(&self) -> String {
-        report_url(&self.pm.slug)
-    }
-}
-
-pub fn report_url(slug: &str) -> String {
-    format!("postmortems/{slug}/")
-}
-
-/// A service, severity or tag, and the reports filed under it.
-#[derive(Debug, Clone)]
-pub struct Term {
-    /// The URL segment.
-    pub slug: String,
-    /// The name to show.
-    pub name: String,
-    /// Reports, newest first, as positions in [`Archive::reports`].
-    pub reports: Vec<usize>,
 }
 
 #[derive(Debug, Default)]

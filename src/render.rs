@@ -1,25 +1,24 @@
 //! Rendering every page of the site through the theme's templates.
 //!
-//! Pages are described first (a cheap list of [`Page`]s), then each one
+//! Pages are described first (a cheap list, [`pages::all`]), then each one
 //! builds its own context and renders in parallel, so no page pays for the
-//! data of the others.
+//! data of the others. What every page receives is [`pages::PageVars`];
+//! what each kind of page adds, its module under [`pages`].
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
-use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::archive::Archive;
-use crate::archive::insights::{self, Insights};
+use crate::archive::insights::Insights;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
 use crate::render::theme::{Theme, render_error};
-use crate::util::url;
 use view::{Rows, SeverityView, SiteView};
 
 pub mod actions;
@@ -27,139 +26,21 @@ pub mod body;
 pub mod charts;
 pub mod markdown;
 pub mod meta;
+mod pages;
 mod publish;
+pub mod routes;
 pub mod search;
 pub mod syndication;
 pub mod theme;
 pub mod view;
 
+use pages::{Page, PageVars};
 use publish::{SITEMAP_URLS, write_sitemaps};
 
 /// Stands for `root` in cached list rows. A character for private use:
 /// it survives HTML escaping unchanged and no report is expected to hold it
 /// (a row that does is rendered for each page instead).
 const ROOT_MARK: &str = "\u{E000}";
-
-/// One page to render.
-#[derive(Debug, Clone)]
-enum Page<'r> {
-    Home,
-    Report(usize),
-    Terms(Kind),
-    /// How durations are measured.
-    Metrics,
-    /// Page `n` (from 0) of every action item.
-    ActionItems(usize),
-    /// Full-text search; without JavaScript, the indexes to browse.
-    Search,
-    /// Page `n` (from 0) of a list.
-    List(Arc<List<'r>>, usize),
-    NotFound,
-}
-
-/// A list of reports, shown on one or more pages.
-#[derive(Debug)]
-struct List<'r> {
-    of: ListOf,
-    /// The URL of its first page, site-relative.
-    base: String,
-    /// Newest first, as positions in the archive.
-    reports: &'r [usize],
-    spans: Vec<view::YearSpan>,
-    /// For a service, severity or tag: what its pages show of it.
-    term: Option<view::TermView<'r>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum ListOf {
-    Postmortems,
-    Year(i32),
-    Term(Kind, String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Services,
-    Severities,
-    Tags,
-}
-
-impl Kind {
-    fn segment(self) -> &'static str {
-        match self {
-            Kind::Services => "services",
-            Kind::Severities => "severities",
-            Kind::Tags => "tags",
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            Kind::Services => "Services",
-            Kind::Severities => "Severities",
-            Kind::Tags => "Tags",
-        }
-    }
-}
-
-impl Page<'_> {
-    /// The page's folder, site-relative (`postmortems/<slug>/`), and its file.
-    fn location(&self, archive: &Archive) -> (String, &'static str) {
-        let dir = match self {
-            Page::Home => String::new(),
-            Page::NotFound => return (String::new(), "404.html"),
-            Page::Report(i) => archive.reports[*i].url(),
-            Page::Terms(k) => format!("{}/", k.segment()),
-            Page::Metrics => METRICS_URL.into(),
-            Page::ActionItems(n) => page_url(ACTIONS_URL, *n),
-            Page::Search => SEARCH_URL.into(),
-            Page::List(list, n) => page_url(&list.base, *n),
-        };
-        (dir, "index.html")
-    }
-}
-
-/// Where the definitions of durations are published.
-const METRICS_URL: &str = "about/metrics/";
-
-/// Where the search page is published.
-const SEARCH_URL: &str = "search/";
-/// The archive's figures as JSON, for scripts and dashboards.
-pub const STATS_FILE: &str = "stats.json";
-
-/// Where every action item is listed, and how many a page holds.
-const ACTIONS_URL: &str = "action-items/";
-const ACTIONS_PER_PAGE: usize = 500;
-
-/// The URL of page `n` (from 0) of the list at `base`: the first page is
-/// the list's own URL, the others `<base>page/<n + 1>/`.
-fn page_url(base: &str, n: usize) -> String {
-    if n == 0 {
-        base.to_string()
-    } else {
-        format!("{base}page/{}/", n + 1)
-    }
-}
-
-/// How many pages a list of `len` reports takes, `size` to a page (0: all
-/// on one). An empty list still has its one page.
-fn page_count(len: usize, size: usize) -> usize {
-    if size == 0 {
-        1
-    } else {
-        len.div_ceil(size).max(1)
-    }
-}
-
-/// The items of page `n` of a list of `size` items a page (0: all on one).
-fn page_of<T>(items: &[T], size: usize, n: usize) -> &[T] {
-    if size == 0 {
-        return items;
-    }
-    let start = (n * size).min(items.len());
-    let end = (start + size).min(items.len());
-    &items[start..end]
-}
 
 /// Everything the pages share, computed once.
 pub struct Renderer<'a> {
@@ -175,9 +56,6 @@ pub struct Renderer<'a> {
     /// `root`: a report shows in half a dozen lists at several depths, and
     /// each list pastes the cached row with its own `root`.
     row_cache: Vec<OnceLock<CachedRow>>,
-    /// What rendering the bodies found: problems with their links, and the
-    /// files next to reports that they use (URL → source path).
-    found: Mutex<Found>,
     insights: Insights,
     /// Every action item, open first, and their owners.
     actions: Vec<actions::ActionRow<'a>>,
@@ -199,48 +77,73 @@ enum CachedRow {
     PerPage,
 }
 
-/// What report bodies reveal as their pages render.
-#[derive(Default)]
-pub struct Found {
+/// What rendering gave besides its files: how many it wrote, and what
+/// the reports revealed as their pages rendered. Each page returns its
+/// own; the parallel loop merges them.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// How many pages and other files (feeds, sitemaps, redirects…) were
+    /// written.
+    pub pages: usize,
+    /// Problems with the bodies' links and with aliases.
     pub diagnostics: Vec<Diagnostic>,
+    /// The files next to reports that pages use: URL → source path.
     pub assets: BTreeMap<String, PathBuf>,
 }
 
+impl Rendered {
+    /// `pages` files written, which revealed nothing.
+    fn files(pages: usize) -> Rendered {
+        Rendered {
+            pages,
+            ..Rendered::default()
+        }
+    }
+
+    /// Adds what `other` rendered and revealed.
+    fn merge(&mut self, mut other: Rendered) {
+        self.pages += other.pages;
+        self.diagnostics.append(&mut other.diagnostics);
+        self.assets.append(&mut other.assets);
+    }
+}
+
+/// Which pages a renderer is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole site: [`Renderer::render_all`].
+    Site,
+    /// Only the pages around one report ([`Renderer::render_around`]):
+    /// the archive's action items and the search index, which only pages
+    /// of the whole archive show, are left out.
+    Around,
+}
+
+/// What a renderer renders: the site's configuration, archive, list rows
+/// and theme, and the two facts of the build that pages show.
+pub struct Setup<'a> {
+    pub config: &'a Config,
+    pub archive: &'a Archive,
+    pub rows: &'a Rows,
+    pub theme: &'a Theme,
+    /// Where the site is published, ending in `/`: absolute URLs, feeds and
+    /// the sitemap need it.
+    pub base_url: Option<String>,
+    /// The build date, against which action items are overdue.
+    pub today: chrono::NaiveDate,
+}
+
 impl<'a> Renderer<'a> {
-    /// `today` is the build date, against which action items are overdue.
-    pub fn new(
-        config: &'a Config,
-        archive: &'a Archive,
-        rows: &'a Rows,
-        theme: &Theme,
-        base_url: Option<String>,
-        today: chrono::NaiveDate,
-    ) -> Result<Self> {
-        Renderer::with(config, archive, rows, theme, (base_url, today), true)
-    }
-
-    /// A renderer for [`Renderer::render_around`] only: it leaves out the
-    /// archive's action items and the search index, which only pages of
-    /// the whole archive show.
-    pub fn for_pages_around(
-        config: &'a Config,
-        archive: &'a Archive,
-        rows: &'a Rows,
-        theme: &Theme,
-        base_url: Option<String>,
-        today: chrono::NaiveDate,
-    ) -> Result<Self> {
-        Renderer::with(config, archive, rows, theme, (base_url, today), false)
-    }
-
-    fn with(
-        config: &'a Config,
-        archive: &'a Archive,
-        rows: &'a Rows,
-        theme: &Theme,
-        (base_url, today): (Option<String>, chrono::NaiveDate),
-        whole: bool,
-    ) -> Result<Self> {
+    pub fn new(scope: Scope, setup: Setup<'a>) -> Result<Self> {
+        let Setup {
+            config,
+            archive,
+            rows,
+            theme,
+            base_url,
+            today,
+        } = setup;
+        let whole = scope == Scope::Site;
         let mut tera = theme.tera()?;
         let severities = view::severities(config, archive);
         let insights = Insights::new(archive, today);
@@ -271,11 +174,10 @@ impl<'a> Renderer<'a> {
             all: (0..rows.len()).collect(),
             rows,
             row_cache,
-            found: Mutex::default(),
             statics: theme
                 .statics
                 .keys()
-                .map(|p| format!("static/{p}"))
+                .map(|p| routes::static_file(p))
                 .collect(),
             insights,
             actions,
@@ -284,124 +186,52 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn pages(&self) -> Vec<Page<'_>> {
-        let a = self.archive;
-        let mut lists = vec![self.list(ListOf::Postmortems, &self.all, None)];
-        lists.extend(
-            a.years
-                .iter()
-                .map(|(&y, reports)| self.list(ListOf::Year(y), reports, None)),
-        );
-        let mut pages = vec![Page::Home, Page::NotFound, Page::Metrics, Page::Search];
-        let action_pages = page_count(self.actions.len(), ACTIONS_PER_PAGE);
-        pages.extend((0..action_pages).map(Page::ActionItems));
-        pages.extend((0..a.reports.len()).map(Page::Report));
-        for kind in [Kind::Services, Kind::Severities, Kind::Tags] {
-            pages.push(Page::Terms(kind));
-            lists.extend(
-                self.terms(kind)
-                    .map(|t| self.list(ListOf::Term(kind, t.slug.clone()), &t.reports, Some(t))),
-            );
-        }
-        for list in lists {
-            let list = Arc::new(list);
-            let count = page_count(list.reports.len(), self.config.page_size);
-            pages.extend((0..count).map(|n| Page::List(Arc::clone(&list), n)));
-        }
-        pages
-    }
-
-    /// A list of `reports`; `term` is the service, severity or tag it is
-    /// the list of, if any.
-    fn list<'r>(
-        &'r self,
-        of: ListOf,
-        reports: &'r [usize],
-        term: Option<&crate::archive::Term>,
-    ) -> List<'r> {
-        let base = match &of {
-            ListOf::Postmortems => "postmortems/".to_string(),
-            ListOf::Year(y) => format!("years/{y}/"),
-            ListOf::Term(kind, slug) => format!("{}/{slug}/", kind.segment()),
-        };
-        let term = match (&of, term) {
-            (ListOf::Term(kind, _), Some(t)) => Some(self.term_view(*kind, t)),
-            _ => None,
-        };
-        List {
-            of,
-            base,
-            reports,
-            spans: view::year_spans(self.rows, reports),
-            term,
-        }
-    }
-
-    /// What the bodies rendered so far revealed.
-    pub fn found(self) -> Found {
-        self.found.into_inner().unwrap_or_else(|e| e.into_inner())
-    }
-
     /// Renders the pages that show report `i` into `output`: its own page,
     /// the pages of the reports next to it (in the archive and in each of
     /// its services) and related to it, and the page of each list it is
     /// on. Pages of the whole archive (the home page, metrics, action
-    /// items, feeds, the search index) are left as they are. Returns how
-    /// many pages it rendered.
-    pub fn render_around(&self, i: usize, output: &Output) -> Result<usize> {
-        let a = self.archive;
-        let mut reports = vec![i];
-        let (older, newer) = Archive::neighbours(&self.all, i);
-        reports.extend(older.into_iter().chain(newer));
-        for service in &a.reports[i].pm.services {
-            if let Some(term) = a.services.get(&url::slugify(service)) {
-                let (older, newer) = Archive::neighbours(&term.reports, i);
-                reports.extend(older.into_iter().chain(newer));
-            }
-        }
-        reports.extend(a.related.get(i).into_iter().flatten().copied());
-        // The page of a list that report `i` is on (all are on the one
-        // page of an unpaginated list).
-        let size = self.config.page_size;
-        let on_page = |at: usize, n: usize| at.checked_div(size).unwrap_or(0) == n;
-        let pages: Vec<Page<'_>> = self
-            .pages()
-            .into_iter()
-            .filter(|page| match page {
-                Page::Report(j) => reports.contains(j),
-                Page::List(list, n) => list
-                    .reports
-                    .binary_search(&i)
-                    .is_ok_and(|at| on_page(at, *n)),
-                _ => false,
-            })
-            .collect();
-        self.render_pages(&pages, output)?;
-        Ok(pages.len())
+    /// items, feeds, the search index) are left as they are.
+    pub fn render_around(&self, i: usize, output: &Output) -> Result<Rendered> {
+        self.render_pages(&pages::around(self, i), output)
     }
 
-    /// Renders `pages` in parallel. Template errors are collected, not
-    /// fatal at the first one.
-    fn render_pages(&self, pages: &[Page<'_>], output: &Output) -> Result<()> {
-        let mut errors: Vec<String> = pages
+    /// Renders `pages` in parallel and merges what each gave. Template
+    /// errors are collected, not fatal at the first one.
+    fn render_pages(&self, pages: &[Page<'_>], output: &Output) -> Result<Rendered> {
+        type Done = (Rendered, Vec<String>);
+        let (rendered, mut errors) = pages
             .par_iter()
-            .filter_map(|p| self.render(p, output).err())
-            .map(|e| format!("{e:#}"))
-            .collect();
+            .map(|p| self.render(p, output))
+            .fold(Done::default, |(mut done, mut errors), page| {
+                match page {
+                    Ok(page) => done.merge(page),
+                    Err(e) => errors.push(format!("{e:#}")),
+                }
+                (done, errors)
+            })
+            .reduce(
+                Done::default,
+                |(mut done, mut errors), (more, more_errors)| {
+                    done.merge(more);
+                    errors.extend(more_errors);
+                    (done, errors)
+                },
+            );
         if errors.is_empty() {
-            return Ok(());
+            return Ok(rendered);
         }
         errors.sort();
         errors.dedup();
         Err(anyhow!("{}", errors.join("\n")))
     }
 
-    /// Renders every page into `output` and returns how many there were.
-    pub fn render_all(&self, output: &Output) -> Result<usize> {
-        let pages = self.pages();
-        self.render_pages(&pages, output)?;
+    /// Renders every page into `output`, and the files that go with them:
+    /// the search index, feeds, sitemaps, `robots.txt`, redirects.
+    pub fn render_all(&self, output: &Output) -> Result<Rendered> {
+        let pages = pages::all(self);
+        let mut rendered = self.render_pages(&pages, output)?;
         let open: Vec<usize> = self.insights.facts.iter().map(|f| f.open).collect();
-        let mut count = pages.len();
+        let mut count = 0;
         if let Some(search) = &self.search {
             count += search.finish(&self.severities, &open, output)?;
         }
@@ -410,113 +240,45 @@ impl<'a> Renderer<'a> {
             let mut locs: Vec<String> = pages
                 .iter()
                 .filter(|p| !matches!(p, Page::NotFound))
-                .map(|p| format!("{base}{}", url::encode_path(&p.location(self.archive).0)))
+                .map(|p| format!("{base}{}", routes::url_of(&p.location(self.archive).0)))
                 .collect();
             locs.sort();
             count += write_sitemaps(base, &locs, SITEMAP_URLS, output)?;
         }
         count += self.finish(output)?;
+        rendered.merge(Rendered::files(count));
         // Last, so that an alias can be checked against every file of the
         // site: those written so far, the theme's, the reports' images.
         // Compared without case: some hosts ignore it.
         let mut taken = output.paths_lowercase();
         taken.extend(self.statics.iter().map(|p| p.to_lowercase()));
-        taken.insert(STATS_FILE.to_string());
-        let assets = self.found.lock().unwrap_or_else(|e| e.into_inner());
-        taken.extend(assets.assets.keys().map(|url| url.to_lowercase()));
-        drop(assets);
-        Ok(count + self.redirects(&taken, output)?)
+        taken.insert(routes::STATS_FILE.to_string());
+        taken.extend(rendered.assets.keys().map(|url| url.to_lowercase()));
+        rendered.merge(self.redirects(&taken, output)?);
+        Ok(rendered)
     }
 
-    fn render(&self, page: &Page, output: &Output) -> Result<()> {
+    /// Renders `page` into `output`.
+    fn render(&self, page: &Page, output: &Output) -> Result<Rendered> {
         let (dir, file) = page.location(self.archive);
-        let root = url::root_prefix(&dir);
-        let mut cx = Context::new();
-        cx.insert("root", &root);
-        cx.insert("path", &dir);
-        let template = match page {
-            Page::Home => self.home(&mut cx, &root)?,
-            Page::Report(i) => {
-                cx.insert("section", "postmortems");
-                cx.insert("title", &self.rows.rows[*i].title);
-                let mut body = body::render(self.archive, self.config, *i);
-                if let Some(search) = &self.search {
-                    search.add(*i, std::mem::take(&mut body.rendered.text), output)?;
-                }
-                if !body.diagnostics.is_empty() || !body.assets.is_empty() {
-                    let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
-                    found.diagnostics.append(&mut body.diagnostics);
-                    found.assets.extend(std::mem::take(&mut body.assets));
-                }
-                let json = crate::render::meta::ReportJson::new(
-                    &self.archive.reports[*i],
-                    &self.rows.rows[*i],
-                    self.site.base_url.as_deref(),
-                );
-                let json = serde_json::to_vec_pretty(&json)?;
-                output.put(&format!("{dir}index.json"), &json)?;
-                let mut view = view::report(self.archive, self.rows, *i, body, &self.insights);
-                for j in self.insights.pairs.similar(self.archive, *i) {
-                    self.paste_row(j, &root, &mut view.similar_html)?;
-                }
-                cx.insert("report", &view);
-                "report.html"
-            }
-            Page::Terms(kind) => {
-                let terms: Vec<_> = self
-                    .terms(*kind)
-                    .map(|t| self.term_view(*kind, t))
-                    .collect();
-                cx.insert("section", kind.segment());
-                cx.insert("kind", kind.segment());
-                cx.insert("title", kind.title());
-                cx.insert("terms", &terms);
-                "terms.html"
-            }
-            Page::List(list, n) => {
-                self.list_page(&mut cx, list, *n, &root)?;
-                "list.html"
-            }
-            Page::Search => {
-                let terms: Vec<(&str, Vec<_>)> = [Kind::Severities, Kind::Services, Kind::Tags]
-                    .into_iter()
-                    .map(|kind| {
-                        let views = self
-                            .terms(kind)
-                            .filter(|t| !t.reports.is_empty())
-                            .map(|t| self.term_view(kind, t))
-                            .collect();
-                        (kind.segment(), views)
-                    })
-                    .collect();
-                cx.insert("section", "search");
-                cx.insert("title", "Search");
-                cx.insert("browse", &terms);
-                "search.html"
-            }
-            Page::Metrics => {
-                cx.insert("section", "");
-                cx.insert("title", "How incidents are measured");
-                "metrics.html"
-            }
-            Page::ActionItems(n) => {
-                self.action_page(&mut cx, *n, &root);
-                "action-items.html"
-            }
-            Page::NotFound => {
-                // The 404 page is served at any depth: with a base URL its
-                // links start from the base's path, so they work on any
-                // host that serves the site there (a preview as well as
-                // production); without one they assume the root.
-                if let Some(base) = &self.site.base_url {
-                    cx.insert("root", url::path_of(base));
-                }
-                cx.insert("section", "");
-                cx.insert("title", "Page not found");
-                "404.html"
-            }
+        let root = page.root(&dir, self.site.base_url.as_deref());
+        let at = pages::At {
+            dir: &dir,
+            root: &root,
         };
-        cx.insert("meta", &self.page_meta(page, &dir));
+        let filled = pages::fill(self, page, &at, output)?;
+        let template = filled.template;
+        let vars = PageVars {
+            root: &root,
+            path: &dir,
+            section: filled.section,
+            title: &filled.title,
+            meta: &filled.meta,
+        };
+        let mut cx = filled.cx;
+        let every_page = Context::from_serialize(&vars)
+            .map_err(|e| anyhow!("rendering `{dir}{file}`: {}", render_error(&e)))?;
+        cx.extend(every_page);
         thread_local! {
             /// Each thread renders its pages into one buffer, reused.
             static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -532,78 +294,10 @@ impl<'a> Renderer<'a> {
                     )
                 })?;
             output.put(&format!("{dir}{file}"), html)
-        })
-    }
-
-    /// Fills the context of page `n` of `list`, a page whose relative
-    /// root is `root`.
-    fn list_page(&self, cx: &mut Context, list: &List<'_>, n: usize, root: &str) -> Result<()> {
-        let size = self.config.page_size;
-        let total = page_count(list.reports.len(), size);
-        match &list.of {
-            ListOf::Postmortems => {
-                cx.insert("section", "postmortems");
-                cx.insert("title", "All postmortems");
-                cx.insert(
-                    "description",
-                    &format!("{} reports, newest first.", list.reports.len()),
-                );
-                cx.insert("metrics", &self.insights.overall);
-            }
-            ListOf::Year(y) => {
-                cx.insert("section", "postmortems");
-                cx.insert("title", &format!("Postmortems of {y}"));
-                cx.insert("description", &count_text(list.reports.len()));
-                cx.insert("years", &self.year_links());
-                cx.insert("metrics", &self.insights.years.get(y));
-            }
-            ListOf::Term(kind, slug) => {
-                let tv = list
-                    .term
-                    .as_ref()
-                    .ok_or_else(|| anyhow!("no {} `{slug}`", kind.segment()))?;
-                cx.insert("section", kind.segment());
-                cx.insert("kind", kind.segment());
-                cx.insert("title", &term_title(*kind, tv));
-                cx.insert("description", &tv.description);
-                cx.insert("term", tv);
-                if *kind == Kind::Services && n == 0 {
-                    let chart = charts::monthly(
-                        &self.insights,
-                        self.archive,
-                        self.config,
-                        list.reports,
-                        "service-chart",
-                        &tv.name,
-                    );
-                    cx.insert("chart", &chart);
-                }
-            }
-        }
-        let by_month = !matches!(list.of, ListOf::Term(..));
-        let page = page_of(list.reports, size, n);
-        let start = n * size;
-        let sections = view::by_year(self.rows, page, start, &list.spans, by_month, |i, out| {
-            self.paste_row(i, root, out)
         })?;
-        cx.insert("sections", &sections);
-        let jump: Vec<YearJump> = list
-            .spans
-            .iter()
-            .map(|span| {
-                let on = span.first.checked_div(size).unwrap_or(0);
-                YearJump {
-                    title: span.year.to_string(),
-                    id: format!("y{}", span.year),
-                    count: span.count,
-                    url: page_url(&list.base, on),
-                    here: on == n,
-                }
-            })
-            .collect();
-        cx.insert("jump", &jump);
-        cx.insert("pager", &Pager::new(&list.base, n, total));
-        Ok(())
+        let mut rendered = filled.revealed;
+        rendered.pages += 1;
+        Ok(rendered)
     }
 
     /// Appends report `i` as a list row on a page at `root` to `out`.
@@ -645,232 +339,8 @@ impl<'a> Renderer<'a> {
         Ok(html)
     }
 
-    fn home(&self, cx: &mut Context, root: &str) -> Result<&'static str> {
-        let count = self.config.home_latest.min(self.rows.len());
-        let latest: Vec<&view::Row> = self.rows.rows[..count].iter().collect();
-        let mut latest_html = String::new();
-        for i in 0..count {
-            self.paste_row(i, root, &mut latest_html)?;
-        }
-        let mut services: Vec<_> = self
-            .archive
-            .services
-            .values()
-            .map(|t| self.term_view(Kind::Services, t))
-            .collect();
-        let all = &self.all;
-        cx.insert(
-            "monthly_chart",
-            &charts::monthly(
-                &self.insights,
-                self.archive,
-                self.config,
-                all,
-                "monthly-chart",
-                "All",
-            ),
-        );
-        cx.insert(
-            "duration_chart",
-            &charts::duration(&self.insights, self.archive, all, "duration-chart"),
-        );
-        cx.insert("metrics", &self.insights.overall);
-        let on_this_day: Vec<&view::Row> = insights::on_this_day(self.archive, self.insights.today)
-            .into_iter()
-            .map(|i| &self.rows.rows[i])
-            .collect();
-        cx.insert("on_this_day", &on_this_day);
-        cx.insert("today", &self.insights.today.format("%-d %B").to_string());
-        let open: Vec<&actions::ActionRow> = self
-            .actions
-            .iter()
-            .take_while(|a| a.item.open)
-            .take(5)
-            .collect();
-        cx.insert("open_actions", &open);
-        services.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-        cx.insert("section", "home");
-        cx.insert("title", &self.config.title);
-        cx.insert("latest", &latest);
-        cx.insert("latest_html", &latest_html);
-        cx.insert("severities", &self.severities);
-        cx.insert("services", &services);
-        cx.insert("years", &self.year_links());
-        Ok("index.html")
-    }
-
-    fn term_view(&self, kind: Kind, term: &crate::archive::Term) -> view::TermView<'_> {
-        let metrics = self.insights.term(kind.segment(), &term.slug);
-        view::term(kind.segment(), term, self.rows, self.config, metrics)
-    }
-
-    /// Fills the context of page `n` of the action items.
-    fn action_page(&self, cx: &mut Context, n: usize, root: &str) {
-        let total = page_count(self.actions.len(), ACTIONS_PER_PAGE);
-        let items = page_of(&self.actions, ACTIONS_PER_PAGE, n);
-        cx.insert("section", "action-items");
-        cx.insert("title", "Action items");
-        cx.insert("items_html", &actions::action_rows_html(items, root));
-        cx.insert("items_count", &items.len());
-        cx.insert("metrics", &self.insights.overall);
-        cx.insert("owners", &self.owners);
-        cx.insert("pager", &Pager::new(ACTIONS_URL, n, total));
-        cx.insert("today", &self.insights.today.format("%Y-%m-%d").to_string());
-        let mut services: Vec<&view::Link> = items.iter().flat_map(|a| a.report.services).collect();
-        services.sort_by(|a, b| a.name.cmp(&b.name));
-        services.dedup_by(|a, b| a.url == b.url);
-        cx.insert("services", &services);
-    }
-
     /// `stats.json`, for dashboards.
     pub fn stats_json(&self) -> String {
         self.insights.stats_json(self.archive)
-    }
-
-    fn terms(&self, kind: Kind) -> Box<dyn Iterator<Item = &crate::archive::Term> + '_> {
-        match kind {
-            Kind::Services => Box::new(self.archive.services.values()),
-            Kind::Severities => Box::new(self.archive.severities.iter()),
-            Kind::Tags => Box::new(self.archive.tags.values()),
-        }
-    }
-
-    fn year_links(&self) -> Vec<YearLink> {
-        self.archive
-            .years
-            .iter()
-            .rev()
-            .map(|(y, r)| YearLink {
-                year: *y,
-                url: format!("years/{y}/"),
-                count: r.len(),
-            })
-            .collect()
-    }
-}
-
-/// A year of a list, for the jump links above it: `url` is the list page
-/// that holds the year's first report, `here` whether that is this page.
-#[derive(Serialize)]
-struct YearJump {
-    title: String,
-    id: String,
-    count: usize,
-    url: String,
-    here: bool,
-}
-
-/// Where a page of a list stands among the list's pages. Page numbers
-/// count from 1 here, as readers do.
-#[derive(Serialize)]
-struct Pager {
-    current: usize,
-    total: usize,
-    newer: Option<String>,
-    older: Option<String>,
-    /// The first and last pages and those around the current one;
-    /// `gap_before` marks a jump over pages not shown.
-    pages: Vec<PageLink>,
-}
-
-#[derive(Serialize)]
-struct PageLink {
-    number: usize,
-    url: String,
-    current: bool,
-    gap_before: bool,
-}
-
-impl Pager {
-    /// The pager of page `n` (from 0) of `total` pages of the list at `base`.
-    fn new(base: &str, n: usize, total: usize) -> Pager {
-        const AROUND: usize = 2;
-        let mut pages: Vec<PageLink> = Vec::new();
-        for i in 0..total {
-            let near = i.abs_diff(n) <= AROUND;
-            if i == 0 || i + 1 == total || near {
-                let gap_before = pages.last().is_some_and(|p| p.number != i);
-                pages.push(PageLink {
-                    number: i + 1,
-                    url: page_url(base, i),
-                    current: i == n,
-                    gap_before,
-                });
-            }
-        }
-        Pager {
-            current: n + 1,
-            total,
-            newer: n.checked_sub(1).map(|p| page_url(base, p)),
-            older: (n + 1 < total).then(|| page_url(base, n + 1)),
-            pages,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct YearLink {
-    year: i32,
-    url: String,
-    count: usize,
-}
-
-fn count_text(n: usize) -> String {
-    if n == 1 {
-        "1 report.".into()
-    } else {
-        format!("{n} reports.")
-    }
-}
-
-fn term_title(kind: Kind, term: &view::TermView<'_>) -> String {
-    match kind {
-        Kind::Services => format!("Service: {}", term.name),
-        Kind::Severities if !term.label.is_empty() => format!("{} · {}", term.name, term.label),
-        Kind::Severities => term.name.clone(),
-        Kind::Tags => format!("Tag: {}", term.name),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn shown(pager: &Pager) -> String {
-        pager
-            .pages
-            .iter()
-            .map(|p| {
-                let gap = if p.gap_before { "… " } else { "" };
-                let mark = if p.current { "*" } else { "" };
-                format!("{gap}{}{mark}", p.number)
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    #[test]
-    fn the_pager_shows_the_ends_and_the_pages_around_the_current_one() {
-        assert_eq!(shown(&Pager::new("x/", 0, 1)), "1*");
-        assert_eq!(shown(&Pager::new("x/", 2, 5)), "1 2 3* 4 5");
-        assert_eq!(shown(&Pager::new("x/", 0, 20)), "1* 2 3 … 20");
-        assert_eq!(shown(&Pager::new("x/", 9, 20)), "1 … 8 9 10* 11 12 … 20");
-        assert_eq!(shown(&Pager::new("x/", 19, 20)), "1 … 18 19 20*");
-        let p = Pager::new("tags/db/", 1, 3);
-        assert_eq!(p.newer.as_deref(), Some("tags/db/"));
-        assert_eq!(p.older.as_deref(), Some("tags/db/page/3/"));
-        assert_eq!(p.pages[1].url, "tags/db/page/2/");
-    }
-
-    #[test]
-    fn lists_are_cut_into_pages_of_the_configured_size() {
-        let reports: Vec<usize> = (0..7).collect();
-        assert_eq!(page_count(7, 2), 4);
-        assert_eq!(page_count(0, 2), 1);
-        assert_eq!(page_count(7, 0), 1);
-        assert_eq!(page_of(&reports, 2, 3), [6]);
-        assert_eq!(page_of(&reports, 0, 0), &reports[..]);
-        assert_eq!(page_url("postmortems/", 0), "postmortems/");
-        assert_eq!(page_url("postmortems/", 1), "postmortems/page/2/");
     }
 }

@@ -12,9 +12,9 @@ use crate::archive::Archive;
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::output::{self, Changes, Output};
-use crate::render::Renderer;
 use crate::render::theme::Theme;
 use crate::render::view::Rows;
+use crate::render::{Renderer, Scope, Setup, routes};
 use crate::{Error, source as content};
 
 /// What to build and how.
@@ -174,36 +174,39 @@ impl Site {
         Rows::new(&self.archive, &severities)
     }
 
+    /// What a renderer of this site renders, with `rows`.
+    fn setup<'s>(&'s self, rows: &'s Rows) -> Setup<'s> {
+        Setup {
+            config: &self.config,
+            archive: &self.archive,
+            rows,
+            theme: &self.theme,
+            base_url: self.base_url.clone(),
+            today: self.today,
+        }
+    }
+
     /// [`Site::render`] with the rows already made.
     fn render_rows(&self, rows: &Rows, output: &Output) -> Result<(usize, Vec<Diagnostic>), Error> {
         let started = Instant::now();
-        let renderer = Renderer::new(
-            &self.config,
-            &self.archive,
-            rows,
-            &self.theme,
-            self.base_url.clone(),
-            self.today,
-        )
-        .map_err(Error::Setup)?;
+        let renderer = Renderer::new(Scope::Site, self.setup(rows)).map_err(Error::Setup)?;
         debug(started, "renderer");
-        let pages = renderer.render_all(output).map_err(Error::Setup)?;
+        let rendered = renderer.render_all(output).map_err(Error::Setup)?;
         output
-            .put(crate::render::STATS_FILE, renderer.stats_json().as_bytes())
+            .put(routes::STATS_FILE, renderer.stats_json().as_bytes())
             .map_err(Error::Setup)?;
-        let found = renderer.found();
-        if found.diagnostics.iter().any(Diagnostic::is_error) {
+        if rendered.diagnostics.iter().any(Diagnostic::is_error) {
             let mut all = self.diagnostics.clone();
-            all.extend(found.diagnostics);
+            all.extend(rendered.diagnostics);
             diagnostics::sort(&mut all);
             return Err(Error::Content(all));
         }
         for (path, bytes) in &self.theme.statics {
             output
-                .put(&format!("static/{path}"), bytes)
+                .put(&routes::static_file(path), bytes)
                 .map_err(Error::Setup)?;
         }
-        found
+        rendered
             .assets
             .par_iter()
             .try_for_each(|(url, source)| {
@@ -212,14 +215,14 @@ impl Site {
             })
             .map_err(Error::Setup)?;
         debug(started, "pages");
-        Ok((pages, found.diagnostics))
+        Ok((rendered.pages, rendered.diagnostics))
     }
 
     /// Reports that the site published at `out` has and this build would
     /// not: their old URLs would break (a renamed file, a deleted report)
     /// unless another report names them in `aliases`.
     pub fn vanished(&self, out: &Path) -> Vec<Diagnostic> {
-        let Ok(entries) = std::fs::read_dir(out.join("postmortems")) else {
+        let Ok(entries) = std::fs::read_dir(out.join(routes::POSTMORTEMS)) else {
             return Vec::new();
         };
         let aliased: std::collections::HashSet<String> = self
@@ -227,14 +230,16 @@ impl Site {
             .reports
             .iter()
             .flat_map(|r| &r.pm.aliases)
-            .map(|a| crate::render::meta::alias_file(&a.value))
+            .map(|a| routes::alias_file(&a.value))
             .collect();
         let mut gone: Vec<String> = entries
             .filter_map(|e| e.ok())
             .filter(|e| e.path().join("index.html").is_file())
             .filter_map(|e| e.file_name().to_str().map(str::to_string))
             .filter(|slug| slug != "page" && self.archive.get(slug).is_none())
-            .filter(|slug| !aliased.contains(&format!("postmortems/{slug}/index.html")))
+            .filter(|slug| {
+                !aliased.contains(&format!("{}{}", routes::report(slug), routes::INDEX_FILE))
+            })
             .collect();
         gone.sort();
         // Named like every other diagnostic: relative to the site folder
@@ -418,21 +423,14 @@ impl Kept {
     }
 
     fn render_around(site: &Site, rows: &Rows, i: usize, out: &Path) -> Result<Summary, Error> {
-        let renderer = Renderer::for_pages_around(
-            &site.config,
-            &site.archive,
-            rows,
-            &site.theme,
-            site.base_url.clone(),
-            site.today,
-        )
-        .map_err(Error::Setup)?;
+        let renderer = Renderer::new(Scope::Around, site.setup(rows)).map_err(Error::Setup)?;
         let output = Output::begin_patch(out, &site.root).map_err(Error::Setup)?;
-        let pages = renderer.render_around(i, &output).map_err(Error::Setup)?;
-        let found = renderer.found();
+        let rendered = renderer.render_around(i, &output).map_err(Error::Setup)?;
         let path = &site.archive.reports[i].pm.path;
-        let (mine, _): (Vec<Diagnostic>, Vec<Diagnostic>) =
-            found.diagnostics.into_iter().partition(|d| d.file == *path);
+        let (mine, _): (Vec<Diagnostic>, Vec<Diagnostic>) = rendered
+            .diagnostics
+            .into_iter()
+            .partition(|d| d.file == *path);
         if mine.iter().any(Diagnostic::is_error) {
             return Err(Error::Content(mine));
         }
@@ -440,7 +438,7 @@ impl Kept {
         let changes = output.commit().map_err(Error::Setup)?;
         Ok(Summary {
             reports: site.archive.reports.len(),
-            pages,
+            pages: rendered.pages,
             files,
             changes,
             elapsed: Duration::ZERO,

@@ -9,10 +9,10 @@ use std::sync::OnceLock;
 use hindsight::archive::Archive;
 use hindsight::config::Config;
 use hindsight::output::Output;
-use hindsight::source::postmortem;
-use hindsight::render::Renderer;
 use hindsight::render::theme::Theme;
 use hindsight::render::view::{self, Rows};
+use hindsight::render::{Renderer, Scope, Setup};
+use hindsight::source::postmortem;
 use libfuzzer_sys::fuzz_target;
 
 const KNOWN: &str = "---\ntitle: Known\ndate: 2022-11-02T09:00:00Z\nseverity: SEV2\nservices: [icreate]\n---\n\nA known report.\n";
@@ -55,12 +55,15 @@ fuzz_target!(|data: &[u8]| {
     let rows = Rows::new(&archive, &severities);
     let today = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
     let renderer = Renderer::new(
-        &config,
-        &archive,
-        &rows,
-        &theme,
-        Some("https://example.com/".into()),
-        today,
+        Scope::Site,
+        Setup {
+            config: &config,
+            archive: &archive,
+            rows: &rows,
+            theme: &theme,
+            base_url: Some("https://example.com/".into()),
+            today,
+        },
     )
     .unwrap();
     let output = Output::dry_run();

@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::archive::metrics::{self, Facts, Metrics, Month};
-use crate::archive::{Archive, Term};
+use crate::archive::{Archive, Kind};
 use crate::util::url;
 
 /// How many months the archive's charts cover, ending with the month of
@@ -26,8 +26,8 @@ pub struct Insights {
     pub today: NaiveDate,
     pub facts: Vec<Facts>,
     pub overall: Metrics,
-    /// By kind (`services`, `severities`, `tags`) and slug.
-    terms: HashMap<(&'static str, String), Metrics>,
+    /// By kind and slug.
+    terms: HashMap<(Kind, String), Metrics>,
     pub years: BTreeMap<i32, Metrics>,
     /// The months the charts cover.
     pub months: Vec<Month>,
@@ -39,12 +39,8 @@ impl Insights {
         let facts = metrics::facts(archive, today);
         let all: Vec<usize> = (0..archive.reports.len()).collect();
         let mut terms = HashMap::new();
-        for (kind, list) in [
-            ("services", archive.services.values().collect::<Vec<_>>()),
-            ("severities", archive.severities.iter().collect()),
-            ("tags", archive.tags.values().collect()),
-        ] {
-            for term in list {
+        for kind in Kind::ALL {
+            for term in archive.terms(kind) {
                 terms.insert(
                     (kind, term.slug.clone()),
                     metrics::of(&facts, &term.reports),
@@ -74,16 +70,16 @@ impl Insights {
     }
 
     /// The metrics of a service, severity or tag.
-    pub fn term(&self, kind: &'static str, slug: &str) -> Option<&Metrics> {
+    pub fn term(&self, kind: Kind, slug: &str) -> Option<&Metrics> {
         self.terms.get(&(kind, slug.to_string()))
     }
 
     /// `stats.json`: the metrics of the archive and of every severity,
     /// service, tag and year.
     pub fn stats_json(&self, archive: &Archive) -> String {
-        let named = |kind: &'static str, terms: Vec<&Term>| -> BTreeMap<String, Named> {
-            terms
-                .into_iter()
+        let named = |kind: Kind| -> BTreeMap<String, Named> {
+            archive
+                .terms(kind)
                 .filter_map(|t| {
                     Some((
                         t.slug.clone(),
@@ -98,14 +94,19 @@ impl Insights {
         let severities: BTreeMap<String, Metrics> = archive
             .severities
             .iter()
-            .filter_map(|t| Some((t.name.clone(), self.term("severities", &t.slug)?.clone())))
+            .filter_map(|t| {
+                Some((
+                    t.name.clone(),
+                    self.term(Kind::Severities, &t.slug)?.clone(),
+                ))
+            })
             .collect();
         let stats = Stats {
             reports: archive.reports.len(),
             overall: &self.overall,
             severities,
-            services: named("services", archive.services.values().collect()),
-            tags: named("tags", archive.tags.values().collect()),
+            services: named(Kind::Services),
+            tags: named(Kind::Tags),
             years: self.years.iter().map(|(y, m)| (y.to_string(), m)).collect(),
         };
         let mut json = serde_json::to_string_pretty(&stats).unwrap_or_default();

@@ -11,12 +11,11 @@ use std::path::{Path, PathBuf};
 use chrono::Datelike;
 use rayon::prelude::*;
 
-use crate::archive::{
-    ASSET_PREFIX, Archive, Located, Moment, closest_slug, report_url as routes_report,
-};
+use crate::archive::{ASSET_PREFIX, Archive, Located, Moment, closest_slug};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, code};
 use crate::render::markdown::{self, RenderContext, Rendered};
+use crate::render::routes;
 use crate::source::Refusal;
 
 /// Where the Markdown of a report page links from: `postmortems/<slug>/`.
@@ -39,7 +38,7 @@ pub struct Body {
 /// Renders the body of report `i` for its page, and checks its links.
 pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
     let pm = &archive.reports[i].pm;
-    let resolve = |slug: &str| archive.get(slug).is_some().then(|| routes_report(slug));
+    let resolve = |slug: &str| archive.get(slug).is_some().then(|| routes::report(slug));
     let asset = |href: &str| match archive.locate(&pm.path, href) {
         Located::Published(url) => Some(url),
         Located::Missing | Located::Refused(_) => None,

@@ -9,13 +9,8 @@
 
 use serde::Serialize;
 
+use crate::render::routes;
 use crate::util::html::escape;
-
-/// Where short links live: `i/<id>/`.
-pub const SHORT_PREFIX: &str = "i/";
-
-/// The site's card image, shown by chat tools when a link unfurls.
-pub const CARD_IMAGE: &str = "static/card.png";
 
 /// How long an unfurl's description may be.
 const DESCRIPTION_CHARS: usize = 200;
@@ -49,11 +44,11 @@ impl PageMeta {
         public: bool,
     ) -> PageMeta {
         PageMeta {
-            url: base.map(|b| format!("{b}{}", crate::util::url::encode_path(dir))),
+            url: base.map(|b| format!("{b}{}", routes::url_of(dir))),
             kind: "website",
             title: title.to_string(),
             description: crate::archive::shorten(description, DESCRIPTION_CHARS),
-            image: base.map(|b| format!("{b}{CARD_IMAGE}")),
+            image: base.map(|b| format!("{b}{}", routes::CARD_IMAGE)),
             robots: if public {
                 "index, follow"
             } else {
@@ -114,7 +109,7 @@ impl<'a> ReportJson<'a> {
                 .id
                 .as_ref()
                 .filter(|i| crate::util::url::is_valid_slug(&i.value))
-                .map(|i| absolute(&format!("{SHORT_PREFIX}{}/", i.value))),
+                .map(|i| absolute(&routes::short(&i.value))),
             severity: &pm.severity,
             severity_label: &row.severity.label,
             status: pm.status,
@@ -133,24 +128,6 @@ impl<'a> ReportJson<'a> {
             action_items: &pm.action_items,
         }
     }
-}
-
-/// The file an alias is written to, relative to the output folder:
-/// `/old/path/` and `/old/path` become `old/path/index.html`; a path that
-/// names an HTML file (`/2023/outage.html`) is that file.
-pub fn alias_file(alias: &str) -> String {
-    let path = alias.trim_matches('/');
-    if path.ends_with(".html") || path.ends_with(".htm") {
-        path.to_string()
-    } else {
-        format!("{path}/index.html")
-    }
-}
-
-/// The relative prefix from the folder of `file` (output-relative) to the
-/// site root.
-pub fn root_of_file(file: &str) -> String {
-    "../".repeat(file.matches('/').count())
 }
 
 /// A page that sends the reader to `target` (a URL relative to the page):
@@ -181,15 +158,6 @@ pub fn robots_txt(public: bool, sitemap: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn aliases_become_files_in_the_output() {
-        assert_eq!(alias_file("/old/path/"), "old/path/index.html");
-        assert_eq!(alias_file("old/path"), "old/path/index.html");
-        assert_eq!(alias_file("/2023/outage.html"), "2023/outage.html");
-        assert_eq!(root_of_file("old/path/index.html"), "../../");
-        assert_eq!(root_of_file("outage.html"), "");
-    }
 
     #[test]
     fn a_redirect_page_refreshes_links_and_escapes() {

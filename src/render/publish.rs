@@ -1,15 +1,15 @@
-//! What a build publishes besides the pages: what each page says about
-//! itself to chat tools (`PageMeta`), short links and alias redirects,
-//! Atom feeds, the sitemap and `robots.txt`.
+//! What a build publishes besides the pages: short links and alias
+//! redirects, Atom feeds, the sitemap and `robots.txt`.
 
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 
-use super::{Kind, ListOf, Page, Renderer, term_title};
+use super::{Rendered, Renderer};
+use crate::archive::Kind;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
-use crate::render::meta::PageMeta;
+use crate::render::routes;
 use crate::util::url;
 
 /// A sitemap holds at most this many URLs (sitemaps.org).
@@ -33,7 +33,7 @@ pub(super) fn write_sitemaps(
         sitemap(&urls)
     };
     if locs.len() <= per_file {
-        output.put("sitemap.xml", urls(locs).as_bytes())?;
+        output.put(routes::SITEMAP_FILE, urls(locs).as_bytes())?;
         return Ok(1);
     }
     let mut index = String::from(
@@ -41,7 +41,7 @@ pub(super) fn write_sitemaps(
     );
     let mut written = 1;
     for (n, chunk) in locs.chunks(per_file.max(1)).enumerate() {
-        let name = format!("sitemap-{}.xml", n + 1);
+        let name = routes::sitemap_part(n + 1);
         output.put(&name, urls(chunk).as_bytes())?;
         index.push_str("  <sitemap><loc>");
         crate::util::html::escape_into(&mut index, &format!("{base}{name}"));
@@ -49,7 +49,7 @@ pub(super) fn write_sitemaps(
         written += 1;
     }
     index.push_str("</sitemapindex>\n");
-    output.put("sitemap.xml", index.as_bytes())?;
+    output.put(routes::SITEMAP_FILE, index.as_bytes())?;
     Ok(written)
 }
 
@@ -57,13 +57,13 @@ impl Renderer<'_> {
     /// `robots.txt`. Returns how many files it wrote.
     pub(super) fn finish(&self, output: &Output) -> Result<usize> {
         output.put(
-            "robots.txt",
+            routes::ROBOTS_FILE,
             crate::render::meta::robots_txt(
                 self.config.public,
                 self.site
                     .base_url
                     .as_ref()
-                    .map(|b| format!("{b}sitemap.xml"))
+                    .map(|b| format!("{b}{}", routes::SITEMAP_FILE))
                     .as_deref(),
             )
             .as_bytes(),
@@ -75,104 +75,111 @@ impl Renderer<'_> {
     /// per severity (`services/<s>/atom.xml`), each with the newest
     /// `feed_limit` reports. Returns how many it wrote.
     pub(super) fn feeds(&self, base: &str, output: &Output) -> Result<usize> {
-        use crate::render::syndication::{Entry, Feed, atom};
-        let limit = match self.config.feed_limit {
-            0 => usize::MAX,
-            n => n,
-        };
-        let generator = &self.site.generator;
-        let write = |dir: &str, title: &str, reports: &[usize]| -> Result<()> {
-            let shown = &reports[..reports.len().min(limit)];
-            type Data<'d> = (
-                String,
-                Vec<(&'d str, &'d str)>,
-                chrono::DateTime<chrono::FixedOffset>,
-            );
-            let data: Vec<Data> = shown
-                .iter()
-                .map(|&i| {
-                    let row = &self.rows.rows[i];
-                    let pm = &self.archive.reports[i].pm;
-                    let mut categories: Vec<(&str, &str)> =
-                        vec![(row.severity.id.as_str(), row.severity.id.as_str())];
-                    categories.extend(
-                        row.services
-                            .iter()
-                            .map(|l| (l.url.as_str(), l.name.as_str())),
-                    );
-                    categories.extend(row.tags.iter().map(|l| (l.url.as_str(), l.name.as_str())));
-                    let updated = pm.resolved.map_or(pm.date, |r| r.max(pm.date));
-                    (format!("{base}{}", row.url), categories, updated)
-                })
-                .collect();
-            let entries: Vec<Entry> = shown
-                .iter()
-                .zip(&data)
-                .map(|(&i, (url, categories, updated))| {
-                    let pm = &self.archive.reports[i].pm;
-                    Entry {
-                        id: url,
-                        title: &pm.title,
-                        url,
-                        published: pm.date,
-                        updated: *updated,
-                        summary: &self.archive.reports[i].summary,
-                        categories,
-                        authors: &pm.authors,
-                        content_html: None,
-                    }
-                })
-                .collect();
-            let updated = data
-                .iter()
-                .map(|d| d.2)
-                .max()
-                .unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
-            let page = format!("{base}{}", url::encode_path(dir));
-            let feed_url = format!("{page}atom.xml");
-            let xml = atom(&Feed {
-                id: &page,
-                title,
-                subtitle: (!self.config.description.is_empty())
-                    .then_some(self.config.description.as_str()),
-                self_url: &feed_url,
-                html_url: &page,
-                updated,
-                author: &self.config.title,
-                generator,
-                entries: &entries,
-            });
-            output.put(&format!("{dir}atom.xml"), xml.as_bytes())
-        };
         let site = &self.config.title;
-        write("", &format!("{site}: all postmortems"), &self.all)?;
+        self.feed(
+            base,
+            "",
+            &format!("{site}: all postmortems"),
+            &self.all,
+            output,
+        )?;
         let mut count = 1;
-        for (kind, terms) in [
-            (
-                Kind::Services,
-                self.archive.services.values().collect::<Vec<_>>(),
-            ),
-            (Kind::Severities, self.archive.severities.iter().collect()),
-        ] {
-            for term in terms {
-                let dir = format!("{}/{}/", kind.segment(), term.slug);
-                write(
-                    &dir,
-                    &format!("{site}: {} postmortems", term.name),
-                    &term.reports,
-                )?;
+        for kind in [Kind::Services, Kind::Severities] {
+            for term in self.archive.terms(kind) {
+                let dir = routes::term_dir(kind, &term.slug);
+                let title = format!("{site}: {} postmortems", term.name);
+                self.feed(base, &dir, &title, &term.reports, output)?;
                 count += 1;
             }
         }
         Ok(count)
     }
 
+    /// The feed of the page at `dir`, a list of `reports`, with the newest
+    /// `feed_limit` of them.
+    fn feed(
+        &self,
+        base: &str,
+        dir: &str,
+        title: &str,
+        reports: &[usize],
+        output: &Output,
+    ) -> Result<()> {
+        use crate::render::syndication::{Entry, Feed, atom};
+        let limit = match self.config.feed_limit {
+            0 => usize::MAX,
+            n => n,
+        };
+        let shown = &reports[..reports.len().min(limit)];
+        type Data<'d> = (
+            String,
+            Vec<(&'d str, &'d str)>,
+            chrono::DateTime<chrono::FixedOffset>,
+        );
+        let data: Vec<Data> = shown
+            .iter()
+            .map(|&i| {
+                let row = &self.rows.rows[i];
+                let pm = &self.archive.reports[i].pm;
+                let mut categories: Vec<(&str, &str)> =
+                    vec![(row.severity.id.as_str(), row.severity.id.as_str())];
+                categories.extend(
+                    row.services
+                        .iter()
+                        .map(|l| (l.url.as_str(), l.name.as_str())),
+                );
+                categories.extend(row.tags.iter().map(|l| (l.url.as_str(), l.name.as_str())));
+                let updated = pm.resolved.map_or(pm.date, |r| r.max(pm.date));
+                (format!("{base}{}", row.url), categories, updated)
+            })
+            .collect();
+        let entries: Vec<Entry> = shown
+            .iter()
+            .zip(&data)
+            .map(|(&i, (url, categories, updated))| {
+                let pm = &self.archive.reports[i].pm;
+                Entry {
+                    id: url,
+                    title: &pm.title,
+                    url,
+                    published: pm.date,
+                    updated: *updated,
+                    summary: &self.archive.reports[i].summary,
+                    categories,
+                    authors: &pm.authors,
+                    content_html: None,
+                }
+            })
+            .collect();
+        let updated = data
+            .iter()
+            .map(|d| d.2)
+            .max()
+            .unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
+        let page = format!("{base}{}", routes::url_of(dir));
+        let feed_url = routes::feed(&page);
+        let xml = atom(&Feed {
+            id: &page,
+            title,
+            subtitle: (!self.config.description.is_empty())
+                .then_some(self.config.description.as_str()),
+            self_url: &feed_url,
+            html_url: &page,
+            updated,
+            author: &self.config.title,
+            generator: &self.site.generator,
+            entries: &entries,
+        });
+        output.put(&routes::feed(dir), xml.as_bytes())
+    }
+
     /// Writes the short link of every report with an id (`i/<id>/`) and a
     /// redirect page at each alias. An alias that would take the place of
     /// a file of the site (`taken`, lower-cased), sit where one of its
     /// folders would be, or take a short link's or another alias's place is
-    /// an error at its line. Returns how many redirects were written.
-    pub(super) fn redirects(&self, taken: &HashSet<String>, output: &Output) -> Result<usize> {
+    /// an error at its line. Returns how many redirects were written, and
+    /// those errors.
+    pub(super) fn redirects(&self, taken: &HashSet<String>, output: &Output) -> Result<Rendered> {
         let mut claimed: HashMap<String, String> = HashMap::new();
         let mut problems = Vec::new();
         let mut written = 0;
@@ -187,19 +194,15 @@ impl Renderer<'_> {
             let mut targets: Vec<(String, Option<&crate::source::postmortem::Spanned<String>>)> =
                 Vec::new();
             if let Some(id) = &pm.id
-                && crate::util::url::is_valid_slug(&id.value)
+                && url::is_valid_slug(&id.value)
             {
                 targets.push((
-                    format!(
-                        "{}{}/index.html",
-                        crate::render::meta::SHORT_PREFIX,
-                        id.value
-                    ),
+                    format!("{}{}", routes::short(&id.value), routes::INDEX_FILE),
                     None,
                 ));
             }
             for alias in &pm.aliases {
-                targets.push((crate::render::meta::alias_file(&alias.value), Some(alias)));
+                targets.push((routes::alias_file(&alias.value), Some(alias)));
             }
             for (file, alias) in targets {
                 let what = || match alias {
@@ -240,96 +243,18 @@ impl Renderer<'_> {
                     file.to_lowercase(),
                     format!("the {} of `{}`", what(), pm.path.display()),
                 );
-                let target = format!("{}{}", crate::render::meta::root_of_file(&file), row.url);
+                let target = format!("{}{}", routes::root_of_file(&file), row.url);
                 let html =
                     crate::render::meta::redirect_page(&target, canonical.as_deref(), &row.title);
                 output.put(&file, html.as_bytes())?;
                 written += 1;
             }
         }
-        if !problems.is_empty() {
-            let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
-            found.diagnostics.extend(problems);
-        }
-        Ok(written)
-    }
-
-    /// What the page at `dir` says about itself to chat tools and search
-    /// engines.
-    pub(super) fn page_meta(&self, page: &Page, dir: &str) -> PageMeta {
-        let base = self.site.base_url.as_deref();
-        let public = self.config.public;
-        let site = &self.config.title;
-        let meta =
-            |title: &str, description: &str| PageMeta::new(base, dir, title, description, public);
-        match page {
-            Page::Report(i) => {
-                let row = &self.rows.rows[*i];
-                let mut m = meta(&row.title, &row.summary);
-                m.kind = "article";
-                let severity = if row.severity.label.is_empty() {
-                    row.severity.id.clone()
-                } else {
-                    format!("{} · {}", row.severity.id, row.severity.label)
-                };
-                m.labels.push(("Severity".into(), severity));
-                if let Some(d) = &row.duration {
-                    m.labels.push(("Duration".into(), d.clone()));
-                }
-                m
-            }
-            Page::Home => meta(site, &self.config.description),
-            Page::Terms(kind) => meta(
-                kind.title(),
-                &format!(
-                    "Postmortems of {site} by {}.",
-                    kind.segment().trim_end_matches('s')
-                ),
-            ),
-            Page::Metrics => meta(
-                "How incidents are measured",
-                "Time to detect, time to mitigate, total duration, medians, p90 and action items, as this library defines them.",
-            ),
-            Page::ActionItems(_) => meta(
-                "Action items",
-                &format!(
-                    "{} open action items of {}, from every postmortem of {site}.",
-                    self.insights.overall.open_action_items, self.insights.overall.action_items
-                ),
-            ),
-            Page::NotFound => meta("Page not found", ""),
-            Page::Search => meta(
-                "Search",
-                &format!(
-                    "Search the postmortems of {site} by words, service, severity, tag and year."
-                ),
-            ),
-            Page::List(list, _) => match &list.of {
-                ListOf::Postmortems => meta(
-                    "All postmortems",
-                    &format!(
-                        "{} postmortems of {site}, newest first.",
-                        list.reports.len()
-                    ),
-                ),
-                ListOf::Year(y) => meta(
-                    &format!("Postmortems of {y}"),
-                    &format!("{} postmortems of {site} in {y}.", list.reports.len()),
-                ),
-                ListOf::Term(kind, _) => match &list.term {
-                    Some(tv) => meta(
-                        &term_title(*kind, tv),
-                        &format!(
-                            "{} postmortem{}. {}",
-                            tv.count,
-                            if tv.count == 1 { "" } else { "s" },
-                            tv.description
-                        ),
-                    ),
-                    None => meta(site, ""),
-                },
-            },
-        }
+        Ok(Rendered {
+            pages: written,
+            diagnostics: problems,
+            ..Rendered::default()
+        })
     }
 }
 

@@ -11,9 +11,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::archive::{Archive, Report, Term};
+use crate::archive::{Archive, Kind, Report, Term};
 use crate::config::Config;
 use crate::render::markdown::Heading;
+use crate::render::routes;
 use crate::source::actions::{ActionItem, State};
 use crate::source::postmortem::Status;
 use crate::util::duration;
@@ -157,18 +158,18 @@ fn row(report: &Report, archive: &Archive, severities: &[SeverityView]) -> Row {
             url: String::new(),
             count: 0,
         });
-    let term_link = |map: &std::collections::BTreeMap<String, Term>, kind: &str, name: &str| {
+    let term_link = |map: &std::collections::BTreeMap<String, Term>, kind: Kind, name: &str| {
         let slug = url::slugify(name);
         Link {
             name: map
                 .get(&slug)
                 .map_or_else(|| name.to_string(), |t| t.name.clone()),
-            url: format!("{kind}/{}/", url::encode_path(&slug)),
+            url: routes::term(kind, &slug),
         }
     };
     Row {
         slug: pm.slug.clone(),
-        url: report.url(),
+        url: routes::report(&pm.slug),
         title: pm.title.clone(),
         id: pm.id.as_ref().map(|i| i.value.clone()),
         date: TimeView::new(&pm.date),
@@ -177,12 +178,12 @@ fn row(report: &Report, archive: &Archive, severities: &[SeverityView]) -> Row {
         services: pm
             .services
             .iter()
-            .map(|s| term_link(&archive.services, "services", s))
+            .map(|s| term_link(&archive.services, Kind::Services, s))
             .collect(),
         tags: pm
             .tags
             .iter()
-            .map(|t| term_link(&archive.tags, "tags", t))
+            .map(|t| term_link(&archive.tags, Kind::Tags, t))
             .collect(),
         summary: report.summary.clone(),
         status: pm.status,
@@ -215,7 +216,7 @@ pub fn severities(config: &Config, archive: &Archive) -> Vec<SeverityView> {
             label: s.label.clone(),
             description: s.description.clone(),
             color: s.color.clone(),
-            url: format!("severities/{}/", term.slug),
+            url: routes::term(Kind::Severities, &term.slug),
             count: term.reports.len(),
         })
         .collect()
@@ -342,6 +343,40 @@ pub fn report<'a>(
     let report = &archive.reports[i];
     let pm = &report.pm;
     let row = &rows.rows[i];
+    let (times, durations) = times(pm);
+    let older = (i + 1 < archive.reports.len()).then_some(i + 1);
+    let newer = i.checked_sub(1);
+    let action_items: Vec<ActionView> = pm
+        .action_items
+        .iter()
+        .map(|a| ActionView::new(a, today))
+        .collect();
+    ReportView {
+        row,
+        timeline_svg: crate::render::charts::of_report(archive, i, &body.timeline),
+        open_action_items: action_items.iter().filter(|a| a.open).count(),
+        listed_action_items: action_items.iter().filter(|a| !a.in_body).count(),
+        action_items,
+        similar_html: String::new(),
+        body: body.rendered.html,
+        headings: body.rendered.headings,
+        impact: pm.impact.as_deref(),
+        authors: &pm.authors,
+        teams: &pm.teams,
+        times,
+        durations,
+        related: archive.related[i].iter().map(|&j| &rows.rows[j]).collect(),
+        older: older.map(|j| NavLink::new(&rows.rows[j])),
+        newer: newer.map(|j| NavLink::new(&rows.rows[j])),
+        service_nav: service_nav(archive, rows, i),
+        extra: &pm.extra,
+        source: pm.path.to_string_lossy().replace('\\', "/"),
+    }
+}
+
+/// The moments report `pm` gives, impact start first, and the durations
+/// measured to them.
+fn times(pm: &crate::source::postmortem::Postmortem) -> (Vec<LabelledTime>, Vec<LabelledValue>) {
     let mut times = vec![LabelledTime {
         label: "Impact started",
         key: "date",
@@ -383,9 +418,13 @@ pub fn report<'a>(
             }
         }
     }
-    let older = (i + 1 < archive.reports.len()).then_some(i + 1);
-    let newer = i.checked_sub(1);
-    let service_nav = pm
+    (times, durations)
+}
+
+/// For each service of report `i`, its older and newer reports.
+fn service_nav<'a>(archive: &Archive, rows: &'a Rows, i: usize) -> Vec<ServiceNav<'a>> {
+    archive.reports[i]
+        .pm
         .services
         .iter()
         .filter_map(|s| archive.services.get(&url::slugify(s)))
@@ -394,39 +433,13 @@ pub fn report<'a>(
             ServiceNav {
                 service: Link {
                     name: term.name.clone(),
-                    url: format!("services/{}/", url::encode_path(&term.slug)),
+                    url: routes::term(Kind::Services, &term.slug),
                 },
                 older: older.map(|j| NavLink::new(&rows.rows[j])),
                 newer: newer.map(|j| NavLink::new(&rows.rows[j])),
             }
         })
-        .collect();
-    let action_items: Vec<ActionView> = pm
-        .action_items
-        .iter()
-        .map(|a| ActionView::new(a, today))
-        .collect();
-    ReportView {
-        row,
-        timeline_svg: crate::render::charts::of_report(archive, i, &body.timeline),
-        open_action_items: action_items.iter().filter(|a| a.open).count(),
-        listed_action_items: action_items.iter().filter(|a| !a.in_body).count(),
-        action_items,
-        similar_html: String::new(),
-        body: body.rendered.html,
-        headings: body.rendered.headings,
-        impact: pm.impact.as_deref(),
-        authors: &pm.authors,
-        teams: &pm.teams,
-        times,
-        durations,
-        related: archive.related[i].iter().map(|&j| &rows.rows[j]).collect(),
-        older: older.map(|j| NavLink::new(&rows.rows[j])),
-        newer: newer.map(|j| NavLink::new(&rows.rows[j])),
-        service_nav,
-        extra: &pm.extra,
-        source: pm.path.to_string_lossy().replace('\\', "/"),
-    }
+        .collect()
 }
 
 /// A titled run of reports in a list page.
@@ -522,7 +535,7 @@ pub fn by_year<E>(
         let mut section = Section {
             title: year.to_string(),
             id: id.clone(),
-            url: Some(format!("years/{year}/")),
+            url: Some(routes::year(year)),
             count: span.map_or(0, |s| s.count),
             continued: span.is_some_and(|s| s.first < start),
             groups: Vec::with_capacity(months.len()),
@@ -572,13 +585,13 @@ pub struct TermView<'a> {
 }
 
 pub fn term<'a>(
-    kind: &str,
+    kind: Kind,
     term: &Term,
     rows: &'a Rows,
     config: &Config,
     metrics: Option<&crate::archive::metrics::Metrics>,
 ) -> TermView<'a> {
-    let service = (kind == "services")
+    let service = (kind == Kind::Services)
         .then(|| {
             config
                 .services
@@ -587,7 +600,7 @@ pub fn term<'a>(
                 .map(|(_, s)| s)
         })
         .flatten();
-    let severity = (kind == "severities")
+    let severity = (kind == Kind::Severities)
         .then(|| config.severity(&term.name))
         .flatten();
     let mut severities: Vec<(String, usize)> = config
@@ -607,7 +620,7 @@ pub fn term<'a>(
     TermView {
         name: term.name.clone(),
         slug: term.slug.clone(),
-        url: format!("{kind}/{}/", url::encode_path(&term.slug)),
+        url: routes::term(kind, &term.slug),
         count: term.reports.len(),
         latest: term.reports.first().map(|&i| &rows.rows[i]),
         description: service

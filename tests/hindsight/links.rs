@@ -362,3 +362,22 @@ fn check_warns_when_a_published_report_would_vanish() {
         "the old URL redirects"
     );
 }
+
+#[test]
+fn the_tables_of_terms_unfurl_with_the_name_of_one_term() {
+    let (_tmp, out) = build_example(BASE);
+    for (dir, one) in [
+        ("services", "service"),
+        ("severities", "severity"),
+        ("tags", "tag"),
+    ] {
+        let doc = page(&out, &format!("{dir}/index.html"));
+        let description = meta(&doc, "description").unwrap_or_default();
+        assert!(
+            description.starts_with("Postmortems of ")
+                && description.ends_with(&format!(" by {one}.")),
+            "{dir}: {description}"
+        );
+        assert_eq!(meta(&doc, "og:description"), Some(description));
+    }
+}

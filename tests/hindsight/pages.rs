@@ -143,3 +143,57 @@ fn page_size_zero_keeps_every_list_on_one_page() {
     let jumps = hrefs(&doc, "nav.jump a");
     assert_eq!(jumps, ["#y2023", "#y2022"]);
 }
+
+#[test]
+fn the_pages_of_a_tag_named_in_any_script_link_each_other_encoded() {
+    let site = TestSite::empty();
+    site.write("hindsight.toml", "page_size = 2\n");
+    for (n, date) in ["2023-06-01", "2023-01-10", "2022-08-01", "2022-02-01"]
+        .iter()
+        .enumerate()
+    {
+        site.write(
+            &format!("content/{date}-outage-{n}.md"),
+            &format!(
+                "---\ntitle: Outage {n}\ndate: {date}T10:00:00Z\nseverity: SEV2\nservices: [api]\ntags: [Базы данных]\n---\nBody.\n"
+            ),
+        );
+    }
+    site.build_ok();
+    let dir = "tags/базы-данных/";
+    let pages = [
+        format!("{dir}index.html"),
+        format!("{dir}page/2/index.html"),
+    ];
+    for (n, page) in pages.iter().enumerate() {
+        let doc = site.page(page);
+        let links: Vec<String> = [
+            "nav.list-pager a",
+            "link[rel=prev]",
+            "link[rel=next]",
+            "nav.jump a",
+        ]
+        .iter()
+        .flat_map(|css| hrefs(&doc, css))
+        .collect();
+        assert!(links.len() >= 4, "{page}: {links:?}");
+        for href in &links {
+            // An href is a URL: a folder named in Cyrillic is percent-encoded.
+            assert!(href.is_ascii(), "{page}: {href} is not encoded");
+        }
+        let other = &pages[1 - n];
+        let step = if n == 0 { "next" } else { "prev" };
+        let stepped = hrefs(&doc, &format!("nav.list-pager a[rel={step}]"));
+        assert_eq!(target(&site, page, &stepped[0]), *other, "{page}");
+        let jumps: Vec<String> = hrefs(&doc, "nav.jump a")
+            .iter()
+            .map(|h| target(&site, page, h))
+            .collect();
+        assert_eq!(
+            jumps,
+            [format!("{}#y2023", pages[0]), format!("{}#y2022", pages[1])],
+            "{page}"
+        );
+    }
+    assert_eq!(broken_links(&site.out()), Vec::<String>::new());
+}

@@ -1,8 +1,9 @@
 //! docs/theming.md stays true: the worked example's files, taken from the
 //! guide's code blocks, build into a site whose header shows the logo and
 //! whose pages load the extra stylesheet; the guide's variable tables name
-//! what `src/render.rs` gives the templates; the example's colours keep
-//! their contrast in both schemes.
+//! what the renderer gives the templates (`src/render/pages.rs` and a
+//! module per page under `src/render/pages/`), no more and no less; the
+//! example's colours keep their contrast in both schemes.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -56,18 +57,23 @@ fn files_of(markdown: &str) -> BTreeMap<String, String> {
 }
 
 /// The names in the first column of the variable tables under the
-/// heading `heading` (up to the next heading of its level or above).
-fn table_names(markdown: &str, heading: &str) -> BTreeSet<String> {
+/// heading `heading` (up to the next heading of its level or above);
+/// `None` when the guide has no such heading.
+fn table_names(markdown: &str, heading: &str) -> Option<BTreeSet<String>> {
     let level = heading.len() - heading.trim_start_matches('#').len();
     let mut names = BTreeSet::new();
     let mut inside = false;
+    let mut found = false;
     for line in markdown.lines() {
         let hashes = line.len() - line.trim_start_matches('#').len();
         if hashes > 0 && line[hashes..].starts_with(' ') {
             if inside && hashes <= level {
                 break;
             }
-            inside = inside || line.trim() == heading;
+            if line.trim() == heading {
+                inside = true;
+                found = true;
+            }
             continue;
         }
         if !inside {
@@ -79,12 +85,30 @@ fn table_names(markdown: &str, heading: &str) -> BTreeSet<String> {
             names.insert(cell[..end].to_string());
         }
     }
-    assert!(!names.is_empty(), "no variable table under {heading}");
+    found.then_some(names)
+}
+
+/// The templates the guide gives a variable table of: its headings
+/// ``### `NAME.html` `` under "## What templates receive".
+fn documented_templates(markdown: &str) -> BTreeSet<String> {
+    let mut inside = false;
+    let mut names = BTreeSet::new();
+    for line in markdown.lines() {
+        if line.starts_with("## ") {
+            inside = line == "## What templates receive";
+        } else if inside
+            && let Some(name) = line
+                .strip_prefix("### `")
+                .and_then(|rest| rest.strip_suffix('`'))
+        {
+            names.insert(name.to_string());
+        }
+    }
     names
 }
 
-/// Every name `cx.insert("…", …)` gives in `source`, in order.
-fn inserted(source: &str) -> Vec<String> {
+/// Every name `cx.insert("…", …)` gives in `source`.
+fn inserted(source: &str) -> BTreeSet<String> {
     source
         .split("cx.insert(")
         .skip(1)
@@ -95,24 +119,168 @@ fn inserted(source: &str) -> Vec<String> {
         .collect()
 }
 
-/// The text of `source` from `start` to the first `end` after it.
-fn between<'s>(source: &'s str, start: &str, end: &str) -> &'s str {
-    let from = source
-        .find(start)
-        .unwrap_or_else(|| panic!("src/render.rs no longer has `{start}`"));
-    let len = source[from..]
-        .find(end)
-        .unwrap_or_else(|| panic!("src/render.rs has no `{end}` after `{start}`"));
-    &source[from..from + len]
+/// The text of `source` from `start` to the first `end` after it, if
+/// both are there.
+fn between<'s>(source: &'s str, start: &str, end: &str) -> Option<&'s str> {
+    let from = source.find(start)?;
+    let len = source[from..].find(end)?;
+    Some(&source[from..from + len])
 }
 
-/// The `pub` fields of `pub struct NAME` in `source`.
-fn fields(source: &str, name: &str) -> Vec<String> {
-    let body = between(source, &format!("pub struct {name}"), "\n}");
+/// The `pub` fields of the struct `NAME` (any visibility, any
+/// generics) in `source`.
+fn fields(source: &str, name: &str) -> BTreeSet<String> {
+    let start = [format!("pub struct {name} "), format!("pub struct {name}<")]
+        .into_iter()
+        .find_map(|start| source.find(&start));
+    let Some(start) = start else {
+        return BTreeSet::new();
+    };
+    let body = between(&source[start..], "{", "\n}").unwrap_or_default();
     body.lines()
         .filter_map(|l| l.trim().strip_prefix("pub "))
         .filter_map(|l| l.split_once(':').map(|(f, _)| f.trim().to_string()))
         .collect()
+}
+
+/// The code that gives templates their variables.
+#[derive(Clone)]
+struct Code {
+    /// `src/render.rs`: `site` and the variables of `row.html`.
+    render: String,
+    /// `src/render/pages.rs`: `PageVars`, what every page receives.
+    pages: String,
+    /// The files of `src/render/pages/`, by name: one kind of page each,
+    /// with its `TEMPLATE` and its own variables.
+    page_kinds: BTreeMap<String, String>,
+    /// `src/render/view.rs`: the fields of `site`, `report` and rows.
+    view: String,
+}
+
+impl Code {
+    fn read() -> Code {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/pages");
+        let page_kinds = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|entry| {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&path).unwrap())
+            })
+            .collect();
+        Code {
+            render: repo_file("src/render.rs"),
+            pages: repo_file("src/render/pages.rs"),
+            page_kinds,
+            view: repo_file("src/render/view.rs"),
+        }
+    }
+}
+
+/// Adds to `out` a line for each name of `given` that `documented` lacks,
+/// and each of `documented` that `given` lacks.
+fn compare(
+    what: &str,
+    documented: &BTreeSet<String>,
+    given: &BTreeSet<String>,
+    out: &mut Vec<String>,
+) {
+    for name in given.difference(documented) {
+        out.push(format!("{what}: `{name}` is given but not documented"));
+    }
+    for name in documented.difference(given) {
+        out.push(format!("{what}: `{name}` is documented but not given"));
+    }
+}
+
+/// Where docs/theming.md and the code disagree on what templates
+/// receive, one line each; empty when they agree.
+fn differences(guide: &str, code: &Code) -> Vec<String> {
+    let mut out = Vec::new();
+    let table = |heading: &str, out: &mut Vec<String>| match table_names(guide, heading) {
+        Some(names) => names,
+        None => {
+            out.push(format!("no variable table under {heading}"));
+            BTreeSet::new()
+        }
+    };
+    let prefixed = |prefix: &str, names: BTreeSet<String>| -> BTreeSet<String> {
+        names.into_iter().map(|f| format!("{prefix}{f}")).collect()
+    };
+    let (plain, dotted): (BTreeSet<String>, BTreeSet<String>) = table("### Every page", &mut out)
+        .into_iter()
+        .partition(|n| !n.contains('.'));
+
+    // Every page: `site`, the same for all, and the fields of `PageVars`.
+    let mut every = fields(&code.pages, "PageVars");
+    if code.render.contains("global_context().insert(\"site\"") {
+        every.insert("site".into());
+    }
+    compare("every page", &plain, &every, &mut out);
+    let site = prefixed("site.", fields(&code.view, "SiteView"));
+    compare("site", &dotted, &site, &mut out);
+    // Nothing else gives variables but the modules of the pages and rows.
+    for name in inserted(&code.pages) {
+        out.push(format!(
+            "`{name}` is given in src/render/pages.rs, outside the module of a page"
+        ));
+    }
+
+    // Each kind of page: `section` and `title`, and its own variables.
+    let mut templates = BTreeSet::new();
+    for (file, text) in &code.page_kinds {
+        let Some(template) = between(text, "const TEMPLATE: &str = \"", "\";") else {
+            out.push(format!("src/render/pages/{file} names no `TEMPLATE`"));
+            continue;
+        };
+        let template = template.trim_start_matches("const TEMPLATE: &str = \"");
+        templates.insert(template.to_string());
+        let mut given = inserted(text);
+        given.extend(["section".to_string(), "title".to_string()]);
+        let documented = table(&format!("### `{template}`"), &mut out);
+        let (plain, _) = documented.into_iter().partition(|n| !n.contains('.'));
+        compare(template, &plain, &given, &mut out);
+    }
+    // A row: what `render_row` gives.
+    templates.insert("row.html".into());
+    let row_fn = between(&code.render, "fn render_row(", "\n    }\n").unwrap_or_default();
+    compare(
+        "row.html",
+        &table("### `row.html`", &mut out),
+        &inserted(row_fn),
+        &mut out,
+    );
+    let elsewhere = inserted(&code.render.replace(row_fn, ""));
+    for name in elsewhere {
+        out.push(format!(
+            "`{name}` is given in src/render.rs, outside the module of a page"
+        ));
+    }
+    for missing in documented_templates(guide).difference(&templates) {
+        out.push(format!(
+            "`{missing}` has a table but no module in src/render/pages/"
+        ));
+    }
+    for missing in templates.difference(&documented_templates(guide)) {
+        out.push(format!("`{missing}` has no table in docs/theming.md"));
+    }
+
+    // The fields of `report`, besides the row's, which it flattens.
+    let report: BTreeSet<String> = table("### `report.html`", &mut out)
+        .into_iter()
+        .filter(|n| n.starts_with("report."))
+        .collect();
+    let mut given = fields(&code.view, "ReportView");
+    given.remove("row");
+    compare("report", &report, &prefixed("report.", given), &mut out);
+    for field in fields(&code.view, "Row") {
+        if !guide.contains(&format!("`report.{field}`")) {
+            out.push(format!(
+                "the guide does not say that `report.{field}` exists"
+            ));
+        }
+    }
+    out
 }
 
 #[test]
@@ -222,79 +390,108 @@ fn the_worked_example_of_the_theming_guide_builds_as_described() {
 #[test]
 fn the_theming_guide_names_every_variable_the_templates_receive() {
     let guide = repo_file("docs/theming.md");
-    let render = repo_file("src/render.rs");
-    let view = repo_file("src/render/view.rs");
-
-    // What every page gets: inserted before and after the match that picks
-    // the page's template.
-    let render_fn = between(
-        &render,
-        "fn render(&self, page: &Page",
-        "\n    fn list_page(",
-    );
-    let (head, rest) = render_fn
-        .split_once("let template = match page {")
-        .expect("`render` picks the template in a match");
-    let tail = &rest[rest.find("\n        };\n").expect("the match ends")..];
-    let every_page = table_names(&guide, "### Every page");
-    for name in inserted(head).into_iter().chain(inserted(tail)) {
-        assert!(
-            every_page.contains(&name),
-            "`{name}` is given to every page: add it to the table under \
-             \"### Every page\" in docs/theming.md"
-        );
-    }
-
-    // What the report page gets, and the fields of `report`.
-    let report_arm = between(rest, "Page::Report(i) => {", "\"report.html\"");
-    let report = table_names(&guide, "### `report.html`");
-    let report_names = inserted(report_arm);
+    let code = Code::read();
+    assert!(code.page_kinds.len() >= 8, "{:?}", code.page_kinds.keys());
+    let wrong = differences(&guide, &code);
     assert!(
-        report_names.contains(&"report".to_string()),
-        "{report_names:?}"
+        wrong.is_empty(),
+        "docs/theming.md, under \"What templates receive\", and the code \
+         disagree:\n  {}",
+        wrong.join("\n  ")
     );
-    for name in &report_names {
-        assert!(
-            report.contains(name),
-            "report pages get `{name}`: add it to the table under \
-             \"### `report.html`\" in docs/theming.md"
-        );
-    }
-    for field in fields(&view, "ReportView<'a>") {
-        if field == "row" {
-            continue; // flattened: the fields of a row
+}
+
+/// The comparison above fails both ways: on a variable the code gives and
+/// the guide leaves out, and on one the guide names that no code gives.
+#[test]
+fn a_variable_in_the_code_or_in_the_guide_alone_is_caught() {
+    let guide = repo_file("docs/theming.md");
+    let code = Code::read();
+    let caught = |guide: &str, code: &Code, expected: &[&str]| {
+        let wrong = differences(guide, code);
+        assert_eq!(wrong.len(), expected.len(), "{wrong:#?}");
+        for (line, part) in wrong.iter().zip(expected) {
+            assert!(line.contains(part), "{line} does not say {part}");
         }
-        let name = format!("report.{field}");
-        assert!(
-            report.contains(&name),
-            "`{name}` is missing from the table of report.html in docs/theming.md"
-        );
-    }
-    for field in fields(&view, "Row") {
-        assert!(
-            guide.contains(&format!("`report.{field}`")),
-            "the guide does not say that `report.{field}` exists"
-        );
-    }
+    };
 
-    // Every name any template is given is in one of the tables.
-    let all = table_names(&guide, "## What templates receive");
-    for name in inserted(&render) {
-        assert!(
-            all.contains(&name),
-            "`{name}` is given to a template but no table of docs/theming.md names it"
-        );
-    }
-    for field in fields(&view, "SiteView") {
-        let name = format!("site.{field}");
-        assert!(
-            all.contains(&name),
-            "`{name}` is missing from docs/theming.md"
-        );
-    }
-    assert!(
-        render.contains("global_context().insert(\"site\""),
-        "`site` is no longer the global context"
+    // A variable of one page, given in code only.
+    let mut more = code.clone();
+    let home = more
+        .page_kinds
+        .get_mut("home.rs")
+        .expect("a module of the home page");
+    home.push_str("\nfn more(cx: &mut Context) {\n    cx.insert(\"extra\", &1);\n}\n");
+    caught(
+        &guide,
+        &more,
+        &["index.html: `extra` is given but not documented"],
+    );
+
+    // A variable of every page, given in code only.
+    let mut more = code.clone();
+    more.pages = more.pages.replacen(
+        "pub struct PageVars<'p> {",
+        "pub struct PageVars<'p> {\n    pub extra: &'p str,",
+        1,
+    );
+    caught(
+        &guide,
+        &more,
+        &["every page: `extra` is given but not documented"],
+    );
+
+    // A variable given outside the module of a page.
+    let mut more = code.clone();
+    more.render
+        .push_str("\nfn more(cx: &mut Context) {\n    cx.insert(\"extra\", &1);\n}\n");
+    caught(&guide, &more, &["`extra` is given in src/render.rs"]);
+
+    // A row of the guide renamed: the old name is given but not
+    // documented, the new one documented but not given.
+    let renamed = guide.replacen("| `latest_html` |", "| `latest_rows` |", 1);
+    caught(
+        &renamed,
+        &code,
+        &[
+            "`latest_html` is given but not documented",
+            "`latest_rows` is documented but not given",
+        ],
+    );
+
+    // A field of `report` or `site` the guide leaves out, and one it
+    // names that is not there.
+    let without: String = guide
+        .lines()
+        .filter(|l| !l.starts_with("| `report.source`"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    caught(
+        &without,
+        &code,
+        &["report: `report.source` is given but not documented"],
+    );
+    let more_site = guide.replacen(
+        "| `site.title` |",
+        "| `site.owner` | string | who runs it |\n| `site.title` |",
+        1,
+    );
+    caught(
+        &more_site,
+        &code,
+        &["site: `site.owner` is documented but not given"],
+    );
+
+    // A template with a table and no module.
+    let more_pages = guide.replacen(
+        "### `row.html`",
+        "### `extra.html`\n\n| Variable | Type | What |\n|---|---|---|\n| `section` | string | x |\n| `title` | string | x |\n\n### `row.html`",
+        1,
+    );
+    caught(
+        &more_pages,
+        &code,
+        &["`extra.html` has a table but no module"],
     );
 }
 

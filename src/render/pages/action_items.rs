@@ -1,0 +1,40 @@
+//! A page of every action item of the archive, open first, with their
+//! owners and services to filter by.
+
+use tera::Context;
+
+use super::{ACTIONS_PER_PAGE, At, Filled, Pager, meta, page_count, page_of};
+use crate::render::view::Link;
+use crate::render::{Renderer, actions, routes};
+
+const TEMPLATE: &str = "action-items.html";
+const TITLE: &str = "Action items";
+
+/// Page `n` (from 0) of the action items.
+pub(super) fn fill(r: &Renderer, n: usize, at: &At) -> Filled {
+    let total = page_count(r.actions.len(), ACTIONS_PER_PAGE);
+    let items = page_of(&r.actions, ACTIONS_PER_PAGE, n);
+    let mut services: Vec<&Link> = items.iter().flat_map(|a| a.report.services).collect();
+    services.sort_by(|a, b| a.name.cmp(&b.name));
+    services.dedup_by(|a, b| a.url == b.url);
+    let overall = &r.insights.overall;
+    let mut cx = Context::new();
+    cx.insert("items_html", &actions::action_rows_html(items, at.root));
+    cx.insert("items_count", &items.len());
+    cx.insert("metrics", overall);
+    cx.insert("owners", &r.owners);
+    cx.insert("services", &services);
+    cx.insert("pager", &Pager::new(routes::ACTIONS, n, total));
+    cx.insert("today", &r.insights.today.format("%Y-%m-%d").to_string());
+    let description = format!(
+        "{} open action items of {}, from every postmortem of {}.",
+        overall.open_action_items, overall.action_items, r.config.title
+    );
+    Filled::new(
+        TEMPLATE,
+        "action-items",
+        TITLE,
+        meta(r, at, TITLE, &description),
+        cx,
+    )
+}

@@ -1,0 +1,62 @@
+//! A report's page, and the report as JSON beside it.
+
+use anyhow::Result;
+use tera::Context;
+
+use super::{At, Filled, meta};
+use crate::output::Output;
+use crate::render::meta::{PageMeta, ReportJson};
+use crate::render::view::{self, Row};
+use crate::render::{Rendered, Renderer, body, routes};
+
+const TEMPLATE: &str = "report.html";
+
+/// Renders the body of report `i` for its page, adds its words to the
+/// search index and writes its JSON into `output`.
+pub(super) fn fill(r: &Renderer, i: usize, at: &At, output: &Output) -> Result<Filled> {
+    let row = &r.rows.rows[i];
+    let mut body = body::render(r.archive, r.config, i);
+    if let Some(search) = &r.search {
+        search.add(i, std::mem::take(&mut body.rendered.text), output)?;
+    }
+    let revealed = Rendered {
+        pages: 0,
+        diagnostics: std::mem::take(&mut body.diagnostics),
+        assets: std::mem::take(&mut body.assets).into_iter().collect(),
+    };
+    let json = ReportJson::new(&r.archive.reports[i], row, r.site.base_url.as_deref());
+    let json = serde_json::to_vec_pretty(&json)?;
+    output.put(&format!("{}{}", at.dir, routes::REPORT_JSON_FILE), &json)?;
+    let mut view = view::report(r.archive, r.rows, i, body, &r.insights);
+    for j in r.insights.pairs.similar(r.archive, i) {
+        r.paste_row(j, at.root, &mut view.similar_html)?;
+    }
+    let mut cx = Context::new();
+    cx.insert("report", &view);
+    let mut filled = Filled::new(
+        TEMPLATE,
+        "postmortems",
+        &row.title,
+        page_meta(r, at, row),
+        cx,
+    );
+    filled.revealed = revealed;
+    Ok(filled)
+}
+
+/// A report's unfurl: an article, with its severity and duration as
+/// fields.
+fn page_meta(r: &Renderer, at: &At, row: &Row) -> PageMeta {
+    let mut m = meta(r, at, &row.title, &row.summary);
+    m.kind = "article";
+    let severity = if row.severity.label.is_empty() {
+        row.severity.id.clone()
+    } else {
+        format!("{} · {}", row.severity.id, row.severity.label)
+    };
+    m.labels.push(("Severity".into(), severity));
+    if let Some(d) = &row.duration {
+        m.labels.push(("Duration".into(), d.clone()));
+    }
+    m
+}
