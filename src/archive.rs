@@ -9,9 +9,9 @@
 //! `render` turns it into pages. Indexes are `BTreeMap`s of positions into
 //! `reports`, so iteration order, and with it the output, is stable.
 
-pub mod insights;
-pub mod metrics;
-pub mod terms;
+pub(crate) mod insights;
+pub(crate) mod metrics;
+pub(crate) mod terms;
 
 pub use terms::{Kind, Term};
 

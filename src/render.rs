@@ -21,16 +21,16 @@ use crate::output::Output;
 use crate::render::theme::{Theme, render_error};
 use view::{Rows, SeverityView, SiteView};
 
-pub mod actions;
+pub(crate) mod actions;
 pub mod body;
-pub mod charts;
+pub(crate) mod charts;
 pub mod markdown;
-pub mod meta;
+pub(crate) mod meta;
 mod pages;
 mod publish;
-pub mod routes;
+pub(crate) mod routes;
 pub mod search;
-pub mod syndication;
+pub(crate) mod syndication;
 pub mod theme;
 pub mod view;
 

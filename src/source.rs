@@ -8,7 +8,7 @@
 //! [`Postmortem`]: postmortem::Postmortem
 //! [`Diagnostic`]: crate::diagnostics::Diagnostic
 
-pub mod actions;
+pub(crate) mod actions;
 pub mod authoring;
 pub mod dialect;
 pub mod frontmatter;

@@ -2,9 +2,9 @@
 //! that name their path, and durations as people read them. Nothing here
 //! knows about reports, pages or the site.
 
-pub mod duration;
-pub mod fs;
-pub mod html;
-pub mod layout;
+pub(crate) mod duration;
+pub(crate) mod fs;
+pub(crate) mod html;
+pub(crate) mod layout;
 pub mod text;
 pub mod url;

@@ -1,19 +1,12 @@
 //! File-system helpers that name the path in every error.
 //!
-//! Every read and write of the generator goes through here, so that a
-//! failure always says which file it was about.
+//! The generator's writes go through here, so that a failure always says
+//! which file it was about; reads of reports and linked files go through
+//! the archive's boundary (`source::Boundary`) instead.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
-
-pub fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))
-}
-
-pub fn read_to_string(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("failed to read `{}`", path.display()))
-}
 
 pub fn create_dir_all(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path)
