@@ -88,97 +88,110 @@ impl<'a> ReportRef<'a> {
 pub fn action_rows_html(items: &[ActionRow], root: &str) -> String {
     let mut out = String::with_capacity(items.len() * 900);
     for a in items {
-        let item = &a.item;
-        let r = &a.report;
-        out.push_str("<li class=\"action-row");
-        if item.overdue {
-            out.push_str(" is-overdue");
-        }
-        out.push_str("\" data-action-state=\"");
-        out.push_str(item.attribute);
-        out.push_str(if item.overdue {
-            "\" data-overdue=\"true"
-        } else {
-            "\" data-overdue=\"false"
-        });
-        out.push_str("\" data-owner=\"");
-        escape_into(&mut out, item.owner.as_deref().unwrap_or(""));
-        out.push_str("\" data-severity=\"");
-        escape_into(&mut out, r.severity);
-        out.push_str("\" data-services=\"");
-        for l in r.services {
-            escape_into(&mut out, &l.url);
-            out.push(' ');
-        }
-        out.push_str("\">\n<div class=\"action-main\">");
-        let (class, label) = match (item.state, item.overdue) {
-            (State::Done, _) => ("done", "Done"),
-            (State::Wontfix, _) => ("wontfix", "Won't fix"),
-            (State::Open, true) => ("open", "Overdue"),
-            (State::Open, false) => ("open", "Open"),
-        };
-        out.push_str("<span class=\"action-state action-");
-        out.push_str(class);
-        out.push_str("\">");
-        out.push_str(label);
-        out.push_str("</span> <span class=\"action-text\">");
-        escape_into(&mut out, &item.text);
-        out.push_str("</span>");
-        let mut tag = |class: &str, prefix: &str, text: &str| {
-            out.push_str(" <span class=\"");
-            out.push_str(class);
-            out.push_str("\">");
-            out.push_str(prefix);
-            escape_into(&mut out, text);
-            out.push_str("</span>");
-        };
-        if let Some(owner) = &item.owner {
-            tag("action-owner", "@", owner);
-        }
-        for t in &item.tickets {
-            tag("action-ticket", "", t);
-        }
-        if let Some(kind) = item.kind {
-            tag("action-kind", "", kind.name());
-        }
-        if let Some(p) = &item.priority {
-            tag("action-priority", "", p);
-        }
-        if let Some(due) = &item.due {
-            out.push_str(" <span class=\"action-due\">due <time datetime=\"");
-            out.push_str(due);
-            out.push_str("\">");
-            out.push_str(due);
-            out.push_str("</time></span>");
-        }
-        out.push_str("</div>\n<div class=\"action-report\"><a class=\"sev\" href=\"");
-        out.push_str(root);
-        escape_into(&mut out, r.severity_url);
-        out.push_str("\" style=\"--sev: ");
-        escape_into(&mut out, r.severity_color);
-        out.push_str("\">");
-        escape_into(&mut out, r.severity);
-        out.push_str("</a> <a href=\"");
-        out.push_str(root);
-        escape_into(&mut out, r.url);
-        out.push_str("\">");
-        escape_into(&mut out, r.title);
-        out.push_str("</a> <span class=\"muted\"><time datetime=\"");
-        escape_into(&mut out, r.datetime);
-        out.push_str("\">");
-        escape_into(&mut out, r.date);
-        out.push_str("</time> ·");
-        for l in r.services {
-            out.push_str(" <a class=\"service\" href=\"");
-            out.push_str(root);
-            escape_into(&mut out, &l.url);
-            out.push_str("\">");
-            escape_into(&mut out, &l.name);
-            out.push_str("</a>");
-        }
+        row_open(&mut out, &a.item, &a.report);
+        item_line(&mut out, &a.item);
+        report_line(&mut out, &a.report, root);
         out.push_str("</span></div>\n</li>\n");
     }
     out
+}
+
+/// The item's `<li>`, with what the list's filters read.
+fn row_open(out: &mut String, item: &ActionView, r: &ReportRef) {
+    out.push_str("<li class=\"action-row");
+    if item.overdue {
+        out.push_str(" is-overdue");
+    }
+    out.push_str("\" data-action-state=\"");
+    out.push_str(item.attribute);
+    out.push_str(if item.overdue {
+        "\" data-overdue=\"true"
+    } else {
+        "\" data-overdue=\"false"
+    });
+    out.push_str("\" data-owner=\"");
+    escape_into(out, item.owner.as_deref().unwrap_or(""));
+    out.push_str("\" data-severity=\"");
+    escape_into(out, r.severity);
+    out.push_str("\" data-services=\"");
+    for l in r.services {
+        escape_into(out, &l.url);
+        out.push(' ');
+    }
+    out.push_str("\">\n<div class=\"action-main\">");
+}
+
+/// The item's state, text, owner, tickets, kind, priority and due date.
+fn item_line(out: &mut String, item: &ActionView) {
+    let (class, label) = match (item.state, item.overdue) {
+        (State::Done, _) => ("done", "Done"),
+        (State::Wontfix, _) => ("wontfix", "Won't fix"),
+        (State::Open, true) => ("open", "Overdue"),
+        (State::Open, false) => ("open", "Open"),
+    };
+    out.push_str("<span class=\"action-state action-");
+    out.push_str(class);
+    out.push_str("\">");
+    out.push_str(label);
+    out.push_str("</span> <span class=\"action-text\">");
+    escape_into(out, &item.text);
+    out.push_str("</span>");
+    let mut tag = |class: &str, prefix: &str, text: &str| {
+        out.push_str(" <span class=\"");
+        out.push_str(class);
+        out.push_str("\">");
+        out.push_str(prefix);
+        escape_into(out, text);
+        out.push_str("</span>");
+    };
+    if let Some(owner) = &item.owner {
+        tag("action-owner", "@", owner);
+    }
+    for t in &item.tickets {
+        tag("action-ticket", "", t);
+    }
+    if let Some(kind) = item.kind {
+        tag("action-kind", "", kind.name());
+    }
+    if let Some(p) = &item.priority {
+        tag("action-priority", "", p);
+    }
+    if let Some(due) = &item.due {
+        out.push_str(" <span class=\"action-due\">due <time datetime=\"");
+        out.push_str(due);
+        out.push_str("\">");
+        out.push_str(due);
+        out.push_str("</time></span>");
+    }
+}
+
+/// The line that names the item's report: severity, title, date, services.
+fn report_line(out: &mut String, r: &ReportRef, root: &str) {
+    out.push_str("</div>\n<div class=\"action-report\"><a class=\"sev\" href=\"");
+    out.push_str(root);
+    escape_into(out, r.severity_url);
+    out.push_str("\" style=\"--sev: ");
+    escape_into(out, r.severity_color);
+    out.push_str("\">");
+    escape_into(out, r.severity);
+    out.push_str("</a> <a href=\"");
+    out.push_str(root);
+    escape_into(out, r.url);
+    out.push_str("\">");
+    escape_into(out, r.title);
+    out.push_str("</a> <span class=\"muted\"><time datetime=\"");
+    escape_into(out, r.datetime);
+    out.push_str("\">");
+    escape_into(out, r.date);
+    out.push_str("</time> ·");
+    for l in r.services {
+        out.push_str(" <a class=\"service\" href=\"");
+        out.push_str(root);
+        escape_into(out, &l.url);
+        out.push_str("\">");
+        escape_into(out, &l.name);
+        out.push_str("</a>");
+    }
 }
 
 /// An owner's items, for the summary above the list.

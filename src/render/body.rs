@@ -14,9 +14,10 @@ use rayon::prelude::*;
 use crate::archive::{ASSET_PREFIX, Archive, Located, Moment, closest_slug};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, code};
-use crate::render::markdown::{self, RenderContext, Rendered};
+use crate::render::markdown::{self, RenderContext, Rendered, TimelineEntry};
 use crate::render::routes;
 use crate::source::Refusal;
+use crate::source::postmortem::Postmortem;
 
 /// Where the Markdown of a report page links from: `postmortems/<slug>/`.
 const REPORT_ROOT: &str = "../../";
@@ -54,6 +55,30 @@ pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
             year: pm.date.year(),
         },
     );
+    let mut diagnostics = link_problems(archive, pm, &rendered);
+    let entries = std::mem::take(&mut rendered.timeline);
+    let timeline = place_timeline(pm, entries, config.limits.rows, &mut diagnostics);
+    let assets = rendered
+        .assets
+        .iter()
+        .map(|url| {
+            let source =
+                Path::new(crate::source::CONTENT_DIR).join(url.trim_start_matches(ASSET_PREFIX));
+            (url.clone(), source)
+        })
+        .collect();
+    Body {
+        rendered,
+        timeline,
+        diagnostics,
+        assets,
+    }
+}
+
+/// The problems of a rendered body's links: to reports that are not
+/// there or are drafts, and to files that are missing or may not be
+/// published.
+fn link_problems(archive: &Archive, pm: &Postmortem, rendered: &Rendered) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for link in &rendered.broken_links {
         let slug = link.target.split('#').next().unwrap_or_default();
@@ -101,9 +126,20 @@ pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
             .hint("put the file beside the report under content/, or link to it with a full URL"),
         );
     }
+    diagnostics
+}
+
+/// The timeline's rows placed on the calendar, in the order written: at
+/// most `max_rows` of them, and a warning for each row earlier than the
+/// one before it.
+fn place_timeline(
+    pm: &Postmortem,
+    mut entries: Vec<TimelineEntry>,
+    max_rows: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Moment> {
     let mut clock = crate::source::timeline::Clock::new(pm.date);
-    let mut entries = std::mem::take(&mut rendered.timeline);
-    if let Some(first) = entries.get(config.limits.rows) {
+    if let Some(first) = entries.get(max_rows) {
         let (line, column) = markdown::position(pm.body(), first.offset, pm.body_line);
         diagnostics.push(
             Diagnostic::error(
@@ -112,7 +148,7 @@ pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
                 format!(
                     "the timeline has {} rows; a report may have at most {}",
                     entries.len(),
-                    config.limits.rows
+                    max_rows
                 ),
             )
             .at(line, column)
@@ -146,21 +182,7 @@ pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
             id: entry.id,
         });
     }
-    let assets = rendered
-        .assets
-        .iter()
-        .map(|url| {
-            let source =
-                Path::new(crate::source::CONTENT_DIR).join(url.trim_start_matches(ASSET_PREFIX));
-            (url.clone(), source)
-        })
-        .collect();
-    Body {
-        rendered,
-        timeline,
-        diagnostics,
-        assets,
-    }
+    timeline
 }
 
 /// The problems of every body's links, without keeping the bodies: for a
