@@ -1,5 +1,12 @@
 //! Rendering every page of the site through the theme's templates.
 //!
+//! In: the archive, its insights, the configuration and the theme. Out:
+//! every file of the site (pages, feeds, sitemaps, the search index,
+//! redirects, `stats.json`, the theme's static files and the files reports
+//! link to), handed to [`Output`] as it is made, and the diagnostics that
+//! report bodies gave while rendering. This is the only layer that writes
+//! HTML, SVG, XML or JavaScript.
+//!
 //! Pages are described first (a cheap list, [`pages::all`]), then each one
 //! builds its own context and renders in parallel, so no page pays for the
 //! data of the others. What every page receives is [`pages::PageVars`];
