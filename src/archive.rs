@@ -4,7 +4,7 @@
 //! configuration. Out: an [`Archive`] — reports newest first, checked
 //! against each other (duplicate slugs and ids, `related` references),
 //! with indexes by year, service, severity and tag — and diagnostics for
-//! what is wrong between reports. [`insights`] and [`metrics`] compute the
+//! what is wrong between reports. `insights` and `metrics` compute the
 //! numbers the pages show. Nothing here renders: the model is data, and
 //! `render` turns it into pages. Indexes are `BTreeMap`s of positions into
 //! `reports`, so iteration order, and with it the output, is stable.
@@ -359,7 +359,7 @@ fn asset_path(report: &Path, href: &str) -> Option<String> {
 }
 
 /// The bytes of a file next to reports that a page uses (`source`, as in
-/// [`Body::assets`]), checked again as it is read: the file may have
+/// `render::body::Body::assets`), checked again as it is read: the file may have
 /// changed since its page was rendered.
 pub fn read_asset(root: &Path, source: &Path) -> anyhow::Result<Vec<u8>> {
     use std::io::Read;
