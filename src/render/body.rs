@@ -19,9 +19,6 @@ use crate::render::routes;
 use crate::source::Refusal;
 use crate::source::postmortem::Postmortem;
 
-/// Where the Markdown of a report page links from: `postmortems/<slug>/`.
-const REPORT_ROOT: &str = "../../";
-
 /// A report's body rendered for its page, with what its links need.
 #[derive(Debug)]
 pub struct Body {
@@ -44,12 +41,14 @@ pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
         Located::Published(url) => Some(url),
         Located::Missing | Located::Refused(_) => None,
     };
+    // Links in the body are relative to the report's own page.
+    let root = crate::util::url::root_prefix(&routes::report(&pm.slug));
     let mut rendered = markdown::render(
         pm.body(),
         &RenderContext {
             resolve: &resolve,
             asset: &asset,
-            root: REPORT_ROOT,
+            root: &root,
             allow_raw_html: config.allow_raw_html,
             first_line: pm.body_line,
             year: pm.date.year(),

@@ -453,6 +453,15 @@ fn read_request<R: BufRead>(
         Ok(_) => started(reader),
         Err(_) => return Err(Unreadable::Gone),
     }
+    let Some(lines) = head_lines(reader)? else {
+        return Ok(None);
+    };
+    parse_head(&lines).map(Some)
+}
+
+/// The lines of a request head, up to the blank line that ends it, each
+/// checked for control characters; `None` if the peer closed first.
+fn head_lines(reader: &mut impl BufRead) -> Result<Option<Vec<String>>, Unreadable> {
     let mut limited = reader.take(MAX_HEAD);
     let mut lines: Vec<String> = Vec::new();
     loop {
@@ -496,6 +505,11 @@ fn read_request<R: BufRead>(
         }
         lines.push(line);
     }
+    Ok(Some(lines))
+}
+
+/// The method, target and headers that matter of a request head.
+fn parse_head(lines: &[String]) -> Result<Request, Unreadable> {
     let malformed = Unreadable::Malformed("Bad Request: malformed request\n");
     let mut parts = lines[0].split(' ');
     let (Some(method), Some(target), Some(version), None) =
@@ -534,7 +548,7 @@ fn read_request<R: BufRead>(
             _ => {}
         }
     }
-    Ok(Some(request))
+    Ok(request)
 }
 
 enum Reply {
