@@ -148,6 +148,10 @@ codes! {
     ALIAS_COLLISION = "alias-collision",
     /// A front-matter action item is malformed.
     ACTION_ITEM = "action-item",
+    /// A key that is not read but looks meant as one that is.
+    UNKNOWN_KEY = "unknown-key",
+    /// A link that is not an http(s) or mailto URL.
+    INVALID_LINK = "invalid-link",
     /// `due:` in an action item is not a date.
     DUE_DATE = "due-date",
     /// `related` names a report that does not exist.

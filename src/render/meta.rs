@@ -84,6 +84,9 @@ pub struct ReportJson<'a> {
     pub summary: &'a str,
     pub impact: Option<&'a str>,
     pub action_items: &'a [crate::source::actions::ActionItem],
+    /// Left out when there are none, as the report page leaves them out.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub links: &'a [crate::source::links::Link],
 }
 
 impl<'a> ReportJson<'a> {
@@ -126,6 +129,7 @@ impl<'a> ReportJson<'a> {
             summary: &report.summary,
             impact: pm.impact.as_deref(),
             action_items: &pm.action_items,
+            links: &pm.links,
         }
     }
 }

@@ -315,6 +315,8 @@ pub struct ReportView<'a> {
     pub older: Option<NavLink<'a>>,
     pub newer: Option<NavLink<'a>>,
     pub service_nav: Vec<ServiceNav<'a>>,
+    /// Where else the incident is written about, from `links:`.
+    pub links: &'a [crate::source::links::Link],
     pub extra: &'a Map<String, Value>,
     pub source: String,
     /// The timeline as an inline SVG, when there is one to draw.
@@ -369,6 +371,7 @@ pub fn report<'a>(
         older: older.map(|j| NavLink::new(&rows.rows[j])),
         newer: newer.map(|j| NavLink::new(&rows.rows[j])),
         service_nav: service_nav(archive, rows, i),
+        links: &pm.links,
         extra: &pm.extra,
         source: pm.path.to_string_lossy().replace('\\', "/"),
     }

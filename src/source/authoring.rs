@@ -216,6 +216,14 @@ pub fn schema(config: &Config) -> Value {
         "action_items",
         json!({ "type": "array", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, action_item()] } }),
     );
+    let link = json!({ "type": "string", "pattern": "^([hH][tT][tT][pP][sS]?://[^/?#\\s]+|[mM][aA][iI][lL][tT][oO]:\\S)\\S*$" });
+    put(
+        "links",
+        json!({ "anyOf": [link.clone(), { "type": "array", "items": { "anyOf": [link.clone(), {
+            "type": "object", "required": ["url"],
+            "properties": { "url": link, "title": { "type": "string" } }
+        }] } }] }),
+    );
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": format!("{}: postmortem front matter", config.title),

@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::source::actions::{self, ActionItem};
 use crate::source::frontmatter::{self, Field, Node, Pos, Split, SplitError};
+use crate::source::links::{self, Link};
 use crate::util::url;
 
 /// Publication state of a report.
@@ -58,6 +59,8 @@ pub struct Postmortem {
     pub aliases: Vec<Spanned<String>>,
     /// From front matter (`action_items:`) first, then the body's lists.
     pub action_items: Vec<ActionItem>,
+    /// Where else the incident is written about (`links:`).
+    pub links: Vec<Link>,
     /// Keys this tool does not know, for templates (`page.extra`).
     pub extra: Map<String, Value>,
     /// The whole file; the Markdown after the front matter starts at
@@ -104,6 +107,28 @@ const KNOWN_KEYS: &[&str] = &[
     "related",
     "aliases",
     "action_items",
+    "links",
+];
+
+/// Keys other tools use for a field of ours, the field, and what it holds:
+/// such a key is not read, so it is said which key to write instead.
+const OTHER_TOOLS_KEYS: &[(&str, &str, &str)] = &[
+    ("start_time", "date", "when impact started"),
+    ("started_at", "date", "when impact started"),
+    ("start", "date", "when impact started"),
+    ("end_time", "resolved", "when the incident ended"),
+    ("ended_at", "resolved", "when the incident ended"),
+    ("end", "resolved", "when the incident ended"),
+    ("categories", "tags", "tags"),
+    ("keywords", "tags", "tags"),
+    ("labels", "tags", "tags"),
+    ("product", "services", "the services affected"),
+    ("component", "services", "the services affected"),
+    ("system", "services", "the services affected"),
+    ("service", "services", "the services affected"),
+    ("sev", "severity", "severity"),
+    ("priority", "severity", "severity"),
+    ("name", "title", "the title"),
 ];
 
 /// Parses a report's text. `path` is the file relative to the site root and
@@ -120,11 +145,13 @@ pub fn parse(
         config,
         diagnostics,
         errors: 0,
+        renames: Vec::new(),
     };
     let slug = p.slug();
     let split = p.split(&source)?;
     let fields = p.fields(&split)?;
     let end = Pos::new(split.body_line.saturating_sub(1), 1);
+    p.unknown_keys(&fields, &split);
     let front = p.front_matter(&fields, end);
     p.time_order(&front, &fields);
     let extra = fields
@@ -160,6 +187,7 @@ pub fn parse(
         related: front.related,
         aliases: front.aliases,
         action_items,
+        links: front.links,
         extra,
         body_start,
         body_line,
@@ -187,6 +215,7 @@ struct FrontMatter {
     related: Vec<Spanned<String>>,
     aliases: Vec<Spanned<String>>,
     action_items: Vec<ActionItem>,
+    links: Vec<Link>,
 }
 
 /// The field `key` of the front matter, if it is there.
@@ -244,6 +273,8 @@ struct Parser<'a> {
     config: &'a Config,
     diagnostics: &'a mut Vec<Diagnostic>,
     errors: usize,
+    /// Keys written for one of ours, theirs first: `(start_time, date)`.
+    renames: Vec<(String, &'static str)>,
 }
 
 impl Parser<'_> {
@@ -353,6 +384,7 @@ impl Parser<'_> {
         ]);
         self.alias_problems(&aliases);
         let action_items = self.action_items(get("action_items"));
+        let links = self.links(get("links"));
         FrontMatter {
             title,
             date,
@@ -371,7 +403,65 @@ impl Parser<'_> {
             related,
             aliases,
             action_items,
+            links,
         }
+    }
+
+    /// Warns of each key that is not ours but looks meant as one: a
+    /// misspelling of a key, or the key another tool uses for one of ours
+    /// (unless ours is there too, when theirs is just more data). Both are
+    /// kept for templates; the ones that stand in for a missing field of
+    /// ours are remembered, for the hint that it is missing.
+    fn unknown_keys(&mut self, fields: &[(String, Field)], split: &Split) {
+        for (key, value) in fields {
+            if KNOWN_KEYS.contains(&key.as_str()) {
+                continue;
+            }
+            let pos = key_pos(split, key).unwrap_or(value.pos);
+            let other = OTHER_TOOLS_KEYS.iter().find(|(k, _, _)| k == key);
+            let (ours, message) = match other {
+                Some((_, ours, _)) if field(fields, ours).is_some() => continue,
+                Some((_, ours, what)) => (
+                    *ours,
+                    format!("`{key}` is not read; Hindsight's key for {what} is `{ours}`"),
+                ),
+                None => match misspelt(key) {
+                    Some(ours) => (ours, format!("unknown key `{key}` is not read")),
+                    None => continue,
+                },
+            };
+            let hint = if other.is_some() {
+                format!("rename it to `{ours}`")
+            } else {
+                format!("did you mean `{ours}`?")
+            };
+            self.push(
+                Diagnostic::warning(self.path, "unknown-key", message)
+                    .at(pos.line, pos.column)
+                    .hint(hint),
+            );
+            self.renames.push((key.clone(), ours));
+        }
+    }
+
+    /// The entries of `links:`, unless there are more than the limit.
+    fn links(&mut self, field: Option<&Field>) -> Vec<Link> {
+        let Some(field) = field else {
+            return Vec::new();
+        };
+        let entries: Vec<&Field> = match &field.value {
+            Node::List(items) => items.iter().collect(),
+            Node::Null => Vec::new(),
+            _ => vec![field],
+        };
+        if self.too_many(field, "links", entries.len()) {
+            return Vec::new();
+        }
+        let (found, problems) = links::read(&entries, self.path);
+        for d in problems {
+            self.push(d);
+        }
+        found
     }
 
     /// Says which aliases cannot be published.
@@ -488,11 +578,15 @@ impl Parser<'_> {
     }
 
     fn missing(&mut self, key: &str, end: Pos, example: &str) {
+        let hint = match self.renames.iter().find(|(_, ours)| *ours == key) {
+            Some((theirs, _)) => format!("this report has `{theirs}`: rename it to `{key}`"),
+            None => format!("add `{key}: {example}` to the front matter"),
+        };
         self.error_at(
             end,
             "missing-field",
             format!("missing required field `{key}`"),
-            Some(format!("add `{key}: {example}` to the front matter")),
+            Some(hint),
         );
     }
 
@@ -806,6 +900,34 @@ impl Parser<'_> {
             }
         }
     }
+}
+
+/// The key of ours that `key` looks like a misspelling of. Misspellings
+/// keep the first letter, and a short key is only taken for a longer or
+/// shorter form of one of ours (`tag`, `ids`): otherwise a key of a few
+/// letters (`os`, `ttl`, `tz`) would be near some key of ours by chance.
+fn misspelt(key: &str) -> Option<&'static str> {
+    let first = key.chars().next()?.to_ascii_lowercase();
+    let ours = did_you_mean(
+        key,
+        KNOWN_KEYS.iter().copied().filter(|k| k.starts_with(first)),
+    )?;
+    let lower = key.to_ascii_lowercase();
+    (key.chars().count() >= 4 || ours.starts_with(&lower) || lower.starts_with(ours))
+        .then_some(ours)
+}
+
+/// Where the top-level `key` is written: the start of its line in a block
+/// mapping (a value may start on a later line), if it can be found.
+fn key_pos(split: &Split, key: &str) -> Option<Pos> {
+    split.matter.lines().enumerate().find_map(|(i, line)| {
+        let rest = [key.to_string(), format!("\"{key}\""), format!("'{key}'")]
+            .into_iter()
+            .find_map(|k| line.strip_prefix(k.as_str()).map(str::to_string))?;
+        rest.trim_start()
+            .starts_with(':')
+            .then(|| Pos::new(split.matter_line + i, 1))
+    })
 }
 
 #[derive(Debug, PartialEq, Eq)]

@@ -12,6 +12,7 @@ mod corpus;
 mod docs;
 mod example;
 mod faults;
+mod front_matter;
 mod guarantees;
 mod hostile;
 mod insights;

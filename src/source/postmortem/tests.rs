@@ -175,3 +175,147 @@ fn times_parse_in_rfc3339_variants() {
     assert_eq!(parse_time("2023-01-17", utc), Err(TimeError::Invalid));
     assert_eq!(parse_time("soon", utc), Err(TimeError::Invalid));
 }
+
+fn warnings(d: &[Diagnostic]) -> Vec<(usize, &str, &str)> {
+    d.iter()
+        .filter(|d| !d.is_error())
+        .map(|d| (d.line, d.message.as_str(), d.hint.as_deref().unwrap_or("")))
+        .collect()
+}
+
+#[test]
+fn a_misspelt_key_is_a_warning_at_its_line_with_the_key_meant() {
+    let source = MINIMAL.replace(
+        "---\nBody",
+        "resovled: 2023-01-17T14:00:00+03:00\nserivces:\n  - api\n---\nBody",
+    );
+    let (p, d) = parse_report(&source);
+    let p = p.expect("warnings keep the report");
+    assert_eq!(
+        warnings(&d),
+        [
+            (
+                6,
+                "unknown key `resovled` is not read",
+                "did you mean `resolved`?"
+            ),
+            (
+                7,
+                "unknown key `serivces` is not read",
+                "did you mean `services`?"
+            ),
+        ]
+    );
+    assert_eq!(d[0].column, 1);
+    assert!(p.extra.contains_key("resovled") && p.extra.contains_key("serivces"));
+}
+
+#[test]
+fn a_short_key_of_its_own_is_no_misspelling() {
+    for key in [
+        "os", "ttl", "tz", "kind", "note", "owner", "region", "cause",
+    ] {
+        assert_eq!(misspelt(key), None, "{key}");
+    }
+    for (key, ours) in [
+        ("tag", "tags"),
+        ("ids", "id"),
+        ("severty", "severity"),
+        ("tittle", "title"),
+    ] {
+        assert_eq!(misspelt(key), Some(ours), "{key}");
+    }
+}
+
+#[test]
+fn another_tools_key_names_ours_and_the_missing_field_hint_names_theirs() {
+    let source = MINIMAL.replace(
+        "date: 2023-01-17T12:30:00+03:00",
+        "start_time: 2023-01-17T12:30:00+03:00",
+    );
+    let d = parse_err(&source);
+    assert_eq!(
+        warnings(&d),
+        [(
+            3,
+            "`start_time` is not read; Hindsight's key for when impact started is `date`",
+            "rename it to `date`"
+        )]
+    );
+    let missing = d
+        .iter()
+        .find(|d| d.code == "missing-field")
+        .expect("date is missing");
+    assert_eq!(missing.message, "missing required field `date`");
+    assert_eq!(
+        missing.hint.as_deref(),
+        Some("this report has `start_time`: rename it to `date`")
+    );
+}
+
+#[test]
+fn another_tools_key_beside_ours_is_just_more_data() {
+    let p = parse_ok(&MINIMAL.replace(
+        "---\nBody",
+        "name: checkout outage\ncomponent: db\n---\nBody",
+    ));
+    assert_eq!(p.extra["name"], serde_json::json!("checkout outage"));
+}
+
+#[test]
+fn links_are_urls_or_titled_urls() {
+    let p = parse_ok(&MINIMAL.replace(
+        "---\nBody",
+        "links:\n  - https://tickets.example.com/INC-12/\n  - title: War room\n    url: https://chat.example.com/c/inc-12\n  - mailto:sre@example.com\n---\nBody",
+    ));
+    let got: Vec<(&str, &str)> = p
+        .links
+        .iter()
+        .map(|l| (l.title.as_str(), l.url.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "tickets.example.com/INC-12",
+                "https://tickets.example.com/INC-12/"
+            ),
+            ("War room", "https://chat.example.com/c/inc-12"),
+            ("sre@example.com", "mailto:sre@example.com"),
+        ]
+    );
+    let one = parse_ok(&MINIMAL.replace("---\nBody", "links: https://example.com/doc\n---\nBody"));
+    assert_eq!(one.links.len(), 1);
+}
+
+#[test]
+fn a_script_link_is_refused_at_its_line() {
+    let d = parse_err(&MINIMAL.replace(
+        "---\nBody",
+        "links:\n  - https://example.com\n  - url: javascript:alert(1)\n  - 12\n  - title: no url\n---\nBody",
+    ));
+    let got: Vec<(&str, usize, usize)> = d.iter().map(|d| (d.code, d.line, d.column)).collect();
+    assert_eq!(
+        got,
+        [
+            ("invalid-link", 8, 10),
+            ("invalid-link", 9, 5),
+            ("invalid-link", 10, 5)
+        ]
+    );
+    assert!(
+        d[0].message.contains("javascript:alert(1)"),
+        "{}",
+        d[0].message
+    );
+}
+
+#[test]
+fn links_are_bounded_by_the_entries_limit() {
+    let list: String = (0..101)
+        .map(|i| format!("  - https://example.com/{i}\n"))
+        .collect();
+    let d = parse_err(&MINIMAL.replace("---\nBody", &format!("links:\n{list}---\nBody")));
+    assert_eq!(d.len(), 1);
+    assert_eq!((d[0].code, d[0].line), ("too-many", 7));
+}
