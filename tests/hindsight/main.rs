@@ -14,6 +14,7 @@ mod example;
 mod faults;
 mod guarantees;
 mod hostile;
+mod init;
 mod insights;
 mod invalid;
 mod links;
