@@ -31,12 +31,78 @@ enum Command {
     Build(BuildArgs),
     /// Validate everything a build would, without writing anything.
     Check(CheckArgs),
+    /// Start a library: hindsight.toml, a sample report and a .gitignore.
+    Init(InitArgs),
     /// Start a postmortem: content/<year>/<SLUG>.md with valid front matter.
     New(NewArgs),
     /// Print a JSON Schema of the front matter, for editors.
     Schema(SchemaArgs),
     /// Preview the site on 127.0.0.1: rebuilds on changes, reloads pages.
     Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The folder to start the library in; created if missing. It may hold
+    /// other files, but no hindsight.toml or content/.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Also write a CI setup that publishes the site and checks changes.
+    #[arg(long, value_enum)]
+    ci: Option<Ci>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Ci {
+    /// .github/workflows/: publish to GitHub Pages, check pull requests.
+    Github,
+    /// .gitlab-ci.yml: publish to GitLab Pages, check merge requests.
+    Gitlab,
+}
+
+impl InitArgs {
+    fn run(self) -> ExitCode {
+        use hindsight::source::init;
+        let ci = self.ci.map(|ci| match ci {
+            Ci::Github => init::Ci::Github,
+            Ci::Gitlab => init::Ci::Gitlab,
+        });
+        let ask = init::Init { ci, today: None };
+        match init::init(&self.dir, &ask) {
+            Ok(written) => {
+                for path in &written {
+                    println!("wrote {}", path.display());
+                }
+                let root = if self.dir == std::path::Path::new(".") {
+                    String::new()
+                } else {
+                    format!(" --root {}", self.dir.display())
+                };
+                println!("next:");
+                println!("  hindsight serve{root} --open    # preview the site as you edit it");
+                println!(
+                    "  hindsight new SLUG --title \"…\" --severity SEV3 --service NAME{root}    # start a report"
+                );
+                println!("  hindsight build{root}    # write the site into public/");
+                if ci.is_some() {
+                    println!(
+                        "the CI setup installs Hindsight from its source in the repository \
+                         (`cargo install --locked --path .`): if it is kept elsewhere, change that step"
+                    );
+                }
+                if ci == Some(init::Ci::Github) {
+                    println!(
+                        "for GitHub Pages, set the repository's Pages source to GitHub Actions"
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(2)
+            }
+        }
+    }
 }
 
 #[derive(Args)]
@@ -370,6 +436,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => args.run(),
         Command::Check(args) => args.run(),
+        Command::Init(args) => args.run(),
         Command::New(args) => args.run(),
         Command::Schema(args) => args.run(),
         Command::Serve(args) => args.run(),

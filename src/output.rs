@@ -509,7 +509,14 @@ const SHADOW_MARK: &str = ".gitignore";
 /// `.public.shadow`, `.public.lock`, `.public.staging-<pid>-<n>`.
 fn beside(out: &Path, kind: &str) -> PathBuf {
     let name = out.file_name().unwrap_or_default().to_string_lossy();
-    out.with_file_name(format!(".{name}.{kind}"))
+    out.with_file_name(format!("{}{kind}", hidden_prefix(&name)))
+}
+
+/// How the names begin of what a build keeps beside the output folder
+/// `name` while it runs (its staging folders, the shadow it swaps in, its
+/// lock): `.public.` for `public`. What to leave out of version control.
+pub fn hidden_prefix(name: &str) -> String {
+    format!(".{name}.")
 }
 
 /// Whether an error, or what caused it, says the file system cannot hold
@@ -550,7 +557,7 @@ fn remove_leftovers(parent: &Path, name: &str) -> Result<()> {
         let file_name = entry.file_name();
         let Some(rest) = file_name
             .to_str()
-            .and_then(|n| n.strip_prefix(&format!(".{name}.")))
+            .and_then(|n| n.strip_prefix(&hidden_prefix(name)))
         else {
             continue;
         };

@@ -68,7 +68,7 @@ impl Options {
     pub fn output_dir(&self) -> PathBuf {
         self.output
             .clone()
-            .unwrap_or_else(|| self.root.join("public"))
+            .unwrap_or_else(|| self.root.join(crate::util::layout::OUTPUT))
     }
 }
 
@@ -112,6 +112,13 @@ impl Site {
         if !root.is_dir() {
             return Err(Error::Setup(anyhow::anyhow!(
                 "site folder `{}` does not exist",
+                root.display()
+            )));
+        }
+        if is_empty_of_a_site(root) {
+            return Err(Error::Setup(anyhow::anyhow!(
+                "`{}` holds no hindsight.toml and no content/ folder: run `hindsight init` \
+                 to start a library there, or point --root at the folder that holds them",
                 root.display()
             )));
         }
@@ -491,6 +498,15 @@ fn debug(started: Instant, phase: &str) {
         kib("VmRSS:"),
         kib("VmHWM:"),
     );
+}
+
+/// Whether nothing of a site is in `path`: neither a configuration nor a
+/// `content/` folder, not even a broken one. A site with either is read,
+/// and what is missing reported as its own problem.
+fn is_empty_of_a_site(path: &Path) -> bool {
+    [crate::config::FILE_NAME, content::CONTENT_DIR]
+        .iter()
+        .all(|part| path.join(part).symlink_metadata().is_err())
 }
 
 /// Whether `path` looks like a site folder.

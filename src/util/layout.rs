@@ -13,6 +13,9 @@ pub const THEMES: &str = "themes";
 /// The configuration.
 pub const CONFIG: &str = "hindsight.toml";
 
+/// Where a build writes the site unless told otherwise.
+pub const OUTPUT: &str = "public";
+
 /// Every source of a site, relative to its folder: what an output folder
 /// may never be, hold or lie inside.
 pub const SOURCES: [&str; 5] = [CONTENT, TEMPLATES, STATIC, THEMES, CONFIG];

@@ -969,3 +969,41 @@ fn every_command_and_flag_the_guides_mention_exists() {
         );
     }
 }
+
+/// A library as `hindsight init --ci <ci>` starts it.
+fn initialised(ci: &str) -> TestSite {
+    let site = TestSite::empty();
+    let o = Command::new(env!("CARGO_BIN_EXE_hindsight"))
+        .args(["init", "--ci", ci])
+        .arg(site.root())
+        .output()
+        .expect("run hindsight");
+    assert_eq!(o.status.code(), Some(0), "{}", describe(&o));
+    site
+}
+
+#[test]
+fn the_ci_setups_init_writes_are_the_guides_examples_and_work_in_its_library() {
+    let vars = vars();
+    let github = initialised("github");
+    let (_, pages) = only(Example::GithubPages);
+    let (_, check) = only(Example::GithubCheck);
+    assert_eq!(github.read(".github/workflows/hindsight.yml"), pages);
+    assert_eq!(github.read(".github/workflows/hindsight-check.yml"), check);
+    for text in [&pages, &check] {
+        let docs = Yaml::load_from_str(text).unwrap();
+        for job in github_jobs(&docs[0], &vars) {
+            run_job(&job, &initialised("github"));
+        }
+    }
+
+    let gitlab = initialised("gitlab");
+    let (_, config) = only(Example::GitlabPages);
+    assert_eq!(gitlab.read(".gitlab-ci.yml"), config);
+    let docs = Yaml::load_from_str(&config).unwrap();
+    let jobs = gitlab_jobs(&docs[0], &vars);
+    assert_eq!(jobs.len(), 2, "publishes and checks");
+    for job in &jobs {
+        run_job(job, &initialised("gitlab"));
+    }
+}

@@ -15,6 +15,7 @@ mod faults;
 mod front_matter;
 mod guarantees;
 mod hostile;
+mod init;
 mod insights;
 mod invalid;
 mod links;
