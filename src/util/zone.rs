@@ -15,6 +15,15 @@ pub enum Zone {
     Named(Tz),
 }
 
+impl std::fmt::Display for Zone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Zone::Fixed(offset) => write!(f, "{offset}"),
+            Zone::Named(tz) => f.write_str(tz.name()),
+        }
+    }
+}
+
 /// A wall-clock time that does not happen in a zone: the clocks jumped
 /// over it (spring forward).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
