@@ -24,3 +24,4 @@ mod search;
 mod serve;
 mod support;
 mod theming;
+mod zones;
