@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::FixedOffset;
+
+pub use crate::util::zone::{Zone, parse_offset};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, code};
@@ -284,13 +286,17 @@ impl Config {
             );
         }
         if let Some(tz) = &self.timezone
-            && parse_offset(tz).is_none()
+            && Zone::parse(tz).is_none()
         {
+            let hint = match crate::diagnostics::did_you_mean(tz, Zone::names()) {
+                Some(name) => format!("did you mean \"{name}\"?"),
+                None => "write an IANA name such as \"Europe/Copenhagen\", or an offset such as \"+03:00\", \"-05:00\" or \"Z\"".to_string(),
+            };
             problems.add(
                 tz,
                 code::CONFIG_TIMEZONE,
-                format!("timezone {tz:?} is not a UTC offset"),
-                Some("write it as \"+03:00\", \"-05:00\" or \"Z\""),
+                format!("timezone {tz:?} is neither a UTC offset nor a time zone name"),
+                Some(&hint),
             );
         }
         if self.theme.is_empty() || !crate::util::url::is_simple_word(&self.theme) {
@@ -303,9 +309,16 @@ impl Config {
         }
     }
 
-    /// The offset assumed for times written without one.
+    /// The zone of times written without an offset.
+    pub fn zone(&self) -> Option<Zone> {
+        self.timezone.as_deref().and_then(Zone::parse)
+    }
+
+    /// The offset assumed, now, for times written without one: in a named
+    /// zone it is the one in force at this moment.
     pub fn default_offset(&self) -> Option<FixedOffset> {
-        self.timezone.as_deref().and_then(parse_offset)
+        self.zone()
+            .map(|zone| zone.offset_at(chrono::Utc::now().naive_utc()))
     }
 
     /// The base URL with a trailing slash, if one is set.
@@ -409,29 +422,6 @@ fn check_text(source: &str, name: &str, text: &str, at: usize, problems: &mut Ve
     );
 }
 
-/// Parses `+03:00`, `-0500`, `Z` or `UTC`.
-pub fn parse_offset(text: &str) -> Option<FixedOffset> {
-    let text = text.trim();
-    if text.eq_ignore_ascii_case("z") || text.eq_ignore_ascii_case("utc") {
-        return FixedOffset::east_opt(0);
-    }
-    let (sign, rest) = match text.as_bytes().first()? {
-        b'+' => (1, &text[1..]),
-        b'-' => (-1, &text[1..]),
-        _ => return None,
-    };
-    let digits: String = rest.chars().filter(|c| *c != ':').collect();
-    if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let hours: i32 = digits[..2].parse().ok()?;
-    let minutes: i32 = digits[2..].parse().ok()?;
-    if hours > 23 || minutes > 59 {
-        return None;
-    }
-    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
-}
-
 fn is_hex_color(color: &str) -> bool {
     color
         .strip_prefix('#')
@@ -477,13 +467,37 @@ mod tests {
     #[test]
     fn bad_colour_and_timezone_are_reported_together() {
         let source =
-            "timezone = \"Europe/Paris\"\n[[severities]]\nid = \"SEV1\"\ncolor = \"red\"\n";
+            "timezone = \"Europe/Pariss\"\n[[severities]]\nid = \"SEV1\"\ncolor = \"red\"\n";
         let errors = Config::parse(source).unwrap_err();
         let codes: Vec<_> = errors.iter().map(|e| e.code).collect();
         assert!(codes.contains(&"config-color"));
         assert!(codes.contains(&"config-timezone"));
         let color = errors.iter().find(|e| e.code == "config-color").unwrap();
         assert_eq!(color.line, 4);
+        let zone = errors.iter().find(|e| e.code == "config-timezone").unwrap();
+        assert_eq!(zone.line, 1);
+        assert!(
+            zone.hint
+                .as_deref()
+                .is_some_and(|h| h.contains("\"Europe/Paris\"")),
+            "{:?}",
+            zone.hint
+        );
+    }
+
+    #[test]
+    fn a_time_zone_is_an_offset_or_an_iana_name() {
+        let named = Config::parse("timezone = \"Europe/Copenhagen\"\n").unwrap();
+        assert_eq!(
+            named.zone(),
+            Some(Zone::Named(chrono_tz::Tz::Europe__Copenhagen))
+        );
+        let fixed = Config::parse("timezone = \"+03:00\"\n").unwrap();
+        assert_eq!(fixed.default_offset(), FixedOffset::east_opt(3 * 3600));
+        let errors = Config::parse("timezone = \"Mars/Olympus_Mons\"\n").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, "config-timezone");
+        assert!(errors[0].message.contains("Mars/Olympus_Mons"));
     }
 
     #[test]

@@ -192,7 +192,8 @@ codes! {
     CONFIG_SERVICE_ID = "config-service-id",
     /// A `base_url` that is not an absolute http(s) URL.
     CONFIG_BASE_URL = "config-base-url",
-    /// A `timezone` that is not a UTC offset.
+    /// A `timezone` in hindsight.toml that is neither a UTC offset nor a
+    /// time zone name.
     CONFIG_TIMEZONE = "config-timezone",
     /// A `theme` that is not a folder name.
     CONFIG_THEME = "config-theme",
@@ -207,6 +208,12 @@ codes! {
     MISSING_FILE = "missing-file",
     /// A timeline row earlier than the one before it.
     TIMELINE_ORDER = "timeline-order",
+    /// A timeline row that looks dated but whose time cannot be read, or
+    /// names a time its zone skips.
+    TIMELINE_TIME = "timeline-time",
+    /// A report's `timezone` that is neither a UTC offset nor a time zone
+    /// name.
+    TIMEZONE = "timezone",
     /// A published report would disappear without an alias.
     VANISHED_REPORT = "vanished-report",
     /// The preview could not build the site at all.

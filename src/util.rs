@@ -8,3 +8,4 @@ pub(crate) mod html;
 pub(crate) mod layout;
 pub mod text;
 pub mod url;
+pub mod zone;

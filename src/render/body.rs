@@ -55,6 +55,7 @@ pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
         },
     );
     let mut diagnostics = link_problems(archive, pm, &rendered);
+    unread_times(pm, &rendered.unread_times, &mut diagnostics);
     let entries = std::mem::take(&mut rendered.timeline);
     let timeline = place_timeline(pm, entries, config.limits.rows, &mut diagnostics);
     let assets = rendered
@@ -128,16 +129,38 @@ fn link_problems(archive: &Archive, pm: &Postmortem, rendered: &Rendered) -> Vec
     diagnostics
 }
 
+/// A warning for each timeline row that starts like a time but whose time
+/// cannot be read, so that it is not left out of the timeline unsaid.
+fn unread_times(pm: &Postmortem, unread: &[(usize, String)], diagnostics: &mut Vec<Diagnostic>) {
+    for (offset, lead) in unread {
+        let (line, column) = markdown::position(pm.body(), *offset, pm.body_line);
+        let shown: String = lead.chars().take(40).collect();
+        diagnostics.push(
+            Diagnostic::warning(
+                &pm.path,
+                code::TIMELINE_TIME,
+                format!("timeline row `{shown}` starts like a time, but its time cannot be read; it is not in the timeline"),
+            )
+            .at(line, column)
+            .hint("write the time as 12:30, 12:30 UTC or 2023-01-17 12:30"),
+        );
+    }
+}
+
 /// The timeline's rows placed on the calendar, in the order written: at
 /// most `max_rows` of them, and a warning for each row earlier than the
-/// one before it.
+/// one before it or at a time its zone skips. Rows without an offset are
+/// read in the report's zone, else in the offset of its `date`.
 fn place_timeline(
     pm: &Postmortem,
     mut entries: Vec<TimelineEntry>,
     max_rows: usize,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Moment> {
-    let mut clock = crate::source::timeline::Clock::new(pm.date);
+    let mut clock = match pm.zone {
+        Some(zone) => crate::source::timeline::Clock::in_zone(pm.date, zone),
+        None => crate::source::timeline::Clock::new(pm.date),
+    };
     if let Some(first) = entries.get(max_rows) {
         let (line, column) = markdown::position(pm.body(), first.offset, pm.body_line);
         diagnostics.push(
@@ -172,6 +195,23 @@ fn place_timeline(
                 )
                 .at(line, column)
                 .hint("put the rows in the order things happened, or give the row its date (2023-01-17 12:30)"),
+            );
+        }
+        if placed.skipped {
+            let (line, column) = markdown::position(pm.body(), entry.offset, pm.body_line);
+            let zone = pm.zone.map(|z| z.to_string()).unwrap_or_default();
+            diagnostics.push(
+                Diagnostic::warning(
+                    &pm.path,
+                    code::TIMELINE_TIME,
+                    format!(
+                        "timeline row `{}` is a time that does not exist in {zone}: the clocks skip it when daylight saving time starts; it is shown as {}",
+                        entry.written,
+                        placed.at.format("%H:%M%:z")
+                    ),
+                )
+                .at(line, column)
+                .hint("write the time the clocks showed, or give the row its offset (02:30 UTC)"),
             );
         }
         timeline.push(Moment {

@@ -80,6 +80,10 @@ pub struct Rendered {
     pub links_to: Vec<String>,
     /// The rows of the `Timeline` section that give a time, in order.
     pub timeline: Vec<TimelineEntry>,
+    /// Rows of the `Timeline` section that start like a time but whose
+    /// time cannot be read: where each starts in the Markdown, and its
+    /// leading text.
+    pub unread_times: Vec<(usize, String)>,
     /// The body's words as plain text, blocks on lines of their own: what
     /// search indexes and quotes. Raw HTML is left out.
     pub text: String,
@@ -191,6 +195,14 @@ struct Body<'m, 'c, I> {
     list_depth: usize,
     table_alignments: Vec<Alignment>,
     in_table_head: bool,
+    /// The zone the timeline's heading or first paragraph names, for its
+    /// rows without one.
+    timeline_zone: Option<chrono::FixedOffset>,
+    /// The zone the header of the timeline's current table names.
+    table_zone: Option<chrono::FixedOffset>,
+    /// Nothing but the heading has been seen of the timeline yet: its
+    /// first paragraph may name the zone.
+    zone_note_open: bool,
 }
 
 /// What ends a table cell in [`Rendered::text`].
@@ -236,6 +248,9 @@ where
             list_depth: 0,
             table_alignments: Vec::new(),
             in_table_head: false,
+            timeline_zone: None,
+            table_zone: None,
+            zone_note_open: false,
         }
     }
 
@@ -276,6 +291,8 @@ where
         if self.section.is_none() {
             self.section = dialect::section(text).map(|s| (s, level));
             self.list_depth = 0;
+            self.timeline_zone = crate::source::timeline::zone_note(text);
+            self.zone_note_open = true;
         }
     }
 
@@ -370,7 +387,13 @@ where
         text: Option<String>,
         offset: usize,
     ) -> Option<String> {
-        let (time, used) = crate::source::timeline::parse_time(lead, self.cx.year)?;
+        let Some((mut time, used)) = crate::source::timeline::parse_time(lead, self.cx.year) else {
+            if crate::source::timeline::looks_like_a_time(lead) {
+                self.out.unread_times.push((offset, lead.to_string()));
+            }
+            return None;
+        };
+        time.offset = time.offset.or(self.table_zone).or(self.timeline_zone);
         let written = lead[..used].trim();
         let text = text.unwrap_or_else(|| {
             lead[used..]
@@ -454,18 +477,40 @@ where
     fn note(&mut self, event: &Event<'m>, range: &Range<usize>) {
         let first = self.in_first_paragraph == Some(true);
         match event {
-            Event::Start(Tag::List(_)) => self.list_depth += 1,
+            Event::Start(Tag::List(_)) => {
+                self.list_depth += 1;
+                self.zone_note_open = false;
+            }
             Event::End(TagEnd::List(_)) => self.list_depth = self.list_depth.saturating_sub(1),
-            Event::Start(Tag::Table(alignments)) => self.table_alignments = alignments.clone(),
-            Event::Start(Tag::TableHead) => self.in_table_head = true,
+            Event::Start(Tag::Table(alignments)) => {
+                self.table_alignments = alignments.clone();
+                self.table_zone = None;
+                self.zone_note_open = false;
+            }
+            Event::Start(Tag::TableHead) => {
+                self.in_table_head = true;
+                if *range != OURS && matches!(self.section, Some((Section::Timeline, _))) {
+                    let head = &self.markdown[range.clone()];
+                    self.table_zone = crate::source::timeline::zone_note(head);
+                }
+            }
             Event::End(TagEnd::TableHead) => {
                 self.in_table_head = false;
                 end_block(&mut self.out.text);
             }
             Event::Start(Tag::Paragraph) => {
                 self.in_first_paragraph.get_or_insert(true);
-                if *range != OURS && dialect::is_timeline_label(&self.markdown[range.clone()]) {
-                    self.open_labelled_timeline();
+                if *range != OURS {
+                    let source = &self.markdown[range.clone()];
+                    if self.zone_note_open && matches!(self.section, Some((Section::Timeline, _))) {
+                        self.zone_note_open = false;
+                        if let Some(zone) = crate::source::timeline::zone_note(source) {
+                            self.timeline_zone = Some(zone);
+                        }
+                    }
+                    if dialect::is_timeline_label(source) {
+                        self.open_labelled_timeline();
+                    }
                 }
             }
             Event::End(TagEnd::Paragraph) => {
@@ -504,6 +549,8 @@ where
         if self.section.is_none() {
             self.section = Some((Section::Timeline, PSEUDO_LEVEL));
             self.list_depth = 0;
+            self.timeline_zone = None;
+            self.zone_note_open = true;
         }
     }
 }

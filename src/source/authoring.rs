@@ -210,6 +210,10 @@ pub fn schema(config: &Config) -> Value {
     for key in ["authors", "teams", "tags", "related", "aliases"] {
         put(key, list.clone());
     }
+    put(
+        "timezone",
+        json!({ "type": "string", "minLength": 1, "description": "Where times without an offset are read: an IANA name (Europe/Copenhagen) or an offset (+03:00, Z)" }),
+    );
     put("summary", text.clone());
     put("impact", text);
     put(

@@ -8,11 +8,11 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde_json::{Map, Value};
 
-use crate::config::Config;
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::config::{Config, Zone};
+use crate::diagnostics::{Diagnostic, code, did_you_mean};
 use crate::source::actions::{self, ActionItem};
 use crate::source::frontmatter::{self, Field, Node, Pos, Split, SplitError};
 use crate::source::links::{self, Link};
@@ -43,6 +43,9 @@ pub struct Postmortem {
     pub title: String,
     /// Impact start.
     pub date: DateTime<FixedOffset>,
+    /// Where times written without an offset are read: the report's
+    /// `timezone`, or the site's.
+    pub zone: Option<Zone>,
     pub detected: Option<DateTime<FixedOffset>>,
     pub mitigated: Option<DateTime<FixedOffset>>,
     pub resolved: Option<DateTime<FixedOffset>>,
@@ -108,6 +111,7 @@ const KNOWN_KEYS: &[&str] = &[
     "aliases",
     "action_items",
     "links",
+    "timezone",
 ];
 
 /// Keys other tools use for a field of ours, the field, and what it holds:
@@ -146,6 +150,7 @@ pub fn parse(
         diagnostics,
         errors: 0,
         renames: Vec::new(),
+        zone: config.zone(),
     };
     let slug = p.slug();
     let split = p.split(&source)?;
@@ -172,6 +177,7 @@ pub fn parse(
         path: path.to_path_buf(),
         title: front.title?,
         date: front.date?,
+        zone: front.zone,
         detected: front.detected,
         mitigated: front.mitigated,
         resolved: front.resolved,
@@ -200,6 +206,7 @@ pub fn parse(
 struct FrontMatter {
     title: Option<String>,
     date: Option<DateTime<FixedOffset>>,
+    zone: Option<Zone>,
     detected: Option<DateTime<FixedOffset>>,
     mitigated: Option<DateTime<FixedOffset>>,
     resolved: Option<DateTime<FixedOffset>>,
@@ -275,6 +282,9 @@ struct Parser<'a> {
     errors: usize,
     /// Keys written for one of ours, theirs first: `(start_time, date)`.
     renames: Vec<(String, &'static str)>,
+    /// Where times without an offset are read: the site's zone, then the
+    /// report's once its `timezone` is read.
+    zone: Option<Zone>,
 }
 
 impl Parser<'_> {
@@ -357,6 +367,10 @@ impl Parser<'_> {
     fn front_matter(&mut self, fields: &[(String, Field)], end: Pos) -> FrontMatter {
         let get = |key: &str| field(fields, key);
         let title = self.required_text(get("title"), "title", end);
+        if let Some(f) = get("timezone") {
+            self.zone = self.read_zone(f);
+        }
+        let zone = self.zone;
         let date = self.required_time(get("date"), "date", end);
         let detected = get("detected").and_then(|f| self.time(f, "detected"));
         let mitigated = get("mitigated").and_then(|f| self.time(f, "mitigated"));
@@ -388,6 +402,7 @@ impl Parser<'_> {
         FrontMatter {
             title,
             date,
+            zone,
             detected,
             mitigated,
             resolved,
@@ -627,9 +642,34 @@ impl Parser<'_> {
         }
     }
 
+    /// The report's `timezone`: an offset or an IANA name. A bad one is
+    /// an error, and the site's zone stands in so that the times after it
+    /// are still checked.
+    fn read_zone(&mut self, field: &Field) -> Option<Zone> {
+        let text = self.text(field, "timezone")?;
+        if let Some(zone) = Zone::parse(&text) {
+            return Some(zone);
+        }
+        let hint = match did_you_mean(&text, Zone::names()) {
+            Some(name) => format!("did you mean `{name}`?"),
+            None => {
+                "write an IANA name such as Europe/Copenhagen, or an offset such as +03:00 or Z"
+                    .into()
+            }
+        };
+        self.error_at(
+            field.pos,
+            code::TIMEZONE,
+            format!("`timezone` {text:?} is neither a UTC offset nor a time zone name"),
+            Some(hint),
+        );
+        self.config.zone()
+    }
+
+    /// A front-matter time; one without an offset is read in `zone`.
     fn time(&mut self, field: &Field, key: &str) -> Option<DateTime<FixedOffset>> {
         let text = self.text(field, key)?;
-        match parse_time(&text, self.config.default_offset()) {
+        match parse_time(&text, self.zone) {
             Ok(t) => Some(t),
             Err(TimeError::NoOffset) => {
                 self.error_at(
@@ -637,8 +677,19 @@ impl Parser<'_> {
                     "time-offset",
                     format!("`{key}` has no UTC offset: {text:?}"),
                     Some(format!(
-                        "write the offset, e.g. {text}+03:00, or set `timezone` in hindsight.toml"
+                        "write the offset, e.g. {text}+03:00, or set `timezone` in the front matter or in hindsight.toml"
                     )),
+                );
+                None
+            }
+            Err(TimeError::Skipped(zone)) => {
+                self.error_at(
+                    field.pos,
+                    "time-invalid",
+                    format!(
+                        "`{key}` is {text:?}, a time that does not exist in {zone}: the clocks skip it when daylight saving time starts"
+                    ),
+                    Some("write the time with its offset, or the time the clocks showed (an hour later)".into()),
                 );
                 None
             }
@@ -934,15 +985,15 @@ fn key_pos(split: &Split, key: &str) -> Option<Pos> {
 pub enum TimeError {
     NoOffset,
     Invalid,
+    /// The time does not exist in the named zone (spring forward).
+    Skipped(&'static str),
 }
 
 /// Parses an RFC 3339 time (`T` or a space between date and time, seconds
-/// optional). A time without an offset takes `default_offset` if there is
-/// one; otherwise it is an error.
-pub fn parse_time(
-    text: &str,
-    default_offset: Option<FixedOffset>,
-) -> Result<DateTime<FixedOffset>, TimeError> {
+/// optional). A time without an offset is read in `zone` if there is one
+/// (a time a named zone shows twice is the earlier; one it skips is an
+/// error); otherwise it is an error.
+pub fn parse_time(text: &str, zone: Option<Zone>) -> Result<DateTime<FixedOffset>, TimeError> {
     let text = text.trim();
     // Accept a missing `:SS` by adding it, then let chrono read RFC 3339
     // (which allows a space for `T`).
@@ -968,11 +1019,11 @@ pub fn parse_time(
     ]
     .iter()
     .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok());
-    match (naive, default_offset) {
-        (Some(naive), Some(offset)) => offset
-            .from_local_datetime(&naive)
-            .single()
-            .ok_or(TimeError::Invalid),
+    match (naive, zone) {
+        (Some(naive), Some(zone)) => zone.local(naive).map_err(|_| match zone {
+            Zone::Named(tz) => TimeError::Skipped(tz.name()),
+            Zone::Fixed(_) => TimeError::Invalid,
+        }),
         (Some(_), None) => Err(TimeError::NoOffset),
         (None, _) => Err(TimeError::Invalid),
     }

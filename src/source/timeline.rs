@@ -13,6 +13,8 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Offset, TimeDelta, Utc};
 
+use crate::util::zone::Zone;
+
 /// When a timeline entry says it happened, as written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CellTime {
@@ -42,7 +44,10 @@ pub fn parse_time(text: &str, year_hint: i32) -> Option<(CellTime, usize)> {
     let start = skip_prefix(text);
     let dated = date(text, start, year_hint).and_then(|(date, end, iso)| {
         let at = date_time_separator(text, end, iso)?;
-        Some((date, time_and_zone(text, at, iso)?))
+        // Only `2023-01-17T12:30-05:00` has an offset touching the time; after a
+        // space, `2023-01-17 12:26-12:30` is a range.
+        let strict = iso && matches!(byte(text, end), Some(b'T' | b't'));
+        Some((date, time_and_zone(text, at, strict)?))
     });
     if let Some((date, t)) = dated {
         let cell = CellTime {
@@ -65,95 +70,163 @@ pub fn parse_time(text: &str, year_hint: i32) -> Option<(CellTime, usize)> {
     Some((cell, end))
 }
 
+/// The zone a note about a timeline's times names: a Timeline heading such as
+/// `Timeline (all times UTC)`, a first paragraph such as `All times in CET.`, or a table
+/// header `Time (UTC+03:00)`. The note must speak of times (say "time"), and the zone is an
+/// abbreviation in capitals (`UTC`, `CEST`, `PST`) or `UTC`/`GMT` with an offset; the first
+/// one counts.
+pub fn zone_note(text: &str) -> Option<FixedOffset> {
+    if !text
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"time"))
+    {
+        return None;
+    }
+    let mut word_before = false;
+    for (i, c) in text.char_indices() {
+        if c.is_ascii_uppercase() && !word_before {
+            let capitals = Name::at(text, i).is_some_and(|name| name.capitals && name.len > 1);
+            if let Some((offset, _)) = zone_name(text, i, false).filter(|_| capitals) {
+                return Some(offset);
+            }
+        }
+        word_before = c.is_alphanumeric();
+    }
+    None
+}
+
+/// Whether `text` starts like a dated time (`2023-03-26 …`, `2023/03/26 …`) or a clock time
+/// (`12:30`, `9:05`): a timeline row that does, but that [`parse_time`] cannot read, is worth
+/// a warning rather than silence.
+pub fn looks_like_a_time(text: &str) -> bool {
+    let i = skip_prefix(text);
+    let (_, len) = number(text, i);
+    match len {
+        4 => matches!(byte(text, i + 4), Some(b'-' | b'/')) && is_digit_at(text, i + 5),
+        1 | 2 => byte(text, i + len) == Some(b':') && is_digit_at(text, i + len + 1),
+        _ => false,
+    }
+}
+
 /// Places the entries of one timeline, in the order written, on the calendar of a report whose
 /// impact started at `start`.
 ///
 /// An entry without a date is put on the day of the entry before it (as seen in the entry's own
-/// offset), or on the next day when that would put it more than 12 hours before the entry before
+/// zone), or on the next day when that would put it more than 12 hours before the entry before
 /// it. The first entry without a date goes on whichever of the three days around `start` puts it
 /// nearest to `start`.
+///
+/// An entry without its own offset is read in the clock's zone: in a named zone, a row after the
+/// change to summer time takes the summer offset. A clock time the zone skips is read with the
+/// offset from before the change (and said to be skipped); one it shows twice is the earlier.
 #[derive(Debug, Clone)]
 pub struct Clock {
     start: DateTime<FixedOffset>,
+    zone: Zone,
     last: Option<DateTime<FixedOffset>>,
 }
 
 /// Where an entry landed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Placed {
-    /// In the report's offset (the offset of `start`).
+    /// In the clock's zone, with the offset it has at that instant.
     pub at: DateTime<FixedOffset>,
     /// The entry is earlier than the one before it (and was not taken as a new day): out of order.
     pub backwards: bool,
     /// The entry was moved to the next day because its clock time went back past midnight.
     pub rolled_over: bool,
+    /// The zone's clocks skip the entry's time (spring forward); it was read with the offset from
+    /// before the change.
+    pub skipped: bool,
 }
 
 impl Clock {
-    /// A clock for a report whose impact started at `start`; its offset is the report's.
+    /// A clock for a report whose impact started at `start`, in the offset of `start`.
     pub fn new(start: DateTime<FixedOffset>) -> Clock {
-        Clock { start, last: None }
+        Clock::in_zone(start, Zone::Fixed(*start.offset()))
+    }
+
+    /// A clock for a report whose impact started at `start`, reading times in `zone`.
+    pub fn in_zone(start: DateTime<FixedOffset>, zone: Zone) -> Clock {
+        Clock {
+            start,
+            zone,
+            last: None,
+        }
     }
 
     /// Places the next entry of the timeline.
     pub fn place(&mut self, cell: CellTime) -> Placed {
-        let (at, rolled_over) = self
-            .locate(cell)
-            .unwrap_or((self.last.unwrap_or(self.start), false));
-        let at = at.with_timezone(self.start.offset());
+        let (at, rolled_over, skipped) =
+            self.locate(cell)
+                .unwrap_or((self.last.unwrap_or(self.start), false, false));
+        let at = self.zone.show(at);
         let backwards = self.last.is_some_and(|last| at < last);
         self.last = Some(at);
         Placed {
             at,
             backwards,
             rolled_over,
+            skipped,
         }
     }
 
-    /// The instant of `cell` and whether it rolled over; `None` only at the ends of the calendar.
-    fn locate(&self, cell: CellTime) -> Option<(DateTime<FixedOffset>, bool)> {
-        let zone = cell.offset.unwrap_or(*self.start.offset());
+    /// The instant of `cell`, whether it rolled over and whether its zone skips it; `None` only at
+    /// the ends of the calendar.
+    fn locate(&self, cell: CellTime) -> Option<(DateTime<FixedOffset>, bool, bool)> {
+        let zone = cell.offset.map_or(self.zone, Zone::Fixed);
         if let Some(date) = cell.date {
-            return Some((instant(date, cell.time, zone)?, false));
+            let (at, skipped) = instant(date, cell.time, zone)?;
+            return Some((at, false, skipped));
         }
         let Some(last) = self.last else {
             let date = self.nearest_start_day(cell.time, zone)?;
-            return Some((instant(date, cell.time, zone)?, false));
+            let (at, skipped) = instant(date, cell.time, zone)?;
+            return Some((at, false, skipped));
         };
-        let same_day = instant(local_day(last, zone)?, cell.time, zone)?;
+        let day = local_day(last, zone)?;
+        let (same_day, skipped) = instant(day, cell.time, zone)?;
         if last - same_day > TimeDelta::hours(12) {
-            Some((same_day.checked_add_signed(TimeDelta::days(1))?, true))
+            // The next day's clock time, in the offset of the next day.
+            let (at, skipped) = instant(day.succ_opt()?, cell.time, zone)?;
+            Some((at, true, skipped))
         } else {
-            Some((same_day, false))
+            Some((same_day, false, skipped))
         }
     }
 
     /// Of the day `start` falls on in `zone` and the days either side, the one that puts `time`
     /// nearest to `start` (the day of `start` on a tie).
-    fn nearest_start_day(&self, time: NaiveTime, zone: FixedOffset) -> Option<NaiveDate> {
+    fn nearest_start_day(&self, time: NaiveTime, zone: Zone) -> Option<NaiveDate> {
         let day = local_day(self.start, zone)?;
         [Some(day), day.pred_opt(), day.succ_opt()]
             .into_iter()
             .flatten()
-            .filter_map(|d| Some((d, instant(d, time, zone)?)))
+            .filter_map(|d| Some((d, instant(d, time, zone)?.0)))
             .min_by_key(|&(_, t)| (t - self.start).abs())
             .map(|(d, _)| d)
     }
 }
 
 /// The calendar day of `at` as seen in `zone`.
-fn local_day(at: DateTime<FixedOffset>, zone: FixedOffset) -> Option<NaiveDate> {
-    Some(at.naive_utc().checked_add_offset(zone)?.date())
+fn local_day(at: DateTime<FixedOffset>, zone: Zone) -> Option<NaiveDate> {
+    let utc = at.naive_utc();
+    Some(utc.checked_add_offset(zone.offset_at(utc))?.date())
 }
 
 /// `time` on `date` in `zone`, when it is far enough inside chrono's calendar to be shown in any
-/// offset and moved by a day.
-fn instant(date: NaiveDate, time: NaiveTime, zone: FixedOffset) -> Option<DateTime<FixedOffset>> {
-    let utc = date.and_time(time).checked_sub_offset(zone)?;
+/// offset and moved by a day; and whether the zone skips that clock time.
+fn instant(date: NaiveDate, time: NaiveTime, zone: Zone) -> Option<(DateTime<FixedOffset>, bool)> {
+    let local = date.and_time(time);
     let margin = TimeDelta::days(2);
+    local.checked_add_signed(margin)?;
+    local.checked_sub_signed(margin)?;
+    let (at, skipped) = zone.local_or_after(local)?;
+    let utc = at.naive_utc();
     utc.checked_add_signed(margin)?;
     utc.checked_sub_signed(margin)?;
-    Some(DateTime::from_naive_utc_and_offset(utc, zone))
+    Some((at, skipped))
 }
 
 /// A time of day with the zone written after it, and where the text after them starts.

@@ -26,3 +26,4 @@ mod search;
 mod serve;
 mod support;
 mod theming;
+mod zones;

@@ -162,7 +162,7 @@ fn missing_and_unterminated_front_matter_are_named() {
 
 #[test]
 fn times_parse_in_rfc3339_variants() {
-    let utc = FixedOffset::east_opt(0);
+    let utc = FixedOffset::east_opt(0).map(Zone::Fixed);
     assert!(parse_time("2023-01-17T12:30:00+03:00", None).is_ok());
     assert!(parse_time("2023-01-17 12:30:00+03:00", None).is_ok());
     assert!(parse_time("2023-01-17T12:30+03:00", None).is_ok());
@@ -310,6 +310,44 @@ fn a_script_link_is_refused_at_its_line() {
     );
 }
 
+fn in_copenhagen(front: &str) -> String {
+    format!(
+        "---\ntitle: \"T\"\ntimezone: Europe/Copenhagen\n{front}severity: SEV1\nservices: icreate\n---\nBody\n"
+    )
+}
+
+#[test]
+fn the_report_zone_reads_times_on_either_side_of_daylight_saving() {
+    let p = parse_ok(&in_copenhagen(
+        "date: 2023-03-26 01:30\nresolved: 2023-03-26T03:30\n",
+    ));
+    assert_eq!(p.date.to_rfc3339(), "2023-03-26T01:30:00+01:00");
+    assert_eq!(
+        p.resolved.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2023-03-26T03:30:00+02:00")
+    );
+    assert_eq!(p.seconds_since_start(p.resolved), Some(3600));
+    assert_eq!(p.zone, Some(Zone::Named(chrono_tz::Tz::Europe__Copenhagen)));
+}
+
+#[test]
+fn a_time_the_report_zone_skips_is_an_error_at_its_line() {
+    let d = parse_err(&in_copenhagen("date: 2024-03-31T02:30\n"));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].code, "time-invalid");
+    assert_eq!(d[0].line, 4);
+    assert!(
+        d[0].message.contains("2024-03-31T02:30"),
+        "{}",
+        d[0].message
+    );
+    assert!(
+        d[0].message.contains("Europe/Copenhagen"),
+        "{}",
+        d[0].message
+    );
+}
+
 #[test]
 fn links_are_bounded_by_the_entries_limit() {
     let list: String = (0..101)
@@ -318,4 +356,39 @@ fn links_are_bounded_by_the_entries_limit() {
     let d = parse_err(&MINIMAL.replace("---\nBody", &format!("links:\n{list}---\nBody")));
     assert_eq!(d.len(), 1);
     assert_eq!((d[0].code, d[0].line), ("too-many", 7));
+}
+
+#[test]
+fn a_time_the_report_zone_shows_twice_is_the_earlier() {
+    let p = parse_ok(&in_copenhagen("date: 2023-10-29T02:30\n"));
+    assert_eq!(p.date.to_rfc3339(), "2023-10-29T02:30:00+02:00");
+}
+
+#[test]
+fn the_report_zone_wins_over_the_site_zone_and_an_offset_over_both() {
+    let config = Config {
+        timezone: Some("+05:00".into()),
+        ..Config::default()
+    };
+    let source = in_copenhagen("date: 2023-07-01 12:00\nresolved: 2023-07-01T13:00:00Z\n");
+    let mut d = Vec::new();
+    let p = parse(Path::new("a.md"), source, &config, &mut d).unwrap();
+    assert_eq!(p.date.to_rfc3339(), "2023-07-01T12:00:00+02:00");
+    assert_eq!(
+        p.resolved.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2023-07-01T13:00:00+00:00")
+    );
+}
+
+#[test]
+fn an_unknown_report_zone_is_an_error_with_the_closest_name() {
+    let source = MINIMAL.replace("severity:", "timezone: Europe/Copenhagn\nseverity:");
+    let d = parse_err(&source);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].code, "timezone");
+    assert_eq!(d[0].line, 4);
+    assert_eq!(
+        d[0].hint.as_deref(),
+        Some("did you mean `Europe/Copenhagen`?")
+    );
 }

@@ -609,3 +609,91 @@ fn evening_to_morning_timeline_rolls_over_once() {
     assert_eq!(rolled, [false, false, true, false, false]);
     assert!(placed.iter().all(|p| !p.backwards));
 }
+
+#[test]
+fn a_date_and_a_range_after_a_space_is_read_as_its_start() {
+    for text in [
+        "2023-03-26 12:26-12:30",
+        "2023-03-26 12:26–12:30",
+        "2023-03-26 12:26-12:??",
+        "12:26-12:30",
+        "12:26 - 12:30",
+    ] {
+        let (cell, _) = parse_time(text, 2023).unwrap();
+        assert_eq!((cell.time, cell.offset), (hms(12, 26, 0), None), "{text}");
+    }
+    assert_eq!(
+        consumed("2023-03-26 12:26-12:30 degraded"),
+        "2023-03-26 12:26"
+    );
+    // With `T` it is RFC 3339, and the sign starts an offset.
+    assert_eq!(whole("2023-03-26T12:26-05:00").offset, Some(east(-5, 0)));
+}
+
+#[test]
+fn notes_about_a_timeline_name_its_zone() {
+    assert_eq!(zone_note("Timeline (all times UTC)"), Some(utc()));
+    assert_eq!(zone_note("All times in CET."), Some(east(1, 0)));
+    assert_eq!(zone_note("Times are CEST (UTC+2)"), Some(east(2, 0)));
+    assert_eq!(zone_note("Timeline (UTC+03:00)"), Some(east(3, 0)));
+    assert_eq!(zone_note("Time (PDT)"), Some(east(-7, 0)));
+    assert_eq!(zone_note("All times in est"), None);
+    assert_eq!(zone_note("Timeline"), None);
+    assert_eq!(zone_note("The EAT team paged us"), None);
+    assert_eq!(zone_note("TIMELINE"), None);
+}
+
+#[test]
+fn rows_that_start_like_a_time_are_told_apart() {
+    assert!(looks_like_a_time("2023-03-26 25:00"));
+    assert!(looks_like_a_time("2023/13/45 12:00"));
+    assert!(looks_like_a_time("~ 12:7"));
+    assert!(!looks_like_a_time("2023 was a year"));
+    assert!(!looks_like_a_time("Later that day"));
+    assert!(!looks_like_a_time("3 pods"));
+}
+
+fn copenhagen() -> crate::util::zone::Zone {
+    crate::util::zone::Zone::parse("Europe/Copenhagen").unwrap()
+}
+
+#[test]
+fn rows_in_a_named_zone_take_the_offset_of_their_day() {
+    let start = at("2023-03-26T01:00:00+01:00");
+    let mut clock = Clock::in_zone(start, copenhagen());
+    let rows = ["01:30", "03:30", "2023-03-27 09:00", "12:30 UTC"];
+    let placed: Vec<_> = rows.iter().map(|r| clock.place(whole(r))).collect();
+    let shown: Vec<_> = placed.iter().map(|p| p.at.to_rfc3339()).collect();
+    assert_eq!(
+        shown,
+        [
+            "2023-03-26T01:30:00+01:00",
+            "2023-03-26T03:30:00+02:00",
+            "2023-03-27T09:00:00+02:00",
+            "2023-03-27T14:30:00+02:00",
+        ]
+    );
+    assert!(placed.iter().all(|p| !p.backwards && !p.skipped));
+}
+
+#[test]
+fn a_row_at_a_time_the_zone_skips_is_read_after_the_change() {
+    let start = at("2024-03-31T01:00:00+01:00");
+    let mut clock = Clock::in_zone(start, copenhagen());
+    let placed = clock.place(whole("02:30"));
+    assert!(placed.skipped);
+    assert_eq!(placed.at.to_rfc3339(), "2024-03-31T03:30:00+02:00");
+}
+
+#[test]
+fn a_row_the_zone_shows_twice_is_the_earlier_and_a_roll_over_keeps_the_clock_time() {
+    let start = at("2023-10-28T23:00:00+02:00");
+    let mut clock = Clock::in_zone(start, copenhagen());
+    let first = clock.place(whole("23:30"));
+    let twice = clock.place(whole("02:30"));
+    assert!(twice.rolled_over);
+    assert_eq!(first.at.to_rfc3339(), "2023-10-28T23:30:00+02:00");
+    assert_eq!(twice.at.to_rfc3339(), "2023-10-29T02:30:00+02:00");
+    let winter = clock.place(whole("04:00"));
+    assert_eq!(winter.at.to_rfc3339(), "2023-10-29T04:00:00+01:00");
+}
