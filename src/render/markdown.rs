@@ -31,6 +31,9 @@ pub struct RenderContext<'a> {
     pub first_line: usize,
     /// The year of the report, for timeline dates written without one.
     pub year: i32,
+    /// The report's title: a first heading that repeats it is left out,
+    /// as the page shows the title already.
+    pub title: &'a str,
 }
 
 /// A row of the body's timeline whose first cell (or list item) starts
@@ -91,19 +94,22 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
     let parser = Parser::new_ext(markdown, dialect::options()).into_offset_iter();
     let mut has_raw_html = false;
-    // Headings are demoted one level when the body has its own `# Title`, so
-    // the page keeps a single <h1>. Only a body with a line that could make
-    // one is parsed twice to find out.
+    // A first heading that repeats the title is left out: the page shows
+    // the title already. Other headings are demoted one level when the body
+    // has a `# Heading` besides, so the page keeps a single <h1>. Only a
+    // body with a line that could make one is parsed twice to find out.
     if may_have_h1(markdown) {
         let events: Vec<_> = parser.collect();
-        let shift = u8::from(events.iter().any(|(e, _)| {
-            matches!(
-                e,
-                Event::Start(Tag::Heading {
-                    level: HeadingLevel::H1,
-                    ..
-                })
-            )
+        let dropped = first_heading_repeats(&events, cx.title);
+        let shift = u8::from(events.iter().enumerate().any(|(i, (e, _))| {
+            Some(i) != dropped
+                && matches!(
+                    e,
+                    Event::Start(Tag::Heading {
+                        level: HeadingLevel::H1,
+                        ..
+                    })
+                )
         }));
         let mut body = Body::new(
             markdown,
@@ -128,6 +134,36 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
         .collect::<Vec<_>>()
         .join(" ");
     out
+}
+
+/// The index in `events` of the body's first heading, if it says what
+/// `title` says.
+fn first_heading_repeats(events: &[(Event<'_>, Range<usize>)], title: &str) -> Option<usize> {
+    let start = events
+        .iter()
+        .position(|(e, _)| matches!(e, Event::Start(Tag::Heading { .. })))?;
+    let mut text = String::new();
+    for (e, _) in &events[start + 1..] {
+        match e {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+    }
+    same_words(&text, title).then_some(start)
+}
+
+/// Whether two headings say the same, ignoring case, blanks and
+/// punctuation. Text with no letters or digits says nothing.
+pub fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let a = words(a);
+    !a.is_empty() && a == words(b)
 }
 
 /// Whether a line of `markdown` could make a level-1 heading: `# ...` or
@@ -191,6 +227,8 @@ struct Body<'m, 'c, I> {
     list_depth: usize,
     table_alignments: Vec<Alignment>,
     in_table_head: bool,
+    /// Whether a heading has been given out (or left out) yet.
+    seen_heading: bool,
 }
 
 /// What ends a table cell in [`Rendered::text`].
@@ -236,6 +274,7 @@ where
             list_depth: 0,
             table_alignments: Vec::new(),
             in_table_head: false,
+            seen_heading: false,
         }
     }
 
@@ -409,6 +448,11 @@ where
             inner.push(e);
         }
         let text = text.trim().to_string();
+        let first = !std::mem::replace(&mut self.seen_heading, true);
+        if first && same_words(&text, self.cx.title) {
+            self.enter_section(level as u8, &text);
+            return Event::Html(CowStr::Borrowed(""));
+        }
         self.out.text.push_str(&text);
         self.out.text.push('\n');
         self.enter_section(level as u8, &text);

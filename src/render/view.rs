@@ -306,6 +306,9 @@ pub struct ReportView<'a> {
     pub row: &'a Row,
     pub body: String,
     pub headings: Vec<Heading>,
+    /// The body's sections for "On this page": its headings of the top
+    /// level it uses.
+    pub toc: Vec<Heading>,
     pub impact: Option<&'a str>,
     pub authors: &'a [String],
     pub teams: &'a [String],
@@ -359,6 +362,7 @@ pub fn report<'a>(
         action_items,
         similar_html: String::new(),
         body: body.rendered.html,
+        toc: sections(&body.rendered.headings),
         headings: body.rendered.headings,
         impact: pm.impact.as_deref(),
         authors: &pm.authors,
@@ -372,6 +376,17 @@ pub fn report<'a>(
         extra: &pm.extra,
         source: pm.path.to_string_lossy().replace('\\', "/"),
     }
+}
+
+/// The headings of the highest level among `headings`: the body's
+/// sections, whatever level its author started at.
+fn sections(headings: &[Heading]) -> Vec<Heading> {
+    let top = headings.iter().map(|h| h.level).min();
+    headings
+        .iter()
+        .filter(|h| Some(h.level) == top)
+        .cloned()
+        .collect()
 }
 
 /// The moments report `pm` gives, impact start first, and the durations

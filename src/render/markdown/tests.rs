@@ -11,6 +11,7 @@ fn render_with(md: &str, allow_raw_html: bool) -> Rendered {
         allow_raw_html,
         first_line: 10,
         year: 2023,
+        title: "The Title",
     };
     render(md, &cx)
 }
@@ -319,4 +320,53 @@ fn url_safety() {
     assert!(!is_safe_url("java\tscript:x"));
     assert!(!is_safe_url("vbscript:x"));
     assert!(!is_safe_url("data:text/html,x"));
+}
+
+#[test]
+fn a_first_heading_that_repeats_the_title_is_left_out() {
+    for md in [
+        "# The Title\n\n## Part\n\n## Other\n",
+        "# the title!\n\n## Part\n\n## Other\n",
+        "#  THE   TITLE:\n\n## Part\n\n## Other\n",
+        "The Title\n=========\n\n## Part\n\n## Other\n",
+    ] {
+        let r = render_md(md);
+        let headings: Vec<(u8, &str)> = r
+            .headings
+            .iter()
+            .map(|h| (h.level, h.text.as_str()))
+            .collect();
+        assert_eq!(headings, [(2, "Part"), (2, "Other")], "{md:?}");
+        assert!(
+            !r.html.contains("<h1") && !r.html.contains("itle"),
+            "{md:?}: {}",
+            r.html
+        );
+    }
+    // Another top heading still demotes the rest.
+    let r = render_md("# The Title\n\n# Cause\n\n## Detail\n");
+    let levels: Vec<(u8, &str)> = r
+        .headings
+        .iter()
+        .map(|h| (h.level, h.text.as_str()))
+        .collect();
+    assert_eq!(levels, [(2, "Cause"), (3, "Detail")]);
+    // A leading heading of another level that repeats it goes too.
+    let r = render_md("### The Title\n\n#### Part\n");
+    assert_eq!(r.headings.len(), 1);
+    assert_eq!(r.headings[0].text, "Part");
+    // Only the first heading, and only when it says the same.
+    let r = render_md("# Titles\n\n## The Title\n");
+    assert_eq!(r.headings.len(), 2);
+    assert_eq!(r.headings[0].level, 2);
+}
+
+#[test]
+fn headings_say_the_same_ignoring_case_blanks_and_punctuation() {
+    assert!(same_words(
+        "Postmortem: The Case of the Phantom \"p\"",
+        "postmortem - the case of the phantom p"
+    ));
+    assert!(!same_words("Postmortem", "Postmortem 2"));
+    assert!(!same_words("!!", "??"));
 }
