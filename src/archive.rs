@@ -453,10 +453,11 @@ pub fn closest_slug(slug: &str, slugs: &BTreeSet<String>) -> String {
     }
 }
 
-/// A report's summary: from front matter, or the start of its body.
+/// A report's summary as plain text: from front matter (its Markdown
+/// dropped), or the start of its body.
 fn summary_of(pm: &Postmortem) -> String {
     match &pm.summary {
-        Some(s) if !s.is_empty() => s.clone(),
+        Some(s) if !s.is_empty() => crate::source::dialect::plain_text(s),
         _ => shorten(&crate::source::dialect::first_paragraph(pm.body()), 280),
     }
 }

@@ -166,6 +166,57 @@ pub fn same_words(a: &str, b: &str) -> bool {
     !a.is_empty() && a == words(b)
 }
 
+/// `markdown` written inline (a summary) as inline HTML, for a line of a
+/// page: emphasis, code and links to absolute `http`, `https` and `mailto`
+/// addresses are kept; blocks are run together as text, images give
+/// their text, and raw HTML and other links are shown as text.
+pub fn inline(markdown: &str) -> String {
+    let mut events = Vec::new();
+    // How many links are open, and which of them are kept.
+    let mut links: Vec<bool> = Vec::new();
+    let mut in_image = 0usize;
+    let space = || Event::Text(CowStr::Borrowed(" "));
+    for event in Parser::new_ext(markdown, dialect::options()) {
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Start(Tag::Link { ref dest_url, .. }) => {
+                let keep = in_image == 0 && is_inline_link(dest_url);
+                links.push(keep);
+                if keep {
+                    events.push(event);
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                events.extend((links.pop() == Some(true)).then_some(event));
+            }
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough)
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => {
+                events.extend((in_image == 0).then_some(event));
+            }
+            Event::Code(_) if in_image == 0 => events.push(event),
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                events.push(Event::Text(t));
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => events.push(space()),
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    html::push_html(&mut out, events.into_iter());
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a link of a summary is kept: one that reads the same from any
+/// page, to an address of a safe scheme.
+fn is_inline_link(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    is_safe_url(url)
+        && (lower.starts_with("https://")
+            || lower.starts_with("http://")
+            || lower.starts_with("mailto:"))
+}
+
 /// Whether a line of `markdown` could make a level-1 heading: `# ...` or
 /// a `===` underline, after any quote and list markers. When none can,
 /// there is none; when one might, the caller looks at the parsed events.

@@ -107,7 +107,11 @@ pub struct Row {
     pub severity: SeverityView,
     pub services: Vec<Link>,
     pub tags: Vec<Link>,
+    /// The summary as plain text.
     pub summary: String,
+    /// The summary as inline HTML: a front matter summary's Markdown
+    /// rendered, or the start of the body as text.
+    pub summary_html: String,
     pub status: Status,
     /// Total duration (`resolved - date`), human form.
     pub duration: Option<String>,
@@ -186,6 +190,10 @@ fn row(report: &Report, archive: &Archive, severities: &[SeverityView]) -> Row {
             .map(|t| term_link(&archive.tags, Kind::Tags, t))
             .collect(),
         summary: report.summary.clone(),
+        summary_html: match &pm.summary {
+            Some(s) if !s.is_empty() => crate::render::markdown::inline(s),
+            _ => crate::util::html::escape(&report.summary),
+        },
         status: pm.status,
         duration: pm.resolved.map(|r| duration::human(r - pm.date)),
     }

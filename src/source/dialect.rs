@@ -31,6 +31,31 @@ pub fn first_paragraph(markdown: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The words of `markdown`, written inline (a summary), as plain text:
+/// markup dropped, the text of links, code and images kept, line breaks
+/// and blocks as spaces. Raw HTML is not markup in a summary: it is text as written,
+/// as on the pages. What meta tags, feeds and search give.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::new();
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => text.push_str(&t),
+            Event::Html(t) => text.push_str(t.trim_end_matches(['\n', '\r'])),
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(_) if !text.ends_with(' ') => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
 /// A section of the body whose content is data as well as prose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
@@ -100,6 +125,20 @@ mod tests {
         );
         assert_eq!(section("Follow-up timeline"), Some(Section::Timeline));
         assert_eq!(section("Root Cause"), None);
+    }
+
+    #[test]
+    fn a_summary_as_plain_text_keeps_the_words_only() {
+        assert_eq!(
+            plain_text(
+                "The **cache** was\nemptied by `flush_all`, see [the log](https://x.test/) <b>now</b>"
+            ),
+            "The cache was emptied by flush_all, see the log <b>now</b>"
+        );
+        assert_eq!(
+            plain_text("# Not a heading\n\n- nor a list"),
+            "Not a heading nor a list"
+        );
     }
 
     #[test]

@@ -56,3 +56,81 @@ fn a_body_that_repeats_its_title_shows_it_once_and_lists_its_sections() {
         "the title twice"
     );
 }
+
+#[test]
+fn markdown_in_a_summary_is_inline_on_pages_and_plain_text_elsewhere() {
+    let site = TestSite::empty();
+    site.write(
+        "hindsight.toml",
+        "base_url = \"https://incidents.example.com/\"\n",
+    );
+    report(
+        &site,
+        "2023-05-01-cache",
+        "summary: \"The **cache** was emptied by `flush_all` in [the deploy](https://example.com/d); see <script>alert(1)</script> and [this](javascript:alert(1)).\"\n",
+        "## What happened\n\nIt broke.\n",
+    );
+    site.build_ok();
+    for (page, css) in [
+        ("postmortems/2023-05-01-cache/index.html", "p.lead"),
+        ("postmortems/index.html", "p.report-row-summary"),
+        ("services/api/index.html", "p.report-row-summary"),
+    ] {
+        let doc = site.page(page);
+        let inner = |tag: &str| format!("{css} {tag}");
+        assert_eq!(texts(&doc, &inner("strong")), ["cache"], "{page}");
+        assert_eq!(texts(&doc, &inner("code")), ["flush_all"], "{page}");
+        let links: Vec<_> = doc
+            .select(&sel(&inner("a")))
+            .map(|a| a.value().attr("href").unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(links, ["https://example.com/d"], "{page}");
+        assert_eq!(
+            doc.select(&sel(&inner("*"))).count(),
+            3,
+            "{page}: only the strong, code and link elements"
+        );
+        // The script is text that says so.
+        let text: Vec<String> = doc.select(&sel(css)).map(|e| e.text().collect()).collect();
+        assert_eq!(
+            text,
+            [
+                "The cache was emptied by flush_all in the deploy; see <script>alert(1)</script> and this."
+            ],
+            "{page}"
+        );
+    }
+    let plain =
+        "The cache was emptied by flush_all in the deploy; see <script>alert(1)</script> and this.";
+    let doc = site.page("postmortems/2023-05-01-cache/index.html");
+    let description = doc
+        .select(&sel("meta[name=description]"))
+        .next()
+        .and_then(|m| m.value().attr("content"))
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(description, plain);
+    let feed = scraper::Html::parse_fragment(&site.read("public/atom.xml"));
+    assert_eq!(texts(&feed, "entry summary"), [plain]);
+    // Search quotes the summary from the files of its index.
+    let mut index = String::new();
+    for entry in walkdir(&site.out().join("search")) {
+        index.push_str(&std::fs::read_to_string(entry).unwrap_or_default());
+    }
+    let quoted = plain.replace('<', "\\u003c").replace('>', "\\u003e");
+    assert!(index.contains(&quoted), "search quotes the plain summary");
+    assert!(!index.contains("**cache**"));
+}
+
+fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walkdir(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}

@@ -370,3 +370,28 @@ fn headings_say_the_same_ignoring_case_blanks_and_punctuation() {
     assert!(!same_words("Postmortem", "Postmortem 2"));
     assert!(!same_words("!!", "??"));
 }
+
+#[test]
+fn a_summary_renders_inline_and_safe() {
+    assert_eq!(
+        inline("The **cache** was *emptied* by `flush_all`; see [the log](https://x.test/log)."),
+        "The <strong>cache</strong> was <em>emptied</em> by <code>flush_all</code>; see <a href=\"https://x.test/log\">the log</a>."
+    );
+    // Blocks run together as text; images give their text.
+    assert_eq!(
+        inline("# Big\n\n- one\n- two ![a chart](c.png)"),
+        "Big one two a chart"
+    );
+    // Raw HTML and script links are text.
+    let html =
+        inline("See <script>alert(1)</script> [bad](javascript:alert(1)) [rel](../x.md) <b>b</b>");
+    assert_eq!(
+        html,
+        "See &lt;script&gt;alert(1)&lt;/script&gt; bad rel &lt;b&gt;b&lt;/b&gt;"
+    );
+    // A line that opens with a tag is an HTML block: all text.
+    assert_eq!(
+        inline("<script>alert(1)</script> [bad](javascript:x)"),
+        "&lt;script&gt;alert(1)&lt;/script&gt; [bad](javascript:x)"
+    );
+}
