@@ -280,6 +280,8 @@ struct Body<'m, 'c, I> {
     in_table_head: bool,
     /// Whether a heading has been given out (or left out) yet.
     seen_heading: bool,
+    /// The list depth of the action item the events are in, if any.
+    action_at: Option<usize>,
 }
 
 /// What ends a table cell in [`Rendered::text`].
@@ -326,6 +328,7 @@ where
             table_alignments: Vec::new(),
             in_table_head: false,
             seen_heading: false,
+            action_at: None,
         }
     }
 
@@ -366,6 +369,7 @@ where
         if self.section.is_none() {
             self.section = dialect::section(text).map(|s| (s, level));
             self.list_depth = 0;
+            self.action_at = None;
         }
     }
 
@@ -376,23 +380,16 @@ where
         let events = self.read_element(start);
         let mut open = None;
         match self.section {
+            // Sub-items of an action item are part of it.
+            Some((Section::Actions { .. }, _))
+                if self.action_at.is_some_and(|depth| self.list_depth > depth) => {}
             Some((Section::Actions { plain_items }, _)) => {
-                let task = events.iter().skip(1).take(2).find_map(|(e, _)| match e {
-                    Event::TaskListMarker(done) => Some(*done),
-                    _ => None,
-                });
-                let nested = events
-                    .iter()
-                    .any(|(e, _)| matches!(e, Event::Start(Tag::List(_))));
-                let state = match task {
-                    Some(true) => Some("done"),
-                    Some(false) => Some("open"),
-                    None if plain_items && !nested => Some("open"),
-                    None => None,
-                };
-                if let Some(state) = state {
+                let reading = crate::source::actions::read_item(&events, plain_items);
+                self.action_at = reading.as_ref().map(|_| self.list_depth);
+                if let Some(reading) = reading {
                     open = Some(format!(
-                        "<li class=\"action-item\" data-action-state=\"{state}\">"
+                        "<li class=\"action-item\" data-action-state=\"{}\">",
+                        reading.state.attribute()
                     ));
                 }
             }

@@ -34,10 +34,18 @@ fn the_page_marks_exactly_the_action_items_the_archive_lists() {
         "## Timeline",
     ] {
         let md = format!(
-            "{heading}\n\n- [ ] Add a gate @ops\n- [x] Fix the alert\n- Plain one\n\n## Notes\n\n- [ ] not an item\n"
+            "{heading}\n\n- [ ] Add a gate @ops\n- [x] Fix the alert\n- Plain one\n- Plain (done)\n- ~~Struck~~\n- [ ] Boxed — done\n- Group\n  - [x] leaf\n  - [x] other\n    - deeper\n- [ ] Parent\n  - [ ] child\n- Loose\n  - [ ] boxed child\n\n## Notes\n\n- [ ] not an item\n"
         );
-        let listed = crate::source::actions::from_body(&md, 1).len();
-        let marked = render_md(&md).html.matches("data-action-state=").count();
+        let listed: Vec<&str> = crate::source::actions::from_body(&md, 1)
+            .iter()
+            .map(|a| a.state.attribute())
+            .collect();
+        let html = render_md(&md).html;
+        let doc = scraper::Html::parse_fragment(&html);
+        let marked: Vec<&str> = doc
+            .select(&scraper::Selector::parse("li[data-action-state]").unwrap())
+            .filter_map(|li| li.value().attr("data-action-state"))
+            .collect();
         assert_eq!(listed, marked, "under {heading:?}");
     }
 }
@@ -299,7 +307,12 @@ fn action_items_carry_their_state() {
         1,
         "{doc}"
     );
-    assert!(doc.contains("<li>Group:"), "{doc}");
+    // A group's sub-items are part of it: it is marked, they are not.
+    assert!(
+        doc.contains("<li class=\"action-item\" data-action-state=\"open\">Group:"),
+        "{doc}"
+    );
+    assert!(doc.contains("<li>Leaf"), "{doc}");
     // The same items as the archive counts, and sanitising keeps the state.
     assert_eq!(crate::source::actions::from_body(md, 1).len(), 4);
     let raw = render_md(&format!("<b>x</b>\n\n{md}"));
