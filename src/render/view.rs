@@ -330,6 +330,8 @@ pub struct ReportView<'a> {
     pub source: String,
     /// The timeline as an inline SVG, when there is one to draw.
     pub timeline_svg: Option<String>,
+    /// How to read the timeline: what it draws.
+    pub timeline_caption: Option<String>,
     /// Action items from front matter and the body, front matter first.
     pub action_items: Vec<ActionView>,
     pub open_action_items: usize,
@@ -362,9 +364,12 @@ pub fn report<'a>(
         .iter()
         .map(|a| ActionView::new(a, today))
         .collect();
+    let chart = crate::render::charts::of_report(archive, i, &body.timeline);
+    let (timeline_svg, timeline_caption) = chart.map(|c| (c.svg, c.caption)).unzip();
     ReportView {
         row,
-        timeline_svg: crate::render::charts::of_report(archive, i, &body.timeline),
+        timeline_svg,
+        timeline_caption,
         open_action_items: action_items.iter().filter(|a| a.open).count(),
         listed_action_items: action_items.iter().filter(|a| !a.in_body).count(),
         action_items,

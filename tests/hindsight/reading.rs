@@ -134,3 +134,100 @@ fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[test]
+fn measures_without_data_show_a_dash_and_charts_say_what_they_draw() {
+    let site = TestSite::empty();
+    // Unresolved, with a timeline: no durations, dots but no impact window.
+    site.write(
+        "content/2023/2023-05-01-open.md",
+        "---\ntitle: Still open\ndate: 2023-05-01T10:00:00Z\nseverity: SEV2\nservices: [web]\n---\n\n## Timeline\n\n- 10:05 alert fired\n- 10:20 rolled back\n",
+    );
+    // Resolved, without a timeline: an impact window and no dots.
+    site.write(
+        "content/2023/2023-04-01-done.md",
+        "---\ntitle: Resolved\ndate: 2023-04-01T10:00:00Z\nresolved: 2023-04-01T11:00:00Z\nseverity: SEV2\nservices: [api]\n---\n\nBody.\n",
+    );
+    // Years before the newest: outside the months the charts draw.
+    site.write(
+        "content/2020/2020-01-01-old.md",
+        "---\ntitle: Old\ndate: 2020-01-01T10:00:00Z\nseverity: SEV2\nservices: [legacy]\n---\n\nBody.\n",
+    );
+    site.build_ok();
+    let descs = texts(&site.page("services/legacy/index.html"), "svg desc");
+    assert!(
+        descs
+            .iter()
+            .any(|d| d == "No incidents in these 24 months."),
+        "{descs:?}"
+    );
+    let facts = |page: &str| -> Vec<(String, String)> {
+        let doc = site.page(page);
+        doc.select(&sel(".metric-facts > div"))
+            .map(|d| {
+                let text = |css: &str| {
+                    d.select(&sel(css))
+                        .next()
+                        .map(|e| e.text().collect::<String>().trim().to_string())
+                        .unwrap_or_default()
+                };
+                (text("dt"), text("dd"))
+            })
+            .collect()
+    };
+    let web = facts("services/web/index.html");
+    for measure in [
+        "Median duration",
+        "p90 duration",
+        "Median time to detect",
+        "Total impact",
+    ] {
+        assert!(
+            web.contains(&(measure.to_string(), "–".to_string())),
+            "{measure}: {web:?}"
+        );
+    }
+    let api = facts("services/api/index.html");
+    assert!(
+        api.contains(&("Total impact".to_string(), "1 h".to_string())),
+        "{api:?}"
+    );
+    // The table of services: the web row's total impact is a dash, sorted last.
+    let doc = site.page("services/index.html");
+    let row = doc
+        .select(&sel("tbody tr"))
+        .find(|r| r.text().any(|t| t.trim() == "web"))
+        .expect("a row for web");
+    let cells: Vec<(String, String)> = row
+        .select(&sel("td.num"))
+        .map(|c| {
+            (
+                c.text().collect::<String>().trim().to_string(),
+                c.value().attr("data-value").unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(cells[4], ("–".to_string(), "-1".to_string()), "{cells:?}");
+
+    let caption = |slug: &str| {
+        let doc = site.page(&format!("postmortems/{slug}/index.html"));
+        let text = texts(&doc, ".timeline-figure figcaption");
+        let desc = texts(&doc, ".timeline-figure svg desc");
+        (text.join(" "), desc.join(" "))
+    };
+    let (open, open_desc) = caption("2023-05-01-open");
+    assert!(
+        open.contains("dot") && !open.contains("Impact window"),
+        "{open}"
+    );
+    assert!(open_desc.contains("2 timeline events"), "{open_desc}");
+    let (done, done_desc) = caption("2023-04-01-done");
+    assert!(
+        done.contains("Impact window") && !done.contains("dot"),
+        "{done}"
+    );
+    assert!(
+        done_desc.contains("No timeline rows give a time"),
+        "{done_desc}"
+    );
+}
