@@ -282,6 +282,10 @@ struct Body<'m, 'c, I> {
     seen_heading: bool,
     /// The list depth of the action item the events are in, if any.
     action_at: Option<usize>,
+    /// How many images the events are in, and whether the paragraph that
+    /// may be the first has words outside them.
+    images: usize,
+    first_has_words: bool,
 }
 
 /// What ends a table cell in [`Rendered::text`].
@@ -329,6 +333,8 @@ where
             in_table_head: false,
             seen_heading: false,
             action_at: None,
+            images: 0,
+            first_has_words: false,
         }
     }
 
@@ -521,6 +527,9 @@ where
 
     /// A link or image with its destination rewritten for the site.
     fn link(&mut self, mut tag: Tag<'m>, range: Range<usize>) -> Event<'m> {
+        if matches!(tag, Tag::Image { .. }) {
+            self.images += 1;
+        }
         if let Tag::Link {
             link_type,
             dest_url,
@@ -561,17 +570,23 @@ where
                 }
             }
             Event::End(TagEnd::Paragraph) => {
-                if first {
+                // A paragraph of images alone is not the first: the next is.
+                if first && self.first_has_words {
                     self.in_first_paragraph = Some(false);
+                } else if first {
+                    self.in_first_paragraph = None;
+                    self.out.first_paragraph.clear();
                 }
                 self.out.text.push('\n');
             }
+            Event::End(TagEnd::Image) => self.images = self.images.saturating_sub(1),
             Event::End(
                 TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
             ) => end_block(&mut self.out.text),
             Event::End(TagEnd::TableCell) => self.out.text.push_str(CELL_END),
             Event::Text(t) | Event::Code(t) => {
                 if first {
+                    self.first_has_words |= self.images == 0 && !t.trim().is_empty();
                     self.out.first_paragraph.push_str(t);
                 }
                 self.out.text.push_str(t);

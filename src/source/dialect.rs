@@ -14,16 +14,30 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// The text of the first paragraph of `markdown`, whitespace folded: what
-/// the renderer gives as `first_paragraph`, without rendering anything.
+/// The text of the first paragraph of `markdown` that has words, whitespace
+/// folded: what the renderer gives as `first_paragraph`, without rendering
+/// anything. A paragraph of images alone (a banner, a meme) has none.
 pub fn first_paragraph(markdown: &str) -> String {
     let mut text = String::new();
     let mut inside = false;
+    let mut words = false;
+    let mut images = 0usize;
     for event in Parser::new_ext(markdown, options()) {
         match event {
             Event::Start(Tag::Paragraph) => inside = true,
-            Event::End(TagEnd::Paragraph) if inside => break,
-            Event::Text(t) | Event::Code(t) if inside => text.push_str(&t),
+            Event::End(TagEnd::Paragraph) if inside => {
+                if words {
+                    break;
+                }
+                text.clear();
+                inside = false;
+            }
+            Event::Start(Tag::Image { .. }) => images += 1,
+            Event::End(TagEnd::Image) => images = images.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if inside => {
+                words |= images == 0 && !t.trim().is_empty();
+                text.push_str(&t);
+            }
             Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
             _ => {}
         }

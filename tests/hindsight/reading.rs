@@ -231,3 +231,25 @@ fn measures_without_data_show_a_dash_and_charts_say_what_they_draw() {
         "{done_desc}"
     );
 }
+
+#[test]
+fn without_a_summary_the_first_paragraph_with_words_is_used() {
+    let site = TestSite::empty();
+    report(
+        &site,
+        "2023-05-01-meme",
+        "",
+        "![meme](https://i.example.com/meme.jpg)\n\n![a](https://i.example.com/a.png) ![b](https://i.example.com/b.png)\n\nThe web server went down for an hour.\n\nMore.\n",
+    );
+    site.build_ok();
+    let doc = site.page("postmortems/index.html");
+    assert_eq!(
+        texts(&doc, ".report-row-summary"),
+        ["The web server went down for an hour."]
+    );
+    let page = site.page("postmortems/2023-05-01-meme/index.html");
+    assert_eq!(
+        texts(&page, "p.lead"),
+        ["The web server went down for an hour."]
+    );
+}

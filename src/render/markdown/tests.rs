@@ -98,6 +98,9 @@ fn the_first_paragraph_is_the_same_with_or_without_rendering() {
         "## Summary\n\n- a list\n- first\n\n> quoted\n> text\n\nafter",
         "No [link text](other.md) here  \nbroken line, ![alt](x.png).",
         "| table |\n|---|\n| cell |\n",
+        "![banner](b.png)\n\n![a](a.png) ![b](b.png)\n\nThe words.\n\nMore.",
+        "[![badge](b.svg)](https://x.test/)\n\nAfter the badge.",
+        "![only](x.png)",
         "",
     ] {
         assert_eq!(first_paragraph(md), render_md(md).first_paragraph, "{md:?}");
@@ -106,6 +109,14 @@ fn the_first_paragraph_is_the_same_with_or_without_rendering() {
         first_paragraph("# T\n\nFirst *para*\ngraph.\n\nSecond."),
         "First para graph."
     );
+    // Paragraphs of images alone are skipped; an image among words stays.
+    assert_eq!(
+        first_paragraph(
+            "![banner](b.png)\n\n![a](a.png)  \n![b](b.png)\n\nThe ![x](x.png) words.\n\nMore."
+        ),
+        "The x words."
+    );
+    assert_eq!(first_paragraph("![only](x.png)"), "");
 }
 
 #[test]
