@@ -332,7 +332,7 @@ impl Archive {
 /// The path under `content/`, with `/` separators, of the file that a
 /// report at `report` links to with `href`; `None` if the link leaves
 /// `content/` or names a hidden file.
-fn asset_path(report: &Path, href: &str) -> Option<String> {
+pub(crate) fn asset_path(report: &Path, href: &str) -> Option<String> {
     if href.contains(['\\', '\0']) {
         return None;
     }

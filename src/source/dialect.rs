@@ -45,6 +45,22 @@ pub fn first_paragraph(markdown: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The destinations of the links and images of `markdown`, as written.
+pub fn link_targets(markdown: &str) -> Vec<String> {
+    Parser::new_ext(markdown, options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => Some(
+                dest_url
+                    .split(['#', '?'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The words of `markdown`, written inline (a summary), as plain text:
 /// markup dropped, the text of links, code and images kept, line breaks
 /// and blocks as spaces. Raw HTML is not markup in a summary: it is text as written,

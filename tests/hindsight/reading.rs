@@ -253,3 +253,42 @@ fn without_a_summary_the_first_paragraph_with_words_is_used() {
         ["The web server went down for an hour."]
     );
 }
+
+#[test]
+fn a_file_in_content_that_no_report_links_to_is_reported() {
+    let site = TestSite::empty();
+    report(
+        &site,
+        "2023-05-01-linked",
+        "",
+        "![the graph](graph.png) and [the log](logs/app.log#L3).\n",
+    );
+    site.write(
+        "content/2023/2023-06-01-draft.md",
+        "---\ntitle: Draft\ndate: 2023-06-01T10:00:00Z\nseverity: SEV2\nservices: [api]\nstatus: draft\n---\n\n![waiting](waiting.png)\n",
+    );
+    for (file, text) in [
+        ("content/2023/graph.png", "png"),
+        ("content/2023/logs/app.log", "log"),
+        ("content/2023/waiting.png", "png"),
+        ("content/notes.txt", "notes"),
+        ("content/2023/old.docx", "docx"),
+        ("content/.notes.swp", "hidden"),
+        ("content/.git/config", "hidden"),
+    ] {
+        site.write(file, text);
+    }
+    let summary = site.build_ok();
+    let mut unused: Vec<String> = summary
+        .warnings
+        .iter()
+        .filter(|w| w.code == "unused-file")
+        .map(|w| w.file.to_string_lossy().replace('\\', "/"))
+        .collect();
+    unused.sort();
+    assert_eq!(unused, ["content/2023/old.docx", "content/notes.txt"]);
+    // What reports link to is published as before.
+    assert!(site.out().join("files/2023/graph.png").is_file());
+    assert!(site.out().join("files/2023/logs/app.log").is_file());
+    assert!(!site.out().join("files/notes.txt").exists());
+}
