@@ -383,7 +383,7 @@ where
     /// it opens with its state, as a timeline event with its anchor.
     fn item(&mut self, start: (Event<'m>, Range<usize>)) -> Event<'m> {
         let offset = start.1.start;
-        let events = self.read_element(start);
+        let mut events = self.read_element(start);
         let mut open = None;
         match self.section {
             // Sub-items of an action item are part of it.
@@ -393,6 +393,16 @@ where
                 let reading = crate::source::actions::read_item(&events, plain_items);
                 self.action_at = reading.as_ref().map(|_| self.list_depth);
                 if let Some(reading) = reading {
+                    // An item done by a mark in its text shows a ticked box.
+                    if reading.state.attribute() == "done" {
+                        let own = events
+                            .iter_mut()
+                            .take_while(|(e, _)| !matches!(e, Event::Start(Tag::List(_))))
+                            .find(|(e, _)| matches!(e, Event::TaskListMarker(_)));
+                        if let Some((marker, _)) = own {
+                            *marker = Event::TaskListMarker(true);
+                        }
+                    }
                     open = Some(format!(
                         "<li class=\"action-item\" data-action-state=\"{}\">",
                         reading.state.attribute()

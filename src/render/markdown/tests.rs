@@ -419,3 +419,18 @@ fn a_summary_renders_inline_and_safe() {
         "&lt;script&gt;alert(1)&lt;/script&gt; [bad](javascript:x)"
     );
 }
+
+#[test]
+fn an_item_done_by_a_mark_shows_a_ticked_box() {
+    let html = render_md(
+        "## Action Items\n\n- [ ] Add a guard (done)\n  - [ ] a step\n- [ ] Still open\n",
+    )
+    .html;
+    let doc = scraper::Html::parse_fragment(&html);
+    let boxes: Vec<bool> = doc
+        .select(&scraper::Selector::parse("input[type=checkbox]").unwrap())
+        .map(|b| b.value().attr("checked").is_some())
+        .collect();
+    // The item's box is ticked; its step's and the open item's are not.
+    assert_eq!(boxes, [true, false, false]);
+}
