@@ -332,7 +332,7 @@ impl Archive {
 /// The path under `content/`, with `/` separators, of the file that a
 /// report at `report` links to with `href`; `None` if the link leaves
 /// `content/` or names a hidden file.
-fn asset_path(report: &Path, href: &str) -> Option<String> {
+pub(crate) fn asset_path(report: &Path, href: &str) -> Option<String> {
     if href.contains(['\\', '\0']) {
         return None;
     }
@@ -453,10 +453,11 @@ pub fn closest_slug(slug: &str, slugs: &BTreeSet<String>) -> String {
     }
 }
 
-/// A report's summary: from front matter, or the start of its body.
+/// A report's summary as plain text: from front matter (its Markdown
+/// dropped), or the start of its body.
 fn summary_of(pm: &Postmortem) -> String {
     match &pm.summary {
-        Some(s) if !s.is_empty() => s.clone(),
+        Some(s) if !s.is_empty() => crate::source::dialect::plain_text(s),
         _ => shorten(&crate::source::dialect::first_paragraph(pm.body()), 280),
     }
 }

@@ -172,6 +172,9 @@ codes! {
     TOO_MANY_PAGES = "too-many-pages",
     /// A value or a body that holds a control character.
     CONTROL_CHARACTER = "control-character",
+    /// A file under `content/` that is not a report and that no report
+    /// links to.
+    UNUSED_FILE = "unused-file",
     /// A symbolic link that leads outside the folder it is in.
     OUTSIDE_LINK = "outside-link",
     /// A FIFO, socket, device or folder where a file was expected.

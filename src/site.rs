@@ -100,6 +100,11 @@ pub struct Site {
     base_url: Option<String>,
     root: PathBuf,
     today: NaiveDate,
+    /// The files under `content/` that are not reports (see
+    /// [`content::Walked::others`]), less those drafts left out of the
+    /// build link to: each is published if a page links to it, and
+    /// reported as unused if none does.
+    others: Vec<String>,
 }
 
 impl Site {
@@ -135,9 +140,24 @@ impl Site {
 
         let phase = Instant::now();
         let mut diagnostics = std::mem::take(&mut theme.diagnostics);
-        let files = content::walk(root, &mut diagnostics);
+        let walked = content::walk_all(root, &mut diagnostics);
+        let files = walked.reports;
         debug(phase, "walk");
         let reports = content::load(root, &files, &config, &mut diagnostics);
+        let mut others = walked.others;
+        if !options.drafts && !others.is_empty() {
+            // A draft's files are not unused: they wait with it.
+            let waiting: std::collections::HashSet<String> = reports
+                .iter()
+                .filter(|pm| pm.status == crate::source::postmortem::Status::Draft)
+                .flat_map(|pm| {
+                    crate::source::dialect::link_targets(pm.body())
+                        .into_iter()
+                        .filter_map(|href| crate::archive::asset_path(&pm.path, &href))
+                })
+                .collect();
+            others.retain(|rel| !waiting.contains(rel));
+        }
         debug(phase, "content");
         let phase = Instant::now();
         let archive = Archive::assemble(root, reports, &config, options.drafts, &mut diagnostics);
@@ -157,6 +177,7 @@ impl Site {
             base_url,
             root: root.clone(),
             today: options.build_date(),
+            others,
         })
     }
 
@@ -222,7 +243,33 @@ impl Site {
             })
             .map_err(Error::Setup)?;
         debug(started, "pages");
-        Ok((rendered.pages, rendered.diagnostics))
+        let mut warnings = rendered.diagnostics;
+        warnings.extend(self.unused_files(&rendered.assets));
+        Ok((rendered.pages, warnings))
+    }
+
+    /// A warning for each file under `content/` that is not a report and
+    /// that no page links to (`assets`, by URL): it is not published.
+    fn unused_files(
+        &self,
+        assets: &std::collections::BTreeMap<String, PathBuf>,
+    ) -> Vec<Diagnostic> {
+        let used: std::collections::HashSet<&str> = assets
+            .keys()
+            .filter_map(|url| url.strip_prefix(crate::archive::ASSET_PREFIX))
+            .collect();
+        self.others
+            .iter()
+            .filter(|rel| !used.contains(rel.as_str()))
+            .map(|rel| {
+                Diagnostic::warning(
+                    Path::new(content::CONTENT_DIR).join(rel),
+                    diagnostics::code::UNUSED_FILE,
+                    "is not a report and no report links to it, so it is not published",
+                )
+                .hint("link to it from a report to publish it, name it `.md` if it is a report, or move it out of content/")
+            })
+            .collect()
     }
 
     /// Reports that the site published at `out` has and this build would

@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
             allow_raw_html: false,
             first_line: 7,
             year: 2023,
+            title: "Title",
         },
     );
     let html = rendered.html.to_ascii_lowercase();

@@ -52,6 +52,7 @@ pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
             allow_raw_html: config.allow_raw_html,
             first_line: pm.body_line,
             year: pm.date.year(),
+            title: &pm.title,
         },
     );
     let mut diagnostics = link_problems(archive, pm, &rendered);

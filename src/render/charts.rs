@@ -199,12 +199,16 @@ pub fn monthly(
     stacked_bars(&BarChart {
         id,
         title: &format!("{whose} incidents per month, {first} to {last}"),
-        description: &format!(
-            "{total} incident{} in {} months, by severity: {}.",
-            if total == 1 { "" } else { "s" },
-            labels.len(),
-            by_severity.join(", ")
-        ),
+        description: &if total == 0 {
+            format!("No incidents in these {} months.", labels.len())
+        } else {
+            format!(
+                "{total} incident{} in {} months, by severity: {}.",
+                if total == 1 { "" } else { "s" },
+                labels.len(),
+                by_severity.join(", ")
+            )
+        },
         labels: &labels,
         series: &series,
     })
@@ -242,9 +246,17 @@ fn clock(t: &DateTime<FixedOffset>) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
+/// A report's timeline chart and the caption that tells how to read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportTimeline {
+    pub svg: String,
+    /// Speaks of the impact window and of dots only where they are drawn.
+    pub caption: String,
+}
+
 /// The timeline of a report as an SVG: the impact window, the moments of
 /// front matter and the events of the Timeline section.
-pub fn of_report(archive: &Archive, i: usize, events: &[Moment]) -> Option<String> {
+pub fn of_report(archive: &Archive, i: usize, events: &[Moment]) -> Option<ReportTimeline> {
     let pm = &archive.reports[i].pm;
     if events.is_empty() && pm.resolved.is_none() {
         return None;
@@ -297,7 +309,15 @@ pub fn of_report(archive: &Archive, i: usize, events: &[Moment]) -> Option<Strin
         .collect();
     let end = pm.resolved.or(pm.mitigated);
     let impact = end.map(|e| (minutes(pm.date), minutes(e)));
-    Some(timeline(&TimelineChart {
+    let caption = match (impact.is_some(), points.is_empty()) {
+        (true, false) => {
+            "Impact window shaded; each dot is a row of the timeline below and links to it."
+        }
+        (true, true) => "Impact window shaded, from the impact start to its end.",
+        (false, false) => "Each dot is a row of the timeline below and links to it.",
+        (false, true) => "The moments the report gives, on a time axis.",
+    };
+    let svg = timeline(&TimelineChart {
         id: "timeline-chart",
         title: &format!("Timeline of {}", pm.title),
         description: &timeline_description(pm.date, &moments[1..], events.len()),
@@ -306,7 +326,11 @@ pub fn of_report(archive: &Archive, i: usize, events: &[Moment]) -> Option<Strin
         impact,
         markers: &markers,
         events: &points,
-    }))
+    });
+    Some(ReportTimeline {
+        svg,
+        caption: caption.to_string(),
+    })
 }
 
 /// A report's timeline in words: the start, each later moment and how long
@@ -325,9 +349,10 @@ fn timeline_description(
             duration::human(*t - start)
         ));
     }
-    description.push_str(&format!(
-        ". {events} timeline event{}.",
-        if events == 1 { "" } else { "s" }
-    ));
+    match events {
+        0 => description.push_str(". No timeline rows give a time."),
+        1 => description.push_str(". 1 timeline event."),
+        n => description.push_str(&format!(". {n} timeline events.")),
+    }
     description
 }

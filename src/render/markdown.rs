@@ -31,6 +31,9 @@ pub struct RenderContext<'a> {
     pub first_line: usize,
     /// The year of the report, for timeline dates written without one.
     pub year: i32,
+    /// The report's title: a first heading that repeats it is left out,
+    /// as the page shows the title already.
+    pub title: &'a str,
 }
 
 /// A row of the body's timeline whose first cell (or list item) starts
@@ -95,19 +98,22 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
     let parser = Parser::new_ext(markdown, dialect::options()).into_offset_iter();
     let mut has_raw_html = false;
-    // Headings are demoted one level when the body has its own `# Title`, so
-    // the page keeps a single <h1>. Only a body with a line that could make
-    // one is parsed twice to find out.
+    // A first heading that repeats the title is left out: the page shows
+    // the title already. Other headings are demoted one level when the body
+    // has a `# Heading` besides, so the page keeps a single <h1>. Only a
+    // body with a line that could make one is parsed twice to find out.
     if may_have_h1(markdown) {
         let events: Vec<_> = parser.collect();
-        let shift = u8::from(events.iter().any(|(e, _)| {
-            matches!(
-                e,
-                Event::Start(Tag::Heading {
-                    level: HeadingLevel::H1,
-                    ..
-                })
-            )
+        let dropped = first_heading_repeats(&events, cx.title);
+        let shift = u8::from(events.iter().enumerate().any(|(i, (e, _))| {
+            Some(i) != dropped
+                && matches!(
+                    e,
+                    Event::Start(Tag::Heading {
+                        level: HeadingLevel::H1,
+                        ..
+                    })
+                )
         }));
         let mut body = Body::new(
             markdown,
@@ -132,6 +138,87 @@ pub fn render(markdown: &str, cx: &RenderContext<'_>) -> Rendered {
         .collect::<Vec<_>>()
         .join(" ");
     out
+}
+
+/// The index in `events` of the body's first heading, if it says what
+/// `title` says.
+fn first_heading_repeats(events: &[(Event<'_>, Range<usize>)], title: &str) -> Option<usize> {
+    let start = events
+        .iter()
+        .position(|(e, _)| matches!(e, Event::Start(Tag::Heading { .. })))?;
+    let mut text = String::new();
+    for (e, _) in &events[start + 1..] {
+        match e {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+    }
+    same_words(&text, title).then_some(start)
+}
+
+/// Whether two headings say the same, ignoring case, blanks and
+/// punctuation. Text with no letters or digits says nothing.
+pub fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let a = words(a);
+    !a.is_empty() && a == words(b)
+}
+
+/// `markdown` written inline (a summary) as inline HTML, for a line of a
+/// page: emphasis, code and links to absolute `http`, `https` and `mailto`
+/// addresses are kept; blocks are run together as text, images give
+/// their text, and raw HTML and other links are shown as text.
+pub fn inline(markdown: &str) -> String {
+    let mut events = Vec::new();
+    // How many links are open, and which of them are kept.
+    let mut links: Vec<bool> = Vec::new();
+    let mut in_image = 0usize;
+    let space = || Event::Text(CowStr::Borrowed(" "));
+    for event in Parser::new_ext(markdown, dialect::options()) {
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Start(Tag::Link { ref dest_url, .. }) => {
+                let keep = in_image == 0 && is_inline_link(dest_url);
+                links.push(keep);
+                if keep {
+                    events.push(event);
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                events.extend((links.pop() == Some(true)).then_some(event));
+            }
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough)
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => {
+                events.extend((in_image == 0).then_some(event));
+            }
+            Event::Code(_) if in_image == 0 => events.push(event),
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                events.push(Event::Text(t));
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => events.push(space()),
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    html::push_html(&mut out, events.into_iter());
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a link of a summary is kept: one that reads the same from any
+/// page, to an address of a safe scheme.
+fn is_inline_link(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    is_safe_url(url)
+        && (lower.starts_with("https://")
+            || lower.starts_with("http://")
+            || lower.starts_with("mailto:"))
 }
 
 /// Whether a line of `markdown` could make a level-1 heading: `# ...` or
@@ -203,6 +290,14 @@ struct Body<'m, 'c, I> {
     /// Nothing but the heading has been seen of the timeline yet: its
     /// first paragraph may name the zone.
     zone_note_open: bool,
+    /// Whether a heading has been given out (or left out) yet.
+    seen_heading: bool,
+    /// The list depth of the action item the events are in, if any.
+    action_at: Option<usize>,
+    /// How many images the events are in, and whether the paragraph that
+    /// may be the first has words outside them.
+    images: usize,
+    first_has_words: bool,
 }
 
 /// What ends a table cell in [`Rendered::text`].
@@ -251,6 +346,10 @@ where
             timeline_zone: None,
             table_zone: None,
             zone_note_open: false,
+            seen_heading: false,
+            action_at: None,
+            images: 0,
+            first_has_words: false,
         }
     }
 
@@ -293,6 +392,7 @@ where
             self.list_depth = 0;
             self.timeline_zone = crate::source::timeline::zone_note(text);
             self.zone_note_open = true;
+            self.action_at = None;
         }
     }
 
@@ -300,26 +400,29 @@ where
     /// it opens with its state, as a timeline event with its anchor.
     fn item(&mut self, start: (Event<'m>, Range<usize>)) -> Event<'m> {
         let offset = start.1.start;
-        let events = self.read_element(start);
+        let mut events = self.read_element(start);
         let mut open = None;
         match self.section {
+            // Sub-items of an action item are part of it.
+            Some((Section::Actions { .. }, _))
+                if self.action_at.is_some_and(|depth| self.list_depth > depth) => {}
             Some((Section::Actions { plain_items }, _)) => {
-                let task = events.iter().skip(1).take(2).find_map(|(e, _)| match e {
-                    Event::TaskListMarker(done) => Some(*done),
-                    _ => None,
-                });
-                let nested = events
-                    .iter()
-                    .any(|(e, _)| matches!(e, Event::Start(Tag::List(_))));
-                let state = match task {
-                    Some(true) => Some("done"),
-                    Some(false) => Some("open"),
-                    None if plain_items && !nested => Some("open"),
-                    None => None,
-                };
-                if let Some(state) = state {
+                let reading = crate::source::actions::read_item(&events, plain_items);
+                self.action_at = reading.as_ref().map(|_| self.list_depth);
+                if let Some(reading) = reading {
+                    // An item done by a mark in its text shows a ticked box.
+                    if reading.state.attribute() == "done" {
+                        let own = events
+                            .iter_mut()
+                            .take_while(|(e, _)| !matches!(e, Event::Start(Tag::List(_))))
+                            .find(|(e, _)| matches!(e, Event::TaskListMarker(_)));
+                        if let Some((marker, _)) = own {
+                            *marker = Event::TaskListMarker(true);
+                        }
+                    }
                     open = Some(format!(
-                        "<li class=\"action-item\" data-action-state=\"{state}\">"
+                        "<li class=\"action-item\" data-action-state=\"{}\">",
+                        reading.state.attribute()
                     ));
                 }
             }
@@ -432,6 +535,11 @@ where
             inner.push(e);
         }
         let text = text.trim().to_string();
+        let first = !std::mem::replace(&mut self.seen_heading, true);
+        if first && same_words(&text, self.cx.title) {
+            self.enter_section(level as u8, &text);
+            return Event::Html(CowStr::Borrowed(""));
+        }
         self.out.text.push_str(&text);
         self.out.text.push('\n');
         self.enter_section(level as u8, &text);
@@ -452,6 +560,9 @@ where
 
     /// A link or image with its destination rewritten for the site.
     fn link(&mut self, mut tag: Tag<'m>, range: Range<usize>) -> Event<'m> {
+        if matches!(tag, Tag::Image { .. }) {
+            self.images += 1;
+        }
         if let Tag::Link {
             link_type,
             dest_url,
@@ -514,17 +625,23 @@ where
                 }
             }
             Event::End(TagEnd::Paragraph) => {
-                if first {
+                // A paragraph of images alone is not the first: the next is.
+                if first && self.first_has_words {
                     self.in_first_paragraph = Some(false);
+                } else if first {
+                    self.in_first_paragraph = None;
+                    self.out.first_paragraph.clear();
                 }
                 self.out.text.push('\n');
             }
+            Event::End(TagEnd::Image) => self.images = self.images.saturating_sub(1),
             Event::End(
                 TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
             ) => end_block(&mut self.out.text),
             Event::End(TagEnd::TableCell) => self.out.text.push_str(CELL_END),
             Event::Text(t) | Event::Code(t) => {
                 if first {
+                    self.first_has_words |= self.images == 0 && !t.trim().is_empty();
                     self.out.first_paragraph.push_str(t);
                 }
                 self.out.text.push_str(t);

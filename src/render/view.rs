@@ -107,7 +107,11 @@ pub struct Row {
     pub severity: SeverityView,
     pub services: Vec<Link>,
     pub tags: Vec<Link>,
+    /// The summary as plain text.
     pub summary: String,
+    /// The summary as inline HTML: a front matter summary's Markdown
+    /// rendered, or the start of the body as text.
+    pub summary_html: String,
     pub status: Status,
     /// Total duration (`resolved - date`), human form.
     pub duration: Option<String>,
@@ -186,6 +190,10 @@ fn row(report: &Report, archive: &Archive, severities: &[SeverityView]) -> Row {
             .map(|t| term_link(&archive.tags, Kind::Tags, t))
             .collect(),
         summary: report.summary.clone(),
+        summary_html: match &pm.summary {
+            Some(s) if !s.is_empty() => crate::render::markdown::inline(s),
+            _ => crate::util::html::escape(&report.summary),
+        },
         status: pm.status,
         duration: pm.resolved.map(|r| duration::human(r - pm.date)),
     }
@@ -306,6 +314,9 @@ pub struct ReportView<'a> {
     pub row: &'a Row,
     pub body: String,
     pub headings: Vec<Heading>,
+    /// The body's sections for "On this page": its headings of the top
+    /// level it uses.
+    pub toc: Vec<Heading>,
     pub impact: Option<&'a str>,
     pub authors: &'a [String],
     pub teams: &'a [String],
@@ -321,6 +332,8 @@ pub struct ReportView<'a> {
     pub source: String,
     /// The timeline as an inline SVG, when there is one to draw.
     pub timeline_svg: Option<String>,
+    /// How to read the timeline: what it draws.
+    pub timeline_caption: Option<String>,
     /// Action items from front matter and the body, front matter first.
     pub action_items: Vec<ActionView>,
     pub open_action_items: usize,
@@ -353,14 +366,18 @@ pub fn report<'a>(
         .iter()
         .map(|a| ActionView::new(a, today))
         .collect();
+    let chart = crate::render::charts::of_report(archive, i, &body.timeline);
+    let (timeline_svg, timeline_caption) = chart.map(|c| (c.svg, c.caption)).unzip();
     ReportView {
         row,
-        timeline_svg: crate::render::charts::of_report(archive, i, &body.timeline),
+        timeline_svg,
+        timeline_caption,
         open_action_items: action_items.iter().filter(|a| a.open).count(),
         listed_action_items: action_items.iter().filter(|a| !a.in_body).count(),
         action_items,
         similar_html: String::new(),
         body: body.rendered.html,
+        toc: sections(&body.rendered.headings),
         headings: body.rendered.headings,
         impact: pm.impact.as_deref(),
         authors: &pm.authors,
@@ -375,6 +392,17 @@ pub fn report<'a>(
         extra: &pm.extra,
         source: pm.path.to_string_lossy().replace('\\', "/"),
     }
+}
+
+/// The headings of the highest level among `headings`: the body's
+/// sections, whatever level its author started at.
+fn sections(headings: &[Heading]) -> Vec<Heading> {
+    let top = headings.iter().map(|h| h.level).min();
+    headings
+        .iter()
+        .filter(|h| Some(h.level) == top)
+        .cloned()
+        .collect()
 }
 
 /// The moments report `pm` gives, impact start first, and the durations

@@ -259,14 +259,6 @@ fn sections(markdown: &str) -> Vec<Part> {
     found
 }
 
-/// A list item being read.
-struct Frame {
-    start: usize,
-    task: Option<bool>,
-    text: String,
-    nested: bool,
-}
-
 /// The action items of a report body whose first line is file line
 /// `first_line`.
 pub fn from_body(markdown: &str, first_line: usize) -> Vec<ActionItem> {
@@ -283,58 +275,210 @@ pub fn from_body(markdown: &str, first_line: usize) -> Vec<ActionItem> {
         if !section.plain_items && !has_task_box(slice) {
             continue;
         }
-        let mut stack: Vec<Frame> = Vec::new();
-        for (event, range) in Parser::new_ext(slice, dialect::options()).into_offset_iter() {
-            match event {
-                Event::Start(Tag::Item) => stack.push(Frame {
-                    start: range.start,
-                    task: None,
-                    text: String::new(),
-                    nested: false,
-                }),
-                Event::Start(Tag::List(_)) => {
-                    if let Some(top) = stack.last_mut() {
-                        top.nested = true;
-                    }
-                }
-                Event::TaskListMarker(done) => {
-                    if let Some(top) = stack.last_mut() {
-                        top.task = Some(done);
-                    }
-                }
-                Event::Text(t) | Event::Code(t) => {
-                    if let Some(top) = stack.last_mut() {
-                        top.text.push_str(&t);
-                    }
-                }
-                Event::SoftBreak | Event::HardBreak => {
-                    if let Some(top) = stack.last_mut() {
-                        top.text.push(' ');
-                    }
-                }
-                Event::End(TagEnd::Item) => {
-                    let Some(frame) = stack.pop() else { continue };
-                    let state = match frame.task {
-                        Some(true) => State::Done,
-                        Some(false) => State::Open,
-                        None if section.plain_items && !frame.nested => State::Open,
-                        None => continue,
-                    };
-                    let line = lines.line_of(section.range.start + frame.start);
-                    let mut item = parse_text(&frame.text);
-                    if item.text.is_empty() {
-                        continue;
-                    }
-                    item.state = state;
-                    item.line = line;
-                    item.in_body = true;
-                    items.push(item);
-                }
-                _ => {}
+        let events: Vec<_> = Parser::new_ext(slice, dialect::options())
+            .into_offset_iter()
+            .collect();
+        let mut i = 0;
+        while i < events.len() {
+            if !matches!(events[i].0, Event::Start(Tag::Item)) {
+                i += 1;
+                continue;
             }
+            let end = element_end(&events, i);
+            // An item that is not an action item may hold some.
+            let Some(reading) = read_item(&events[i..end], section.plain_items) else {
+                i += 1;
+                continue;
+            };
+            let line = lines.line_of(section.range.start + events[i].1.start);
+            i = end;
+            let mut item = parse_text(&reading.text);
+            // Sub-items add their words, and what they say of owner,
+            // tickets and due date when the item does not say it.
+            let mut steps = Vec::new();
+            for step in &reading.steps {
+                let step = parse_text(step);
+                item.owner = item.owner.or(step.owner);
+                item.due = item.due.or(step.due);
+                item.tickets.extend(step.tickets);
+                if !step.text.is_empty() {
+                    steps.push(step.text);
+                }
+            }
+            if !steps.is_empty() {
+                let own = item.text.trim_end_matches(':');
+                item.text = format!("{own}: {}", steps.join("; "));
+            }
+            if item.text.is_empty() {
+                continue;
+            }
+            item.state = reading.state;
+            item.line = line;
+            item.in_body = true;
+            items.push(item);
         }
     }
     items
+}
+
+/// The index after the end of the element that starts at `events[start]`.
+fn element_end<T>(events: &[(Event<'_>, T)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, (e, _)) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len()
+}
+
+/// What a list item of an action-item section says, if it is an action
+/// item: its text, with its sub-items', and whether it is done.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ItemReading {
+    /// The item's own text, without a mark that says it is done.
+    pub text: String,
+    /// The text of each sub-item, with theirs.
+    pub steps: Vec<String>,
+    pub state: State,
+}
+
+/// Reads the list item `events` (from its start to its end) of a section
+/// that holds action items, with `plain_items` if plain items count.
+///
+/// An item with a task box is an action item, and so is any item under a
+/// heading that names action items. Its sub-items are part of it, not
+/// items of their own. It is done when its box is ticked, when its own
+/// text is struck through (`~~text~~`) or ends with "(done)", "[done]" or
+/// "— done" (see [`without_done_mark`]); with no box and no mark, it is
+/// done when it has sub-items with boxes and all of them are ticked.
+/// Items that are not action items may hold some: the caller reads those
+/// too.
+pub fn read_item<T>(events: &[(Event<'_>, T)], plain_items: bool) -> Option<ItemReading> {
+    let mut own = String::new();
+    let mut steps: Vec<String> = Vec::new();
+    let mut task = None;
+    let mut sub_tasks: Vec<bool> = Vec::new();
+    // Lists deep, items deep (this one is 1), strikethrough deep.
+    let (mut lists, mut items, mut struck) = (0usize, 0usize, 0usize);
+    // Whether the own text has words outside a strikethrough, and in one.
+    let (mut plain_words, mut struck_words) = (false, false);
+    for (e, _) in events {
+        match e {
+            Event::Start(Tag::List(_)) => lists += 1,
+            Event::End(TagEnd::List(_)) => lists = lists.saturating_sub(1),
+            Event::Start(Tag::Item) => {
+                items += 1;
+                if items == 2 {
+                    steps.push(String::new());
+                }
+            }
+            Event::End(TagEnd::Item) => items = items.saturating_sub(1),
+            Event::Start(Tag::Strikethrough) => struck += 1,
+            Event::End(TagEnd::Strikethrough) => struck = struck.saturating_sub(1),
+            Event::TaskListMarker(done) if lists == 0 => task = Some(*done),
+            Event::TaskListMarker(done) => sub_tasks.push(*done),
+            Event::Text(t) | Event::Code(t) => {
+                if lists == 0 {
+                    own.push_str(t);
+                    if !t.trim().is_empty() {
+                        if struck > 0 {
+                            struck_words = true;
+                        } else {
+                            plain_words = true;
+                        }
+                    }
+                } else if let Some(step) = steps.last_mut() {
+                    step.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => {
+                if lists == 0 {
+                    own.push(' ');
+                } else if let Some(step) = steps.last_mut() {
+                    step.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    if task.is_none() && !plain_items {
+        return None;
+    }
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut text = fold(&own);
+    let mut marked = struck_words && !plain_words;
+    if let Some(rest) = without_done_mark(&text) {
+        text = rest.to_string();
+        marked = true;
+    }
+    let steps: Vec<String> = steps
+        .iter()
+        .map(|s| fold(s))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let done = match task {
+        Some(done) => done || marked,
+        None => marked || (!sub_tasks.is_empty() && sub_tasks.iter().all(|&d| d)),
+    };
+    Some(ItemReading {
+        text,
+        steps,
+        state: if done { State::Done } else { State::Open },
+    })
+}
+
+/// `text` without the mark at its end that says it is done: "(done)",
+/// "[done]", or "done" after a dash (`—`, `–` or `-`), in any case, a full
+/// stop after it allowed. `None` when there is no such mark. Owners,
+/// tickets and a due date may follow the mark.
+pub fn without_done_mark(text: &str) -> Option<String> {
+    // Annotations after the mark are set aside, and put back after it.
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let kept = words
+        .iter()
+        .rposition(|w| !is_annotation(w))
+        .map_or(0, |i| i + 1);
+    let (body, tail) = words.split_at(kept);
+    let body = body.join(" ");
+    let t = body.trim_end_matches('.');
+    // ASCII case only, so that offsets into `lower` are offsets into `t`.
+    let lower = t.to_ascii_lowercase();
+    let rest = if lower.ends_with("(done)") || lower.ends_with("[done]") {
+        &t[..t.len() - 6]
+    } else if let Some(before) = lower.strip_suffix("done") {
+        let before = before.trim_end();
+        if !before.ends_with(['—', '–', '-']) {
+            return None;
+        }
+        let dash = before.chars().last().map_or(0, char::len_utf8);
+        &t[..before.len() - dash]
+    } else {
+        return None;
+    };
+    let rest = rest.trim_end_matches([' ', ',', ';', ':', '-', '–', '—']);
+    if rest.is_empty() {
+        return None;
+    }
+    let mut out = rest.to_string();
+    for w in tail {
+        out.push(' ');
+        out.push_str(w);
+    }
+    Some(out)
+}
+
+/// Whether `word` is an owner, ticket or due date annotation.
+fn is_annotation(word: &str) -> bool {
+    let core = word.trim_matches(|c: char| "()[]{},;.:!?\"'".contains(c));
+    core.starts_with('@') || is_due_word(core) || is_ticket(core)
 }
 
 /// File lines of offsets into a body. Items end in document order but

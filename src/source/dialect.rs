@@ -14,21 +14,76 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// The text of the first paragraph of `markdown`, whitespace folded: what
-/// the renderer gives as `first_paragraph`, without rendering anything.
+/// The text of the first paragraph of `markdown` that has words, whitespace
+/// folded: what the renderer gives as `first_paragraph`, without rendering
+/// anything. A paragraph of images alone (a banner, a meme) has none.
 pub fn first_paragraph(markdown: &str) -> String {
     let mut text = String::new();
     let mut inside = false;
+    let mut words = false;
+    let mut images = 0usize;
     for event in Parser::new_ext(markdown, options()) {
         match event {
             Event::Start(Tag::Paragraph) => inside = true,
-            Event::End(TagEnd::Paragraph) if inside => break,
-            Event::Text(t) | Event::Code(t) if inside => text.push_str(&t),
+            Event::End(TagEnd::Paragraph) if inside => {
+                if words {
+                    break;
+                }
+                text.clear();
+                inside = false;
+            }
+            Event::Start(Tag::Image { .. }) => images += 1,
+            Event::End(TagEnd::Image) => images = images.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if inside => {
+                words |= images == 0 && !t.trim().is_empty();
+                text.push_str(&t);
+            }
             Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
             _ => {}
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The destinations of the links and images of `markdown`, as written.
+pub fn link_targets(markdown: &str) -> Vec<String> {
+    Parser::new_ext(markdown, options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => Some(
+                dest_url
+                    .split(['#', '?'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The words of `markdown`, written inline (a summary), as plain text:
+/// markup dropped, the text of links, code and images kept, line breaks
+/// and blocks as spaces. Raw HTML is not markup in a summary: it is text as written,
+/// as on the pages. What meta tags, feeds and search give.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::new();
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => text.push_str(&t),
+            Event::Html(t) => text.push_str(t.trim_end_matches(['\n', '\r'])),
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(_) if !text.ends_with(' ') => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
 }
 
 /// A section of the body whose content is data as well as prose.
@@ -100,6 +155,20 @@ mod tests {
         );
         assert_eq!(section("Follow-up timeline"), Some(Section::Timeline));
         assert_eq!(section("Root Cause"), None);
+    }
+
+    #[test]
+    fn a_summary_as_plain_text_keeps_the_words_only() {
+        assert_eq!(
+            plain_text(
+                "The **cache** was\nemptied by `flush_all`, see [the log](https://x.test/) <b>now</b>"
+            ),
+            "The cache was emptied by flush_all, see the log <b>now</b>"
+        );
+        assert_eq!(
+            plain_text("# Not a heading\n\n- nor a list"),
+            "Not a heading nor a list"
+        );
     }
 
     #[test]

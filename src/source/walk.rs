@@ -30,13 +30,28 @@ pub const CONTENT_DIR: &str = crate::util::layout::CONTENT;
 /// twice under the same name, through a folder link that leads back into
 /// `content/`, is listed once, under the path without the link.
 pub fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    walk_all(root, diagnostics).reports
+}
+
+/// What a walk of `content/` finds.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// The reports, as [`walk`] gives them.
+    pub reports: Vec<PathBuf>,
+    /// Every other regular file that is not hidden, by its path under
+    /// `content/` with `/` between folders: files a report may link to.
+    pub others: Vec<String>,
+}
+
+/// [`walk`], and the other files it passes.
+pub fn walk_all(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Walked {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         diagnostics.push(
             Diagnostic::error(CONTENT_DIR, code::NO_CONTENT, "there is no content/ folder")
                 .hint("put your postmortems under content/, e.g. content/2023/2023-01-17-icreate-deploy.md"),
         );
-        return Vec::new();
+        return Walked::default();
     }
     let boundary = match Boundary::new(&dir) {
         Ok(b) => b,
@@ -46,9 +61,10 @@ pub fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
                 code::UNREADABLE,
                 format!("cannot be read: {e}"),
             ));
-            return Vec::new();
+            return Walked::default();
         }
     };
+    let mut others = Vec::new();
     // Each file, with its real path when it was reached through a link.
     let mut files: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     // The depths of the folder links the walk is inside of.
@@ -83,11 +99,30 @@ pub fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
             continue;
         }
         let linked = is_link || !links.is_empty();
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            if entry.file_type().is_file()
+                && let Some(rel) = under(&dir, entry.path())
+            {
+                others.push(rel);
+            }
+            continue;
+        }
         if let Some(file) = report_file(root, &boundary, &entry, linked, diagnostics) {
             files.push(file);
         }
     }
-    once_each(&dir, boundary.real(), files)
+    Walked {
+        reports: once_each(&dir, boundary.real(), files),
+        others,
+    }
+}
+
+/// The path of `path` under `dir`, with `/` between folders; `None` if it
+/// is not valid Unicode.
+fn under(dir: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(dir).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
 }
 
 /// The Markdown file the walk came to, with its real path if it was reached

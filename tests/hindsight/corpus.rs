@@ -79,6 +79,15 @@ fn every_real_postmortem_gets_a_page_with_working_links() {
     for slug in &slugs {
         let doc = site.page(&format!("postmortems/{slug}/index.html"));
         assert_eq!(texts(&doc, "h1#report-title").len(), 1, "{slug}: a title");
+        // The body's own `# Title` is not shown a second time.
+        let title = &texts(&doc, "h1#report-title")[0];
+        let headings = texts(&doc, ".prose h1, .prose h2, .prose h3, .prose h4");
+        assert!(
+            headings.first().is_none_or(|h| {
+                !hindsight::render::markdown::same_words(h.trim_end_matches('#'), title)
+            }),
+            "{slug}: the title twice"
+        );
         assert!(
             doc.select(&sel(".prose"))
                 .next()

@@ -22,6 +22,7 @@ mod links;
 mod ownership;
 mod pages;
 mod preview;
+mod reading;
 mod search;
 mod serve;
 mod support;

@@ -1101,3 +1101,16 @@ fn no_colour_is_hard_coded() {
         }
     }
 }
+
+#[test]
+fn a_timeline_speaks_of_dots_only_when_it_has_events() {
+    let start = chrono::DateTime::parse_from_rfc3339("2023-05-01T10:00:00Z").unwrap();
+    let resolved = start + chrono::TimeDelta::minutes(30);
+    let later = [(resolved, "Resolved", "resolved")];
+    assert_eq!(
+        timeline_description(start, &later, 0),
+        "Impact started at 10:00; resolved at 10:30 (30 min after the start). No timeline rows give a time."
+    );
+    assert!(timeline_description(start, &later, 1).ends_with("1 timeline event."));
+    assert!(timeline_description(start, &[], 3).ends_with("3 timeline events."));
+}

@@ -11,6 +11,7 @@ fn render_with(md: &str, allow_raw_html: bool) -> Rendered {
         allow_raw_html,
         first_line: 10,
         year: 2023,
+        title: "The Title",
     };
     render(md, &cx)
 }
@@ -33,10 +34,18 @@ fn the_page_marks_exactly_the_action_items_the_archive_lists() {
         "## Timeline",
     ] {
         let md = format!(
-            "{heading}\n\n- [ ] Add a gate @ops\n- [x] Fix the alert\n- Plain one\n\n## Notes\n\n- [ ] not an item\n"
+            "{heading}\n\n- [ ] Add a gate @ops\n- [x] Fix the alert\n- Plain one\n- Plain (done)\n- ~~Struck~~\n- [ ] Boxed — done\n- Group\n  - [x] leaf\n  - [x] other\n    - deeper\n- [ ] Parent\n  - [ ] child\n- Loose\n  - [ ] boxed child\n\n## Notes\n\n- [ ] not an item\n"
         );
-        let listed = crate::source::actions::from_body(&md, 1).len();
-        let marked = render_md(&md).html.matches("data-action-state=").count();
+        let listed: Vec<&str> = crate::source::actions::from_body(&md, 1)
+            .iter()
+            .map(|a| a.state.attribute())
+            .collect();
+        let html = render_md(&md).html;
+        let doc = scraper::Html::parse_fragment(&html);
+        let marked: Vec<&str> = doc
+            .select(&scraper::Selector::parse("li[data-action-state]").unwrap())
+            .filter_map(|li| li.value().attr("data-action-state"))
+            .collect();
         assert_eq!(listed, marked, "under {heading:?}");
     }
 }
@@ -89,6 +98,9 @@ fn the_first_paragraph_is_the_same_with_or_without_rendering() {
         "## Summary\n\n- a list\n- first\n\n> quoted\n> text\n\nafter",
         "No [link text](other.md) here  \nbroken line, ![alt](x.png).",
         "| table |\n|---|\n| cell |\n",
+        "![banner](b.png)\n\n![a](a.png) ![b](b.png)\n\nThe words.\n\nMore.",
+        "[![badge](b.svg)](https://x.test/)\n\nAfter the badge.",
+        "![only](x.png)",
         "",
     ] {
         assert_eq!(first_paragraph(md), render_md(md).first_paragraph, "{md:?}");
@@ -97,6 +109,14 @@ fn the_first_paragraph_is_the_same_with_or_without_rendering() {
         first_paragraph("# T\n\nFirst *para*\ngraph.\n\nSecond."),
         "First para graph."
     );
+    // Paragraphs of images alone are skipped; an image among words stays.
+    assert_eq!(
+        first_paragraph(
+            "![banner](b.png)\n\n![a](a.png)  \n![b](b.png)\n\nThe ![x](x.png) words.\n\nMore."
+        ),
+        "The x words."
+    );
+    assert_eq!(first_paragraph("![only](x.png)"), "");
 }
 
 #[test]
@@ -298,7 +318,12 @@ fn action_items_carry_their_state() {
         1,
         "{doc}"
     );
-    assert!(doc.contains("<li>Group:"), "{doc}");
+    // A group's sub-items are part of it: it is marked, they are not.
+    assert!(
+        doc.contains("<li class=\"action-item\" data-action-state=\"open\">Group:"),
+        "{doc}"
+    );
+    assert!(doc.contains("<li>Leaf"), "{doc}");
     // The same items as the archive counts, and sanitising keeps the state.
     assert_eq!(crate::source::actions::from_body(md, 1).len(), 4);
     let raw = render_md(&format!("<b>x</b>\n\n{md}"));
@@ -319,4 +344,93 @@ fn url_safety() {
     assert!(!is_safe_url("java\tscript:x"));
     assert!(!is_safe_url("vbscript:x"));
     assert!(!is_safe_url("data:text/html,x"));
+}
+
+#[test]
+fn a_first_heading_that_repeats_the_title_is_left_out() {
+    for md in [
+        "# The Title\n\n## Part\n\n## Other\n",
+        "# the title!\n\n## Part\n\n## Other\n",
+        "#  THE   TITLE:\n\n## Part\n\n## Other\n",
+        "The Title\n=========\n\n## Part\n\n## Other\n",
+    ] {
+        let r = render_md(md);
+        let headings: Vec<(u8, &str)> = r
+            .headings
+            .iter()
+            .map(|h| (h.level, h.text.as_str()))
+            .collect();
+        assert_eq!(headings, [(2, "Part"), (2, "Other")], "{md:?}");
+        assert!(
+            !r.html.contains("<h1") && !r.html.contains("itle"),
+            "{md:?}: {}",
+            r.html
+        );
+    }
+    // Another top heading still demotes the rest.
+    let r = render_md("# The Title\n\n# Cause\n\n## Detail\n");
+    let levels: Vec<(u8, &str)> = r
+        .headings
+        .iter()
+        .map(|h| (h.level, h.text.as_str()))
+        .collect();
+    assert_eq!(levels, [(2, "Cause"), (3, "Detail")]);
+    // A leading heading of another level that repeats it goes too.
+    let r = render_md("### The Title\n\n#### Part\n");
+    assert_eq!(r.headings.len(), 1);
+    assert_eq!(r.headings[0].text, "Part");
+    // Only the first heading, and only when it says the same.
+    let r = render_md("# Titles\n\n## The Title\n");
+    assert_eq!(r.headings.len(), 2);
+    assert_eq!(r.headings[0].level, 2);
+}
+
+#[test]
+fn headings_say_the_same_ignoring_case_blanks_and_punctuation() {
+    assert!(same_words(
+        "Postmortem: The Case of the Phantom \"p\"",
+        "postmortem - the case of the phantom p"
+    ));
+    assert!(!same_words("Postmortem", "Postmortem 2"));
+    assert!(!same_words("!!", "??"));
+}
+
+#[test]
+fn a_summary_renders_inline_and_safe() {
+    assert_eq!(
+        inline("The **cache** was *emptied* by `flush_all`; see [the log](https://x.test/log)."),
+        "The <strong>cache</strong> was <em>emptied</em> by <code>flush_all</code>; see <a href=\"https://x.test/log\">the log</a>."
+    );
+    // Blocks run together as text; images give their text.
+    assert_eq!(
+        inline("# Big\n\n- one\n- two ![a chart](c.png)"),
+        "Big one two a chart"
+    );
+    // Raw HTML and script links are text.
+    let html =
+        inline("See <script>alert(1)</script> [bad](javascript:alert(1)) [rel](../x.md) <b>b</b>");
+    assert_eq!(
+        html,
+        "See &lt;script&gt;alert(1)&lt;/script&gt; bad rel &lt;b&gt;b&lt;/b&gt;"
+    );
+    // A line that opens with a tag is an HTML block: all text.
+    assert_eq!(
+        inline("<script>alert(1)</script> [bad](javascript:x)"),
+        "&lt;script&gt;alert(1)&lt;/script&gt; [bad](javascript:x)"
+    );
+}
+
+#[test]
+fn an_item_done_by_a_mark_shows_a_ticked_box() {
+    let html = render_md(
+        "## Action Items\n\n- [ ] Add a guard (done)\n  - [ ] a step\n- [ ] Still open\n",
+    )
+    .html;
+    let doc = scraper::Html::parse_fragment(&html);
+    let boxes: Vec<bool> = doc
+        .select(&scraper::Selector::parse("input[type=checkbox]").unwrap())
+        .map(|b| b.value().attr("checked").is_some())
+        .collect();
+    // The item's box is ticked; its step's and the open item's are not.
+    assert_eq!(boxes, [true, false, false]);
 }

@@ -25,20 +25,67 @@ fn task_items_under_action_sections_are_items_with_their_lines() {
 }
 
 #[test]
-fn an_item_that_holds_a_list_keeps_its_line() {
+fn an_item_that_holds_a_list_keeps_its_line_and_its_sub_items() {
     // The outer item ends after its sub-items, but starts before them;
-    // this once panicked (found by fuzzing).
+    // this once panicked (found by fuzzing). Its sub-items are part of it.
     let md =
         "## Action Items\n\n- [ ] Outer\n  - [ ] First inner\n  - [x] Second inner\n- [ ] Last\n";
     assert_eq!(
         body(&from_body(md, 1)),
         [
-            ("First inner".into(), State::Open, 4),
-            ("Second inner".into(), State::Done, 5),
-            ("Outer".into(), State::Open, 3),
+            ("Outer: First inner; Second inner".into(), State::Open, 3),
             ("Last".into(), State::Open, 6),
         ]
     );
+}
+
+#[test]
+fn sub_items_are_collected_with_their_item_at_any_depth() {
+    let md = "## Follow-ups\n\n- Group without a box\n  - [ ] Boxed inside @ops\n    - detail one\n    - detail two\n  - [x] Another\n\n## Action Items\n\n- Rework the deploy:\n  - split steps\n  - add a dry run due:2024-01-02\n- Alerts\n  - [x] on errors\n  - [x] on latency\n";
+    let items = from_body(md, 1);
+    assert_eq!(
+        body(&items),
+        [
+            // Under a corrective heading a plain item is no item: the boxed
+            // ones inside it are.
+            (
+                "Boxed inside: detail one; detail two".into(),
+                State::Open,
+                4
+            ),
+            ("Another".into(), State::Done, 7),
+            (
+                "Rework the deploy: split steps; add a dry run".into(),
+                State::Open,
+                11
+            ),
+            // Without a box of its own, it is done when every box in it is.
+            ("Alerts: on errors; on latency".into(), State::Done, 14),
+        ]
+    );
+    assert_eq!(items[0].owner.as_deref(), Some("ops"));
+    assert_eq!(items[2].due, NaiveDate::from_ymd_opt(2024, 1, 2));
+}
+
+#[test]
+fn a_mark_at_the_end_or_a_strikethrough_says_an_item_is_done() {
+    let md = "## Action Items\n\n- Add a guard (done)\n- [ ] Add a gate [Done] @ops PAY-1\n- Move the cron — done.\n- ~~Drop the old cache~~\n- ~~Half~~ struck\n- Keep it undone\n- Not done yet\n- (done)\n";
+    let items = from_body(md, 1);
+    assert_eq!(
+        body(&items),
+        [
+            ("Add a guard".into(), State::Done, 3),
+            ("Add a gate".into(), State::Done, 4),
+            ("Move the cron".into(), State::Done, 5),
+            ("Drop the old cache".into(), State::Done, 6),
+            ("Half struck".into(), State::Open, 7),
+            ("Keep it undone".into(), State::Open, 8),
+            ("Not done yet".into(), State::Open, 9),
+            ("(done)".into(), State::Open, 10),
+        ]
+    );
+    assert_eq!(items[1].owner.as_deref(), Some("ops"));
+    assert_eq!(items[1].tickets, ["PAY-1"]);
 }
 
 #[test]
@@ -49,7 +96,7 @@ fn plain_items_count_only_under_a_heading_that_names_action_items() {
         [
             ("Add a gate".into(), State::Open, 4),
             ("Page the owner".into(), State::Open, 8),
-            ("Faster rollback".into(), State::Open, 10),
+            ("Improvements: Faster rollback".into(), State::Open, 9),
         ]
     );
 }
