@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 use saphyr::{LoadableYamlNode, Yaml};
 
-use crate::support::{TestSite, stamps, texts};
+use crate::support::{TestSite, describe, stamps, texts};
 
 /// What the CI variables of the examples stand for in the tests.
 const PAGES_BASE_URL: &str = "https://octo-org.github.io/incidents/";
@@ -287,15 +287,6 @@ fn hindsight(site: &TestSite, args: &[String]) -> Output {
         .env("SOURCE_DATE_EPOCH", "1714521600")
         .output()
         .expect("run hindsight")
-}
-
-fn describe(o: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 /// The value of `--flag VALUE` or `--flag=VALUE`.

@@ -4,22 +4,13 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::support::{TestSite, broken_links, page, sel, snapshot, texts};
+use crate::support::{TestSite, broken_links, describe, page, sel, snapshot, texts};
 
 fn hindsight(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hindsight"))
         .args(args)
         .output()
         .expect("run hindsight")
-}
-
-fn describe(o: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn ok(o: &Output) {

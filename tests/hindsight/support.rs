@@ -312,3 +312,13 @@ pub fn script_call<T: serde::de::DeserializeOwned>(text: &str, name: &str) -> T 
     serde_json::from_str(&format!("[{args}]"))
         .unwrap_or_else(|e| panic!("{name}: bad arguments: {e}"))
 }
+
+/// A finished command's exit code and output, for an assertion's message.
+pub fn describe(o: &std::process::Output) -> String {
+    format!(
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
