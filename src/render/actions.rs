@@ -91,7 +91,7 @@ pub fn action_rows_html(items: &[ActionRow], root: &str) -> String {
         row_open(&mut out, &a.item, &a.report);
         item_line(&mut out, &a.item);
         report_line(&mut out, &a.report, root);
-        out.push_str("</span></div>\n</li>\n");
+        out.push_str("\n</li>\n");
     }
     out
 }
@@ -118,11 +118,12 @@ fn row_open(out: &mut String, item: &ActionView, r: &ReportRef) {
         escape_into(out, &l.url);
         out.push(' ');
     }
-    out.push_str("\">\n<div class=\"action-main\">");
+    out.push_str("\">\n");
 }
 
 /// The item's state, text, owner, tickets, kind, priority and due date.
 fn item_line(out: &mut String, item: &ActionView) {
+    out.push_str("<div class=\"action-main\">");
     let (class, label) = match (item.state, item.overdue) {
         (State::Done, _) => ("done", "Done"),
         (State::Wontfix, _) => ("wontfix", "Won't fix"),
@@ -163,11 +164,12 @@ fn item_line(out: &mut String, item: &ActionView) {
         out.push_str(due);
         out.push_str("</time></span>");
     }
+    out.push_str("</div>");
 }
 
 /// The line that names the item's report: severity, title, date, services.
 fn report_line(out: &mut String, r: &ReportRef, root: &str) {
-    out.push_str("</div>\n<div class=\"action-report\"><a class=\"sev\" href=\"");
+    out.push_str("\n<div class=\"action-report\"><a class=\"sev\" href=\"");
     out.push_str(root);
     escape_into(out, r.severity_url);
     out.push_str("\" style=\"--sev: ");
@@ -192,6 +194,7 @@ fn report_line(out: &mut String, r: &ReportRef, root: &str) {
         escape_into(out, &l.name);
         out.push_str("</a>");
     }
+    out.push_str("</span></div>");
 }
 
 /// An owner's items, for the summary above the list.
