@@ -97,6 +97,19 @@ impl Archive {
         if !include_drafts {
             reports.retain(|p| p.status != Status::Draft);
         }
+        reports.retain(|p| {
+            if p.undated {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &p.path,
+                        code::UNDATED_DRAFT,
+                        "this draft has no `date`: it is left out until it has one",
+                    )
+                    .hint("add `date:` (when the impact started) to preview it with --drafts"),
+                );
+            }
+            !p.undated
+        });
         archive.reports = reports
             .into_par_iter()
             .map(|pm| Report {

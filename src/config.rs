@@ -51,7 +51,45 @@ pub struct Config {
     pub feed_limit: usize,
     /// How much one report may ask for.
     pub limits: Limits,
+    /// How `hindsight import` reads another archive.
+    pub import: Import,
 }
+
+/// `[import]`: what `hindsight import` writes where a report does not say,
+/// and which other tools' front-matter keys it reads as which of ours.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Import {
+    /// The severity of a report that names none; the least severe when unset.
+    pub default_severity: Option<String>,
+    /// The service of a report that names none; `unknown` when unset.
+    pub default_service: Option<String>,
+    /// Another tool's key and the key of ours it holds (`opened_at =
+    /// "date"`); added to, and taking precedence over, the built-in ones.
+    pub fields: BTreeMap<String, String>,
+}
+
+/// The front-matter keys an `[import.fields]` mapping may name.
+pub const IMPORT_TARGETS: &[&str] = &[
+    "title",
+    "date",
+    "detected",
+    "mitigated",
+    "resolved",
+    "severity",
+    "services",
+    "id",
+    "status",
+    "authors",
+    "teams",
+    "tags",
+    "summary",
+    "impact",
+    "related",
+    "aliases",
+    "links",
+    "timezone",
+];
 
 /// Bounds on what one report may ask for, so that one file cannot make a
 /// build take the machine's memory or write gigabytes. Real reports stay
@@ -124,6 +162,7 @@ impl Default for Config {
             public: false,
             feed_limit: 50,
             limits: Limits::default(),
+            import: Import::default(),
         }
     }
 }
@@ -223,7 +262,49 @@ impl Config {
             }
         }
         self.check_settings(&mut problems);
+        self.check_import(&mut problems);
         problems.found
+    }
+
+    /// `[import]`: a default severity that is declared, and mappings onto
+    /// keys of ours.
+    fn check_import(&self, problems: &mut Problems) {
+        if let Some(id) = &self.import.default_severity
+            && self.severity(id).is_none()
+        {
+            let ids: Vec<&str> = self.severities.iter().map(|s| s.id.as_str()).collect();
+            problems.add(
+                id,
+                code::CONFIG_IMPORT,
+                format!("[import] default_severity {id:?} is not a declared severity"),
+                Some(&format!("expected one of {}", ids.join(", "))),
+            );
+        }
+        if let Some(service) = &self.import.default_service
+            && crate::util::url::slugify(service).is_empty()
+        {
+            problems.add(
+                service,
+                code::CONFIG_IMPORT,
+                format!("[import] default_service {service:?} has no letter or digit"),
+                None,
+            );
+        }
+        for (theirs, ours) in &self.import.fields {
+            if !IMPORT_TARGETS.contains(&ours.as_str()) {
+                let hint =
+                    match crate::diagnostics::did_you_mean(ours, IMPORT_TARGETS.iter().copied()) {
+                        Some(key) => format!("did you mean \"{key}\"?"),
+                        None => format!("expected one of {}", IMPORT_TARGETS.join(", ")),
+                    };
+                problems.add(
+                    ours,
+                    code::CONFIG_IMPORT,
+                    format!("[import.fields] maps `{theirs}` to {ours:?}, which is not a front-matter key"),
+                    Some(&hint),
+                );
+            }
+        }
     }
 
     /// At least one severity; each with a simple id of its own and a hex

@@ -200,6 +200,8 @@ codes! {
     CONFIG_TIMEZONE = "config-timezone",
     /// A `theme` that is not a folder name.
     CONFIG_THEME = "config-theme",
+    /// An `[import]` default or mapping that names nothing there is.
+    CONFIG_IMPORT = "config-import",
     /// `base_url` is not set, so there are no feeds, sitemap or absolute
     /// addresses.
     NO_BASE_URL = "no-base-url",
@@ -207,6 +209,8 @@ codes! {
     RELATED_SELF = "related-self",
     /// `related` names a draft.
     RELATED_DRAFT = "related-draft",
+    /// A draft without `date`, left out of a build with `--drafts`.
+    UNDATED_DRAFT = "undated-draft",
     /// A link to a file that is not next to the report.
     MISSING_FILE = "missing-file",
     /// A timeline row earlier than the one before it.

@@ -33,6 +33,9 @@ enum Command {
     Check(CheckArgs),
     /// Start a library: hindsight.toml, a sample report and a .gitignore.
     Init(InitArgs),
+    /// Turn a folder of postmortems as a team has them into reports of
+    /// this library; the folder is never changed.
+    Import(ImportArgs),
     /// Start a postmortem: content/<year>/<SLUG>.md with valid front matter.
     New(NewArgs),
     /// Print a JSON Schema of the front matter, for editors.
@@ -101,6 +104,98 @@ impl InitArgs {
                 eprintln!("error: {e:#}");
                 ExitCode::from(2)
             }
+        }
+    }
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The folder of postmortems to import: Markdown with other tools'
+    /// front matter (YAML, TOML, JSON) or none.
+    src: PathBuf,
+    /// The library to import into; started (hindsight.toml, .gitignore)
+    /// if it has none.
+    #[arg(long, default_value = ".")]
+    into: PathBuf,
+    /// Print what would be imported, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Leave out files and folders matching this glob (`drafts/**`,
+    /// `*.bak`); repeat for several.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+}
+
+impl ImportArgs {
+    fn run(self) -> ExitCode {
+        use hindsight::source::import;
+        let config_file = self.into.join(hindsight::config::FILE_NAME);
+        let config = if config_file.exists() {
+            match hindsight::config::Config::load(&self.into) {
+                Ok(config) => Some(config),
+                Err(d) => return fail(&Error::Config(d), Format::Human),
+            }
+        } else {
+            None
+        };
+        let options = import::Options {
+            dry_run: self.dry_run,
+            exclude: self.exclude,
+        };
+        let outcome = match import::import(&self.src, &self.into, config.as_ref(), &options) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return ExitCode::from(2);
+            }
+        };
+        print!("{}", outcome.ledger);
+        for path in &outcome.kept {
+            eprintln!(
+                "warning: {} was changed since it was imported (or is not an import's): left as it is",
+                self.into.join(path).display()
+            );
+        }
+        for (path, why) in &outcome.failed {
+            eprintln!(
+                "error: {}: not imported: {why}",
+                self.src.join(path).display()
+            );
+        }
+        let drafts = if outcome.drafts > 0 {
+            format!(", {} of them drafts without a date", outcome.drafts)
+        } else {
+            String::new()
+        };
+        if self.dry_run {
+            println!(
+                "would import {} report{}{drafts} into {}; nothing was written (--dry-run)",
+                outcome.reports,
+                plural(outcome.reports),
+                self.into.display()
+            );
+        } else {
+            println!(
+                "imported {} report{}{drafts} into {} ({} files written, {} unchanged); \
+                 the table of guesses is in {}",
+                outcome.reports,
+                plural(outcome.reports),
+                self.into.display(),
+                outcome.written.len(),
+                outcome.unchanged,
+                self.into.join(import::LEDGER).display()
+            );
+            let root = if self.into == std::path::Path::new(".") {
+                String::new()
+            } else {
+                format!(" --root {}", self.into.display())
+            };
+            println!("next: hindsight check{root}");
+        }
+        if outcome.failed.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
         }
     }
 }
@@ -437,6 +532,7 @@ fn main() -> ExitCode {
         Command::Build(args) => args.run(),
         Command::Check(args) => args.run(),
         Command::Init(args) => args.run(),
+        Command::Import(args) => args.run(),
         Command::New(args) => args.run(),
         Command::Schema(args) => args.run(),
         Command::Serve(args) => args.run(),

@@ -12,6 +12,7 @@ pub(crate) mod actions;
 pub mod authoring;
 pub mod dialect;
 pub mod frontmatter;
+pub mod import;
 pub mod init;
 pub mod links;
 pub mod postmortem;

@@ -656,7 +656,7 @@ enum Target {
 /// Finds the file a request path (percent-encoded, starting with `/`)
 /// names under `out`: `/dir/` is `dir/index.html`.
 fn resolve(out: &Path, path: &str) -> Target {
-    let Some(decoded) = percent_decode(path) else {
+    let Some(decoded) = crate::util::url::percent_decode(path) else {
         return Target::Outside;
     };
     let relative = decoded.trim_start_matches('/');
@@ -679,25 +679,6 @@ fn resolve(out: &Path, path: &str) -> Target {
         (Ok(real), Ok(out)) if real.starts_with(&out) && real.is_file() => Target::File(real),
         _ => Target::Missing,
     }
-}
-
-/// Decodes `%XX` escapes; `None` for a broken escape or bytes that are not
-/// UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let digit = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
-            decoded.push((digit(i + 1)? * 16 + digit(i + 2)?) as u8);
-            i += 3;
-        } else {
-            decoded.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(decoded).ok()
 }
 
 fn content_type(path: &Path) -> &'static str {

@@ -92,7 +92,7 @@ pub fn files(init: &Init) -> Vec<(PathBuf, String)> {
 
 /// What version control should leave out: the output folder, what a build
 /// keeps beside it while it runs, and what `--force` moved aside.
-fn gitignore() -> String {
+pub(crate) fn gitignore() -> String {
     let out = layout::OUTPUT;
     format!(
         "# What `hindsight build` writes: the site, and what it keeps beside it\n\

@@ -43,6 +43,10 @@ pub struct Postmortem {
     pub title: String,
     /// Impact start.
     pub date: DateTime<FixedOffset>,
+    /// A draft written without `date` (see [`Postmortem::date`]'s place
+    /// holder, the Unix epoch): it is in no build, `--drafts` or not, until
+    /// it has one.
+    pub undated: bool,
     /// Where times written without an offset are read: the report's
     /// `timezone`, or the site's.
     pub zone: Option<Zone>,
@@ -176,7 +180,12 @@ pub fn parse(
         slug,
         path: path.to_path_buf(),
         title: front.title?,
-        date: front.date?,
+        date: if front.undated {
+            DateTime::UNIX_EPOCH.fixed_offset()
+        } else {
+            front.date?
+        },
+        undated: front.undated,
         zone: front.zone,
         detected: front.detected,
         mitigated: front.mitigated,
@@ -206,6 +215,8 @@ pub fn parse(
 struct FrontMatter {
     title: Option<String>,
     date: Option<DateTime<FixedOffset>>,
+    /// A draft without `date`: its `date` is `None` and that is no error.
+    undated: bool,
     zone: Option<Zone>,
     detected: Option<DateTime<FixedOffset>>,
     mitigated: Option<DateTime<FixedOffset>>,
@@ -371,14 +382,21 @@ impl Parser<'_> {
             self.zone = self.read_zone(f);
         }
         let zone = self.zone;
-        let date = self.required_time(get("date"), "date", end);
+        let status = get("status").map_or(Some(Status::Published), |f| self.status(f));
+        // A draft may wait for its date (an imported report whose text
+        // named none); it is left out of every build until it has one.
+        let undated = status == Some(Status::Draft) && get("date").is_none();
+        let date = if undated {
+            None
+        } else {
+            self.required_time(get("date"), "date", end)
+        };
         let detected = get("detected").and_then(|f| self.time(f, "detected"));
         let mitigated = get("mitigated").and_then(|f| self.time(f, "mitigated"));
         let resolved = get("resolved").and_then(|f| self.time(f, "resolved"));
         let severity = self.severity(get("severity"), end);
         let services = self.services(get("services"), end);
         let id = get("id").and_then(|f| self.id(f));
-        let status = get("status").map_or(Some(Status::Published), |f| self.status(f));
         let authors = self.list(get("authors"), "authors");
         let teams = self.list(get("teams"), "teams");
         let tags = self.terms(get("tags"), "tags");
@@ -402,6 +420,7 @@ impl Parser<'_> {
         FrontMatter {
             title,
             date,
+            undated,
             zone,
             detected,
             mitigated,

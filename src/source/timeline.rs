@@ -11,7 +11,7 @@
 //! Parsing works on the text in place, without allocating, since it runs on
 //! every timeline row of every report.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Offset, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Offset, TimeDelta, Utc};
 
 use crate::util::zone::Zone;
 
@@ -107,6 +107,52 @@ pub fn looks_like_a_time(text: &str) -> bool {
         1 | 2 => byte(text, i + len) == Some(b':') && is_digit_at(text, i + len + 1),
         _ => false,
     }
+}
+
+/// A date written in prose, with its year, and the time and zone written with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moment {
+    pub date: NaiveDate,
+    pub time: Option<NaiveTime>,
+    /// The zone written with the time (`UTC`, `PST`, `(UTC)`, `+03:00`, `EAT`), if any.
+    pub offset: Option<FixedOffset>,
+    /// Byte range of the whole expression (date, time and zone) in `text`.
+    pub span: std::ops::Range<usize>,
+}
+
+/// Every full date written in the prose `text` with its year (1970 to 2100), in order, with the
+/// time of day and zone written right after it (`Thursday, May 9, 2024, 17:30 PST`,
+/// `2023-01-17T12:30:00+03:00`) or right before it (`10:15 AM UTC on August 19, 2024`).
+///
+/// Dates are read in the shapes [`parse_time`] reads (`2023-01-17`, `Jan 17, 2023`,
+/// `29 april 2022`, after an optional weekday), and also as `13/10/2023` or `10/13/2023` (or
+/// with `.` or `-`) when only one of the day-first and month-first readings is a date, or both
+/// are the same. A time may also be written `2100hrs`, `2100 hrs` or `21:00hrs`.
+///
+/// Only expressions that start a word count: not `PM2023-001`, not a date in a URL's path or
+/// query (`/2023/01/17/`, `?d=2023-01-17`) or after `INC-`. A month without a day or a year
+/// (`May 9`, `may 2 times`), a lone year and a time with no date are not moments.
+pub fn moments(text: &str) -> Vec<Moment> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(c) = char_at(text, i) {
+        if c.is_alphanumeric() && starts_word(text, i) {
+            match moment_at(text, i) {
+                Ok(moment) => {
+                    i = moment.span.end;
+                    found.push(moment);
+                    continue;
+                }
+                Err(next) if next > i => {
+                    i = next;
+                    continue;
+                }
+                Err(_) => {}
+            }
+        }
+        i += c.len_utf8();
+    }
+    found
 }
 
 /// Places the entries of one timeline, in the order written, on the calendar of a report whose
@@ -533,16 +579,173 @@ fn date_time_separator(s: &str, end: usize, iso: bool) -> Option<usize> {
 
 /// A date after a time, after whitespace, `,` or `on`.
 fn date_after(s: &str, end: usize, year_hint: i32) -> Option<(NaiveDate, usize)> {
+    let i = date_start_after(s, end)?;
+    date(s, i, year_hint).map(|(date, end, _)| (date, end))
+}
+
+/// Where a date after a time that ends at `end` would start: after whitespace, `,` or `on`.
+fn date_start_after(s: &str, end: usize) -> Option<usize> {
     let mut i = skip_ws(s, end);
     if byte(s, i) == Some(b',') {
         i = skip_ws(s, i + 1);
     } else if let Some(after) = keyword(s, i, "on") {
         i = skip_ws(s, after);
     }
-    if i == end {
+    (i > end).then_some(i)
+}
+
+/// The year [`moments`] passes as a hint to the date readers: a date read with it had no year
+/// written, and falls outside [`MOMENT_YEARS`].
+const NO_YEAR: i32 = 0;
+
+/// The years a date in prose may have.
+const MOMENT_YEARS: std::ops::RangeInclusive<i32> = 1970..=2100;
+
+/// The moment written at `i`, which starts a word; or, when there is none, where to look next.
+fn moment_at(s: &str, i: usize) -> Result<Moment, usize> {
+    if let Some((date, end, iso)) = written_date(s, i) {
+        let timed = date_time_separator(s, end, iso).and_then(|at| {
+            if !one_paragraph(s, end, at) {
+                return None;
+            }
+            let strict = iso && matches!(byte(s, end), Some(b'T' | b't'));
+            clock(s, at, strict)
+        });
+        if let Some(t) = timed.filter(|t| !word_goes_on(s, t.end)) {
+            return Ok(Moment {
+                date,
+                time: Some(t.time),
+                offset: t.offset,
+                span: i..t.end,
+            });
+        }
+        if ends_word(s, end) {
+            return Ok(Moment {
+                date,
+                time: None,
+                offset: None,
+                span: i..end,
+            });
+        }
+        return Err(i);
+    }
+    let Some(t) = clock(s, i, false) else {
+        return Err(i);
+    };
+    // Before a date, `3.10` or `14.04` is more often a version than a time (`10.15 pm` is one).
+    let (_, hour_len) = number(s, i);
+    let letters = s.as_bytes().get(i..t.end).unwrap_or_default();
+    if byte(s, i + hour_len) == Some(b'.') && !letters.iter().any(u8::is_ascii_alphabetic) {
+        return Err(t.end);
+    }
+    let dated = date_start_after(s, t.end)
+        .filter(|&at| !word_goes_on(s, t.end) && one_paragraph(s, t.end, at))
+        .and_then(|at| written_date(s, at))
+        .filter(|&(_, end, _)| ends_word(s, end));
+    match dated {
+        Some((date, end, _)) => Ok(Moment {
+            date,
+            time: Some(t.time),
+            offset: t.offset,
+            span: i..end,
+        }),
+        None => Err(t.end),
+    }
+}
+
+/// A date at `i` with its year written, in [`MOMENT_YEARS`]: as [`date`] reads it, or
+/// numeric (`13/10/2023`) when that is unambiguous.
+fn written_date(s: &str, i: usize) -> Option<(NaiveDate, usize, bool)> {
+    let found = date(s, i, NO_YEAR).or_else(|| {
+        let (date, end) = numeric_date(s, skip_weekday(s, i))?;
+        Some((date, end, false))
+    })?;
+    MOMENT_YEARS.contains(&found.0.year()).then_some(found)
+}
+
+/// `13/10/2023` (day first) or `10/13/2023` (month first), also with `.` or `-`, when only one
+/// reading is a date or both read the same.
+fn numeric_date(s: &str, i: usize) -> Option<(NaiveDate, usize)> {
+    let (first, len) = number(s, i);
+    if !(1..=2).contains(&len) {
         return None;
     }
-    date(s, i, year_hint).map(|(date, end, _)| (date, end))
+    let separator = byte(s, i + len).filter(|b| matches!(b, b'/' | b'.' | b'-'))?;
+    let second_at = i + len + 1;
+    let (second, len) = number(s, second_at);
+    let year_at = second_at + len + 1;
+    if !(1..=2).contains(&len) || byte(s, year_at - 1) != Some(separator) {
+        return None;
+    }
+    let (year, len) = number(s, year_at);
+    if len != 4 {
+        return None;
+    }
+    let (month, day) = match (first > 12, second > 12) {
+        (true, false) => (second, first),
+        (false, true) => (first, second),
+        (false, false) if first == second => (first, second),
+        _ => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    Some((date, year_at + 4))
+}
+
+/// A time of day at `i` and the zone written after it, as [`time_and_zone`] reads them, or
+/// written as hours: `2100hrs`, `2100 hrs`, `21:00hrs`.
+fn clock(s: &str, i: usize, after_iso_date: bool) -> Option<Timed> {
+    let (value, len) = number(s, i);
+    if len == 4 {
+        let end = hours_word(s, i + 4)?;
+        let time = NaiveTime::from_hms_opt(value / 100, value % 100, 0)?;
+        return Some(zone_after(s, time, end));
+    }
+    let t = time_and_zone(s, i, after_iso_date)?;
+    match hours_word(s, t.end) {
+        Some(end) if t.offset.is_none() => Some(zone_after(s, t.time, end)),
+        _ => Some(t),
+    }
+}
+
+/// `hrs` or `hr` after a time that ends at `i` (after optional whitespace), and where it ends.
+fn hours_word(s: &str, i: usize) -> Option<usize> {
+    let j = skip_ws(s, i);
+    keyword(s, j, "hrs").or_else(|| keyword(s, j, "hr"))
+}
+
+/// `time`, and the zone written after `end`, if any.
+fn zone_after(s: &str, time: NaiveTime, end: usize) -> Timed {
+    let (offset, end) = zone(s, end, false).map_or((None, end), |(o, e)| (Some(o), e));
+    Timed { time, offset, end }
+}
+
+/// Whether the gap between a date and its time, `from..to`, holds no blank line.
+fn one_paragraph(s: &str, from: usize, to: usize) -> bool {
+    let gap = s.as_bytes().get(from..to).unwrap_or_default();
+    gap.iter().filter(|&&b| b == b'\n').count() < 2
+}
+
+/// Whether a moment may start at `i`: not inside a word, and not in a URL, path or identifier
+/// (after `/`, `_`, `=`, `#`, ..., or after `-` or `.` that follows a letter: `INC-2023-01-17`).
+fn starts_word(s: &str, i: usize) -> bool {
+    let mut before = s.get(..i).unwrap_or_default().chars().rev();
+    match before.next() {
+        None => true,
+        Some(c) if c.is_alphanumeric() || "/\\_=@#&?%+$".contains(c) => false,
+        Some('.' | '-') => !before.next().is_some_and(char::is_alphabetic),
+        Some(_) => true,
+    }
+}
+
+/// Whether a date that ends at `end` is not part of a longer word, file name or path
+/// (`2023-01-17abc`, `2023-01-17_x`, `2023-01-17.md`, `2023/01/17/post`).
+fn ends_word(s: &str, end: usize) -> bool {
+    let mut after = s.get(end..).unwrap_or_default().chars();
+    match after.next() {
+        Some(c) if c.is_alphanumeric() || c == '_' => false,
+        Some('.' | '/' | '\\') => !after.next().is_some_and(char::is_alphanumeric),
+        _ => true,
+    }
 }
 
 /// A date at `i`, optionally after a weekday: the date, where it ends, and whether it was

@@ -88,6 +88,25 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
+/// Decodes `%XX` escapes; `None` for a broken escape or bytes that are not
+/// UTF-8.
+pub fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let digit = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+            decoded.push((digit(i + 1)? * 16 + digit(i + 2)?) as u8);
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(decoded).ok()
+}
+
 /// Why an alias cannot be a path in the output.
 pub fn alias_problem(alias: &str) -> Option<&'static str> {
     if alias.contains("://") || alias.starts_with("//") {

@@ -58,10 +58,13 @@ fn a_link_out_of_the_output_is_not_followed() {
 
 #[test]
 fn escapes_decode_to_utf8() {
-    assert_eq!(percent_decode("/a%20b/%C3%A9").as_deref(), Some("/a b/é"));
-    assert_eq!(percent_decode("/%+1"), None);
-    assert_eq!(percent_decode("/%4"), None);
-    assert_eq!(percent_decode("/%ff"), None);
+    assert_eq!(
+        crate::util::url::percent_decode("/a%20b/%C3%A9").as_deref(),
+        Some("/a b/é")
+    );
+    assert_eq!(crate::util::url::percent_decode("/%+1"), None);
+    assert_eq!(crate::util::url::percent_decode("/%4"), None);
+    assert_eq!(crate::util::url::percent_decode("/%ff"), None);
 }
 
 fn parse(text: &str) -> Result<Option<Request>, Unreadable> {

@@ -697,3 +697,352 @@ fn a_row_the_zone_shows_twice_is_the_earlier_and_a_roll_over_keeps_the_clock_tim
     let winter = clock.place(whole("04:00"));
     assert_eq!(winter.at.to_rfc3339(), "2023-10-29T04:00:00+01:00");
 }
+
+/// The moments of `text`, as (date, time, offset, the text of the span).
+fn moments_of(text: &str) -> Vec<(NaiveDate, Option<NaiveTime>, Option<FixedOffset>, &str)> {
+    moments(text)
+        .into_iter()
+        .map(|m| (m.date, m.time, m.offset, &text[m.span]))
+        .collect()
+}
+
+#[test]
+fn moments_with_a_time_and_a_zone_in_parentheses() {
+    let text = "The outage began on December 18, 2023, 10:45 AM (UTC) and lasted an hour.";
+    assert_eq!(
+        moments_of(text),
+        [(
+            ymd(2023, 12, 18),
+            Some(hms(10, 45, 0)),
+            Some(utc()),
+            "December 18, 2023, 10:45 AM (UTC)"
+        )]
+    );
+}
+
+#[test]
+fn moments_without_a_time() {
+    assert_eq!(
+        moments_of("On August 19, 2024. We were paged."),
+        [(ymd(2024, 8, 19), None, None, "August 19, 2024")]
+    );
+}
+
+#[test]
+fn moments_with_at_dotted_meridiem_and_a_capital_zone() {
+    assert_eq!(
+        moments_of("On April 13, 2022 at 12:00 p.m. EAT, the API failed."),
+        [(
+            ymd(2022, 4, 13),
+            Some(hms(12, 0, 0)),
+            Some(east(3, 0)),
+            "April 13, 2022 at 12:00 p.m. EAT"
+        )]
+    );
+}
+
+#[test]
+fn moments_day_first_with_a_lower_case_month() {
+    assert_eq!(
+        moments_of("On 29 april 2022 - 30 April 2022 a misspelled config"),
+        [
+            (ymd(2022, 4, 29), None, None, "29 april 2022"),
+            (ymd(2022, 4, 30), None, None, "30 April 2022"),
+        ]
+    );
+}
+
+#[test]
+fn moments_after_weekdays_in_a_range() {
+    let text = "Thursday, May 9, 2024, 17:30 PST - Friday, May 10, 2024, 01:00 PST";
+    let pst = Some(east(-8, 0));
+    assert_eq!(
+        moments_of(text),
+        [
+            (
+                ymd(2024, 5, 9),
+                Some(hms(17, 30, 0)),
+                pst,
+                "Thursday, May 9, 2024, 17:30 PST"
+            ),
+            (
+                ymd(2024, 5, 10),
+                Some(hms(1, 0, 0)),
+                pst,
+                "Friday, May 10, 2024, 01:00 PST"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn moments_with_iso_dates() {
+    assert_eq!(
+        moments_of("Started 2023-02-13 07:30, resolved 2023-01-17T12:30:00+03:00."),
+        [
+            (
+                ymd(2023, 2, 13),
+                Some(hms(7, 30, 0)),
+                None,
+                "2023-02-13 07:30"
+            ),
+            (
+                ymd(2023, 1, 17),
+                Some(hms(12, 30, 0)),
+                Some(east(3, 0)),
+                "2023-01-17T12:30:00+03:00"
+            ),
+        ]
+    );
+    assert_eq!(
+        moments_of("2023/03/26: a day."),
+        [(ymd(2023, 3, 26), None, None, "2023/03/26")]
+    );
+}
+
+#[test]
+fn a_time_right_before_a_date_belongs_to_it() {
+    let text = "starting at 08:30 AM and ending at 10:15 AM UTC on August 19, 2024";
+    assert_eq!(
+        moments_of(text),
+        [(
+            ymd(2024, 8, 19),
+            Some(hms(10, 15, 0)),
+            Some(utc()),
+            "10:15 AM UTC on August 19, 2024"
+        )]
+    );
+    assert_eq!(
+        moments_of("At 9pm, Tuesday, 17 January 2023, the disk filled."),
+        [(
+            ymd(2023, 1, 17),
+            Some(hms(21, 0, 0)),
+            None,
+            "9pm, Tuesday, 17 January 2023"
+        )]
+    );
+}
+
+#[test]
+fn moments_on_both_sides_of_to() {
+    let text = "Duration: May 15, 2023, 2:00 PM to May 15, 2023, 3:30 PM (UTC)";
+    assert_eq!(
+        moments_of(text),
+        [
+            (
+                ymd(2023, 5, 15),
+                Some(hms(14, 0, 0)),
+                None,
+                "May 15, 2023, 2:00 PM"
+            ),
+            (
+                ymd(2023, 5, 15),
+                Some(hms(15, 30, 0)),
+                Some(utc()),
+                "May 15, 2023, 3:30 PM (UTC)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn numeric_moments_only_when_unambiguous() {
+    let wat = Some(east(1, 0));
+    assert_eq!(
+        moments_of("On 13/10/2023 at 2100hrs WAT the link dropped"),
+        [(
+            ymd(2023, 10, 13),
+            Some(hms(21, 0, 0)),
+            wat,
+            "13/10/2023 at 2100hrs WAT"
+        )]
+    );
+    assert_eq!(
+        moments_of("10/13/2023 2100 hrs"),
+        [(
+            ymd(2023, 10, 13),
+            Some(hms(21, 0, 0)),
+            None,
+            "10/13/2023 2100 hrs"
+        )]
+    );
+    assert_eq!(
+        moments_of("13.10.2023, 21:00hrs WAT"),
+        [(
+            ymd(2023, 10, 13),
+            Some(hms(21, 0, 0)),
+            wat,
+            "13.10.2023, 21:00hrs WAT"
+        )]
+    );
+    assert_eq!(
+        moments_of("at 21:00 hrs on 13/10/2023"),
+        [(
+            ymd(2023, 10, 13),
+            Some(hms(21, 0, 0)),
+            None,
+            "21:00 hrs on 13/10/2023"
+        )]
+    );
+    assert_eq!(
+        moments_of("04/04/2023"),
+        [(ymd(2023, 4, 4), None, None, "04/04/2023")]
+    );
+    for text in [
+        "03/04/2023",
+        "1.2.2023",
+        "13/13/2023",
+        "31/02/2023",
+        "13/10/23",
+    ] {
+        assert_eq!(moments_of(text), [], "{text:?}");
+    }
+}
+
+#[test]
+fn text_without_a_full_date_has_no_moments() {
+    for text in [
+        "On May 9 we deployed.",
+        "In 2023 we grew.",
+        "Ubuntu 14.04 was upgraded.",
+        "We may 2 times retry it.",
+        "We may 2 times in 2023 retry it.",
+        "Postmortem PM2023-001 and abc2023-01-17 and x_2023-01-17.",
+        "See https://example.com/2023/01/17/outage and /blog/2023-01-17-outage.",
+        "Query ?from=2023-01-17 and #2023-01-17 and INC-2023-01-17.",
+        "Files 2023-01-17.md, 2023-01-17abc, 2023-01-17_x.",
+        "At 10:00 UTC, then 11:30 PM, and 2100hrs.",
+        "May 9, 1969 and May 9, 2101 and 1800-01-01.",
+        "version 1.2.2023 and Feb 30, 2023",
+        "",
+    ] {
+        assert_eq!(moments_of(text), [], "{text:?}");
+    }
+}
+
+#[test]
+fn moments_at_the_ends_of_text_and_after_punctuation() {
+    assert_eq!(
+        moments_of("(2023-01-17)"),
+        [(ymd(2023, 1, 17), None, None, "2023-01-17")]
+    );
+    assert_eq!(
+        moments_of("«17 Jan 2023»"),
+        [(ymd(2023, 1, 17), None, None, "17 Jan 2023")]
+    );
+    assert_eq!(
+        moments_of("10:00-11:00 UTC on Jan 17th, 2023"),
+        [(
+            ymd(2023, 1, 17),
+            Some(hms(11, 0, 0)),
+            Some(utc()),
+            "11:00 UTC on Jan 17th, 2023"
+        )]
+    );
+    assert_eq!(
+        moments_of("Jan 17, 2023 10:00-11:00"),
+        [(
+            ymd(2023, 1, 17),
+            Some(hms(10, 0, 0)),
+            None,
+            "Jan 17, 2023 10:00"
+        )]
+    );
+}
+
+#[test]
+fn a_version_before_a_date_is_not_its_time() {
+    assert_eq!(
+        moments_of("Upgraded to Ubuntu 14.04 on May 9, 2024."),
+        [(ymd(2024, 5, 9), None, None, "May 9, 2024")]
+    );
+    assert_eq!(
+        moments_of("Python 3.10 on 2023-01-17"),
+        [(ymd(2023, 1, 17), None, None, "2023-01-17")]
+    );
+    assert_eq!(
+        moments_of("At 10.15 pm on 9 May 2024"),
+        [(
+            ymd(2024, 5, 9),
+            Some(hms(22, 15, 0)),
+            None,
+            "10.15 pm on 9 May 2024"
+        )]
+    );
+    assert_eq!(
+        moments_of("9 May 2024 at 10.15"),
+        [(
+            ymd(2024, 5, 9),
+            Some(hms(10, 15, 0)),
+            None,
+            "9 May 2024 at 10.15"
+        )]
+    );
+}
+
+#[test]
+fn a_time_and_a_date_in_different_paragraphs_are_apart() {
+    assert_eq!(
+        moments_of("Until 10:00 UTC.\n\nMay 9, 2024\n\n11:00 alerts fired"),
+        [(ymd(2024, 5, 9), None, None, "May 9, 2024")]
+    );
+    assert_eq!(
+        moments_of("ending at 10:15 AM UTC\non August 19, 2024,\n11:00"),
+        [(
+            ymd(2024, 8, 19),
+            Some(hms(10, 15, 0)),
+            Some(utc()),
+            "10:15 AM UTC\non August 19, 2024"
+        )]
+    );
+}
+
+#[test]
+fn moments_never_panic_and_spans_are_on_char_boundaries() {
+    let pieces = [
+        "1", "12", "13", ":", "30", ".", "/", "-", " ", "\u{a0}", "PM", "p.m.", "UTC", "+03:00",
+        "(", ")", "T", "2023", "1969", "Jan", "may", "17th", ",", "at", "on", "hrs", "2100", "é",
+        "🔥", "–", "ß", "\u{301}", "Tue", "of", "_", "=",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..20_000 {
+        let mut text = String::new();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let count = (seed % 12) as usize;
+        let mut pick = seed;
+        for _ in 0..count {
+            pick = pick.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            text.push_str(pieces[(pick >> 33) as usize % pieces.len()]);
+        }
+        let mut last = 0;
+        for m in moments(&text) {
+            assert!(
+                last <= m.span.start && m.span.start < m.span.end,
+                "{text:?}"
+            );
+            assert!(m.span.end <= text.len(), "{text:?}");
+            assert!(text.is_char_boundary(m.span.start), "{text:?}");
+            assert!(text.is_char_boundary(m.span.end), "{text:?}");
+            assert!(MOMENT_YEARS.contains(&m.date.year()), "{text:?}");
+            last = m.span.end;
+        }
+    }
+    let sample = "Tuesday, 17 January 2023 at 12:30:15.5 p.m. (UTC+05:30) 🔥 13/10/2023 2100hrs";
+    for (i, _) in sample.char_indices() {
+        let _ = moments(&sample[..i]);
+        let _ = moments(&sample[i..]);
+    }
+    let _ = moments("99999999999999999999/9999999999/99999999999 9999999999999:99");
+}
+
+#[test]
+fn moments_scan_long_text_in_linear_time() {
+    let text = "On 17 January 2023 at 10:00 UTC, may 2 12:30 ~ ".repeat(20_000);
+    let started = std::time::Instant::now();
+    assert_eq!(moments(&text).len(), 20_000);
+    let spaces = format!("1{}", " ".repeat(200_000));
+    assert_eq!(moments(&spaces), []);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
