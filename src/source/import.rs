@@ -105,7 +105,18 @@ pub fn import(
     }
     outcome.reports = entries.len();
     outcome.drafts = entries.iter().filter(|e| e.undated).count();
-    outcome.ledger = write::ledger(src, &entries, &copies, &scanned.left_out, &outcome.failed);
+    let mut left_out = scanned.left_out.clone();
+    let copied: BTreeSet<&PathBuf> = copies.iter().map(|(_, from)| from).collect();
+    for other in &scanned.others {
+        if !copied.contains(other) {
+            left_out.push((
+                other.clone(),
+                "not a report, and no report links to it".into(),
+            ));
+        }
+    }
+    left_out.sort();
+    outcome.ledger = write::ledger(src, &entries, &copies, &left_out, &outcome.failed);
     if options.dry_run {
         return Ok(outcome);
     }
@@ -318,8 +329,14 @@ fn map_front_matter(m: &matter::Matter, config: &Config, entry: &mut Entry) -> O
             .copied()
             .find(|k| *k == ours)
             .unwrap_or("title");
-        match convert(ours, value, config, zone.or(config.zone()), &from) {
-            Ok(Some(v)) => merge(entry, ours, v, key, value, &from),
+        match convert(ours, value, config, zone.or(config.zone())) {
+            Ok(Some((v, said))) => {
+                let from = match said {
+                    Some(said) => format!("{from} ({said})"),
+                    None => from,
+                };
+                merge(entry, ours, v, key, value, &from);
+            }
             Ok(None) => {}
             Err(why) => {
                 entry.notes.push(format!("`{key}`: {why}; kept as it was"));
@@ -340,7 +357,7 @@ fn merge(entry: &mut Entry, ours: &'static str, v: Value, key: &str, value: &Val
         Some(have) => match (&mut have.value, v) {
             (Value::Array(items), Value::Array(more)) => {
                 for item in more {
-                    if !items.contains(&item) {
+                    if !items.iter().any(|have| same_term(have, &item)) {
                         items.push(item);
                     }
                 }
@@ -369,12 +386,11 @@ fn convert(
     value: &Value,
     config: &Config,
     zone: Option<Zone>,
-    from: &str,
-) -> std::result::Result<Option<Value>, String> {
-    let _ = from;
+) -> std::result::Result<Option<(Value, Option<String>)>, String> {
     if value.is_null() {
         return Ok(None);
     }
+    let mut said = None;
     let text = || matter::text(value).map(|t| clean_text(&t));
     Ok(Some(match ours {
         "title" | "summary" | "impact" => match text() {
@@ -383,9 +399,10 @@ fn convert(
         },
         "date" | "detected" | "mitigated" | "resolved" => {
             let t = text().ok_or("not a time")?;
-            let (at, _) =
+            let read =
                 when(&t, zone).ok_or_else(|| format!("{t:?} is not a time Hindsight can read"))?;
-            Value::String(rfc3339(at))
+            said = read.said();
+            Value::String(rfc3339(read.at))
         }
         "timezone" => {
             let t = text().ok_or("not text")?;
@@ -432,7 +449,10 @@ fn convert(
         }
         _ => return Err("not read".into()),
     }))
-    .map(|v| v.filter(|v| !matches!(v, Value::Array(a) if a.is_empty())))
+    .map(|v| {
+        v.filter(|v| !matches!(v, Value::Array(a) if a.is_empty()))
+            .map(|v| (v, said))
+    })
 }
 
 /// Names of a list (or one name), each through `map`, empty ones dropped.
@@ -444,12 +464,20 @@ fn names(value: &Value, map: impl Fn(&str) -> Option<String>) -> Value {
             continue;
         }
         if let Some(n) = map(&name).map(Value::String)
-            && !out.contains(&n)
+            && !out.iter().any(|have| same_term(have, &n))
         {
             out.push(n);
         }
     }
     Value::Array(out)
+}
+
+/// Whether two names are one term on the site (`data-loss`, `Data loss`).
+fn same_term(a: &Value, b: &Value) -> bool {
+    match (a.as_str(), b.as_str()) {
+        (Some(a), Some(b)) => url::slugify(a) == url::slugify(b),
+        _ => a == b,
+    }
 }
 
 /// The `links` a value holds: http(s) and mailto addresses, alone or as
@@ -503,20 +531,52 @@ fn clean(value: &Value) -> Value {
     }
 }
 
+/// A time read from another tool's value.
+struct Read {
+    at: DateTime<FixedOffset>,
+    /// Only the day was written: midnight is assumed.
+    day_only: bool,
+    /// No offset was written and no zone is set: UTC is assumed.
+    utc_assumed: bool,
+}
+
+impl Read {
+    /// What the reviewer should know about how it was read.
+    fn said(&self) -> Option<String> {
+        match (self.day_only, self.utc_assumed) {
+            (false, false) => None,
+            (true, false) => Some("a day only: 00:00 assumed".into()),
+            (false, true) => Some("no zone written or set: read as UTC".into()),
+            (true, true) => Some("a day only: 00:00 UTC assumed".into()),
+        }
+    }
+}
+
 /// A time as another tool writes it: RFC 3339, `2018-07-19 14:05:00`,
-/// a day alone, or a date in words. Returns it and whether only the day
-/// was given (midnight is then assumed). Without an offset it is read in
+/// a day alone, or a date in words. Without an offset it is read in
 /// `zone`, or UTC.
-fn when(text: &str, zone: Option<Zone>) -> Option<(DateTime<FixedOffset>, bool)> {
+fn when(text: &str, zone: Option<Zone>) -> Option<Read> {
     let text = text.trim();
+    let fixed = |at| Read {
+        at,
+        day_only: false,
+        utc_assumed: false,
+    };
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some((t, false));
+        return Some(fixed(t));
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(&text.replacen(' ', "T", 1)) {
-        return Some((t, false));
+        return Some(fixed(t));
     }
+    let utc_assumed = zone.is_none();
     let zone = zone.unwrap_or(Zone::Fixed(FixedOffset::east_opt(0)?));
-    let local = |t: NaiveDateTime| zone.local_or_after(t).map(|(at, _)| at);
+    let local = |t: NaiveDateTime, day_only: bool| {
+        zone.local_or_after(t).map(|(at, _)| Read {
+            at,
+            day_only,
+            utc_assumed,
+        })
+    };
     for format in [
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M:%S%.f",
@@ -524,18 +584,22 @@ fn when(text: &str, zone: Option<Zone>) -> Option<(DateTime<FixedOffset>, bool)>
         "%Y-%m-%dT%H:%M",
     ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-            return local(t).map(|t| (t, false));
+            return local(t, false);
         }
     }
     if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return local(day.and_time(NaiveTime::MIN)).map(|t| (t, true));
+        return local(day.and_time(NaiveTime::MIN), true);
     }
     let m = timeline::moments(text).into_iter().next()?;
-    let zone = m.offset.map_or(zone, Zone::Fixed);
-    let at = zone
+    let at = m.offset.map_or(zone, Zone::Fixed);
+    let at = at
         .local_or_after(m.date.and_time(m.time.unwrap_or(NaiveTime::MIN)))?
         .0;
-    Some((at, m.time.is_none()))
+    Some(Read {
+        at,
+        day_only: m.time.is_none(),
+        utc_assumed: utc_assumed && m.offset.is_none(),
+    })
 }
 
 fn rfc3339(at: DateTime<FixedOffset>) -> String {
@@ -762,6 +826,7 @@ fn fill(entry: &mut Entry, inferred: infer::Inferred, config: &Config, body: &mu
     {
         entry.fields.insert("summary", string(s));
     }
+    strip_id_from_title(entry);
     entry.notes.extend(inferred.notes);
     if !has(entry, "date") {
         entry.undated = true;
@@ -773,6 +838,37 @@ fn fill(entry: &mut Entry, inferred: infer::Inferred, config: &Config, body: &mu
             ),
         );
         entry.notes.push("no date found in its front matter or text: written as a draft; add `date` and remove `status: draft` to publish it".into());
+    }
+}
+
+/// `PM2023-001 - Total node failure` is `Total node failure` when the
+/// report's id is `PM2023-001`: the page shows the id beside it.
+fn strip_id_from_title(entry: &mut Entry) {
+    let Some(id) = entry
+        .fields
+        .get("id")
+        .and_then(|f| f.value.as_str())
+        .map(str::to_string)
+    else {
+        return;
+    };
+    let Some(title) = entry.fields.get_mut("title") else {
+        return;
+    };
+    let Some(text) = title.value.as_str() else {
+        return;
+    };
+    let rest = text
+        .get(id.len()..)
+        .filter(|_| {
+            text.get(..id.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(&id))
+        })
+        .map(|rest| rest.trim_start_matches([' ', '-', '–', '—', ':', '_']))
+        .filter(|rest| !rest.is_empty() && rest.len() < text.len() - id.len());
+    if let Some(rest) = rest {
+        title.value = Value::String(rest.to_string());
+        title.from.push_str(", the id taken off");
     }
 }
 

@@ -253,13 +253,7 @@ fn title(lines: &[Line], inferred: &mut Inferred) {
     let setext = lines
         .get(first + 1)
         .is_some_and(|next| is_setext_underline(next.raw));
-    let candidate = if line.level > 0 || setext {
-        Some(first)
-    } else if is_title_line(lines, first) {
-        Some(first)
-    } else {
-        None
-    };
+    let candidate = (line.level > 0 || setext || is_title_line(lines, first)).then_some(first);
     let Some(at) = candidate else {
         return;
     };
@@ -321,7 +315,12 @@ fn is_title_line(lines: &[Line], at: usize) -> bool {
         && !text.ends_with(['.', '!', '?'])
         && !line.plain.ends_with(':')
         && !is_section_name(text)
-        && label(&line.plain).is_none_or(|(_, value)| value.is_empty())
+        && !is_known_label(&line.plain)
+}
+
+/// Whether a line is `Label: value` with a label this module reads.
+fn is_known_label(plain: &str) -> bool {
+    label(plain).is_some_and(|(name, _)| LABELS.iter().any(|(l, _)| *l == name))
 }
 
 /// Markdown that a title does not need: links keep their text, code its
@@ -462,10 +461,11 @@ const LABELS: &[(&str, Label)] = &[
     ("prepared by", Label::Authors),
 ];
 
-/// A labelled line: which label, the value, and the line's number.
+/// A labelled line: which label, the label as written, the value, and
+/// the line's number.
 struct Labelled<'a> {
     label: Label,
-    name: String,
+    name: &'a str,
     value: &'a str,
     no: usize,
 }
@@ -477,9 +477,10 @@ fn labelled<'a>(lines: &'a [Line]) -> Vec<Labelled<'a>> {
         .filter_map(|l| {
             let (name, value) = label(&l.plain)?;
             let (_, kind) = LABELS.iter().find(|(n, _)| *n == name)?;
+            let written = l.plain[..l.plain.find(':')?].trim();
             (!value.is_empty()).then_some(Labelled {
                 label: *kind,
-                name,
+                name: written,
                 value,
                 no: l.no,
             })
@@ -530,7 +531,7 @@ fn summary(body: &str, lines: &[Line]) -> Option<Found<String>> {
     let section = body.get(from..to)?;
     let text = dialect::first_paragraph(section);
     let text = text.trim();
-    if text.is_empty() || label(text).is_some_and(|(n, _)| LABELS.iter().any(|(l, _)| *l == n)) {
+    if text.is_empty() || is_known_label(text) {
         return None;
     }
     Some(found(
