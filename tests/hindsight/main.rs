@@ -15,6 +15,7 @@ mod faults;
 mod front_matter;
 mod guarantees;
 mod hostile;
+mod import;
 mod init;
 mod insights;
 mod invalid;
