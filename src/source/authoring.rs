@@ -232,9 +232,15 @@ pub fn schema(config: &Config) -> Value {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": format!("{}: postmortem front matter", config.title),
         "type": "object",
-        "required": ["title", "date", "severity", "services"],
+        "required": ["title", "severity", "services"],
         "properties": properties,
-        "additionalProperties": true
+        "additionalProperties": true,
+        // `date` too, except in a draft, which may wait for it.
+        "if": {
+            "properties": { "status": { "const": "draft" } },
+            "required": ["status"]
+        },
+        "else": { "required": ["date"] }
     })
 }
 

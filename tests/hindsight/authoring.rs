@@ -91,10 +91,18 @@ fn the_schema_validates_the_example_archive_and_catches_mistakes() {
         "---\ntitle: T\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\nservices: [a]\nlinks:\n  - HTTPS://tickets.example.com/INC-1\n  - title: Channel\n    url: mailto:sre@example.com\n---\n",
     );
     assert!(validator.is_valid(&links), "links in both forms are valid");
+    let undated_draft =
+        as_json("---\ntitle: T\nstatus: draft\nseverity: SEV1\nservices: [a]\n---\n");
+    assert!(
+        validator.is_valid(&undated_draft),
+        "a draft may wait for its date"
+    );
     for bad in [
         "title: T\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV9\nservices: [a]\n",
         "title: T\ndate: yesterday\nseverity: SEV1\nservices: [a]\n",
         "title: T\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\n",
+        "title: T\nseverity: SEV1\nservices: [a]\n",
+        "title: T\nstatus: review\nseverity: SEV1\nservices: [a]\n",
         "title: T\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\nservices: [a]\naction_items:\n  - text: x\n    type: prevnet\n",
         "title: T\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\nservices: [a]\nlinks:\n  - url: javascript:alert(1)\n",
         "title: T\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\nservices: [a]\nlinks: /relative\n",

@@ -3,12 +3,15 @@
 //! a copied file's new place, or, where it can lead nowhere in the
 //! library, written as its text alone.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag};
 
+use super::{Entry, scan};
 use crate::source::dialect;
+use crate::util::layout;
 
 /// A link or image of the body whose destination is a path relative to
 /// the report.
@@ -190,6 +193,133 @@ pub fn destination(path: &str) -> String {
     } else {
         path.to_string()
     }
+}
+
+/// Points each report's relative links at the new names, and says which
+/// files to copy where (library-relative place, imported-folder path).
+pub(super) fn relink(entries: &mut [Entry], scanned: &scan::Scanned) -> Vec<(PathBuf, PathBuf)> {
+    let reports: HashMap<PathBuf, (PathBuf, bool)> = entries
+        .iter()
+        .map(|e| (e.source.clone(), (e.dest.clone(), e.undated)))
+        .collect();
+    let lower: HashMap<String, PathBuf> = reports
+        .keys()
+        .map(|p| (p.to_string_lossy().to_lowercase(), p.clone()))
+        .collect();
+    let others: BTreeSet<&PathBuf> = scanned.others.iter().collect();
+    let left_out: BTreeSet<&PathBuf> = scanned.left_out.iter().map(|(p, _)| p).collect();
+    let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    for entry in entries.iter_mut() {
+        let folder = entry.dest.parent().unwrap_or(Path::new("")).to_path_buf();
+        let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        for link in relative_links(&entry.body, &entry.source) {
+            let Some(target) = &link.target else {
+                entry.notes.push(format!(
+                    "link `{}` leads outside the imported folder: left as written",
+                    link.written
+                ));
+                continue;
+            };
+            let report = find_report(target, &reports, &lower);
+            if let Some((dest, undated)) = report {
+                if undated && !entry.undated && !link.image {
+                    if let Some(text) = link.text.clone() {
+                        edits.push((link.whole.clone(), entry.body[text].to_string()));
+                        entry.notes.push(format!(
+                            "link to `{}`, a draft until it has a date: written as its text; link it again once that report is published",
+                            link.written
+                        ));
+                    }
+                    continue;
+                }
+                let new = format!("{}{}", path_between(&folder, &dest), link.suffix);
+                edits.push((link.dest.clone(), destination(&new)));
+                continue;
+            }
+            if others.contains(target) {
+                let natural = normalise(
+                    &folder.join(
+                        target
+                            .strip_prefix(entry.source.parent().unwrap_or(Path::new("")))
+                            .unwrap_or(target),
+                    ),
+                );
+                let natural = natural.filter(|p| {
+                    p.starts_with(layout::CONTENT)
+                        && copies.get(p).is_none_or(|from| from == target)
+                });
+                let place = natural
+                    .unwrap_or_else(|| Path::new(layout::CONTENT).join("files").join(target));
+                if copies.get(&place).is_some_and(|from| from != target) {
+                    entry.notes.push(format!(
+                        "link to `{}`: another file has its place; left as written",
+                        link.written
+                    ));
+                    continue;
+                }
+                copies.insert(place.clone(), target.clone());
+                let new = format!("{}{}", path_between(&folder, &place), link.suffix);
+                let same =
+                    crate::util::url::percent_decode(&link.written).is_some_and(|w| w == new);
+                if !same {
+                    edits.push((link.dest.clone(), destination(&new)));
+                }
+                continue;
+            }
+            let markdown = target.extension().is_some_and(|e| e == "md");
+            if (left_out.contains(target) || markdown) && !link.image {
+                if let Some(text) = link.text.clone() {
+                    edits.push((link.whole.clone(), entry.body[text].to_string()));
+                }
+                let why = if left_out.contains(target) {
+                    "which is not imported"
+                } else {
+                    "which is not in the imported folder"
+                };
+                entry.notes.push(format!(
+                    "link to `{}`, {why}: written as its text",
+                    link.written
+                ));
+                continue;
+            }
+            if !left_out.contains(target) {
+                entry.notes.push(format!(
+                    "link to `{}`, which is not in the imported folder: left as written",
+                    link.written
+                ));
+            }
+        }
+        edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+        let mut last = usize::MAX;
+        for (range, text) in edits {
+            if range.end <= last && entry.body.get(range.clone()).is_some() {
+                last = range.start;
+                entry.body.replace_range(range, &text);
+            }
+        }
+    }
+    copies.into_iter().collect()
+}
+
+/// The report a link's path names: exactly, without `.md` (a report file
+/// that has no extension), or in other letter case.
+fn find_report(
+    target: &Path,
+    reports: &HashMap<PathBuf, (PathBuf, bool)>,
+    lower: &HashMap<String, PathBuf>,
+) -> Option<(PathBuf, bool)> {
+    let bare = target.with_extension("");
+    let with_md = PathBuf::from(format!("{}.md", target.display()));
+    [target.to_path_buf(), bare, with_md]
+        .iter()
+        .find_map(|p| {
+            reports.get(p).or_else(|| {
+                lower
+                    .get(&p.to_string_lossy().to_lowercase())
+                    .and_then(|k| reports.get(k))
+            })
+        })
+        .cloned()
 }
 
 #[cfg(test)]

@@ -1,3 +1,7 @@
+use std::collections::HashMap;
+
+use super::fields::when;
+use super::names::slug_of;
 use super::*;
 
 fn config() -> Config {

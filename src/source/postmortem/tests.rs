@@ -392,3 +392,17 @@ fn an_unknown_report_zone_is_an_error_with_the_closest_name() {
         Some("did you mean `Europe/Copenhagen`?")
     );
 }
+
+#[test]
+fn only_a_draft_may_wait_for_its_date() {
+    let undated = MINIMAL.replace("date: 2023-01-17T12:30:00+03:00\n", "status: draft\n");
+    let p = parse_ok(&undated);
+    assert!(p.undated);
+    assert_eq!(p.status, Status::Draft);
+    assert!(!parse_ok(MINIMAL).undated);
+    for status in ["review", "published"] {
+        let d = parse_err(&undated.replace("draft", status));
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].code, "missing-field");
+    }
+}
