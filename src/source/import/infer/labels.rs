@@ -9,7 +9,8 @@ use super::{Line, words};
 pub(super) fn label(plain: &str) -> Option<(String, &str)> {
     let colon = plain.find(':')?;
     let name = &plain[..colon];
-    let n = words(name);
+    // `Affected service(s)` is `affected services`.
+    let n = words(&name.replace("(s)", "s").replace("(S)", "S"));
     if n.is_empty() || n.split(' ').count() > 5 || name.contains(|c: char| c.is_ascii_digit()) {
         return None;
     }

@@ -47,6 +47,14 @@ fn stats_lines_give_the_lengths_and_the_facts() {
     assert_eq!(value(&found.services), ["Payments", "Checkout"]);
     assert_eq!(value(&found.tags), ["pci", "gateway"]);
     assert!(found.resolved.unwrap().from.contains("Time to recovery"));
+
+    let more = "Incident ID: INC-77\nAffected service(s): api, web\nAuthor(s): Ana\nTTR: 45 min\n\
+                Start: 2024-05-01 10:00 UTC\n";
+    let found = read(more, 1, utc());
+    assert_eq!(value(&found.id), "INC-77");
+    assert_eq!(value(&found.services), ["api", "web"]);
+    assert_eq!(value(&found.authors), ["Ana"]);
+    assert_eq!(value(&found.resolved), at("2024-05-01T10:45:00Z"));
 }
 
 #[test]
