@@ -389,13 +389,51 @@ fn summary(body: &str, lines: &[Line]) -> Option<Found<String>> {
         return None;
     }
     Some(found(
-        text.to_string(),
+        lede(text),
         format!(
             "first paragraph under \"{}\", line {}",
             lines[at].plain.trim_end_matches(':'),
             lines[at].no
         ),
     ))
+}
+
+/// The first sentences of a paragraph, up to about two lines of a page:
+/// what a summary under the title and in a link's preview can hold. A
+/// first sentence longer than that is cut at a word, with `…`.
+fn lede(paragraph: &str) -> String {
+    const ENOUGH: usize = 120;
+    const MOST: usize = 300;
+    let mut end = 0;
+    for (i, c) in paragraph.char_indices() {
+        let next = i + c.len_utf8();
+        let closes = matches!(c, '.' | '!' | '?')
+            && paragraph[next..]
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace);
+        if closes {
+            if next > MOST && end > 0 {
+                break;
+            }
+            end = next;
+            if end >= ENOUGH {
+                break;
+            }
+        }
+    }
+    if end == 0 || end > MOST {
+        if paragraph.len() <= MOST {
+            return paragraph.to_string();
+        }
+        let mut cut = MOST;
+        while !paragraph.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let cut = paragraph[..cut].rfind(' ').unwrap_or(cut);
+        return format!("{}…", paragraph[..cut].trim_end_matches([',', ';', ':']));
+    }
+    paragraph[..end].to_string()
 }
 
 /// Severity, services, tags, authors and id from labelled lines, and a

@@ -180,3 +180,24 @@ fn reading_messy_text_never_panics() {
         }
     }
 }
+
+#[test]
+fn a_summary_is_the_paragraphs_first_sentences() {
+    let long = "An automatic node image upgrade on 13 February 2023 left every node in the \
+                general-b pool unable to start kubelet after reboot. The upgrade does not stop \
+                when nodes fail. Their pods were rescheduled.";
+    assert_eq!(
+        lede(long),
+        "An automatic node image upgrade on 13 February 2023 left every node in the general-b \
+         pool unable to start kubelet after reboot."
+    );
+    assert_eq!(lede("Short. Two. Three."), "Short. Two. Three.");
+    assert_eq!(lede("No stop at all"), "No stop at all");
+    let run_on = "word ".repeat(100);
+    let cut = lede(run_on.trim());
+    assert!(cut.ends_with("word…") && cut.len() <= 304, "{cut}");
+    assert_eq!(
+        lede("Version 1.2 is out. Then more."),
+        "Version 1.2 is out. Then more."
+    );
+}

@@ -179,25 +179,29 @@ impl Times {
         }
         let date = start.value;
         let later = |t: &DateTime<FixedOffset>| *t >= date;
+        // A time written down beats one worked out: a labelled moment, then
+        // the timeline's row, then a length after the start.
+        let after = |f: &Found<DateTime<FixedOffset>>| f.value > date;
         inferred.detected = self
             .labelled_moment(labels, Label::Detected, date)
-            .or_else(|| self.elapsed(labels, Label::ToDetect, date))
-            .or_else(|| first_saying(&placed, DETECTED_WORDS))
-            .filter(|f| later(&f.value));
+            .filter(|f| later(&f.value))
+            .or_else(|| first_saying(&placed, DETECTED_WORDS).filter(|f| later(&f.value)))
+            .or_else(|| self.elapsed(labels, Label::ToDetect, date));
         inferred.resolved = self
             .labelled_moment(labels, Label::End, date)
+            .filter(after)
             .or_else(|| self.range_end(labels, date))
+            .or_else(|| last_saying(&placed, RESOLVED_WORDS).filter(after))
             .or_else(|| self.elapsed(labels, Label::ToRecover, date))
-            .or_else(|| self.elapsed(labels, Label::Duration, date))
-            .or_else(|| last_saying(&placed, RESOLVED_WORDS))
-            .filter(|f| f.value > date);
+            .or_else(|| self.elapsed(labels, Label::Duration, date));
         let before_end =
             |t: &DateTime<FixedOffset>| inferred.resolved.as_ref().is_none_or(|r| *t <= r.value);
+        let fits = |f: &Found<DateTime<FixedOffset>>| later(&f.value) && before_end(&f.value);
         inferred.mitigated = self
             .labelled_moment(labels, Label::Mitigated, date)
-            .or_else(|| self.elapsed(labels, Label::ToMitigate, date))
-            .or_else(|| first_saying(&placed, MITIGATED_WORDS))
-            .filter(|f| later(&f.value) && before_end(&f.value));
+            .filter(fits)
+            .or_else(|| first_saying(&placed, MITIGATED_WORDS).filter(fits))
+            .or_else(|| self.elapsed(labels, Label::ToMitigate, date).filter(fits));
         if inferred
             .detected
             .as_ref()
