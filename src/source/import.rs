@@ -30,8 +30,8 @@ use crate::util::{layout, url};
 use fields::{catalogue_in, clean, convert, rfc3339, same_term, service_of, severity_of};
 use infer::Found;
 use names::{
-    distinct_ids, existing_slugs, id_in_name, place, stem, strip_id_from_title, title_from_name,
-    words,
+    distinct_ids, existing_slugs, id_in_name, place, relate, stem, strip_id_from_title,
+    title_from_name, words,
 };
 pub use write::LEDGER;
 
@@ -99,6 +99,7 @@ pub fn import(
     let taken = existing_slugs(into);
     place(&mut entries, &taken);
     distinct_ids(&mut entries);
+    relate(&mut entries, &taken);
     let copies = links::relink(&mut entries, &scanned);
     let mut files: Vec<(PathBuf, Vec<u8>)> = entries
         .iter()
@@ -140,6 +141,22 @@ pub fn import(
         save(into, &rel, &bytes, &mut outcome)?;
     }
     Ok(outcome)
+}
+
+/// One file imported alone, in a library with `config` and no other
+/// report: where it would be written (relative to the library) and its
+/// text. Its links are left as written. The text always passes the
+/// build's reading of a report, which the `import` fuzz target holds it to.
+pub fn one(
+    rel: &Path,
+    bytes: &[u8],
+    config: &Config,
+) -> std::result::Result<(PathBuf, String), String> {
+    let mut entry = read_entry(rel, bytes, config)?;
+    let entries = std::slice::from_mut(&mut entry);
+    place(entries, &std::collections::HashMap::new());
+    relate(entries, &std::collections::HashMap::new());
+    Ok((entry.dest.clone(), write::report(&entry)))
 }
 
 fn config_missing(into: &Path) -> bool {
@@ -523,6 +540,7 @@ fn fill(entry: &mut Entry, inferred: infer::Inferred, config: &Config, body: &mu
         entry.fields.insert("summary", string(s));
     }
     strip_id_from_title(entry);
+    fit_limits(entry, &config.limits);
     entry.notes.extend(inferred.notes);
     if !has(entry, "date") {
         entry.undated = true;
@@ -534,6 +552,41 @@ fn fill(entry: &mut Entry, inferred: infer::Inferred, config: &Config, body: &mu
             ),
         );
         entry.notes.push("no date found in its front matter or text: written as a draft; add `date` and remove `status: draft` to publish it".into());
+    }
+}
+
+/// Shortens lists past `[limits]`, which the build would refuse: each
+/// list to `entries`, aliases to `aliases`, and tags, then services, until
+/// the pages the report adds are within `pages`.
+fn fit_limits(entry: &mut Entry, limits: &crate::config::Limits) {
+    let len = |entry: &Entry, key: &str| match entry.fields.get(key).map(|f| &f.value) {
+        Some(Value::Array(items)) => items.len(),
+        _ => 0,
+    };
+    let cut = |entry: &mut Entry, key: &str, most: usize| {
+        if let Some(Value::Array(items)) = entry.fields.get_mut(key).map(|f| &mut f.value)
+            && items.len() > most
+        {
+            let had = items.len();
+            items.truncate(most);
+            entry.notes.push(format!(
+                "`{key}` had {had} entries: the first {most} are kept ([limits])"
+            ));
+            if most == 0 {
+                entry.fields.remove(key);
+            }
+        }
+    };
+    for key in ["services", "tags", "authors", "teams", "related", "links"] {
+        cut(entry, key, limits.entries);
+    }
+    cut(entry, "aliases", limits.aliases.min(limits.entries));
+    let fixed = 1 + usize::from(entry.fields.contains_key("id")) + len(entry, "aliases");
+    let room = limits.pages.saturating_sub(fixed);
+    if len(entry, "services") + len(entry, "tags") > room {
+        let services = len(entry, "services").min(room.saturating_sub(1).max(1));
+        cut(entry, "services", services);
+        cut(entry, "tags", room.saturating_sub(services));
     }
 }
 

@@ -215,3 +215,59 @@ pub(super) fn strip_id_from_title(entry: &mut Entry) {
         title.from.push_str(", the id taken off");
     }
 }
+
+/// Points each report's `related` at the new slugs: an entry may name
+/// another imported report by its old file name, its slug or its id, or a
+/// report the library has (`library`, by slug). Any other entry would be
+/// an error of the build: it is left out, and said.
+pub(super) fn relate(entries: &mut [Entry], library: &HashMap<String, PathBuf>) {
+    let mut names: HashMap<String, String> = HashMap::new();
+    for entry in entries.iter() {
+        let id = entry.fields.get("id").and_then(|f| f.value.as_str());
+        for name in [
+            Some(stem(&entry.source)),
+            Some(entry.slug.clone()),
+            id.map(String::from),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            names
+                .entry(name.to_lowercase())
+                .or_insert_with(|| entry.slug.clone());
+        }
+    }
+    for entry in entries.iter_mut() {
+        let Some(field) = entry.fields.get_mut("related") else {
+            continue;
+        };
+        let Value::Array(items) = &field.value else {
+            continue;
+        };
+        let mut kept = Vec::new();
+        for item in items.iter().filter_map(Value::as_str) {
+            let name = item.trim().trim_end_matches(".md");
+            let name = name.rsplit('/').next().unwrap_or(name);
+            let found = names
+                .get(&name.to_lowercase())
+                .cloned()
+                .or_else(|| library.contains_key(name).then(|| name.to_string()));
+            match found {
+                Some(slug)
+                    if slug != entry.slug && !kept.contains(&Value::String(slug.clone())) =>
+                {
+                    kept.push(Value::String(slug));
+                }
+                Some(_) => {}
+                None => entry.notes.push(format!(
+                    "related report {item:?} is not in the library: left out"
+                )),
+            }
+        }
+        if kept.is_empty() {
+            entry.fields.remove("related");
+        } else {
+            field.value = Value::Array(kept);
+        }
+    }
+}

@@ -274,3 +274,63 @@ fn two_reports_never_share_a_slug_or_an_id() {
             .any(|n| n.contains("another report"))
     );
 }
+
+#[test]
+fn lists_past_the_limits_are_cut_and_the_build_accepts_the_report() {
+    let tags: Vec<String> = (0..150).map(|i| format!("t{i}")).collect();
+    let services: Vec<String> = (0..120).map(|i| format!("s{i}")).collect();
+    let text = format!(
+        "---\ntitle: T\ndate: 2024-01-01T00:00:00Z\nid: X-1\ntags: [{}]\nservices: [{}]\n\
+         related: [missing, t.md]\n---\nBody\n",
+        tags.join(", "),
+        services.join(", ")
+    );
+    let mut e = entry("t.md", &text);
+    assert!(
+        e.notes.iter().any(|n| n.contains("`tags` had 150 entries")),
+        "{:?}",
+        e.notes
+    );
+    let (pm, diagnostics) = parsed(&mut e);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(pm.services.len(), 100);
+    assert_eq!(
+        pm.services.len() + pm.tags.len() + 2,
+        200,
+        "pages within [limits]"
+    );
+}
+
+#[test]
+fn related_reports_follow_their_new_names_and_unknown_ones_are_left_out() {
+    let mut entries = vec![
+        entry(
+            "PM-1 A.md",
+            "---\ntitle: A\ndate: 2023-01-01T00:00:00Z\nrelated: [PM-2 B.md, nowhere, PM-1]\n---\n",
+        ),
+        entry(
+            "PM-2 B.md",
+            "---\ntitle: B\ndate: 2023-01-02T00:00:00Z\nrelated: [pm-1]\n---\n",
+        ),
+    ];
+    place(&mut entries, &HashMap::new());
+    relate(&mut entries, &HashMap::new());
+    assert_eq!(field(&entries[0], "related"), serde_json::json!(["pm-2-b"]));
+    assert!(entries[0].notes.iter().any(|n| n.contains("\"nowhere\"")));
+    assert_eq!(field(&entries[1], "related"), serde_json::json!(["pm-1-a"]));
+}
+
+#[test]
+fn one_file_alone_is_written_where_its_year_says() {
+    let (dest, text) = one(
+        Path::new("INC-9 Disk full.md"),
+        b"# Disk full\n\nOn 3 May 2022 at 10:00 UTC the disk filled.\n",
+        &config(),
+    )
+    .unwrap();
+    assert_eq!(dest, Path::new("content/2022/inc-9-disk-full.md"));
+    assert!(
+        text.starts_with("---\ntitle: \"Disk full\"\ndate: 2022-05-03T10:00:00Z\n"),
+        "{text}"
+    );
+}
