@@ -27,7 +27,9 @@ use serde_json::Value;
 use crate::config::{Config, Zone};
 use crate::util::{layout, url};
 
-use fields::{catalogue_in, clean, convert, rfc3339, same_term, service_of, severity_of};
+use fields::{
+    catalogue_in, clean, clean_text, convert, rfc3339, same_term, service_of, severity_of,
+};
 use infer::Found;
 use names::{
     distinct_ids, existing_slugs, id_in_name, place, relate, stem, strip_id_from_title,
@@ -405,6 +407,7 @@ fn keep(entry: &mut Entry, key: &str, value: &Value) {
 /// Fills what front matter did not give from what the text says, then
 /// from the file name and the defaults.
 fn fill(entry: &mut Entry, inferred: infer::Inferred, config: &Config, body: &mut String) {
+    let inferred = cleaned(inferred);
     let stem = stem(&entry.source);
     let has = |entry: &Entry, key: &str| entry.fields.contains_key(key);
     let string = |f: Found<String>| found(Value::String(f.value), f.from);
@@ -421,10 +424,12 @@ fn fill(entry: &mut Entry, inferred: infer::Inferred, config: &Config, body: &mu
         }
     }
     if !has(entry, "title") {
-        let title = inferred
-            .title
-            .map(string)
-            .unwrap_or_else(|| found(Value::String(title_from_name(&stem)), "file name"));
+        let title = inferred.title.map(string).unwrap_or_else(|| {
+            found(
+                Value::String(clean_text(&title_from_name(&stem))),
+                "file name",
+            )
+        });
         entry.fields.insert("title", title);
     }
     let times = [
@@ -553,6 +558,37 @@ fn fill(entry: &mut Entry, inferred: infer::Inferred, config: &Config, body: &mu
         );
         entry.notes.push("no date found in its front matter or text: written as a draft; add `date` and remove `status: draft` to publish it".into());
     }
+}
+
+/// What the text says, without the control characters a page may not hold
+/// (the body keeps them: the build shows them as U+FFFD, with a warning).
+fn cleaned(mut inferred: infer::Inferred) -> infer::Inferred {
+    let text = |f: Option<Found<String>>| {
+        f.map(|f| Found {
+            value: clean_text(&f.value),
+            from: f.from,
+        })
+        .filter(|f| !f.value.is_empty())
+    };
+    let list = |f: Option<Found<Vec<String>>>| {
+        f.map(|f| Found {
+            value: f
+                .value
+                .iter()
+                .map(|v| clean_text(v))
+                .filter(|v| !v.is_empty())
+                .collect(),
+            from: f.from,
+        })
+    };
+    inferred.title = text(inferred.title.take());
+    inferred.summary = text(inferred.summary.take());
+    inferred.severity = text(inferred.severity.take());
+    inferred.id = text(inferred.id.take());
+    inferred.services = list(inferred.services.take());
+    inferred.tags = list(inferred.tags.take());
+    inferred.authors = list(inferred.authors.take());
+    inferred
 }
 
 /// Shortens lists past `[limits]`, which the build would refuse: each

@@ -334,3 +334,19 @@ fn one_file_alone_is_written_where_its_year_says() {
         "{text}"
     );
 }
+
+#[test]
+fn control_characters_in_the_text_do_not_reach_the_front_matter() {
+    // Found by the `import` fuzz target: NULs in a summary's paragraph.
+    let mut e = entry(
+        "x\u{1b}.md",
+        "# Disk\u{7} full\n\n## Issue Summary\n\nOn 29 april 2022 users could not\0\0 log in.\n",
+    );
+    assert_eq!(
+        field(&e, "summary"),
+        "On 29 april 2022 users could not log in."
+    );
+    assert_eq!(field(&e, "title"), "Disk full");
+    let (_, diagnostics) = parsed(&mut e);
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+}
