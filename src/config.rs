@@ -69,13 +69,15 @@ pub struct Import {
     pub fields: BTreeMap<String, String>,
 }
 
-/// The front-matter keys an `[import.fields]` mapping may name.
+/// The front-matter fields an `[import.fields]` mapping may name, in the
+/// order `hindsight import` writes them.
 pub const IMPORT_TARGETS: &[&str] = &[
     "title",
     "date",
     "detected",
     "mitigated",
     "resolved",
+    "timezone",
     "severity",
     "services",
     "id",
@@ -88,7 +90,6 @@ pub const IMPORT_TARGETS: &[&str] = &[
     "related",
     "aliases",
     "links",
-    "timezone",
 ];
 
 /// Bounds on what one report may ask for, so that one file cannot make a

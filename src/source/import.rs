@@ -25,6 +25,8 @@ use chrono::DateTime;
 use serde_json::Value;
 
 use crate::config::{Config, Zone};
+// The front-matter keys, in the order they are written.
+use crate::config::IMPORT_TARGETS as ORDER;
 use crate::util::{layout, url};
 
 use fields::{
@@ -261,28 +263,6 @@ pub(crate) struct Entry {
     /// The report's file, relative to the library folder.
     dest: PathBuf,
 }
-
-/// The front-matter keys in the order they are written.
-const ORDER: &[&str] = &[
-    "title",
-    "date",
-    "detected",
-    "mitigated",
-    "resolved",
-    "timezone",
-    "severity",
-    "services",
-    "id",
-    "status",
-    "authors",
-    "teams",
-    "tags",
-    "summary",
-    "impact",
-    "related",
-    "aliases",
-    "links",
-];
 
 fn found<T>(value: T, from: impl Into<String>) -> Found<T> {
     Found {
