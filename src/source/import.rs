@@ -131,14 +131,15 @@ pub fn import(
     if options.dry_run {
         return Ok(outcome);
     }
+    // A new library gets what `init` would write but the sample report.
     if config_missing(into) {
         files.push((
             crate::config::FILE_NAME.into(),
             super::init::CONFIG.as_bytes().to_vec(),
         ));
-    }
-    if !into.join(".gitignore").exists() {
-        files.push((".gitignore".into(), super::init::gitignore().into_bytes()));
+        if !into.join(".gitignore").exists() {
+            files.push((".gitignore".into(), super::init::gitignore().into_bytes()));
+        }
     }
     files.push((LEDGER.into(), outcome.ledger.clone().into_bytes()));
     for (rel, bytes) in files {
