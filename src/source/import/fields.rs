@@ -125,7 +125,7 @@ fn link_values(value: &Value) -> Vec<Value> {
         (lower.starts_with("https://")
             || lower.starts_with("http://")
             || lower.starts_with("mailto:"))
-            && !u.contains(char::is_whitespace)
+            && !u.contains(|c: char| c.is_whitespace() || c.is_control())
     };
     items
         .into_iter()

@@ -347,6 +347,15 @@ fn control_characters_in_the_text_do_not_reach_the_front_matter() {
         "On 29 april 2022 users could not log in."
     );
     assert_eq!(field(&e, "title"), "Disk full");
+    // Found by it too: a control character in a link of the front matter.
+    let links = entry(
+        "y.md",
+        "---\nurl: \"https://x.test/a\\u0004\"\nlink: https://x.test/b\n---\n",
+    );
+    assert_eq!(
+        field(&links, "links"),
+        serde_json::json!(["https://x.test/b"])
+    );
     let (_, diagnostics) = parsed(&mut e);
     assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
 }
