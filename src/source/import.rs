@@ -327,7 +327,7 @@ fn map_front_matter(m: &matter::Matter, config: &Config, entry: &mut Entry) -> O
     for (key, value) in keys {
         let from = format!("{} front matter `{key}`", m.format);
         let Some(ours) = matter::field_for(key, &config.import.fields) else {
-            entry.extra.insert(key.clone(), clean(value));
+            keep(entry, key, value);
             continue;
         };
         let ours = ORDER
@@ -377,10 +377,15 @@ fn merge(entry: &mut Entry, ours: &'static str, v: Value, key: &str, value: &Val
 /// Keeps a key as it was; one of our own names, whose value we could not
 /// read, under `original_<key>` so that a build does not read it as ours.
 fn keep(entry: &mut Entry, key: &str, value: &Value) {
-    let name = if ORDER.contains(&key) {
+    // A key is text a page may show (`page.extra`), so it is cleaned too.
+    let key = clean_text(key);
+    if key.is_empty() {
+        return;
+    }
+    let name = if ORDER.contains(&key.as_str()) {
         format!("original_{key}")
     } else {
-        key.to_string()
+        key
     };
     entry.extra.insert(name, clean(value));
 }

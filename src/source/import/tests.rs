@@ -356,6 +356,11 @@ fn control_characters_in_the_text_do_not_reach_the_front_matter() {
         field(&links, "links"),
         serde_json::json!(["https://x.test/b"])
     );
+    // And in a key kept as it was.
+    let mut key = entry("z.md", "---\n\"uuid\\u0017\": 1\ntitle: Z\n---\n");
+    assert_eq!(key.extra["uuid"], 1);
+    let (_, diagnostics) = parsed(&mut key);
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
     let (_, diagnostics) = parsed(&mut e);
     assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
 }
