@@ -458,6 +458,7 @@ fn fill(entry: &mut Entry, inferred: infer::Inferred, config: &Config, body: &mu
             let list: Vec<Value> = f
                 .value
                 .iter()
+                .filter(|n| !url::slugify(n).is_empty())
                 .filter_map(|n| service_of(n, config))
                 .map(Value::String)
                 .collect();

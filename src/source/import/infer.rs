@@ -484,9 +484,16 @@ fn facts(lines: &[Line], labels: &[Labelled], inferred: &mut Inferred) {
 fn short_items(value: &str) -> Vec<String> {
     value
         .split([',', ';'])
-        .map(|item| inline_text(item.trim()))
+        .map(|item| {
+            inline_text(item.trim())
+                .trim_matches(|c: char| "\"'[](){}`".contains(c))
+                .trim()
+                .to_string()
+        })
         .filter(|item| {
-            !item.is_empty() && item.chars().count() <= 40 && item.split_whitespace().count() <= 4
+            !crate::util::url::slugify(item).is_empty()
+                && item.chars().count() <= 40
+                && item.split_whitespace().count() <= 4
         })
         .collect()
 }

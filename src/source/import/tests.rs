@@ -364,3 +364,14 @@ fn control_characters_in_the_text_do_not_reach_the_front_matter() {
     let (_, diagnostics) = parsed(&mut e);
     assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
 }
+
+#[test]
+fn a_labelled_line_of_punctuation_gives_no_names() {
+    // Found by the import fuzz target: JSON that did not parse, read as text.
+    let mut e = entry(
+        "x.md",
+        "# Flags\n\n\"services\": [\"flag,\", \"web\"]\n\"tags\": [\"\", \"(\"]\n",
+    );
+    let (_, diagnostics) = parsed(&mut e);
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+}
