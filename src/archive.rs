@@ -63,6 +63,9 @@ pub struct Archive {
     /// Slugs of the drafts: a link to a missing report says whether it is
     /// a draft.
     drafts: BTreeSet<String>,
+    /// Slugs and ids of the reports this edition leaves out (internal
+    /// ones, in the public edition): a link to one is said to be one.
+    pub withheld: BTreeSet<String>,
     /// The site folder, where files next to reports are looked up.
     root: PathBuf,
     /// The real `content/` folder, which every published file lies in.
@@ -153,9 +156,16 @@ impl Archive {
             && old.services == new.services
             && old.tags == new.tags
             && old.status == new.status
+            && old.visibility == new.visibility
             && old.id.as_ref().map(|i| &i.value) == new.id.as_ref().map(|i| &i.value)
             && values(&old.related) == values(&new.related)
             && values(&old.aliases) == values(&new.aliases)
+    }
+
+    /// Whether `slug` (or an id) is an internal report's, which this
+    /// edition leaves out.
+    pub fn is_withheld(&self, slug: &str) -> bool {
+        self.withheld.contains(slug)
     }
 
     /// Whether `slug` is a draft's, left out of this build.

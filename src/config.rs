@@ -53,7 +53,67 @@ pub struct Config {
     pub limits: Limits,
     /// How `hindsight import` reads another archive.
     pub import: Import,
+    /// The visibility of a report that does not say (`visibility:`).
+    pub default_visibility: Visibility,
+    /// What the public edition (`--edition public`) changes.
+    pub editions: Editions,
 }
+
+/// Who may read a report: everyone (`public`), or the people the internal
+/// library is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    #[default]
+    Internal,
+    Public,
+}
+
+/// `[editions]`: the settings of each edition but the internal one, which
+/// is the site as configured.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Editions {
+    pub public: PublicEdition,
+}
+
+/// `[editions.public]`: the public incident history.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PublicEdition {
+    /// Instead of `title`, `description` and `base_url`.
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub base_url: Option<String>,
+    /// Front-matter keys a public report keeps to the internal library.
+    pub hide: Vec<String>,
+    /// Show action items' owners (`@name`), and their tickets.
+    pub action_item_owners: bool,
+    pub action_item_tickets: bool,
+}
+
+impl Default for PublicEdition {
+    fn default() -> Self {
+        PublicEdition {
+            title: None,
+            description: None,
+            base_url: None,
+            hide: ["authors", "teams", "links"].map(String::from).to_vec(),
+            action_item_owners: false,
+            action_item_tickets: false,
+        }
+    }
+}
+
+/// Keys every report has: a public report cannot go without them.
+pub const REQUIRED_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "severity",
+    "services",
+    "visibility",
+    "status",
+];
 
 /// `[import]`: what `hindsight import` writes where a report does not say,
 /// and which other tools' front-matter keys it reads as which of ours.
@@ -164,6 +224,8 @@ impl Default for Config {
             feed_limit: 50,
             limits: Limits::default(),
             import: Import::default(),
+            default_visibility: Visibility::Internal,
+            editions: Editions::default(),
         }
     }
 }
@@ -264,7 +326,55 @@ impl Config {
         }
         self.check_settings(&mut problems);
         self.check_import(&mut problems);
+        self.check_editions(&mut problems);
         problems.found
+    }
+
+    /// `[editions.public]`: a base URL of the right form, and no required
+    /// key hidden.
+    fn check_editions(&self, problems: &mut Problems) {
+        let public = &self.editions.public;
+        if let Some(base) = &public.base_url
+            && !is_base_url(base)
+        {
+            problems.add(
+                base,
+                code::CONFIG_BASE_URL,
+                format!("[editions.public] base_url {base:?} is not an absolute http(s) URL"),
+                Some("write it as \"https://status.example.com/history/\""),
+            );
+        }
+        for key in &public.hide {
+            if REQUIRED_KEYS.contains(&key.as_str()) {
+                problems.add(
+                    &format!("\"{key}\""),
+                    code::CONFIG_EDITION,
+                    format!("[editions.public] hide names `{key}`, which every report must show"),
+                    Some("hide only optional keys: authors, teams, tags, links, summary, impact, id, aliases, related, detected, mitigated, resolved, action_items, or keys of your own"),
+                );
+            }
+        }
+    }
+
+    /// The configuration of `edition`: for the public one, its own title,
+    /// description and base URL where `[editions.public]` sets them, and
+    /// open to search engines.
+    pub fn for_edition(&self, edition: Edition) -> Config {
+        let mut config = self.clone();
+        if edition == Edition::Public {
+            let public = &self.editions.public;
+            if let Some(title) = &public.title {
+                config.title = title.clone();
+            }
+            if let Some(description) = &public.description {
+                config.description = description.clone();
+            }
+            if public.base_url.is_some() {
+                config.base_url = public.base_url.clone();
+            }
+            config.public = true;
+        }
+        config
     }
 
     /// `[import]`: a default severity that is declared, and mappings onto
@@ -357,8 +467,7 @@ impl Config {
     /// The base URL, the timezone and the theme.
     fn check_settings(&self, problems: &mut Problems) {
         if let Some(base) = &self.base_url
-            && (!(base.starts_with("https://") || base.starts_with("http://"))
-                || base.contains(char::is_whitespace))
+            && !is_base_url(base)
         {
             problems.add(
                 base,
@@ -417,6 +526,22 @@ impl Config {
     pub fn severity(&self, id: &str) -> Option<&Severity> {
         self.severities.iter().find(|s| s.id == id)
     }
+}
+
+/// Which site a build makes of the archive.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Edition {
+    /// Every report, internal ones marked.
+    #[default]
+    Internal,
+    /// Public reports only, without their internal parts.
+    Public,
+}
+
+/// An absolute http(s) URL without spaces.
+fn is_base_url(base: &str) -> bool {
+    (base.starts_with("https://") || base.starts_with("http://"))
+        && !base.contains(char::is_whitespace)
 }
 
 /// The problems of `hindsight.toml`, each pointed at the first place its

@@ -130,6 +130,8 @@ codes! {
     UNKNOWN_SEVERITY = "unknown-severity",
     /// A status that is not allowed.
     UNKNOWN_STATUS = "unknown-status",
+    /// A `visibility` that is neither `internal` nor `public`.
+    UNKNOWN_VISIBILITY = "unknown-visibility",
     /// A service that is not configured, where services are declared.
     UNKNOWN_SERVICE = "unknown-service",
     /// A file name that cannot be a report's address.
@@ -202,6 +204,8 @@ codes! {
     CONFIG_THEME = "config-theme",
     /// An `[import]` default or mapping that names nothing there is.
     CONFIG_IMPORT = "config-import",
+    /// `[editions.public]` hides a key every report must show.
+    CONFIG_EDITION = "config-edition",
     /// `base_url` is not set, so there are no feeds, sitemap or absolute
     /// addresses.
     NO_BASE_URL = "no-base-url",

@@ -285,6 +285,10 @@ struct ServeArgs {
     /// Include reports with `status: draft`.
     #[arg(long)]
     drafts: bool,
+    /// Which site to make: every report (internal), or the public reports
+    /// without their internal parts (public).
+    #[arg(long, value_enum, default_value_t = EditionArg::Internal)]
+    edition: EditionArg,
 }
 
 impl ServeArgs {
@@ -294,6 +298,7 @@ impl ServeArgs {
             port: self.port,
             drafts: self.drafts,
             open: self.open,
+            edition: self.edition.into(),
         };
         match hindsight::serve::run(&settings) {
             Ok(()) => ExitCode::SUCCESS,
@@ -323,6 +328,10 @@ struct BuildArgs {
     /// nothing.
     #[arg(long)]
     force: bool,
+    /// Which site to make: every report (internal), or the public reports
+    /// without their internal parts (public).
+    #[arg(long, value_enum, default_value_t = EditionArg::Internal)]
+    edition: EditionArg,
 }
 
 #[derive(Args)]
@@ -339,6 +348,27 @@ struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     deny_warnings: bool,
+    /// Which site to make: every report (internal), or the public reports
+    /// without their internal parts (public).
+    #[arg(long, value_enum, default_value_t = EditionArg::Internal)]
+    edition: EditionArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EditionArg {
+    /// Every report; internal reports and sections marked.
+    Internal,
+    /// Public reports only, without anything internal.
+    Public,
+}
+
+impl From<EditionArg> for hindsight::config::Edition {
+    fn from(edition: EditionArg) -> Self {
+        match edition {
+            EditionArg::Internal => hindsight::config::Edition::Internal,
+            EditionArg::Public => hindsight::config::Edition::Public,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -359,6 +389,7 @@ impl BuildArgs {
             base_url: self.base_url,
             today: None,
             force: self.force,
+            edition: self.edition.into(),
         };
         match hindsight::build(&options) {
             Ok(summary) => {
@@ -396,6 +427,7 @@ impl CheckArgs {
     fn run(self) -> ExitCode {
         let mut options = Options::new(self.root);
         options.drafts = self.drafts;
+        options.edition = self.edition.into();
         match hindsight::check(&options) {
             Ok(warnings) => {
                 let denied = self.deny_warnings && !warnings.is_empty();

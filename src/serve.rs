@@ -44,6 +44,8 @@ pub struct Settings {
     pub drafts: bool,
     /// Open the site in the default browser once it is served.
     pub open: bool,
+    /// Which edition of the archive to preview.
+    pub edition: crate::config::Edition,
 }
 
 /// Builds, serves and rebuilds the site until Ctrl-C or SIGTERM, then
@@ -78,6 +80,7 @@ pub fn run(settings: &Settings) -> Result<(), Error> {
         base_url: Some(url.clone()),
         today: None,
         force: false,
+        edition: settings.edition,
     }));
     let first = preview.rebuild(&[]);
     if let Err(Error::Config(_) | Error::Setup(_)) = first.result {

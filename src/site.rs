@@ -39,6 +39,9 @@ pub struct Options {
     /// no build wrote): it is moved aside first, never deleted. Never
     /// lets the output overlap the site's sources.
     pub force: bool,
+    /// Which site to make of the archive: every report, or the public ones
+    /// without their internal parts.
+    pub edition: crate::config::Edition,
 }
 
 impl Options {
@@ -50,6 +53,7 @@ impl Options {
             base_url: None,
             today: None,
             force: false,
+            edition: crate::config::Edition::Internal,
         }
     }
 
@@ -105,6 +109,9 @@ pub struct Site {
     /// build link to: each is published if a page links to it, and
     /// reported as unused if none does.
     others: Vec<String>,
+    /// The edition built: a report read again for the preview goes
+    /// through it too.
+    edition: crate::config::Edition,
 }
 
 impl Site {
@@ -127,7 +134,9 @@ impl Site {
                 root.display()
             )));
         }
-        let mut config = Config::load(root).map_err(Error::Config)?;
+        let mut config = Config::load(root)
+            .map_err(Error::Config)?
+            .for_edition(options.edition);
         if let Some(base) = &options.base_url {
             config.base_url = Some(base.clone());
             let problems = config.validate(&format!("base_url = {base:?}"));
@@ -144,7 +153,13 @@ impl Site {
         let files = walked.reports;
         debug(phase, "walk");
         let reports = content::load(root, &files, &config, &mut diagnostics);
+        let (reports, withheld) = content::edition::apply(reports, &config, options.edition);
         let mut others = walked.others;
+        if options.edition == crate::config::Edition::Public {
+            // Files only internal parts link to stay unpublished, and
+            // unmentioned: the internal edition reports what is unused.
+            others.clear();
+        }
         if !options.drafts && !others.is_empty() {
             // A draft's files are not unused: they wait with it.
             let waiting: std::collections::HashSet<String> = reports
@@ -160,7 +175,9 @@ impl Site {
         }
         debug(phase, "content");
         let phase = Instant::now();
-        let archive = Archive::assemble(root, reports, &config, options.drafts, &mut diagnostics);
+        let mut archive =
+            Archive::assemble(root, reports, &config, options.drafts, &mut diagnostics);
+        archive.withheld = withheld;
         if diagnostics.iter().any(Diagnostic::is_error) {
             // The build stops here; the bodies' links are checked anyway so
             // that it reports every problem at once.
@@ -178,6 +195,7 @@ impl Site {
             root: root.clone(),
             today: options.build_date(),
             others,
+            edition: options.edition,
         })
     }
 
@@ -456,7 +474,9 @@ impl Kept {
             // report), so that every problem shows at once.
             return None;
         }
-        let pm = pm?;
+        // In the public edition the report is redacted as in a full build;
+        // one that became internal leaves the site, which a full build does.
+        let pm = content::edition::one(pm?, &site.config, site.edition, &site.archive.withheld)?;
         if !Archive::same_place(&site.archive.reports[i].pm, &pm) {
             return None;
         }

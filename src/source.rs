@@ -11,6 +11,7 @@
 pub(crate) mod actions;
 pub mod authoring;
 pub mod dialect;
+pub mod edition;
 pub mod frontmatter;
 pub mod import;
 pub mod init;

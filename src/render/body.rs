@@ -88,7 +88,15 @@ fn link_problems(archive: &Archive, pm: &Postmortem, rendered: &Rendered) -> Vec
             .rsplit(['/', '\\'])
             .next()
             .unwrap_or_default();
-        let (message, hint) = if archive.is_draft(slug) {
+        let (message, hint) = if archive.is_withheld(slug) {
+            (
+                format!(
+                    "link to `{}`, an internal report: the public edition leaves it out",
+                    link.target
+                ),
+                "make that report `visibility: public`, or move the link into a section whose heading ends in {.internal}".to_string(),
+            )
+        } else if archive.is_draft(slug) {
             (
                 format!("link to `{}`, a draft that is not published", link.target),
                 "publish that report, build with --drafts, or remove the link".to_string(),

@@ -519,7 +519,12 @@ where
     }
 
     /// The heading that starts here, as one HTML event.
-    fn heading(&mut self, level: HeadingLevel, id: Option<CowStr<'m>>) -> Event<'m> {
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'m>>,
+        internal: bool,
+    ) -> Event<'m> {
         let mut inner = Vec::new();
         let mut text = String::new();
         while let Some((e, _)) = self.next_raw() {
@@ -551,8 +556,15 @@ where
         let level = (level as u8 + self.shift).min(6);
         let mut inner_html = String::new();
         html::push_html(&mut inner_html, inner.into_iter());
+        // A section the public edition leaves out says so where authors
+        // see it (the public edition never has one to render).
+        let mark = if internal {
+            " <span class=\"internal-badge\" title=\"Only in the internal library: the public edition leaves this section out\">Internal</span>"
+        } else {
+            ""
+        };
         let html = format!(
-            "<h{level} id=\"{id}\">{inner_html} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+            "<h{level} id=\"{id}\">{inner_html}{mark} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
         );
         self.out.headings.push(Heading { level, id, text });
         Event::Html(CowStr::from(html))
@@ -681,7 +693,14 @@ where
     fn next(&mut self) -> Option<Event<'m>> {
         let (event, range) = self.next_raw()?;
         Some(match event {
-            Event::Start(Tag::Heading { level, id, .. }) => self.heading(level, id),
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                let internal = classes
+                    .iter()
+                    .any(|c| c.as_ref() == crate::source::edition::INTERNAL_CLASS);
+                self.heading(level, id, internal)
+            }
             Event::Start(Tag::Item) if self.section.is_some() => self.item((event, range)),
             Event::Start(Tag::TableRow)
                 if !self.in_table_head && matches!(self.section, Some((Section::Timeline, _))) =>

@@ -115,6 +115,9 @@ pub struct Row {
     pub status: Status,
     /// Total duration (`resolved - date`), human form.
     pub duration: Option<String>,
+    /// Kept to the internal library (`visibility: internal`): marked so
+    /// that authors see what the public edition leaves out.
+    pub internal: bool,
 }
 
 /// Every report's list row, in archive order. Rows are plain data; a
@@ -196,6 +199,7 @@ fn row(report: &Report, archive: &Archive, severities: &[SeverityView]) -> Row {
         },
         status: pm.status,
         duration: pm.resolved.map(|r| duration::human(r - pm.date)),
+        internal: pm.visibility == crate::config::Visibility::Internal,
     }
 }
 

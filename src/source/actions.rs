@@ -567,6 +567,32 @@ pub fn parse_text(raw: &str) -> ActionItem {
     item
 }
 
+/// Where the owners (`@name`) and ticket references (`OPS-123`, `#42`)
+/// written in the body's action-item sections are, as byte ranges of
+/// `markdown`: what the public edition takes out when it does not show
+/// them. Only the words themselves, so no line moves.
+pub fn annotations(markdown: &str, owners: bool, tickets: bool) -> Vec<std::ops::Range<usize>> {
+    let mut found = Vec::new();
+    for part in sections(markdown) {
+        let text = &markdown[part.range.clone()];
+        let mut at = 0;
+        for word in text.split_inclusive(char::is_whitespace) {
+            let start = part.range.start + at;
+            at += word.len();
+            let bare = word.trim_end_matches(char::is_whitespace);
+            let core = bare.trim_matches(|c: char| "()[]{},;.:!?\"'*_`".contains(c));
+            let owner = owners && core.starts_with('@') && core.len() > 1;
+            let ticket = tickets && is_ticket(core);
+            if owner || ticket {
+                // The word's core only: brackets and punctuation stay.
+                let lead = bare.find(core).unwrap_or(0);
+                found.push(start + lead..start + lead + core.len());
+            }
+        }
+    }
+    found
+}
+
 /// `OPS-123`, `PAY-4`, `#42`: a ticket reference.
 fn is_ticket(word: &str) -> bool {
     if let Some(n) = word.strip_prefix('#') {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde_json::{Map, Value};
 
-use crate::config::{Config, Zone};
+use crate::config::{Config, Visibility, Zone};
 use crate::diagnostics::{Diagnostic, code, did_you_mean};
 use crate::source::actions::{self, ActionItem};
 use crate::source::frontmatter::{self, Field, Node, Pos, Split, SplitError};
@@ -68,6 +68,8 @@ pub struct Postmortem {
     pub action_items: Vec<ActionItem>,
     /// Where else the incident is written about (`links:`).
     pub links: Vec<Link>,
+    /// Who may read it: the public edition holds public reports only.
+    pub visibility: Visibility,
     /// Keys this tool does not know, for templates (`page.extra`).
     pub extra: Map<String, Value>,
     /// The whole file; the Markdown after the front matter starts at
@@ -116,6 +118,7 @@ const KNOWN_KEYS: &[&str] = &[
     "action_items",
     "links",
     "timezone",
+    "visibility",
 ];
 
 /// Keys other tools use for a field of ours, the field, and what it holds:
@@ -203,6 +206,7 @@ pub fn parse(
         aliases: front.aliases,
         action_items,
         links: front.links,
+        visibility: front.visibility?,
         extra,
         body_start,
         body_line,
@@ -213,6 +217,7 @@ pub fn parse(
 /// The front matter's values, each checked: `None` where a required one is
 /// missing or wrong (and said so), empty where a list is.
 struct FrontMatter {
+    visibility: Option<Visibility>,
     title: Option<String>,
     date: Option<DateTime<FixedOffset>>,
     /// A draft without `date`: its `date` is `None` and that is no error.
@@ -417,7 +422,10 @@ impl Parser<'_> {
         self.alias_problems(&aliases);
         let action_items = self.action_items(get("action_items"));
         let links = self.links(get("links"));
+        let visibility =
+            get("visibility").map_or(Some(self.config.default_visibility), |f| self.visibility(f));
         FrontMatter {
+            visibility,
             title,
             date,
             undated,
@@ -947,6 +955,27 @@ impl Parser<'_> {
             value: text,
             pos: field.pos,
         })
+    }
+
+    fn visibility(&mut self, field: &Field) -> Option<Visibility> {
+        let text = self.text(field, "visibility")?;
+        match text.as_str() {
+            "internal" => Some(Visibility::Internal),
+            "public" => Some(Visibility::Public),
+            _ => {
+                let hint = match did_you_mean(&text, ["internal", "public"]) {
+                    Some(s) => format!("did you mean {s}? expected internal or public"),
+                    None => "expected internal or public".into(),
+                };
+                self.error_at(
+                    field.pos,
+                    "unknown-visibility",
+                    format!("unknown visibility {text:?}"),
+                    Some(hint),
+                );
+                None
+            }
+        }
     }
 
     fn status(&mut self, field: &Field) -> Option<Status> {

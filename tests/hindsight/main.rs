@@ -10,6 +10,7 @@ mod cli;
 mod codes;
 mod corpus;
 mod docs;
+mod editions;
 mod example;
 mod faults;
 mod front_matter;
