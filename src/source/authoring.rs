@@ -207,6 +207,10 @@ pub fn schema(config: &Config) -> Value {
         "status",
         json!({ "enum": ["draft", "review", "published"] }),
     );
+    put(
+        "visibility",
+        json!({ "enum": ["internal", "public"], "description": "Whether the public edition holds the report too" }),
+    );
     for key in ["authors", "teams", "tags", "related", "aliases"] {
         put(key, list.clone());
     }

@@ -103,6 +103,7 @@ fn the_schema_validates_the_example_archive_and_catches_mistakes() {
         "title: T\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\n",
         "title: T\nseverity: SEV1\nservices: [a]\n",
         "title: T\nstatus: review\nseverity: SEV1\nservices: [a]\n",
+        "title: T\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\nservices: [a]\nvisibility: secret\n",
         "title: T\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\nservices: [a]\naction_items:\n  - text: x\n    type: prevnet\n",
         "title: T\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\nservices: [a]\nlinks:\n  - url: javascript:alert(1)\n",
         "title: T\ndate: 2023-01-17T12:30:00+03:00\nseverity: SEV1\nservices: [a]\nlinks: /relative\n",
