@@ -66,6 +66,10 @@ pub struct Archive {
     /// Slugs and ids of the reports this edition leaves out (internal
     /// ones, in the public edition): a link to one is said to be one.
     pub withheld: BTreeSet<String>,
+    /// Whether any report is public: only then do the pages mark the
+    /// internal ones (an archive with no public report has no public
+    /// edition to tell them from).
+    pub has_public: bool,
     /// The site folder, where files next to reports are looked up.
     root: PathBuf,
     /// The real `content/` folder, which every published file lies in.
@@ -97,6 +101,9 @@ impl Archive {
             content: crate::source::Boundary::new(&root.join(crate::source::CONTENT_DIR)).ok(),
             ..Archive::default()
         };
+        archive.has_public = reports
+            .iter()
+            .any(|p| p.visibility == crate::config::Visibility::Public);
         if !include_drafts {
             reports.retain(|p| p.status != Status::Draft);
         }

@@ -115,8 +115,9 @@ pub struct Row {
     pub status: Status,
     /// Total duration (`resolved - date`), human form.
     pub duration: Option<String>,
-    /// Kept to the internal library (`visibility: internal`): marked so
-    /// that authors see what the public edition leaves out.
+    /// Kept to the internal library (`visibility: internal`) in an archive
+    /// that has public reports: marked so that authors see what the public
+    /// edition leaves out.
     pub internal: bool,
 }
 
@@ -199,7 +200,7 @@ fn row(report: &Report, archive: &Archive, severities: &[SeverityView]) -> Row {
         },
         status: pm.status,
         duration: pm.resolved.map(|r| duration::human(r - pm.date)),
-        internal: pm.visibility == crate::config::Visibility::Internal,
+        internal: archive.has_public && pm.visibility == crate::config::Visibility::Internal,
     }
 }
 

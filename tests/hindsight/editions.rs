@@ -296,3 +296,25 @@ fn the_previews_quick_rebuild_of_a_public_report_leaves_its_internal_parts_out()
     });
     assert!(kept.patch(&site.root().join(rel)).is_none());
 }
+
+#[test]
+fn an_archive_without_public_reports_marks_only_internal_sections() {
+    let site = TestSite::fixture("editions");
+    for rel in [
+        "content/2023/2023-03-01-checkout-outage.md",
+        "content/2023/2023-01-05-dns-resolution.md",
+    ] {
+        site.edit(rel, |t| t.replace("visibility: public\n", ""));
+    }
+    let out = build(&site, Edition::Internal);
+    let list = page(&out, "postmortems/index.html");
+    assert_eq!(list.select(&sel(".internal-badge")).count(), 0);
+    let report = page(&out, "postmortems/2023-03-01-checkout-outage/index.html");
+    assert_eq!(
+        report
+            .select(&sel(".report-badges .internal-badge"))
+            .count(),
+        0
+    );
+    assert_eq!(report.select(&sel("article h2 .internal-badge")).count(), 1);
+}
