@@ -90,6 +90,8 @@ pub struct PublicEdition {
     /// Show action items' owners (`@name`), and their tickets.
     pub action_item_owners: bool,
     pub action_item_tickets: bool,
+    /// Show the owner that `[services]` gives each service.
+    pub service_owners: bool,
 }
 
 impl Default for PublicEdition {
@@ -101,6 +103,7 @@ impl Default for PublicEdition {
             hide: ["authors", "teams", "links"].map(String::from).to_vec(),
             action_item_owners: false,
             action_item_tickets: false,
+            service_owners: false,
         }
     }
 }
@@ -358,7 +361,8 @@ impl Config {
 
     /// The configuration of `edition`: for the public one, its own title,
     /// description and base URL where `[editions.public]` sets them, and
-    /// open to search engines.
+    /// open to search engines, without the catalogue's service owners
+    /// unless it shows them.
     pub fn for_edition(&self, edition: Edition) -> Config {
         let mut config = self.clone();
         if edition == Edition::Public {
@@ -373,6 +377,11 @@ impl Config {
                 config.base_url = public.base_url.clone();
             }
             config.public = true;
+            if !public.service_owners {
+                for service in config.services.values_mut() {
+                    service.owner.clear();
+                }
+            }
         }
         config
     }

@@ -157,6 +157,7 @@ fn the_internal_edition_holds_everything_and_marks_what_is_internal() {
         "zqcanary-123",
         "zqcanarytag",
         "zqcanaryservicename",
+        "zqcanarycheckoutowner",
         "zqcanarycatalogue",
         "zqcanaryalias",
         "zqcanaryimage.png",
