@@ -78,8 +78,23 @@ fn redact(mut pm: Postmortem, settings: &PublicEdition, withheld: &BTreeSet<Stri
         !settings.action_item_tickets,
     );
     words.sort_by_key(|r| std::cmp::Reverse(r.start));
+    let mut lines = BTreeSet::new();
     for range in words {
+        lines.insert(body[..range.start].matches('\n').count());
         body.replace_range(range, "");
+    }
+    if !lines.is_empty() {
+        body = body
+            .split_inclusive('\n')
+            .enumerate()
+            .map(|(i, line)| {
+                if lines.contains(&i) {
+                    tidy(line)
+                } else {
+                    line.to_string()
+                }
+            })
+            .collect();
     }
     let front_items: Vec<_> = pm.action_items.into_iter().filter(|a| !a.in_body).collect();
     pm.action_items = front_items;
@@ -103,6 +118,44 @@ fn redact(mut pm: Postmortem, settings: &PublicEdition, withheld: &BTreeSet<Stri
     pm.body_start = front.len();
     pm.source = front + &body;
     pm
+}
+
+/// A line that lost its owners and tickets, without what held them: `(, )`
+/// and `[]` left behind, doubled spaces, a comma before the end.
+fn tidy(line: &str) -> String {
+    let (text, end) = match line.strip_suffix('\n') {
+        Some(text) => (text, "\n"),
+        None => (line, ""),
+    };
+    let mut out = text.to_string();
+    loop {
+        let before = out.len();
+        for (open, close) in [('(', ')'), ('[', ']')] {
+            let mut from = 0;
+            while let Some(at) = out[from..].find(open).map(|i| from + i) {
+                let inner_end = out[at + 1..]
+                    .find(|c: char| !(c.is_whitespace() || ",;".contains(c)))
+                    .map(|i| at + 1 + i);
+                // `[ ]` is a task list's box, not what held a ticket.
+                let task_box = open == '[' && out[at..].starts_with("[ ]");
+                match inner_end {
+                    Some(end) if out[end..].starts_with(close) && !task_box => {
+                        out.replace_range(at..end + 1, "");
+                    }
+                    _ => from = at + 1,
+                }
+            }
+        }
+        while out.contains("  ") {
+            out = out.replace("  ", " ");
+        }
+        if out.len() == before {
+            break;
+        }
+    }
+    let indent = text.len() - text.trim_start().len();
+    let body = out.trim_start().trim_end_matches([' ', ',', ';']);
+    format!("{}{body}{end}", &text[..indent.min(text.len())])
 }
 
 /// Leaves out what front-matter `key` gave.
@@ -185,6 +238,17 @@ mod tests {
         blank(&mut text, sections);
         assert_eq!(text.lines().count(), body.lines().count());
         assert!(!text.contains("secret") && !text.contains("Deeper") && text.contains("shown"));
+    }
+
+    #[test]
+    fn a_line_without_its_owners_loses_the_brackets_that_held_them() {
+        assert_eq!(
+            tidy("- [x] Page the team on errors (, )\n"),
+            "- [x] Page the team on errors\n"
+        );
+        assert_eq!(tidy("  - Fix it  [] now ,"), "  - Fix it now");
+        assert_eq!(tidy("- Keep (this one)\n"), "- Keep (this one)\n");
+        assert_eq!(tidy("- [ ] Validate  \n"), "- [ ] Validate\n");
     }
 
     #[test]
