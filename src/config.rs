@@ -153,6 +153,7 @@ pub const IMPORT_TARGETS: &[&str] = &[
     "related",
     "aliases",
     "links",
+    "visibility",
 ];
 
 /// Bounds on what one report may ask for, so that one file cannot make a

@@ -382,7 +382,7 @@ fn keep(entry: &mut Entry, key: &str, value: &Value) {
     if key.is_empty() {
         return;
     }
-    let name = if ORDER.contains(&key.as_str()) {
+    let name = if crate::source::postmortem::KNOWN_KEYS.contains(&key.as_str()) {
         format!("original_{key}")
     } else {
         key

@@ -98,7 +98,8 @@ impl Postmortem {
     }
 }
 
-const KNOWN_KEYS: &[&str] = &[
+/// Every front-matter key a report's fields are read from.
+pub(crate) const KNOWN_KEYS: &[&str] = &[
     "title",
     "date",
     "severity",

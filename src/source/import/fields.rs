@@ -56,6 +56,13 @@ pub(super) fn convert(
             }
             Value::String(t)
         }
+        "visibility" => {
+            let t = text().ok_or("not text")?.to_lowercase();
+            if !["internal", "public"].contains(&t.as_str()) {
+                return Err(format!("{t:?} is not internal or public"));
+            }
+            Value::String(t)
+        }
         "status" => {
             let t = text().ok_or("not text")?.to_lowercase();
             if !["draft", "review", "published"].contains(&t.as_str()) {

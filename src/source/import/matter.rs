@@ -195,6 +195,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("source", "links"),
     ("postmortem_url", "links"),
     ("timezone", "timezone"),
+    ("visibility", "visibility"),
     ("tz", "timezone"),
 ];
 

@@ -375,3 +375,17 @@ fn a_labelled_line_of_punctuation_gives_no_names() {
     let (_, diagnostics) = parsed(&mut e);
     assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
 }
+
+#[test]
+fn a_visibility_is_read_and_one_that_is_not_ours_is_kept_aside() {
+    // Found by the import fuzz target once `visibility` became a key of ours.
+    let mut e = entry(
+        "v.md",
+        "---\ntitle: V\ndate: 2024-01-01T00:00:00Z\nvisibility: \"202n\"\n---\n",
+    );
+    assert_eq!(e.extra["original_visibility"], "202n");
+    let (_, diagnostics) = parsed(&mut e);
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+    let e = entry("w.md", "---\ntitle: W\nvisibility: Public\n---\n");
+    assert_eq!(field(&e, "visibility"), "public");
+}

@@ -412,4 +412,8 @@ fn every_field_an_import_writes_is_a_known_key() {
     for key in crate::config::IMPORT_TARGETS {
         assert!(KNOWN_KEYS.contains(key), "{key}");
     }
+    // And an import reads every key of ours but the structured action items.
+    for key in KNOWN_KEYS.iter().filter(|k| **k != "action_items") {
+        assert!(crate::config::IMPORT_TARGETS.contains(key), "{key}");
+    }
 }
