@@ -118,7 +118,7 @@ fn scheme(url: &str) -> Option<String> {
 }
 
 /// Why `url` cannot be a report's link, or `None` if it can.
-fn url_problem(url: &str) -> Option<&'static str> {
+pub fn url_problem(url: &str) -> Option<&'static str> {
     if url.is_empty() {
         return Some("is empty");
     }

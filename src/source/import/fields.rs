@@ -127,13 +127,9 @@ fn link_values(value: &Value) -> Vec<Value> {
         Value::Array(items) => items.clone(),
         other => vec![other.clone()],
     };
-    let usable = |u: &str| {
-        let lower = u.to_ascii_lowercase();
-        (lower.starts_with("https://")
-            || lower.starts_with("http://")
-            || lower.starts_with("mailto:"))
-            && !u.contains(|c: char| c.is_whitespace() || c.is_control())
-    };
+    // What the build takes as a link, and nothing a page may not show.
+    let usable =
+        |u: &str| crate::source::links::url_problem(u).is_none() && !u.contains(char::is_control);
     items
         .into_iter()
         .filter_map(|item| match item {

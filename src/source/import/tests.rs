@@ -356,6 +356,9 @@ fn control_characters_in_the_text_do_not_reach_the_front_matter() {
         field(&links, "links"),
         serde_json::json!(["https://x.test/b"])
     );
+    // And a link with no host.
+    let hostless = entry("h.md", "---\nurl: \"https://\"\n---\n");
+    assert_eq!(field(&hostless, "links"), Value::Null);
     // And in a key kept as it was.
     let mut key = entry("z.md", "---\n\"uuid\\u0017\": 1\ntitle: Z\n---\n");
     assert_eq!(key.extra["uuid"], 1);
