@@ -251,6 +251,67 @@ mod tests {
         assert_eq!(tidy("- [ ] Validate  \n"), "- [ ] Validate\n");
     }
 
+    /// Redacting never panics and never moves a line, whatever the body:
+    /// a seeded stream of the fragments the public edition cuts.
+    #[test]
+    fn redacting_messy_bodies_keeps_every_line_and_never_panics() {
+        const PARTS: &[&str] = &[
+            "## Action items\n",
+            "## Notes {.internal}\n",
+            "### Deep\n",
+            "# Top\n",
+            "- [ ] ",
+            "- [x] ",
+            "@ana ",
+            "OPS-12 ",
+            "#42",
+            "(",
+            ")",
+            "[",
+            "]",
+            ", ",
+            "é",
+            "🙂",
+            "\n",
+            "Setext {.internal}\n---\n",
+            "```\n",
+            "text ",
+            "  ",
+            "(@bo, OPS-3)",
+            "\r\n",
+        ];
+        let config = Config::default();
+        let mut seed: u64 = 7;
+        for _ in 0..400 {
+            let mut body = String::new();
+            for _ in 0..40 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                body.push_str(PARTS[(seed >> 33) as usize % PARTS.len()]);
+            }
+            let source = format!(
+                "---\ntitle: T\ndate: 2024-01-01T00:00:00Z\nseverity: SEV1\nservices: [a]\nvisibility: public\n---\n{body}"
+            );
+            let mut found = Vec::new();
+            let path = std::path::Path::new("content/2024/t.md");
+            let Some(pm) = crate::source::postmortem::parse(path, source, &config, &mut found)
+            else {
+                continue;
+            };
+            let lines = pm.source.matches('\n').count();
+            let (kept, _) = apply(vec![pm], &config, Edition::Public);
+            assert_eq!(kept[0].source.matches('\n').count(), lines, "{body:?}");
+            assert!(
+                kept[0]
+                    .action_items
+                    .iter()
+                    .all(|a| a.owner.is_none() && a.tickets.is_empty()),
+                "{body:?}"
+            );
+        }
+    }
+
     #[test]
     fn an_internal_section_at_the_end_and_setext_headings_are_found() {
         let body = "Intro\n\nNotes {.internal}\n-----\n\nsecret\n";
