@@ -393,31 +393,11 @@ fn keep(entry: &mut Entry, key: &str, value: &Value) {
 /// Fills what front matter did not give from what the text says, then
 /// from the file name and the defaults.
 fn fill(entry: &mut Entry, inferred: infer::Inferred, config: &Config, body: &mut String) {
-    let inferred = cleaned(inferred);
+    let mut inferred = cleaned(inferred);
     let stem = stem(&entry.source);
     let has = |entry: &Entry, key: &str| entry.fields.contains_key(key);
     let string = |f: Found<String>| found(Value::String(f.value), f.from);
-    if let Some(span) = inferred.title_span.clone() {
-        let same = inferred.title.as_ref().is_some_and(|t| {
-            entry.fields.get("title").is_none_or(|have| {
-                have.value
-                    .as_str()
-                    .is_some_and(|h| words(h) == words(&t.value))
-            })
-        });
-        if same && body.get(span.clone()).is_some() {
-            body.replace_range(span, "");
-        }
-    }
-    if !has(entry, "title") {
-        let title = inferred.title.map(string).unwrap_or_else(|| {
-            found(
-                Value::String(clean_text(&title_from_name(&stem))),
-                "file name",
-            )
-        });
-        entry.fields.insert("title", title);
-    }
+    title(entry, &mut inferred, &stem, body);
     let times = [
         ("date", inferred.date),
         ("detected", inferred.detected),
@@ -435,68 +415,11 @@ fn fill(entry: &mut Entry, inferred: infer::Inferred, config: &Config, body: &mu
     }
     order_times(entry);
     if !has(entry, "severity") {
-        let mapped = inferred
-            .severity
-            .and_then(|f| match severity_of(&f.value, config) {
-                Some(id) => Some(found(
-                    Value::String(id),
-                    format!("{} ({:?})", f.from, f.value),
-                )),
-                None => {
-                    entry.notes.push(format!(
-                        "severity {:?} ({}) is none of the configured ones",
-                        f.value, f.from
-                    ));
-                    None
-                }
-            });
-        let severity = mapped.unwrap_or_else(|| default_severity(config));
+        let severity = severity(entry, inferred.severity.take(), config);
         entry.fields.insert("severity", severity);
     }
     if !has(entry, "services") {
-        let named = inferred.services.map(|f| {
-            let list: Vec<Value> = f
-                .value
-                .iter()
-                .filter(|n| !url::slugify(n).is_empty())
-                .filter_map(|n| service_of(n, config))
-                .map(Value::String)
-                .collect();
-            found(Value::Array(list), f.from)
-        });
-        let title_and_summary = format!(
-            "{} {}",
-            entry
-                .fields
-                .get("title")
-                .and_then(|f| f.value.as_str())
-                .unwrap_or_default(),
-            inferred.summary.as_ref().map_or("", |s| s.value.as_str())
-        );
-        let catalogue = catalogue_in(&title_and_summary, config);
-        let services = named
-            .filter(|f| matches!(&f.value, Value::Array(a) if !a.is_empty()))
-            .or_else(|| {
-                (!catalogue.is_empty()).then(|| {
-                    found(
-                        Value::Array(catalogue.into_iter().map(Value::String).collect()),
-                        "catalogue names in the title or summary",
-                    )
-                })
-            })
-            .unwrap_or_else(|| {
-                let name = config
-                    .import
-                    .default_service
-                    .clone()
-                    .unwrap_or_else(|| "unknown".into());
-                let from = if config.import.default_service.is_some() {
-                    "default ([import] default_service)"
-                } else {
-                    "default (none found; set [import] default_service)"
-                };
-                found(Value::Array(vec![Value::String(name)]), from)
-            });
+        let services = services(entry, inferred.services.take(), &inferred.summary, config);
         entry.fields.insert("services", services);
     }
     let lists = [("tags", inferred.tags), ("authors", inferred.authors)];
@@ -545,6 +468,105 @@ fn fill(entry: &mut Entry, inferred: infer::Inferred, config: &Config, body: &mu
         );
         entry.notes.push("no date found in its front matter or text: written as a draft; add `date` and remove `status: draft` to publish it".into());
     }
+}
+
+/// The title from front matter, else the text, else the file name; the
+/// text's title line is taken out of the body when it says the title.
+fn title(entry: &mut Entry, inferred: &mut infer::Inferred, stem: &str, body: &mut String) {
+    if let Some(span) = inferred.title_span.clone() {
+        let same = inferred.title.as_ref().is_some_and(|t| {
+            entry.fields.get("title").is_none_or(|have| {
+                have.value
+                    .as_str()
+                    .is_some_and(|h| words(h) == words(&t.value))
+            })
+        });
+        if same && body.get(span.clone()).is_some() {
+            body.replace_range(span, "");
+        }
+    }
+    if !entry.fields.contains_key("title") {
+        let title = match inferred.title.take() {
+            Some(f) => found(Value::String(f.value), f.from),
+            None => found(
+                Value::String(clean_text(&title_from_name(stem))),
+                "file name",
+            ),
+        };
+        entry.fields.insert("title", title);
+    }
+}
+
+/// The severity the text names, mapped onto the configured ones, or the
+/// default; one that maps onto none is said.
+fn severity(entry: &mut Entry, named: Option<Found<String>>, config: &Config) -> Found<Value> {
+    let mapped = named.and_then(|f| match severity_of(&f.value, config) {
+        Some(id) => Some(found(
+            Value::String(id),
+            format!("{} ({:?})", f.from, f.value),
+        )),
+        None => {
+            entry.notes.push(format!(
+                "severity {:?} ({}) is none of the configured ones",
+                f.value, f.from
+            ));
+            None
+        }
+    });
+    mapped.unwrap_or_else(|| default_severity(config))
+}
+
+/// The services a labelled line names, else the catalogue's services the
+/// title or summary names, else the default.
+fn services(
+    entry: &Entry,
+    named: Option<Found<Vec<String>>>,
+    summary: &Option<Found<String>>,
+    config: &Config,
+) -> Found<Value> {
+    let named = named.map(|f| {
+        let list: Vec<Value> = f
+            .value
+            .iter()
+            .filter(|n| !url::slugify(n).is_empty())
+            .filter_map(|n| service_of(n, config))
+            .map(Value::String)
+            .collect();
+        found(Value::Array(list), f.from)
+    });
+    let title_and_summary = format!(
+        "{} {}",
+        entry
+            .fields
+            .get("title")
+            .and_then(|f| f.value.as_str())
+            .unwrap_or_default(),
+        summary.as_ref().map_or("", |s| s.value.as_str())
+    );
+    let catalogue = catalogue_in(&title_and_summary, config);
+    named
+        .filter(|f| matches!(&f.value, Value::Array(a) if !a.is_empty()))
+        .or_else(|| {
+            (!catalogue.is_empty()).then(|| {
+                found(
+                    Value::Array(catalogue.into_iter().map(Value::String).collect()),
+                    "catalogue names in the title or summary",
+                )
+            })
+        })
+        .unwrap_or_else(|| {
+            let name = config
+                .import
+                .default_service
+                .clone()
+                .unwrap_or_else(|| "unknown".into());
+            let from = if config.import.default_service.is_some() {
+                "default ([import] default_service)"
+            } else {
+                "default (none found; set [import] default_service)"
+            };
+            found(Value::Array(vec![Value::String(name)]), from)
+        })
 }
 
 /// What the text says, without the control characters a page may not hold

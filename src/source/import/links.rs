@@ -202,92 +202,22 @@ pub(super) fn relink(entries: &mut [Entry], scanned: &scan::Scanned) -> Vec<(Pat
         .iter()
         .map(|e| (e.source.clone(), (e.dest.clone(), e.undated)))
         .collect();
-    let lower: HashMap<String, PathBuf> = reports
-        .keys()
-        .map(|p| (p.to_string_lossy().to_lowercase(), p.clone()))
-        .collect();
-    let others: BTreeSet<&PathBuf> = scanned.others.iter().collect();
-    let left_out: BTreeSet<&PathBuf> = scanned.left_out.iter().map(|(p, _)| p).collect();
-    let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    let mut library = Library {
+        lower: reports
+            .keys()
+            .map(|p| (p.to_string_lossy().to_lowercase(), p.clone()))
+            .collect(),
+        reports,
+        others: scanned.others.iter().collect(),
+        left_out: scanned.left_out.iter().map(|(p, _)| p).collect(),
+        copies: BTreeMap::new(),
+    };
     for entry in entries.iter_mut() {
-        let folder = entry.dest.parent().unwrap_or(Path::new("")).to_path_buf();
-        let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        let mut edits: Vec<(Range<usize>, String)> = Vec::new();
         for link in relative_links(&entry.body, &entry.source) {
-            let Some(target) = &link.target else {
-                entry.notes.push(format!(
-                    "link `{}` leads outside the imported folder: left as written",
-                    link.written
-                ));
-                continue;
-            };
-            let report = find_report(target, &reports, &lower);
-            if let Some((dest, undated)) = report {
-                if undated && !entry.undated && !link.image {
-                    if let Some(text) = link.text.clone() {
-                        edits.push((link.whole.clone(), entry.body[text].to_string()));
-                        entry.notes.push(format!(
-                            "link to `{}`, a draft until it has a date: written as its text; link it again once that report is published",
-                            link.written
-                        ));
-                    }
-                    continue;
-                }
-                let new = format!("{}{}", path_between(&folder, &dest), link.suffix);
-                edits.push((link.dest.clone(), destination(&new)));
-                continue;
-            }
-            if others.contains(target) {
-                let natural = normalise(
-                    &folder.join(
-                        target
-                            .strip_prefix(entry.source.parent().unwrap_or(Path::new("")))
-                            .unwrap_or(target),
-                    ),
-                );
-                let natural = natural.filter(|p| {
-                    p.starts_with(layout::CONTENT)
-                        && copies.get(p).is_none_or(|from| from == target)
-                });
-                let place = natural
-                    .unwrap_or_else(|| Path::new(layout::CONTENT).join("files").join(target));
-                if copies.get(&place).is_some_and(|from| from != target) {
-                    entry.notes.push(format!(
-                        "link to `{}`: another file has its place; left as written",
-                        link.written
-                    ));
-                    continue;
-                }
-                copies.insert(place.clone(), target.clone());
-                let new = format!("{}{}", path_between(&folder, &place), link.suffix);
-                let same =
-                    crate::util::url::percent_decode(&link.written).is_some_and(|w| w == new);
-                if !same {
-                    edits.push((link.dest.clone(), destination(&new)));
-                }
-                continue;
-            }
-            let markdown = target.extension().is_some_and(|e| e == "md");
-            if (left_out.contains(target) || markdown) && !link.image {
-                if let Some(text) = link.text.clone() {
-                    edits.push((link.whole.clone(), entry.body[text].to_string()));
-                }
-                let why = if left_out.contains(target) {
-                    "which is not imported"
-                } else {
-                    "which is not in the imported folder"
-                };
-                entry.notes.push(format!(
-                    "link to `{}`, {why}: written as its text",
-                    link.written
-                ));
-                continue;
-            }
-            if !left_out.contains(target) {
-                entry.notes.push(format!(
-                    "link to `{}`, which is not in the imported folder: left as written",
-                    link.written
-                ));
-            }
+            let (edit, note) = library.follow(entry, &link);
+            edits.extend(edit);
+            entry.notes.extend(note);
         }
         edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
         let mut last = usize::MAX;
@@ -298,7 +228,105 @@ pub(super) fn relink(entries: &mut [Entry], scanned: &scan::Scanned) -> Vec<(Pat
             }
         }
     }
-    copies.into_iter().collect()
+    library.copies.into_iter().collect()
+}
+
+/// What the imported folder holds, as links are followed.
+struct Library<'s> {
+    /// Each report's new file, and whether it is a draft without a date.
+    reports: HashMap<PathBuf, (PathBuf, bool)>,
+    /// The reports' paths in lower case.
+    lower: HashMap<String, PathBuf>,
+    others: BTreeSet<&'s PathBuf>,
+    left_out: BTreeSet<&'s PathBuf>,
+    /// Files to copy: their place in the library, and their path.
+    copies: BTreeMap<PathBuf, PathBuf>,
+}
+
+/// A change to a body: a range and what it becomes.
+type Edit = (Range<usize>, String);
+
+impl Library<'_> {
+    /// What becomes of one link of `entry`: the change to its body, if
+    /// any, and what the reviewer should know, if anything.
+    fn follow(&mut self, entry: &Entry, link: &Relative) -> (Option<Edit>, Option<String>) {
+        let folder = entry.dest.parent().unwrap_or(Path::new(""));
+        let as_text = || {
+            link.text
+                .clone()
+                .map(|t| (link.whole.clone(), entry.body[t].to_string()))
+        };
+        let Some(target) = &link.target else {
+            let note = format!(
+                "link `{}` leads outside the imported folder: left as written",
+                link.written
+            );
+            return (None, Some(note));
+        };
+        if let Some((dest, undated)) = find_report(target, &self.reports, &self.lower) {
+            if undated && !entry.undated && !link.image {
+                let note = format!(
+                    "link to `{}`, a draft until it has a date: written as its text; link it again once that report is published",
+                    link.written
+                );
+                return (as_text(), link.text.as_ref().map(|_| note));
+            }
+            let new = format!("{}{}", path_between(folder, &dest), link.suffix);
+            return (Some((link.dest.clone(), destination(&new))), None);
+        }
+        if self.others.contains(target) {
+            return self.copy(entry, link, target);
+        }
+        let left_out = self.left_out.contains(target);
+        if (left_out || target.extension().is_some_and(|e| e == "md")) && !link.image {
+            let why = if left_out {
+                "which is not imported"
+            } else {
+                "which is not in the imported folder"
+            };
+            let note = format!("link to `{}`, {why}: written as its text", link.written);
+            return (as_text(), Some(note));
+        }
+        let note = (!left_out).then(|| {
+            format!(
+                "link to `{}`, which is not in the imported folder: left as written",
+                link.written
+            )
+        });
+        (None, note)
+    }
+
+    /// A file a report links to: copied to the same place beside the
+    /// report's new file, or under `content/files/` where that place is
+    /// taken or outside `content/`.
+    fn copy(
+        &mut self,
+        entry: &Entry,
+        link: &Relative,
+        target: &Path,
+    ) -> (Option<Edit>, Option<String>) {
+        let folder = entry.dest.parent().unwrap_or(Path::new(""));
+        let beside = target
+            .strip_prefix(entry.source.parent().unwrap_or(Path::new("")))
+            .unwrap_or(target);
+        let natural = normalise(&folder.join(beside)).filter(|p| {
+            p.starts_with(layout::CONTENT) && self.copies.get(p).is_none_or(|from| from == target)
+        });
+        let place =
+            natural.unwrap_or_else(|| Path::new(layout::CONTENT).join("files").join(target));
+        if self.copies.get(&place).is_some_and(|from| from != target) {
+            let note = format!(
+                "link to `{}`: another file has its place; left as written",
+                link.written
+            );
+            return (None, Some(note));
+        }
+        self.copies.insert(place.clone(), target.to_path_buf());
+        let new = format!("{}{}", path_between(folder, &place), link.suffix);
+        let same = crate::util::url::percent_decode(&link.written).is_some_and(|w| w == new);
+        let edit = (!same).then(|| (link.dest.clone(), destination(&new)));
+        (edit, None)
+    }
 }
 
 /// The report a link's path names: exactly, without `.md` (a report file
