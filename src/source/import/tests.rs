@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
-use super::fields::when;
-use super::names::slug_of;
+use super::fields::{rfc3339, severity_of, when};
+use super::names::{id_in_name, slug_of, stem, title_from_name};
 use super::*;
 
 fn config() -> Config {
