@@ -32,7 +32,7 @@ use crate::util::layout;
 
 use fields::{clean, clean_text, convert, same_term};
 use infer::Found;
-use names::{distinct_ids, existing_slugs, place, relate};
+use names::{distinct_ids, existing, place, relate};
 pub use write::LEDGER;
 
 /// What `hindsight import` is asked for.
@@ -96,10 +96,10 @@ pub fn import(
             Err(why) => outcome.failed.push((rel.clone(), why)),
         }
     }
-    let taken = existing_slugs(into);
-    place(&mut entries, &taken);
-    distinct_ids(&mut entries);
-    relate(&mut entries, &taken);
+    let library = existing(into);
+    place(&mut entries, &library.slugs);
+    distinct_ids(&mut entries, &library.ids);
+    relate(&mut entries, &library.slugs);
     let copies = links::relink(&mut entries, &scanned);
     let mut files: Vec<(PathBuf, Vec<u8>)> = entries
         .iter()

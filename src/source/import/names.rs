@@ -115,19 +115,50 @@ pub(super) fn slug_of(stem: &str) -> String {
     }
 }
 
-/// The slugs of the library's reports, by file, so that an import does
-/// not take a name it has.
-pub(super) fn existing_slugs(into: &Path) -> HashMap<String, PathBuf> {
-    let content = into.join(layout::CONTENT);
-    walkdir::WalkDir::new(&content)
+/// The reports a library has already: by slug, and by id (both in lower
+/// case, as the build compares them), each with its file relative to the
+/// library folder.
+#[derive(Debug, Default)]
+pub(super) struct Existing {
+    pub(super) slugs: HashMap<String, PathBuf>,
+    pub(super) ids: HashMap<String, PathBuf>,
+}
+
+/// The reports under `into`'s `content/`, so that an import takes neither
+/// a name nor an id one has.
+pub(super) fn existing(into: &Path) -> Existing {
+    let mut found = Existing::default();
+    let files = walkdir::WalkDir::new(into.join(layout::CONTENT))
         .into_iter()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(into).ok()?.to_path_buf();
-            Some((e.path().file_stem()?.to_string_lossy().into_owned(), rel))
-        })
-        .collect()
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"));
+    for file in files {
+        let Ok(rel) = file.path().strip_prefix(into).map(Path::to_path_buf) else {
+            continue;
+        };
+        if let Some(stem) = file.path().file_stem() {
+            found
+                .slugs
+                .insert(stem.to_string_lossy().to_lowercase(), rel.clone());
+        }
+        if let Some(id) = std::fs::read_to_string(file.path())
+            .ok()
+            .and_then(|text| id_of(&text))
+        {
+            found.ids.insert(id.to_lowercase(), rel);
+        }
+    }
+    found
+}
+
+/// The `id` a report's front matter gives, if it reads.
+fn id_of(text: &str) -> Option<String> {
+    let split = crate::source::frontmatter::split(text).ok()?;
+    let fields = crate::source::frontmatter::parse(split.matter, split.matter_line).ok()?;
+    fields
+        .iter()
+        .find(|(key, _)| key == "id")
+        .and_then(|(_, field)| field.value.as_text())
 }
 
 /// Gives each report its slug and file: `content/<year>/<slug>.md`, or
@@ -164,8 +195,10 @@ pub(super) fn place(entries: &mut [Entry], taken: &HashMap<String, PathBuf>) {
     }
 }
 
-/// Leaves an id only on the first report that has it.
-pub(super) fn distinct_ids(entries: &mut [Entry]) {
+/// Leaves an id only on the first report that has it, and off a report
+/// whose id another report of the library (`taken`, not the file it is
+/// written to) has.
+pub(super) fn distinct_ids(entries: &mut [Entry], taken: &HashMap<String, PathBuf>) {
     let mut seen = BTreeSet::new();
     for entry in entries.iter_mut() {
         let Some(id) = entry
@@ -176,7 +209,8 @@ pub(super) fn distinct_ids(entries: &mut [Entry]) {
         else {
             continue;
         };
-        if !seen.insert(id.clone()) {
+        let elsewhere = taken.get(&id).is_some_and(|at| *at != entry.dest);
+        if !seen.insert(id.clone()) || elsewhere {
             entry.fields.remove("id");
             entry
                 .notes

@@ -255,6 +255,8 @@ fn two_reports_never_share_a_slug_or_an_id() {
     let mut entries = vec![
         entry("a/INC-1 Outage.md", "# A\n\nOn May 1, 2023 it broke.\n"),
         entry("b/inc-1-outage.md", "# B\n\nOn May 2, 2023 it broke.\n"),
+        entry("c/INC-2 Disk.md", "# C\n\nOn May 3, 2023 it broke.\n"),
+        entry("d/INC-3 Disk.md", "# D\n\nOn May 4, 2023 it broke.\n"),
     ];
     let mut taken = HashMap::new();
     taken.insert(
@@ -262,7 +264,20 @@ fn two_reports_never_share_a_slug_or_an_id() {
         PathBuf::from("content/2023/inc-1-outage.md"),
     );
     place(&mut entries, &taken);
-    distinct_ids(&mut entries);
+    let mut ids = HashMap::new();
+    ids.insert("inc-2".to_string(), PathBuf::from("content/2020/other.md"));
+    // A report written by an earlier import of the same file keeps its id.
+    ids.insert(
+        "inc-3".to_string(),
+        PathBuf::from("content/2023/inc-3-disk.md"),
+    );
+    distinct_ids(&mut entries, &ids);
+    assert_eq!(
+        field(&entries[2], "id"),
+        Value::Null,
+        "the library has INC-2"
+    );
+    assert_eq!(field(&entries[3], "id"), "INC-3");
     assert_eq!(entries[0].slug, "inc-1-outage");
     assert_eq!(entries[1].slug, "inc-1-outage-2");
     assert_eq!(field(&entries[0], "id"), "INC-1");
