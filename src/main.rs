@@ -156,11 +156,12 @@ impl ImportArgs {
                 self.into.join(path).display()
             );
         }
-        for (path, why) in &outcome.failed {
-            eprintln!(
-                "error: {}: not imported: {why}",
-                self.src.join(path).display()
-            );
+        for failure in &outcome.failed {
+            let failure = import::Failure {
+                path: self.src.join(&failure.path),
+                ..failure.clone()
+            };
+            eprintln!("error: {failure}; the file is not imported");
         }
         let drafts = if outcome.drafts > 0 {
             format!(", {} of them drafts without a date", outcome.drafts)

@@ -44,6 +44,27 @@ pub struct Options {
     pub exclude: Vec<String>,
 }
 
+/// A file that could not be imported: where (relative to the imported
+/// folder; line and column 1-based, 0 where unknown) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Failure {
+    /// `path:line:column: message`, as diagnostics are printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column.max(1))?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
 /// What an import did.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -58,7 +79,7 @@ pub struct Outcome {
     /// last import): left as they are.
     pub kept: Vec<PathBuf>,
     /// Files that could not be imported, and why.
-    pub failed: Vec<(PathBuf, String)>,
+    pub failed: Vec<Failure>,
     /// Reports imported, and how many of them are drafts without a date.
     pub reports: usize,
     pub drafts: usize,
@@ -93,7 +114,12 @@ pub fn import(
     for (rel, bytes) in &scanned.reports {
         match read_entry(rel, bytes, config) {
             Ok(entry) => entries.push(entry),
-            Err(why) => outcome.failed.push((rel.clone(), why)),
+            Err(why) => outcome.failed.push(Failure {
+                path: rel.clone(),
+                line: why.line,
+                column: why.column,
+                message: why.message,
+            }),
         }
     }
     let library = existing(into);
@@ -153,7 +179,7 @@ pub fn one(
     bytes: &[u8],
     config: &Config,
 ) -> std::result::Result<(PathBuf, String), String> {
-    let mut entry = read_entry(rel, bytes, config)?;
+    let mut entry = read_entry(rel, bytes, config).map_err(|e| e.message)?;
     let entries = std::slice::from_mut(&mut entry);
     place(entries, &std::collections::HashMap::new());
     relate(entries, &std::collections::HashMap::new());
@@ -270,9 +296,21 @@ fn found<T>(value: T, from: impl Into<String>) -> Found<T> {
 
 /// Reads one file: its front matter mapped, the rest inferred from its
 /// text, defaults where neither says.
-fn read_entry(rel: &Path, bytes: &[u8], config: &Config) -> std::result::Result<Entry, String> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| format!("not UTF-8 text (byte {})", e.valid_up_to()))?;
+fn read_entry(
+    rel: &Path,
+    bytes: &[u8],
+    config: &Config,
+) -> std::result::Result<Entry, matter::Unreadable> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+        matter::Unreadable {
+            line,
+            column,
+            message: "not UTF-8 text: save it as UTF-8 and import again".into(),
+        }
+    })?;
     let text = text
         .strip_prefix('\u{feff}')
         .unwrap_or(text)

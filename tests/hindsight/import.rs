@@ -412,3 +412,42 @@ fn import_settings_are_read_from_the_library_and_checked() {
     let glimmer = front(&site.read("content/undated/glimmer-auth-token-leak.md"));
     assert_eq!(glimmer["services"], serde_json::json!(["Glimmer Accounts"]));
 }
+
+#[test]
+fn a_file_that_cannot_be_read_is_named_at_its_line_and_the_others_are_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("old");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("ok.md"), "# Fine\n\nOn May 1, 2023 it broke.\n").unwrap();
+    std::fs::write(
+        src.join("broken.md"),
+        "---\ntitle: T\ntags: [open\n---\nText\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("latin1.md"), b"# Caf\xe9\n").unwrap();
+    let into = dir.path().join("library");
+    let o = hindsight(&[
+        "import",
+        src.to_str().unwrap(),
+        "--into",
+        into.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", describe(&o));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let broken = format!(
+        "error: {}:4:1: its YAML front matter does not parse",
+        src.join("broken.md").display()
+    );
+    assert!(stderr.contains(&broken), "{stderr}");
+    let latin = format!(
+        "error: {}:1:6: not UTF-8 text",
+        src.join("latin1.md").display()
+    );
+    assert!(stderr.contains(&latin), "{stderr}");
+    assert!(into.join("content/2023/ok.md").is_file());
+    let ledger = std::fs::read_to_string(into.join("import-report.md")).unwrap();
+    assert!(
+        ledger.contains("- `broken.md` (line 4): **not imported**"),
+        "{ledger}"
+    );
+}

@@ -28,11 +28,20 @@ pub struct Cut<'a> {
     pub body_line: usize,
 }
 
+/// Why front matter could not be read, and where: a 1-based file line and
+/// column, 0 where the parser does not say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
 /// Cuts `text` (line feeds only) at the end of its front matter. A file
 /// whose first line opens front matter that is never closed has none: its
 /// first line is Markdown (a `---` rule). Front matter that does not parse
-/// is an error with the parser's words.
-pub fn cut(text: &str) -> Result<Cut<'_>, String> {
+/// is an error with the parser's words, at the line of the file they name.
+pub fn cut(text: &str) -> Result<Cut<'_>, Unreadable> {
     let first = text.lines().next().unwrap_or_default().trim_end();
     let fenced = match first {
         "---" => Some(("---", "YAML")),
@@ -47,7 +56,7 @@ pub fn cut(text: &str) -> Result<Cut<'_>, String> {
             "TOML" => TOML::parse(matter),
             _ => YAML::parse(matter),
         }
-        .map_err(|e| format!("its {format} front matter does not parse: {e}"))?;
+        .map_err(|e| unreadable(format, matter, &e.to_string()))?;
         return Ok(Cut {
             matter: Some(Matter {
                 format,
@@ -64,8 +73,8 @@ pub fn cut(text: &str) -> Result<Cut<'_>, String> {
         if let Some(Ok(Value::Object(_))) = values.next() {
             let end = values.byte_offset();
             let matter = &text[..end];
-            let pod = JSON::parse(matter)
-                .map_err(|e| format!("its JSON front matter does not parse: {e}"))?;
+            let pod =
+                JSON::parse(matter).map_err(|e| unreadable("JSON", matter, &e.to_string()))?;
             let rest = &text[end..];
             let (body, skipped) = match rest.find('\n') {
                 Some(i) if rest[..i].trim().is_empty() => (&rest[i + 1..], 1),
@@ -82,6 +91,40 @@ pub fn cut(text: &str) -> Result<Cut<'_>, String> {
         }
     }
     Ok(whole(text))
+}
+
+/// The parser's complaint about front matter that starts on line 2 of its
+/// file, placed on the file's line: YAML is read again by the build's own
+/// reader, which knows where; TOML says `line N, column M` of the block.
+fn unreadable(format: &str, matter: &str, said: &str) -> Unreadable {
+    let message = format!(
+        "its {format} front matter does not parse: {}",
+        said.trim_start_matches("Deserialize error: ").trim()
+    );
+    let (line, column) = match format {
+        "YAML" => crate::source::frontmatter::parse(matter, 2)
+            .err()
+            .map_or((0, 0), |e| (e.pos.line, e.pos.column)),
+        _ => block_position(said).map_or((0, 0), |(l, c)| (l + 1, c)),
+    };
+    Unreadable {
+        line,
+        column,
+        message: message.lines().next().unwrap_or_default().to_string(),
+    }
+}
+
+/// `line N, column M` in a parser's message.
+fn block_position(said: &str) -> Option<(usize, usize)> {
+    let number = |after: &str| -> Option<usize> {
+        let at = said.find(after)? + after.len();
+        let digits: String = said[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    Some((number("line ")?, number("column ").unwrap_or(1)))
 }
 
 fn whole(text: &str) -> Cut<'_> {
@@ -287,10 +330,12 @@ mod tests {
 
     #[test]
     fn broken_front_matter_is_an_error_that_names_the_notation() {
-        let e = cut("---\ntitle: [unclosed\n---\n").unwrap_err();
-        assert!(e.contains("YAML"), "{e}");
-        let e = cut("+++\ntitle = \n+++\n").unwrap_err();
-        assert!(e.contains("TOML"), "{e}");
+        let e = cut("---\ntitle: T\ntags: [unclosed\n---\n").unwrap_err();
+        assert!(e.message.contains("YAML"), "{e:?}");
+        assert_eq!(e.line, 4, "{e:?}");
+        let e = cut("+++\ntitle = \"T\"\nbad = \n+++\n").unwrap_err();
+        assert!(e.message.contains("TOML"), "{e:?}");
+        assert_eq!(e.line, 3, "{e:?}");
     }
 
     #[test]

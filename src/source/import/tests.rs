@@ -244,10 +244,12 @@ fn values_with_quotes_colons_and_control_characters_survive_the_round_trip() {
 #[test]
 fn broken_front_matter_and_other_encodings_are_not_imported() {
     let c = config();
-    let e = read_entry(Path::new("x.md"), b"---\ntitle: [open\n---\n", &c).unwrap_err();
-    assert!(e.contains("YAML"), "{e}");
-    let e = read_entry(Path::new("x.md"), &[0x23, 0x20, 0xff, 0xfe], &c).unwrap_err();
-    assert!(e.contains("UTF-8"), "{e}");
+    let e = read_entry(Path::new("x.md"), b"---\ntitle: T\ntags: [open\n---\n", &c).unwrap_err();
+    assert!(e.message.contains("YAML"), "{e:?}");
+    assert_eq!(e.line, 4, "at the file's line: {e:?}");
+    let e = read_entry(Path::new("x.md"), b"# Title\n\nCaf\xe9 latin-1\n", &c).unwrap_err();
+    assert!(e.message.contains("UTF-8"), "{e:?}");
+    assert_eq!((e.line, e.column), (3, 4), "{e:?}");
 }
 
 #[test]

@@ -83,7 +83,7 @@ pub fn ledger(
     entries: &[Entry],
     copies: &[(PathBuf, PathBuf)],
     left_out: &[(PathBuf, String)],
-    failed: &[(PathBuf, String)],
+    failed: &[super::Failure],
 ) -> String {
     let drafts = entries.iter().filter(|e| e.undated).count();
     let mut out = format!(
@@ -110,11 +110,16 @@ pub fn ledger(
     let review: Vec<&Entry> = entries.iter().filter(|e| !e.notes.is_empty()).collect();
     if !review.is_empty() || !failed.is_empty() {
         out.push_str("## To review\n\n");
-        for (path, why) in failed {
+        for failure in failed {
+            let at = if failure.line > 0 {
+                format!(" (line {})", failure.line)
+            } else {
+                String::new()
+            };
             out.push_str(&format!(
-                "- `{}`: **not imported**: {}\n",
-                path.display(),
-                cell(why)
+                "- `{}`{at}: **not imported**: {}\n",
+                failure.path.display(),
+                cell(&failure.message)
             ));
         }
         for e in review {
