@@ -132,9 +132,10 @@ pub struct Import {
     pub fields: BTreeMap<String, String>,
 }
 
-/// The front-matter fields an `[import.fields]` mapping may name, in the
-/// order `hindsight import` writes them.
-pub const IMPORT_TARGETS: &[&str] = &[
+/// Every front-matter key a report's fields are read from, in the order
+/// `hindsight import` writes them. An `[import.fields]` mapping may name
+/// any but `action_items`, whose structure no other tool shares.
+pub const FRONT_MATTER_KEYS: &[&str] = &[
     "title",
     "date",
     "detected",
@@ -154,7 +155,13 @@ pub const IMPORT_TARGETS: &[&str] = &[
     "aliases",
     "links",
     "visibility",
+    "action_items",
 ];
+
+/// Whether an `[import.fields]` mapping may name `key`.
+pub fn is_import_target(key: &str) -> bool {
+    key != "action_items" && FRONT_MATTER_KEYS.contains(&key)
+}
 
 /// Bounds on what one report may ask for, so that one file cannot make a
 /// build take the machine's memory or write gigabytes. Real reports stay
@@ -412,12 +419,15 @@ impl Config {
             );
         }
         for (theirs, ours) in &self.import.fields {
-            if !IMPORT_TARGETS.contains(&ours.as_str()) {
-                let hint =
-                    match crate::diagnostics::did_you_mean(ours, IMPORT_TARGETS.iter().copied()) {
-                        Some(key) => format!("did you mean \"{key}\"?"),
-                        None => format!("expected one of {}", IMPORT_TARGETS.join(", ")),
-                    };
+            if !is_import_target(ours) {
+                let targets = FRONT_MATTER_KEYS
+                    .iter()
+                    .copied()
+                    .filter(|k| is_import_target(k));
+                let hint = match crate::diagnostics::did_you_mean(ours, targets.clone()) {
+                    Some(key) => format!("did you mean \"{key}\"?"),
+                    None => format!("expected one of {}", targets.collect::<Vec<_>>().join(", ")),
+                };
                 problems.add(
                     ours,
                     code::CONFIG_IMPORT,

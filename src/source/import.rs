@@ -27,7 +27,7 @@ use serde_json::Value;
 
 use crate::config::{Config, Zone};
 // The front-matter keys, in the order they are written.
-use crate::config::IMPORT_TARGETS as ORDER;
+use crate::config::FRONT_MATTER_KEYS as ORDER;
 use crate::util::layout;
 
 use fields::{clean, clean_text, convert, same_term};
@@ -416,7 +416,7 @@ fn keep(entry: &mut Entry, key: &str, value: &Value) {
     if key.is_empty() {
         return;
     }
-    let name = if crate::source::postmortem::KNOWN_KEYS.contains(&key.as_str()) {
+    let name = if ORDER.contains(&key.as_str()) {
         format!("original_{key}")
     } else {
         key

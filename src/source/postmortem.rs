@@ -12,6 +12,8 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde_json::{Map, Value};
 
 use crate::config::{Config, Visibility, Zone};
+// Every key a report's fields are read from.
+use crate::config::FRONT_MATTER_KEYS as KNOWN_KEYS;
 use crate::diagnostics::{Diagnostic, code, did_you_mean};
 use crate::source::actions::{self, ActionItem};
 use crate::source::frontmatter::{self, Field, Node, Pos, Split, SplitError};
@@ -97,30 +99,6 @@ impl Postmortem {
             .filter(|s| *s >= 0)
     }
 }
-
-/// Every front-matter key a report's fields are read from.
-pub(crate) const KNOWN_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "severity",
-    "services",
-    "detected",
-    "mitigated",
-    "resolved",
-    "id",
-    "status",
-    "authors",
-    "teams",
-    "tags",
-    "summary",
-    "impact",
-    "related",
-    "aliases",
-    "action_items",
-    "links",
-    "timezone",
-    "visibility",
-];
 
 /// Keys other tools use for a field of ours, the field, and what it holds:
 /// such a key is not read, so it is said which key to write instead.

@@ -406,14 +406,3 @@ fn only_a_draft_may_wait_for_its_date() {
         assert_eq!(d[0].code, "missing-field");
     }
 }
-
-#[test]
-fn every_field_an_import_writes_is_a_known_key() {
-    for key in crate::config::IMPORT_TARGETS {
-        assert!(KNOWN_KEYS.contains(key), "{key}");
-    }
-    // And an import reads every key of ours but the structured action items.
-    for key in KNOWN_KEYS.iter().filter(|k| **k != "action_items") {
-        assert!(crate::config::IMPORT_TARGETS.contains(key), "{key}");
-    }
-}
