@@ -251,7 +251,11 @@ fn is_generic(text: &str) -> bool {
 /// opening heading that only says "Postmortem", the next heading of its
 /// level that is not a section's name.
 fn title(lines: &[Line], inferred: &mut Inferred) {
-    let Some(first) = lines.iter().position(|l| !l.plain.is_empty() && !l.fenced) else {
+    // Banner images and link definitions before the title are not it.
+    let Some(first) = lines
+        .iter()
+        .position(|l| !l.plain.is_empty() && !l.fenced && !is_decoration(&l.plain))
+    else {
         return;
     };
     let line = &lines[first];
@@ -300,6 +304,20 @@ fn title(lines: &[Line], inferred: &mut Inferred) {
     inferred.title = Some(found(text, from));
 }
 
+/// A line of images (`![graph]`, `![1]: x.png`) or link definitions only:
+/// decoration before the title, not text.
+fn is_decoration(plain: &str) -> bool {
+    let t = plain.trim();
+    (t.starts_with("![") || (t.starts_with('[') && t.contains("]:")))
+        && !t.split_whitespace().any(|w| {
+            !(w.starts_with("![")
+                || w.starts_with('[')
+                || w.starts_with('(')
+                || w.ends_with(')')
+                || w.ends_with(']'))
+        })
+}
+
 fn is_setext_underline(raw: &str) -> bool {
     let t = raw.trim();
     !t.is_empty()
@@ -310,9 +328,11 @@ fn is_setext_underline(raw: &str) -> bool {
 /// short line standing alone, not a sentence, a label or a section's name.
 fn is_title_line(lines: &[Line], at: usize) -> bool {
     let line = &lines[at];
+    // Followed by a blank line, a heading, or a line that names a section
+    // (`Issue Summary`), as a title is.
     let alone = lines
         .get(at + 1)
-        .is_none_or(|next| next.plain.is_empty() || next.level > 0);
+        .is_none_or(|next| next.plain.is_empty() || next.level > 0 || opens(next).is_some());
     let text = line.plain.trim_end_matches(':');
     alone
         && line.raw.len() == line.raw.trim_start().len()

@@ -201,3 +201,20 @@ fn a_summary_is_the_paragraphs_first_sentences() {
         "Version 1.2 is out. Then more."
     );
 }
+
+#[test]
+fn a_title_line_may_stand_over_a_section_label_and_under_banner_images() {
+    let body = "Web Stack Outage on the fellowship site\nIssue Summary\nDuration of the Outage:\n";
+    assert_eq!(
+        value(&read(body, 1, utc()).title),
+        "Web Stack Outage on the fellowship site"
+    );
+    let body = "![Sql1]\n![1] \n### POSTMORTEM: UNAUTHORIZED ACCESS TO CUSTOMER DATABASE\n### Incident Description:\n";
+    assert_eq!(
+        value(&read(body, 1, utc()).title),
+        "POSTMORTEM: UNAUTHORIZED ACCESS TO CUSTOMER DATABASE"
+    );
+    // A first line that runs on into the next is prose, not a title.
+    let body = "Upon the release of the project, an outage\noccurred on the web server.\n";
+    assert_eq!(read(body, 1, utc()).title, None);
+}
