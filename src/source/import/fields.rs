@@ -128,8 +128,10 @@ fn link_values(value: &Value) -> Vec<Value> {
         other => vec![other.clone()],
     };
     // What the build takes as a link, and nothing a page may not show.
-    let usable =
-        |u: &str| crate::source::links::url_problem(u).is_none() && !u.contains(char::is_control);
+    let usable = |u: &str| {
+        crate::source::links::url_problem(u).is_none()
+            && !u.contains(crate::util::text::is_forbidden)
+    };
     items
         .into_iter()
         .filter_map(|item| match item {
@@ -147,10 +149,11 @@ fn link_values(value: &Value) -> Vec<Value> {
         .collect()
 }
 
-/// Text without the control characters a page may not hold.
+/// Text without the characters a page may not hold (the build's own
+/// rule: control characters and noncharacters).
 pub(super) fn clean_text(text: &str) -> String {
     text.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .filter(|c| !crate::util::text::is_forbidden(*c))
         .collect::<String>()
         .trim()
         .to_string()

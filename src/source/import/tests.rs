@@ -364,6 +364,11 @@ fn control_characters_in_the_text_do_not_reach_the_front_matter() {
         "On 29 april 2022 users could not log in."
     );
     assert_eq!(field(&e, "title"), "Disk full");
+    // A noncharacter is refused by the build as a control character is.
+    let mut nonchar = entry("n.md", "---\ntitle: \"Disk\\uFFFF full\"\n---\n");
+    assert_eq!(field(&nonchar, "title"), "Disk full");
+    let (_, diagnostics) = parsed(&mut nonchar);
+    assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
     // Found by it too: a control character in a link of the front matter.
     let links = entry(
         "y.md",
