@@ -6,8 +6,8 @@ use chrono::DateTime;
 use serde_json::Value;
 
 use super::fields::{catalogue_in, clean_text, rfc3339, service_of, severity_of};
-use super::infer::{self, Found};
-use super::names::{id_in_name, stem, strip_id_from_title, title_from_name, words};
+use super::infer::{self, Found, words};
+use super::names::{id_in_name, stem, strip_id_from_title, title_from_name};
 use super::{Entry, found};
 use crate::config::Config;
 use crate::util::url;

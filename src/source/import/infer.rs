@@ -219,7 +219,7 @@ const GENERIC_TITLES: &[&str] = &[
 ];
 
 /// The words of a heading, in lower case, punctuation folded to spaces.
-fn words(text: &str) -> String {
+pub(super) fn words(text: &str) -> String {
     text.to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -459,7 +459,7 @@ fn lede(paragraph: &str) -> String {
 /// Severity, services, tags, authors and id from labelled lines, and a
 /// severity from a mention in the text.
 fn facts(lines: &[Line], labels: &[Labelled], inferred: &mut Inferred) {
-    let from = |l: &Labelled| format!("\"{}:\" line {}", l.name, l.no);
+    let from = |l: &Labelled| l.source();
     for l in labels {
         match l.label {
             Label::Severity if inferred.severity.is_none() => {

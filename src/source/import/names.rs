@@ -82,14 +82,6 @@ pub(super) fn title_from_name(stem: &str) -> String {
     }
 }
 
-pub(super) fn words(text: &str) -> String {
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// A report's file name in ASCII: `PM2023-001 - Total node failure` is
 /// `pm2023-001-total-node-failure`.
 pub(super) fn slug_of(stem: &str) -> String {

@@ -133,6 +133,13 @@ pub(super) struct Labelled<'a> {
     pub(super) no: usize,
 }
 
+impl Labelled<'_> {
+    /// Where the value came from, for the reviewer: `"Start Time:" line 6`.
+    pub(super) fn source(&self) -> String {
+        format!("\"{}:\" line {}", self.name, self.no)
+    }
+}
+
 pub(super) fn labelled<'a>(lines: &'a [Line]) -> Vec<Labelled<'a>> {
     lines
         .iter()

@@ -233,7 +233,7 @@ impl Times {
                     .or_else(|| moments.iter().find_map(|m| m.offset));
                 let time = first.time.unwrap_or(NaiveTime::MIN);
                 let at = self.at(first.date, time, zone)?;
-                let mut from = format!("\"{}:\" line {}", l.name, l.no);
+                let mut from = l.source();
                 if first.time.is_none() {
                     from.push_str(" (a day only: 00:00 assumed)");
                 }
@@ -310,7 +310,7 @@ impl Times {
         date: DateTime<FixedOffset>,
     ) -> Option<Found<DateTime<FixedOffset>>> {
         labels.iter().filter(|l| l.label == kind).find_map(|l| {
-            let from = format!("\"{}:\" line {}", l.name, l.no);
+            let from = l.source();
             if let Some(m) = timeline::moments(l.value).first() {
                 let time = m.time?;
                 return Some(found(self.at(m.date, time, m.offset)?, from));
@@ -338,7 +338,7 @@ impl Times {
                 let time = end.time?;
                 let zone = end.offset.or_else(|| moments.iter().find_map(|m| m.offset));
                 let at = self.at(end.date, time, zone)?;
-                (at > date).then(|| found(at, format!("\"{}:\" line {}", l.name, l.no)))
+                (at > date).then(|| found(at, l.source()))
             })
     }
 
@@ -351,12 +351,8 @@ impl Times {
     ) -> Option<Found<DateTime<FixedOffset>>> {
         labels.iter().filter(|l| l.label == kind).find_map(|l| {
             let length = duration::parse_phrase(l.value)?;
-            (length > TimeDelta::zero()).then(|| {
-                found(
-                    date + length,
-                    format!("\"{}:\" line {}, after the start", l.name, l.no),
-                )
-            })
+            (length > TimeDelta::zero())
+                .then(|| found(date + length, format!("{}, after the start", l.source())))
         })
     }
 }
