@@ -83,12 +83,23 @@ pub const MAX_WORD: usize = 32;
 /// Words past it are still indexed; their results quote the summary.
 const QUOTED_BYTES: usize = 16_000;
 
+/// Archives of up to this many reports keep their reports' text in chunks
+/// of the index, for quoting results. A larger archive does not: the text
+/// would be a tenth of its site again (38 MB at 10,000 reports), and sites
+/// that large are served from a host, where the script quotes a result from
+/// its report's page instead.
+pub const TEXT_CHUNKS_UP_TO: usize = 2_000;
+
 /// Reports per text chunk: one each in archives of up to 500 reports, so
 /// that quoting the results on screen loads only their text, then one more
-/// per 250 reports up to 8, so that a large archive has an eighth as many
-/// chunk files as reports.
+/// per 250 reports, so that an archive has at most an eighth as many chunk
+/// files as reports; 0, no chunks, past [`TEXT_CHUNKS_UP_TO`] reports.
 pub fn chunk_docs(reports: usize) -> usize {
-    (reports / 250).clamp(1, 8)
+    if reports > TEXT_CHUNKS_UP_TO {
+        0
+    } else {
+        (reports / 250).clamp(1, 8)
+    }
 }
 
 /// Characters of a word that choose its shard.
@@ -245,14 +256,17 @@ impl<'a> Builder<'a> {
     pub fn new(archive: &'a Archive) -> Builder<'a> {
         let n = archive.reports.len();
         let per_chunk = chunk_docs(n);
+        let chunks = if per_chunk == 0 {
+            0
+        } else {
+            n.div_ceil(per_chunk)
+        };
         Builder {
             archive,
             partitions: (0..PARTITIONS).map(|_| Mutex::default()).collect(),
             lengths: (0..n).map(|_| AtomicU32::new(0)).collect(),
             chunk_docs: per_chunk,
-            chunks: (0..n.div_ceil(per_chunk))
-                .map(|_| Mutex::default())
-                .collect(),
+            chunks: (0..chunks).map(|_| Mutex::default()).collect(),
         }
     }
 
@@ -329,6 +343,9 @@ impl<'a> Builder<'a> {
     /// Puts report `i`'s body text into its chunk, and writes the chunk if
     /// that completed it.
     fn add_text(&self, i: usize, mut body: String, output: &Output) -> Result<()> {
+        if self.chunk_docs == 0 {
+            return Ok(());
+        }
         if body.len() > QUOTED_BYTES {
             let mut cut = QUOTED_BYTES;
             while !body.is_char_boundary(cut) {
@@ -687,14 +704,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chunks_hold_one_report_in_small_archives_and_eight_in_large_ones() {
+    fn chunks_hold_one_report_in_small_archives_and_large_ones_have_none() {
         assert_eq!(chunk_docs(0), 1);
         assert_eq!(chunk_docs(17), 1);
         assert_eq!(chunk_docs(499), 1);
         assert_eq!(chunk_docs(1000), 4);
-        assert_eq!(chunk_docs(2000), 8);
-        assert_eq!(chunk_docs(10_000), 8);
-        assert_eq!(chunk_docs(100_000), 8);
+        assert_eq!(chunk_docs(2_000), 8);
+        assert_eq!(chunk_docs(2_001), 0);
+        assert_eq!(chunk_docs(10_000), 0);
     }
 
     fn split(text: &str) -> Vec<String> {

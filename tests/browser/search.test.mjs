@@ -175,3 +175,25 @@ test("opened from disk, search still finds reports", async () => {
   assert.match(href, /index\.html$/);
   assert.deepEqual(page.errors, []);
 });
+
+test("a large archive's results are quoted from their pages, and the index holds no text", async (t) => {
+  const root = process.env.HINDSIGHT_LARGE_SITE;
+  if (!root) return t.skip("HINDSIGHT_LARGE_SITE is not set (tests/browser/run sets it)");
+  const { existsSync } = await import("node:fs");
+  assert.equal(existsSync(join(root, "search", "t")), false, "no text chunks past 2,000 reports");
+  const large = await serve(root);
+  try {
+    const page = await newPage(browser);
+    await page.goto(large.base + "search/?q=word1500");
+    // Close words match too ("word1501"), after the exact one.
+    assert.equal((await results(page))[0], "Report number 1500");
+    // The quote is the body's line with the word, not the summary.
+    await page.waitForSelector(".search-results .search-snippet mark");
+    const snippet = (await texts(page, ".search-results .search-snippet"))[0];
+    assert.equal(snippet, "Deep in report 1500 the cause was a word1500 quirk.");
+    assert.ok(large.requests.some((p) => p.endsWith("/postmortems/r1500/")), large.requests.join(" "));
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await large.close();
+  }
+});

@@ -195,19 +195,20 @@ impl Layout {
     }
 }
 
-/// A vertical grid line at each tick, across the band.
+/// A vertical grid line at each tick, across the band: one path.
 fn grid(out: &mut String, layout: &Layout) -> fmt::Result {
     out.push_str(GRID_OPEN);
+    out.push_str(r#"<path d=""#);
     for t in layout.ticks() {
         write!(
             out,
-            r#"<line x1="{x}" y1="{}" x2="{x}" y2="{}"/>"#,
+            "M{} {}V{}",
+            num(layout.scale.x(t)),
             num(layout.plot_top),
             num(layout.axis_y),
-            x = num(layout.scale.x(t)),
         )?;
     }
-    out.push_str("</g>");
+    out.push_str(r#""/></g>"#);
     Ok(())
 }
 
@@ -246,16 +247,11 @@ fn time_axis(out: &mut String, layout: &Layout) -> fmt::Result {
         num(RIGHT),
         y = num(axis_y),
     )?;
+    out.push_str(r#"<path d=""#);
     for t in layout.ticks() {
-        write!(
-            out,
-            r#"<line x1="{x}" y1="{}" x2="{x}" y2="{}"/>"#,
-            num(axis_y),
-            num(axis_y + 4.0),
-            x = num(scale.x(t)),
-        )?;
+        write!(out, "M{} {}v4", num(scale.x(t)), num(axis_y))?;
     }
-    out.push_str("</g>");
+    out.push_str(r#""/></g>"#);
 
     out.push_str(r#"<g class="label label-x" fill="currentColor" text-anchor="middle">"#);
     for t in layout.ticks() {
@@ -305,19 +301,20 @@ fn markers(out: &mut String, layout: &Layout, markers: &[Marker]) -> fmt::Result
         }
         write!(
             out,
-            r#"</title><line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="currentColor" stroke-opacity="0.7" stroke-dasharray="3 2"/>"#,
+            r#"</title><line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="currentColor"/>"#,
             num(baseline + 3.0),
             num(layout.axis_y),
             x = num(line_x),
         )?;
+        // Labels start at their line unless they have no room on its right.
         let (text_x, anchor) = if scale.anchor_end(marker) {
-            (line_x - 4.0, "end")
+            (line_x - 4.0, r#" text-anchor="end""#)
         } else {
-            (line_x + 4.0, "start")
+            (line_x + 4.0, "")
         };
         write!(
             out,
-            r#"<text x="{}" y="{}" text-anchor="{anchor}" fill="currentColor">{}</text></g>"#,
+            r#"<text x="{}" y="{}"{anchor} fill="currentColor">{}</text></g>"#,
             num(text_x),
             num(baseline),
             clip(marker.label, NAME_CHARS),
@@ -333,11 +330,15 @@ fn events(out: &mut String, layout: &Layout, events: &[Event]) -> fmt::Result {
     order.sort_by(|&a, &b| x(events[a].at).total_cmp(&x(events[b].at)));
     let lanes_top =
         layout.plot_top + (layout.band - LANE * layout.lane_count.saturating_sub(1) as f64) / 2.0;
+    if events.is_empty() {
+        return Ok(());
+    }
+    out.push_str(r#"<g class="events" fill="currentColor">"#);
     for i in order {
         let event = &events[i];
         write!(
             out,
-            r#"<a class="event" href="{}" tabindex="-1"><circle cx="{}" cy="{}" r="4.5" fill="currentColor"><title>{}"#,
+            r#"<a class="event" href="{}" tabindex="-1"><circle cx="{}" cy="{}" r="4.5"><title>{}"#,
             esc(event.href),
             num(x(event.at)),
             num(lanes_top + LANE * layout.lanes[i] as f64),
@@ -348,6 +349,7 @@ fn events(out: &mut String, layout: &Layout, events: &[Event]) -> fmt::Result {
         }
         write!(out, "{}</title></circle></a>", esc(event.text))?;
     }
+    out.push_str("</g>");
     Ok(())
 }
 

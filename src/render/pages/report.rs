@@ -25,7 +25,7 @@ pub(super) fn fill(r: &Renderer, i: usize, at: &At, output: &Output) -> Result<F
         assets: std::mem::take(&mut body.assets).into_iter().collect(),
     };
     let json = ReportJson::new(&r.archive.reports[i], row, r.site.base_url.as_deref());
-    let json = serde_json::to_vec_pretty(&json)?;
+    let json = serde_json::to_vec(&json)?;
     output.put(&format!("{}{}", at.dir, routes::REPORT_JSON_FILE), &json)?;
     let mut view = view::report(r.archive, r.rows, i, body, &r.insights);
     for j in r.insights.pairs.similar(r.archive, i) {

@@ -78,8 +78,11 @@
     });
   }
 
-  // A report's summary and body text, from its chunk.
+  // A report's summary and body text, from its chunk; a large archive has
+  // none (chunk_docs is 0), and its text is read from the report's page,
+  // where a page can fetch one (not from disk).
   function loadText(doc) {
+    if (!store.docs.chunk_docs) return fromDisk ? Promise.resolve(null) : pageText(doc);
     var c = Math.floor(doc / store.docs.chunk_docs);
     var start = c * store.docs.chunk_docs;
     var ready = store.text[c] ? Promise.resolve() : script("t/" + c + ".js");
@@ -87,6 +90,61 @@
       var chunk = store.text[c];
       return chunk ? chunk[doc - start] : null;
     });
+  }
+
+  var pages = {};
+  function pageText(doc) {
+    var slug = store.docs.docs[doc][0];
+    if (!pages[slug]) {
+      pages[slug] = fetch(href("postmortems/" + slug + "/"))
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (!html) return null;
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var lead = page.querySelector(".report-header .lead");
+          var prose = page.querySelector(".prose");
+          if (!prose) return null;
+          var lines = [];
+          textLines(prose, lines);
+          return [lead ? lead.textContent : "", lines.join("\n")];
+        })
+        .catch(function () { return null; });
+    }
+    return pages[slug];
+  }
+
+  // The text of `el` a line per paragraph, heading, list item or table row
+  // (cells joined by " — "), as the index's text chunks hold it.
+  var BLOCK = /^(P|H[1-6]|PRE|DT|DD|FIGCAPTION)$/;
+  var CONTAINER = /^(UL|OL|DL|TABLE|THEAD|TBODY|TFOOT|BLOCKQUOTE|DIV|SECTION|DETAILS|FIGURE)$/;
+  function textLines(el, lines) {
+    var run = "";
+    function flush() {
+      if (run.trim()) lines.push(run.trim());
+      run = "";
+    }
+    for (var n = el.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === 3) { run += n.data; continue; }
+      if (n.nodeType !== 1 || n.matches(".anchor, input, script, style")) continue;
+      if (n.tagName === "TR") {
+        flush();
+        lines.push(Array.from(n.cells, function (c) { return c.textContent.trim(); }).join(" — "));
+      } else if (BLOCK.test(n.tagName)) {
+        flush();
+        var copy = n.cloneNode(true);
+        copy.querySelectorAll(".anchor").forEach(function (a) { a.remove(); });
+        lines.push(copy.textContent.trim());
+      } else if (CONTAINER.test(n.tagName) || (n.tagName === "LI" && n.querySelector("p, ul, ol, pre, table"))) {
+        flush();
+        textLines(n, lines);
+      } else if (n.tagName === "LI") {
+        flush();
+        lines.push(n.textContent.trim());
+      } else {
+        run += n.textContent;
+      }
+    }
+    flush();
   }
 
   // The words of a query, split as src/search.rs splits the reports.
@@ -370,7 +428,10 @@
   var snippetTimer = 0, snippetWatch = null;
   function fillSnippet(p) {
     loadText(p.doc).then(function (t) {
-      if (!t) return;
+      if (!t) {
+        p.hidden = true;
+        return;
+      }
       var text = quote(t[0], p.found, 240) || quote(t[1], p.found, 240) || t[0];
       p.replaceChildren.apply(p, marked(text, p.found));
     });
@@ -401,7 +462,6 @@
     if (badge && sev.color) badge.style.setProperty("--sev", sev.color);
     var meta = [el("time", { datetime: doc[2] }, [shortDate(doc[2])])];
     doc[4].forEach(function (k) {
-      meta.push(el("span", { "class": "sep", "aria-hidden": "true" }, ["·"]));
       meta.push(el("a", { "class": "service", href: href("services/" + d.services[k].slug + "/") }, [d.services[k].name]));
     });
     if (doc[6] > 0) {
@@ -409,7 +469,7 @@
       meta.push(el("span", {}, [doc[6] + " open action item" + (doc[6] === 1 ? "" : "s")]));
     }
     var title = el("a", { "class": "report-row-title", href: href("postmortems/" + doc[0] + "/") }, marked(doc[1], found));
-    var main = el("div", { "class": "report-row-main" }, [title, el("div", { "class": "report-row-meta" }, meta)]);
+    var main = el("div", { "class": "report-row-main" }, [title, el("p", { "class": "report-row-meta" }, meta)]);
     if (withSnippet) {
       var p = el("p", { "class": "report-row-summary search-snippet" }, []);
       p.doc = i;
