@@ -59,10 +59,11 @@ pub struct Renderer<'a> {
     rows: &'a Rows,
     /// Every report, in archive order: the list of `/postmortems/`.
     all: Vec<usize>,
-    /// Each report's `row.html`, rendered once with [`ROOT_MARK`] for
-    /// `root`: a report shows in half a dozen lists at several depths, and
-    /// each list pastes the cached row with its own `root`.
-    row_cache: Vec<OnceLock<CachedRow>>,
+    /// Each report's row in each [`RowForm`], rendered once with
+    /// [`ROOT_MARK`] for `root`: a report shows in half a dozen lists at
+    /// several depths, and each list pastes the cached row with its own
+    /// `root`.
+    row_cache: Vec<[OnceLock<CachedRow>; 2]>,
     insights: Insights,
     /// Every action item, open first, and their owners.
     actions: Vec<actions::ActionRow<'a>>,
@@ -73,6 +74,25 @@ pub struct Renderer<'a> {
     search: Option<crate::render::search::Builder<'a>>,
     /// Where the theme's static files go, which aliases must not take.
     statics: Vec<String>,
+}
+
+/// The two ways a list shows a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowForm {
+    /// `row.html`: with its services and summary.
+    Full,
+    /// `brief-row.html`: badge, title, date and duration, for the
+    /// archive's index and a report's earlier ones.
+    Brief,
+}
+
+impl RowForm {
+    fn template(self) -> &'static str {
+        match self {
+            RowForm::Full => "row.html",
+            RowForm::Brief => "brief-row.html",
+        }
+    }
 }
 
 /// A report's list row, rendered once.
@@ -308,17 +328,18 @@ impl<'a> Renderer<'a> {
     }
 
     /// Appends report `i` as a list row on a page at `root` to `out`.
-    fn paste_row(&self, i: usize, root: &str, out: &mut String) -> Result<()> {
-        let cached = match self.row_cache[i].get() {
+    fn paste_row(&self, i: usize, form: RowForm, root: &str, out: &mut String) -> Result<()> {
+        let cache = &self.row_cache[i][form as usize];
+        let cached = match cache.get() {
             Some(cached) => cached,
             None => {
                 let cached = if self.rows.rows[i].contains(ROOT_MARK) {
                     CachedRow::PerPage
                 } else {
-                    let html = self.render_row(i, ROOT_MARK)?;
+                    let html = self.render_row(i, form, ROOT_MARK)?;
                     CachedRow::Pieces(html.split(ROOT_MARK).map(Box::from).collect())
                 };
-                self.row_cache[i].get_or_init(|| cached)
+                cache.get_or_init(|| cached)
             }
         };
         match cached {
@@ -330,19 +351,22 @@ impl<'a> Renderer<'a> {
                     out.push_str(piece);
                 }
             }
-            CachedRow::PerPage => out.push_str(&self.render_row(i, root)?),
+            CachedRow::PerPage => out.push_str(&self.render_row(i, form, root)?),
         }
         Ok(())
     }
 
-    fn render_row(&self, i: usize, root: &str) -> Result<String> {
+    fn render_row(&self, i: usize, form: RowForm, root: &str) -> Result<String> {
         let mut cx = Context::new();
         cx.insert("row", &self.rows.rows[i]);
         cx.insert("root", root);
-        let html = self
-            .tera
-            .render("row.html", &cx)
-            .map_err(|e| anyhow!("rendering a list row with `row.html`: {}", render_error(&e)))?;
+        let template = form.template();
+        let html = self.tera.render(template, &cx).map_err(|e| {
+            anyhow!(
+                "rendering a list row with `{template}`: {}",
+                render_error(&e)
+            )
+        })?;
         Ok(html)
     }
 

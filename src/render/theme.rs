@@ -53,6 +53,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/row.html"),
     ),
     (
+        "templates/brief-row.html",
+        include_bytes!("../../themes/default/templates/brief-row.html"),
+    ),
+    (
         "templates/list.html",
         include_bytes!("../../themes/default/templates/list.html"),
     ),

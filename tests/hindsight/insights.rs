@@ -519,6 +519,55 @@ fn similar_incidents_share_a_service_and_a_tag() {
     );
 }
 
+/// "This happened before" and the index of every report list reports
+/// briefly (badge, title, date, duration); a year's and a service's pages
+/// show each one's services and summary too.
+#[test]
+fn short_lists_show_reports_briefly_and_the_others_in_full() {
+    let with = |title: &str, day: &str| {
+        let more = format!("tags: [dns]\nresolved: {day}T11:15:00Z\nsummary: \"DNS failed.\"\n");
+        report(title, &format!("{day}T10:00:00Z"), &more, "")
+    };
+    let site = site_with(&[
+        ("content/new.md", with("New", "2024-01-10")),
+        ("content/newest.md", with("Newest", "2024-05-10")),
+    ]);
+    build_on(&site, (2024, 6, 1));
+    let row = |page: &str, list: &str| {
+        let doc = site.page(page);
+        let row = doc
+            .select(&sel(&format!("{list} li.report-row")))
+            .next_back()
+            .unwrap_or_else(|| panic!("{page}: no row in {list}"))
+            .html();
+        scraper::Html::parse_fragment(&row)
+    };
+    for (page, list) in [
+        ("postmortems/newest/index.html", ".similar"),
+        ("postmortems/index.html", "main"),
+    ] {
+        let brief = row(page, list);
+        assert_eq!(texts(&brief, ".report-row-title"), ["New"], "{page}");
+        assert_eq!(texts(&brief, "time"), ["10 Jan 2024"], "{page}");
+        assert_eq!(texts(&brief, ".dur"), ["1 h 15 min"], "{page}");
+        assert!(
+            texts(&brief, ".report-row-summary, .service").is_empty(),
+            "{page}"
+        );
+        assert_eq!(texts(&brief, "li.brief").len(), 1, "{page}");
+    }
+    for page in ["years/2024/index.html", "services/api/index.html"] {
+        let full = row(page, "main");
+        assert_eq!(
+            texts(&full, ".report-row-summary"),
+            ["DNS failed."],
+            "{page}"
+        );
+        assert_eq!(texts(&full, ".service"), ["api"], "{page}");
+        assert!(texts(&full, "li.brief").is_empty(), "{page}");
+    }
+}
+
 #[test]
 fn on_this_day_lists_earlier_years_incidents_of_the_build_date() {
     let site = site_with(&[

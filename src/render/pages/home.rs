@@ -6,10 +6,10 @@ use tera::Context;
 
 use super::{At, Filled, meta, term_view, year_links};
 use crate::archive::{Kind, insights};
-use crate::render::Renderer;
 use crate::render::actions::ActionRow;
 use crate::render::charts;
 use crate::render::view::Row;
+use crate::render::{Renderer, RowForm};
 
 const TEMPLATE: &str = "index.html";
 
@@ -21,7 +21,7 @@ pub(super) fn fill(r: &Renderer, at: &At) -> Result<Filled> {
     let latest: Vec<&Row> = r.rows.rows[..count].iter().collect();
     let mut latest_html = String::new();
     for i in 0..count {
-        r.paste_row(i, at.root, &mut latest_html)?;
+        r.paste_row(i, RowForm::Full, at.root, &mut latest_html)?;
     }
     let mut services: Vec<_> = r
         .archive

@@ -10,7 +10,7 @@ use super::{At, Filled, List, ListOf, Pager, meta, page_count, page_of, year_lin
 use crate::archive::Kind;
 use crate::render::meta::PageMeta;
 use crate::render::view::{self, TermView};
-use crate::render::{Renderer, charts, routes};
+use crate::render::{Renderer, RowForm, charts, routes};
 
 const TEMPLATE: &str = "list.html";
 
@@ -31,9 +31,16 @@ pub(super) fn fill(r: &Renderer, list: &List, n: usize, at: &At) -> Result<Fille
     let mut cx = Context::new();
     let (section, title, meta) = heading(r, list, n, at, &mut cx)?;
     let by_month = !matches!(list.of, ListOf::Term(..));
+    // The index of every report lists them briefly, by month; a year's,
+    // a service's, a severity's or a tag's page shows what each was about.
+    let form = if list.of == ListOf::Postmortems {
+        RowForm::Brief
+    } else {
+        RowForm::Full
+    };
     let page = page_of(list.reports, size, n);
     let sections = view::by_year(r.rows, page, n * size, &list.spans, by_month, |i, out| {
-        r.paste_row(i, at.root, out)
+        r.paste_row(i, form, at.root, out)
     })?;
     let jump: Vec<YearJump> = list
         .spans

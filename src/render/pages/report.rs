@@ -7,7 +7,7 @@ use super::{At, Filled, meta};
 use crate::output::Output;
 use crate::render::meta::{PageMeta, ReportJson};
 use crate::render::view::{self, Row};
-use crate::render::{Rendered, Renderer, body, routes};
+use crate::render::{Rendered, Renderer, RowForm, body, routes};
 
 const TEMPLATE: &str = "report.html";
 
@@ -29,7 +29,7 @@ pub(super) fn fill(r: &Renderer, i: usize, at: &At, output: &Output) -> Result<F
     output.put(&format!("{}{}", at.dir, routes::REPORT_JSON_FILE), &json)?;
     let mut view = view::report(r.archive, r.rows, i, body, &r.insights);
     for j in r.insights.pairs.similar(r.archive, i) {
-        r.paste_row(j, at.root, &mut view.similar_html)?;
+        r.paste_row(j, RowForm::Brief, at.root, &mut view.similar_html)?;
     }
     let mut cx = Context::new();
     cx.insert("report", &view);
