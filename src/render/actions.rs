@@ -85,19 +85,50 @@ impl<'a> ReportRef<'a> {
 /// relative root is `root`. Written here rather than by a template: an
 /// archive of 50,000 reports has over 100,000 items, each shown once, and
 /// a template costs ten times as much per row.
+///
+/// Items of one report that follow each other (the list is sorted by
+/// state, then due date, then report) share one group, which names the
+/// report once and carries what the severity and service filters read;
+/// each item's own line carries its state and owner.
 pub fn action_rows_html(items: &[ActionRow], root: &str) -> String {
-    let mut out = String::with_capacity(items.len() * 900);
-    for a in items {
-        row_open(&mut out, &a.item, &a.report);
-        item_line(&mut out, &a.item);
-        report_line(&mut out, &a.report, root);
-        out.push_str("</li>\n");
+    let mut out = String::with_capacity(items.len() * 500);
+    for group in items.chunk_by(|a, b| a.position == b.position) {
+        let report = &group[0].report;
+        group_open(&mut out, report);
+        report_line(&mut out, report, root);
+        out.push_str("<ul>\n");
+        for a in group {
+            row_open(&mut out, &a.item);
+            item_line(&mut out, &a.item);
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ul></li>\n");
     }
     out
 }
 
-/// The item's `<li>`, with what the list's filters read.
-fn row_open(out: &mut String, item: &ActionView, r: &ReportRef) {
+/// A report's group of items, with what the severity and service filters
+/// read.
+fn group_open(out: &mut String, r: &ReportRef) {
+    out.push_str("<li class=\"action-group\" data-severity=\"");
+    escape_into(out, r.severity);
+    out.push_str("\" data-services=\"");
+    escape_joined(out, r.services.iter().map(|l| l.url.as_str()), " ");
+    out.push_str("\">");
+}
+
+/// `texts`, escaped, with `sep` between them.
+fn escape_joined<'t>(out: &mut String, texts: impl Iterator<Item = &'t str>, sep: &str) {
+    for (n, text) in texts.enumerate() {
+        if n > 0 {
+            out.push_str(sep);
+        }
+        escape_into(out, text);
+    }
+}
+
+/// An item's `<li>`, with what the state and owner filters read.
+fn row_open(out: &mut String, item: &ActionView) {
     out.push_str("<li class=\"action-row");
     if item.overdue {
         out.push_str(" is-overdue");
@@ -109,21 +140,11 @@ fn row_open(out: &mut String, item: &ActionView, r: &ReportRef) {
     }
     out.push_str("\" data-owner=\"");
     escape_into(out, item.owner.as_deref().unwrap_or(""));
-    out.push_str("\" data-severity=\"");
-    escape_into(out, r.severity);
-    out.push_str("\" data-services=\"");
-    for (n, l) in r.services.iter().enumerate() {
-        if n > 0 {
-            out.push(' ');
-        }
-        escape_into(out, &l.url);
-    }
     out.push_str("\">");
 }
 
 /// The item's state, text, owner, tickets, kind, priority and due date.
 fn item_line(out: &mut String, item: &ActionView) {
-    out.push_str("<div class=\"action-main\">");
     let (class, label) = match (item.state, item.overdue) {
         (State::Done, _) => ("done", "Done"),
         (State::Wontfix, _) => ("wontfix", "Won't fix"),
@@ -164,7 +185,6 @@ fn item_line(out: &mut String, item: &ActionView) {
         out.push_str(due);
         out.push_str("</time></span>");
     }
-    out.push_str("</div>");
 }
 
 /// The line that names the item's report: severity, title, date, services.
@@ -188,12 +208,7 @@ fn report_line(out: &mut String, r: &ReportRef, root: &str) {
     out.push_str("\">");
     escape_into(out, r.date);
     out.push_str("</time> · ");
-    for (n, l) in r.services.iter().enumerate() {
-        if n > 0 {
-            out.push_str(", ");
-        }
-        escape_into(out, &l.name);
-    }
+    escape_joined(out, r.services.iter().map(|l| l.name.as_str()), ", ");
     out.push_str("</span></div>");
 }
 

@@ -4,6 +4,7 @@
 import { createServer } from "node:http";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 export const SITE = process.env.HINDSIGHT_SITE;
@@ -188,4 +189,21 @@ export async function mapLimit(items, limit, fn) {
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/**
+ * A server for `root` and a browser, started before a file's tests and
+ * closed after them: `ctx.server` and `ctx.browser`.
+ */
+export function useBrowser(root = SITE) {
+  const ctx = {};
+  before(async () => {
+    ctx.server = await serve(root);
+    ctx.browser = await launch();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.close();
+  });
+  return ctx;
 }

@@ -68,18 +68,25 @@
     function apply() {
       var want = {};
       Array.prototype.forEach.call(form.elements, function (el) { if (el.name) want[el.name] = el.value; });
+      // Items are grouped by report: the group has the report's severity
+      // and services, each item its state and owner.
       var shown = 0;
-      Array.prototype.forEach.call(list.children, function (li) {
+      var rows = list.querySelectorAll(".action-row");
+      Array.prototype.forEach.call(rows, function (li) {
+        var group = li.closest(".action-group") || li;
         var state = li.getAttribute("data-action-state");
         var overdue = li.getAttribute("data-overdue") === "true";
         var ok = (!want.state || (want.state === "overdue" ? overdue : state === want.state)) &&
           (!want.owner || li.getAttribute("data-owner") === want.owner) &&
-          (!want.severity || li.getAttribute("data-severity") === want.severity) &&
-          (!want.service || (" " + li.getAttribute("data-services") + " ").indexOf(" " + want.service + " ") >= 0);
+          (!want.severity || group.getAttribute("data-severity") === want.severity) &&
+          (!want.service || (" " + group.getAttribute("data-services") + " ").indexOf(" " + want.service + " ") >= 0);
         li.hidden = !ok;
         if (ok) shown++;
       });
-      if (output) output.textContent = shown + " of " + list.children.length + " shown";
+      Array.prototype.forEach.call(list.querySelectorAll(".action-group"), function (group) {
+        group.hidden = !group.querySelector(".action-row:not([hidden])");
+      });
+      if (output) output.textContent = shown + " of " + rows.length + " shown";
       var query = new URLSearchParams();
       Object.keys(want).forEach(function (k) { if (want[k]) query.set(k, want[k]); });
       var q = query.toString();
