@@ -83,10 +83,40 @@ pub struct ReportJson<'a> {
     pub duration: Option<crate::archive::metrics::Measure>,
     pub summary: &'a str,
     pub impact: Option<&'a str>,
-    pub action_items: &'a [crate::source::actions::ActionItem],
+    pub action_items: Vec<ActionJson<'a>>,
     /// Left out when there are none, as the report page leaves them out.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub links: &'a [crate::source::links::Link],
+}
+
+/// An action item in a report's JSON: its kind, priority and due date
+/// only when it has them.
+#[derive(Debug, Serialize)]
+pub struct ActionJson<'a> {
+    pub text: &'a str,
+    pub owner: Option<&'a str>,
+    pub tickets: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<crate::source::actions::Kind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<chrono::NaiveDate>,
+    pub state: crate::source::actions::State,
+}
+
+impl<'a> ActionJson<'a> {
+    fn new(item: &'a crate::source::actions::ActionItem) -> ActionJson<'a> {
+        ActionJson {
+            text: &item.text,
+            owner: item.owner.as_deref(),
+            tickets: &item.tickets,
+            kind: item.kind,
+            priority: item.priority.as_deref(),
+            due: item.due,
+            state: item.state,
+        }
+    }
 }
 
 impl<'a> ReportJson<'a> {
@@ -128,7 +158,7 @@ impl<'a> ReportJson<'a> {
             duration: since(pm.resolved),
             summary: &report.summary,
             impact: pm.impact.as_deref(),
-            action_items: &pm.action_items,
+            action_items: pm.action_items.iter().map(ActionJson::new).collect(),
             links: &pm.links,
         }
     }

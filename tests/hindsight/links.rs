@@ -188,6 +188,16 @@ fn every_report_has_its_json_and_the_sitemap_lists_it() {
     );
     assert_eq!(json["short_url"], format!("{BASE}i/INC-2023-001/"));
     assert_eq!(json["action_items"].as_array().unwrap().len(), 3);
+    // An item has what it says: no keys for what it does not.
+    assert_eq!(
+        json["action_items"][0],
+        serde_json::json!({
+            "text": "Review and revise the deployment process",
+            "owner": "deploy-team",
+            "tickets": ["ICR-101"],
+            "state": "open",
+        })
+    );
     let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
     let doc = roxmltree::Document::parse(&sitemap).unwrap();
     let locs: Vec<&str> = doc

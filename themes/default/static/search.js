@@ -469,7 +469,7 @@
       meta.push(el("span", {}, [doc[6] + " open action item" + (doc[6] === 1 ? "" : "s")]));
     }
     var title = el("a", { "class": "report-row-title", href: href("postmortems/" + doc[0] + "/") }, marked(doc[1], found));
-    var main = el("div", { "class": "report-row-main" }, [title, el("p", { "class": "report-row-meta" }, meta)]);
+    var main = el("div", {}, [title, el("p", { "class": "report-row-meta" }, meta)]);
     if (withSnippet) {
       var p = el("p", { "class": "report-row-summary search-snippet" }, []);
       p.doc = i;
