@@ -13,12 +13,22 @@ pub fn create_dir_all(path: &Path) -> Result<()> {
         .with_context(|| format!("failed to create folder `{}`", path.display()))
 }
 
-/// Writes a file, creating its parent folders.
+/// Writes a file, creating its parent folders when they are missing. A
+/// build writes tens of thousands of files, most into folders that exist
+/// by then: it tries the file first, and makes folders only when that
+/// says they are missing, rather than asking for them before every file.
 pub fn write(path: &Path, contents: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        create_dir_all(parent)?;
-    }
-    std::fs::write(path, contents).with_context(|| format!("failed to write `{}`", path.display()))
+    let written = match std::fs::write(path, contents) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match path.parent() {
+            Some(parent) => {
+                create_dir_all(parent)?;
+                std::fs::write(path, contents)
+            }
+            None => Err(e),
+        },
+        other => other,
+    };
+    written.with_context(|| format!("failed to write `{}`", path.display()))
 }
 
 pub fn rename(from: &Path, to: &Path) -> Result<()> {

@@ -519,9 +519,9 @@ fn similar_incidents_share_a_service_and_a_tag() {
     );
 }
 
-/// "This happened before" and the index of every report list reports
-/// briefly (badge, title, date, duration); a year's and a service's pages
-/// show each one's services and summary too.
+/// "This happened before" and the archive (every report, each year) list
+/// reports briefly (badge, title, date, duration); a service's, a
+/// severity's and a tag's pages show each one's services and summary too.
 #[test]
 fn short_lists_show_reports_briefly_and_the_others_in_full() {
     let with = |title: &str, day: &str| {
@@ -545,6 +545,7 @@ fn short_lists_show_reports_briefly_and_the_others_in_full() {
     for (page, list) in [
         ("postmortems/newest/index.html", ".similar"),
         ("postmortems/index.html", "main"),
+        ("years/2024/index.html", "main"),
     ] {
         let brief = row(page, list);
         assert_eq!(texts(&brief, ".report-row-title"), ["New"], "{page}");
@@ -556,7 +557,11 @@ fn short_lists_show_reports_briefly_and_the_others_in_full() {
         );
         assert_eq!(texts(&brief, "li.brief").len(), 1, "{page}");
     }
-    for page in ["years/2024/index.html", "services/api/index.html"] {
+    for page in [
+        "services/api/index.html",
+        "severities/sev2/index.html",
+        "tags/dns/index.html",
+    ] {
         let full = row(page, "main");
         assert_eq!(
             texts(&full, ".report-row-summary"),

@@ -31,12 +31,12 @@ pub(super) fn fill(r: &Renderer, list: &List, n: usize, at: &At) -> Result<Fille
     let mut cx = Context::new();
     let (section, title, meta) = heading(r, list, n, at, &mut cx)?;
     let by_month = !matches!(list.of, ListOf::Term(..));
-    // The index of every report lists them briefly, by month; a year's,
-    // a service's, a severity's or a tag's page shows what each was about.
-    let form = if list.of == ListOf::Postmortems {
-        RowForm::Brief
-    } else {
-        RowForm::Full
+    // The archive (every report, and each year of it) lists reports
+    // briefly, by month; a service's, a severity's or a tag's page shows
+    // what each was about.
+    let form = match list.of {
+        ListOf::Postmortems | ListOf::Year(_) => RowForm::Brief,
+        ListOf::Term(..) => RowForm::Full,
     };
     let page = page_of(list.reports, size, n);
     let sections = view::by_year(r.rows, page, n * size, &list.spans, by_month, |i, out| {
