@@ -58,7 +58,14 @@ export async function serve(root = SITE) {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${server.address().port}${PREFIX}`;
-  return { base, requests, close: () => new Promise((r) => server.close(r)) };
+  // Closing drops the connections a page still holds open, so that a test
+  // that failed with its page open does not wait for them forever.
+  const close = () =>
+    new Promise((r) => {
+      server.close(r);
+      server.closeAllConnections();
+    });
+  return { base, requests, close };
 }
 
 /** Headless Chromium, with the flags a closed network needs. */
@@ -162,7 +169,18 @@ export async function pageKinds() {
  * results (or the word that there are none) are shown.
  */
 export async function settled(page) {
-  if (new URL(page.url()).pathname.endsWith("/search/")) await searchDone(page);
+  if (!new URL(page.url()).pathname.endsWith("/search/")) return;
+  await searchDone(page);
+  // The results on screen are quoted a moment later.
+  await page
+    .waitForFunction(() =>
+      [...document.querySelectorAll(".search-results .search-snippet")]
+        .filter((p) => p.getBoundingClientRect().top < innerHeight)
+        .every((p) => p.hidden || p.childNodes.length > 0),
+      null,
+      { timeout: 5000 },
+    )
+    .catch(() => {});
 }
 
 /** Waits until the search page has answered: its status no longer says it is loading. */

@@ -182,8 +182,8 @@ test("a large archive's results are quoted from their pages, and the index holds
   const { existsSync } = await import("node:fs");
   assert.equal(existsSync(join(root, "search", "t")), false, "no text chunks past 2,000 reports");
   const large = await serve(root);
+  const page = await newPage(browser);
   try {
-    const page = await newPage(browser);
     await page.goto(large.base + "search/?q=word1500");
     // Close words match too ("word1501"), after the exact one.
     assert.equal((await results(page))[0], "Report number 1500");
@@ -194,6 +194,7 @@ test("a large archive's results are quoted from their pages, and the index holds
     assert.ok(large.requests.some((p) => p.endsWith("/postmortems/r1500/")), large.requests.join(" "));
     assert.deepEqual(page.errors, []);
   } finally {
+    await page.close();
     await large.close();
   }
 });
