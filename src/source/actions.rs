@@ -165,10 +165,16 @@ fn could_be_setext_title(line: &str) -> bool {
 /// Whether `line` starts a list item (`- `, `* `, `+ `, `1. `, `1) `).
 fn is_list_item(line: &str) -> bool {
     let r = line.trim_start();
-    let ordered = r.find(['.', ')']).is_some_and(|i| {
-        i > 0 && r[..i].bytes().all(|b| b.is_ascii_digit()) && r[i + 1..].starts_with([' ', '\t'])
-    });
-    ordered || (r.starts_with(['-', '*', '+']) && r[1..].starts_with([' ', '\t']))
+    // Only the line's start is read: this runs on every line of every
+    // report, and prose lines are long.
+    let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = if digits > 0 {
+        r[digits..].starts_with(['.', ')'])
+    } else {
+        r.starts_with(['-', '*', '+'])
+    };
+    let after = digits + 1;
+    marker && r.len() > after && r[after..].starts_with([' ', '\t'])
 }
 
 /// The opening fence of a code block on `line`: its character and length.

@@ -211,3 +211,27 @@ fn bad_front_matter_items_are_named_at_their_lines() {
             .starts_with("did you mean prevent?")
     );
 }
+
+#[test]
+fn list_items_are_told_by_their_marker_and_the_space_after_it() {
+    for item in [
+        "- a", "* a", "+ a", "  - a", "1. a", "12) a", "3.\ta", "-\ta",
+    ] {
+        assert!(is_list_item(item), "{item:?}");
+    }
+    for not in [
+        "-",
+        "-a",
+        "1.",
+        "1.a",
+        "a. b",
+        "1a. b",
+        "text. More text",
+        "(1) a",
+        "",
+        "é. a",
+        "-1. a",
+    ] {
+        assert!(!is_list_item(not), "{not:?}");
+    }
+}
