@@ -483,7 +483,7 @@ pub fn without_done_mark(text: &str) -> Option<String> {
 
 /// Whether `word` is an owner, ticket or due date annotation.
 fn is_annotation(word: &str) -> bool {
-    let core = word.trim_matches(|c: char| "()[]{},;.:!?\"'".contains(c));
+    let core = word.trim_matches(is_wrapping);
     core.starts_with('@') || is_due_word(core) || is_ticket(core)
 }
 
@@ -537,7 +537,7 @@ pub fn parse_text(raw: &str) -> ActionItem {
     };
     let mut text = String::with_capacity(raw.len());
     for word in raw.split_whitespace() {
-        let core = word.trim_matches(|c: char| "()[]{},;.:!?\"'".contains(c));
+        let core = word.trim_matches(is_wrapping);
         if let Some(owner) = core.strip_prefix('@')
             && item.owner.is_none()
             && !owner.is_empty()
@@ -597,6 +597,14 @@ pub fn annotations(markdown: &str, owners: bool, tickets: bool) -> Vec<std::ops:
         }
     }
     found
+}
+
+/// Punctuation around an annotation: `(OPS-1)`, `@dana,`.
+fn is_wrapping(c: char) -> bool {
+    matches!(
+        c,
+        '(' | ')' | '[' | ']' | '{' | '}' | ',' | ';' | '.' | ':' | '!' | '?' | '"' | '\''
+    )
 }
 
 /// `OPS-123`, `PAY-4`, `#42`: a ticket reference.
