@@ -6,7 +6,7 @@
 //! path from the page back to the site root, which is what makes the output
 //! work at a domain root, under a sub-path and from disk alike.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -85,12 +85,27 @@ impl TimeView {
         } else {
             t.format("%:z").to_string()
         };
+        // Every report's times are shown on several pages: the common
+        // years are written by hand, without parsing a format each time.
+        let (date, short) = if (0..=9999).contains(&t.year()) {
+            let (y, m, d) = (t.year(), t.month(), t.day());
+            let month = &MONTHS[t.month0() as usize][..3];
+            (
+                format!("{y:04}-{m:02}-{d:02}"),
+                format!("{d} {month} {y:04}"),
+            )
+        } else {
+            (
+                t.format("%Y-%m-%d").to_string(),
+                t.format("%-d %b %Y").to_string(),
+            )
+        };
         TimeView {
             datetime: t.to_rfc3339(),
-            date: t.format("%Y-%m-%d").to_string(),
-            time: t.format("%H:%M").to_string(),
+            date,
+            time: format!("{:02}:{:02}", t.hour(), t.minute()),
             offset,
-            short: t.format("%-d %b %Y").to_string(),
+            short,
         }
     }
 }
