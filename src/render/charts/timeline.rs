@@ -11,6 +11,7 @@ use super::axes::{
     clipped_chars, clock_at, esc, num, open, within,
 };
 use super::{Event, Marker, TimelineChart};
+use crate::util::html::{Mode, escape_for};
 
 /// The longest axis drawn, in minutes (480 days); a longer span is cut to it.
 const MAX_SPAN: f64 = 480.0 * 1440.0;
@@ -334,20 +335,24 @@ fn events(out: &mut String, layout: &Layout, events: &[Event]) -> fmt::Result {
         return Ok(());
     }
     out.push_str(r#"<g class="events" fill="currentColor">"#);
+    // A report has dozens of these: its texts are escaped straight into
+    // `out`, not through the formatting machinery.
     for i in order {
         let event = &events[i];
+        out.push_str(r#"<a class="event" href=""#);
+        escape_for(out, event.href, Mode::Svg);
         write!(
             out,
-            r#"<a class="event" href="{}" tabindex="-1"><circle cx="{}" cy="{}" r="4.5"><title>{}"#,
-            esc(event.href),
+            r#"" tabindex="-1"><circle cx="{}" cy="{}" r="4.5"><title>"#,
             num(x(event.at)),
             num(lanes_top + LANE * layout.lanes[i] as f64),
-            esc(event.clock),
         )?;
+        escape_for(out, event.clock, Mode::Svg);
         if !event.clock.is_empty() && !event.text.is_empty() {
             out.push_str(" — ");
         }
-        write!(out, "{}</title></circle></a>", esc(event.text))?;
+        escape_for(out, event.text, Mode::Svg);
+        out.push_str("</title></circle></a>");
     }
     out.push_str("</g>");
     Ok(())
