@@ -281,15 +281,7 @@ mod tests {
             "\r\n",
         ];
         let config = Config::default();
-        let mut seed: u64 = 7;
-        for _ in 0..400 {
-            let mut body = String::new();
-            for _ in 0..40 {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                body.push_str(PARTS[(seed >> 33) as usize % PARTS.len()]);
-            }
+        for body in crate::util::text::seeded_texts(PARTS, 7, 400, 40) {
             let source = format!(
                 "---\ntitle: T\ndate: 2024-01-01T00:00:00Z\nseverity: SEV1\nservices: [a]\nvisibility: public\n---\n{body}"
             );

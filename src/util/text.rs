@@ -8,3 +8,23 @@ pub fn is_forbidden(c: char) -> bool {
         || (0xFDD0..=0xFDEF).contains(&n)
         || n & 0xFFFE == 0xFFFE
 }
+
+/// `count` texts of `length` pieces each, picked from `pieces` by a
+/// seeded linear congruential generator: the same texts for the same seed.
+/// For tests that feed messy input to a reader.
+#[cfg(test)]
+pub(crate) fn seeded_texts(pieces: &[&str], seed: u64, count: usize, length: usize) -> Vec<String> {
+    let mut state = seed;
+    (0..count)
+        .map(|_| {
+            let mut text = String::new();
+            for _ in 0..length {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            text
+        })
+        .collect()
+}

@@ -165,15 +165,7 @@ fn reading_messy_text_never_panics() {
         "\r\n",
         "🙂",
     ];
-    let mut seed: u64 = 42;
-    for _ in 0..300 {
-        let mut text = String::new();
-        for _ in 0..30 {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            text.push_str(PARTS[(seed >> 33) as usize % PARTS.len()]);
-        }
+    for text in crate::util::text::seeded_texts(PARTS, 42, 300, 30) {
         let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(7).collect();
         for cut in cuts {
             let _ = read(&text[..cut], 1, utc());
