@@ -121,10 +121,8 @@ pub struct Marker<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Event<'a> {
     pub at: f64,
-    /// E.g. "12:45".
+    /// E.g. "12:45", its tooltip; the page's script adds the row's text.
     pub clock: &'a str,
-    /// The row's text, plain.
-    pub text: &'a str,
     /// E.g. "#t-12-45".
     pub href: &'a str,
 }
@@ -290,20 +288,13 @@ pub fn of_report(archive: &Archive, i: usize, events: &[Moment]) -> Option<Repor
         .collect();
     let clocks: Vec<String> = events.iter().map(|e| clock(&e.at)).collect();
     let hrefs: Vec<String> = events.iter().map(|e| format!("#{}", e.id)).collect();
-    // Tooltips name the row; the row itself, one click away, has it all.
-    let tooltips: Vec<String> = events
-        .iter()
-        .map(|e| crate::archive::shorten(&e.text, 80))
-        .collect();
     let points: Vec<Event> = events
         .iter()
         .zip(&clocks)
         .zip(&hrefs)
-        .zip(&tooltips)
-        .map(|(((e, clock), href), text)| Event {
+        .map(|((e, clock), href)| Event {
             at: minutes(e.at),
             clock,
-            text,
             href,
         })
         .collect();

@@ -132,6 +132,13 @@ impl Theme {
                 dir.display()
             );
         }
+        // The theme's templates are indented to be read; the pages they
+        // make need not be. A site's own templates are left as written.
+        for (path, bytes) in files.iter_mut() {
+            if path.starts_with("templates/") && path.ends_with(".html") {
+                *bytes = unindent(bytes);
+            }
+        }
         for sub in ["templates", "static"] {
             let site_dir = root.join(sub);
             if site_dir.is_dir() {
@@ -168,6 +175,28 @@ impl Theme {
         .context("the theme's templates do not compile")?;
         Ok(tera)
     }
+}
+
+/// `template` without the spaces and tabs that start its lines, which
+/// would otherwise be written into every page: indentation is a sixtieth
+/// of a report page. Line breaks stay, so a line number in a template
+/// error still points at the right line, and inline elements on two lines
+/// keep the space between them. A template with a `<pre>` or a
+/// `<textarea>`, whose spaces are shown, is returned as it is.
+fn unindent(template: &[u8]) -> Vec<u8> {
+    let shown = |tag: &[u8]| template.windows(tag.len()).any(|w| w == tag);
+    if shown(b"<pre") || shown(b"<textarea") {
+        return template.to_vec();
+    }
+    let mut out = Vec::with_capacity(template.len());
+    for line in template.split_inclusive(|&b| b == b'\n') {
+        let start = line
+            .iter()
+            .position(|&b| b != b' ' && b != b'\t')
+            .unwrap_or(line.len());
+        out.extend_from_slice(&line[start..]);
+    }
+    out
 }
 
 /// A Tera error with its causes, which hold the useful part.
@@ -286,6 +315,17 @@ mod tests {
             on_disk.keys().map(String::as_str).collect::<Vec<_>>(),
             embedded_sorted
         );
+    }
+
+    #[test]
+    fn templates_lose_their_indentation_but_not_their_lines_or_pre() {
+        let template = b"<ul>\n  <li>a</li>\n\t\t{%- if x %}\n\n    <li>b\n    c</li>\n</ul>";
+        assert_eq!(
+            String::from_utf8(unindent(template)).unwrap(),
+            "<ul>\n<li>a</li>\n{%- if x %}\n\n<li>b\nc</li>\n</ul>"
+        );
+        let pre = b"<pre>\n  kept\n</pre>";
+        assert_eq!(unindent(pre), pre.to_vec());
     }
 
     #[test]

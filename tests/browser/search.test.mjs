@@ -89,7 +89,7 @@ test("filters combine with the query, count their values and live in the URL", a
   const sev1Only = await results(page);
   const sev1Page = await newPage(browser);
   await sev1Page.goto(server.base + "severities/sev1/");
-  const listed = await texts(sev1Page, ".report-list .report-row-title");
+  const listed = await texts(sev1Page, ".report-list > li > div > a:first-child");
   assert.deepEqual([...sev1Only].sort(), [...listed].sort());
   assert.deepEqual(page.errors, []);
 });

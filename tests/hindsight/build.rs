@@ -115,12 +115,12 @@ fn related_reports_link_both_ways() {
     let site = built();
     let new = site.page("postmortems/2023-01-17-icreate-deploy/index.html");
     assert_eq!(
-        hrefs(&new, ".related .report-row-title"),
+        hrefs(&new, ".related .report-list > li > div > a:first-child"),
         ["../../postmortems/2022-11-02-icreate-config-push/"]
     );
     let old = site.page("postmortems/2022-11-02-icreate-config-push/index.html");
     assert_eq!(
-        hrefs(&old, ".related .report-row-title"),
+        hrefs(&old, ".related .report-list > li > div > a:first-child"),
         ["../../postmortems/2023-01-17-icreate-deploy/"]
     );
 }
@@ -161,7 +161,7 @@ fn index_pages_list_their_reports_and_reports_link_back() {
     let site = built();
     let all = site.page("postmortems/index.html");
     assert_eq!(
-        hrefs(&all, ".report-row-title"),
+        hrefs(&all, ".report-list > li > div > a:first-child"),
         [
             "../postmortems/2023-05-02-search-slow/",
             "../postmortems/2023-01-17-icreate-deploy/",
@@ -173,15 +173,18 @@ fn index_pages_list_their_reports_and_reports_link_back() {
         ["May 2023", "January 2023", "November 2022"]
     );
     let icreate = site.page("services/icreate/index.html");
-    assert_eq!(hrefs(&icreate, ".report-row-title").len(), 2);
+    assert_eq!(
+        hrefs(&icreate, ".report-list > li > div > a:first-child").len(),
+        2
+    );
     let tag = site.page("tags/config/index.html");
     assert_eq!(
-        hrefs(&tag, ".report-row-title"),
+        hrefs(&tag, ".report-list > li > div > a:first-child"),
         ["../../postmortems/2022-11-02-icreate-config-push/"]
     );
     let year = site.page("years/2022/index.html");
     assert_eq!(
-        hrefs(&year, ".report-row-title"),
+        hrefs(&year, ".report-list > li > div > a:first-child"),
         ["../../postmortems/2022-11-02-icreate-config-push/"]
     );
 
@@ -293,7 +296,10 @@ fn raw_html_is_kept_when_the_site_allows_it() {
 fn the_home_page_lists_the_latest_reports_and_counts() {
     let site = built();
     let home = site.page("index.html");
-    assert_eq!(hrefs(&home, ".report-row-title").len(), 3);
+    assert_eq!(
+        hrefs(&home, ".report-list > li > div > a:first-child").len(),
+        3
+    );
     let stats = texts(&home, ".stat");
     assert_eq!(stats[0], "3 postmortems");
     assert!(
@@ -361,9 +367,10 @@ fn list_rows_are_right_at_every_depth_whatever_the_title_holds() {
     ] {
         let doc = site.page(page);
         assert!(
-            texts(&doc, ".report-row-title").contains(&"Odd \u{E000} title".to_string()),
+            texts(&doc, ".report-list > li > div > a:first-child")
+                .contains(&"Odd \u{E000} title".to_string()),
             "{page}: {:?}",
-            texts(&doc, ".report-row-title")
+            texts(&doc, ".report-list > li > div > a:first-child")
         );
     }
     assert_eq!(broken_links(&site.out()), Vec::<String>::new());

@@ -112,7 +112,7 @@ fn every_real_postmortem_gets_a_page_with_working_links() {
             doc.select(&sel(".prose .timeline-entry, .prose td[id^=t-]"))
                 .count()
                 >= 3
-                && doc.select(&sel("svg.chart-timeline .event")).count() >= 3
+                && doc.select(&sel("svg.chart-timeline .events a")).count() >= 3
         })
         .collect();
     assert!(
@@ -157,5 +157,5 @@ fn every_real_postmortem_gets_a_page_with_working_links() {
 const TIMELINES_READ: usize = 11;
 
 fn doc_count(doc: &scraper::Html) -> usize {
-    doc.select(&sel(".report-row")).count()
+    doc.select(&sel(".report-list > li")).count()
 }

@@ -824,7 +824,7 @@ fn the_bucket_workflow_keeps_the_previous_site_and_syncs_only_what_changed() {
     assert_eq!(fourth.len(), third.len());
     let doc = crate::support::page(&out, "years/2023/index.html");
     assert!(
-        texts(&doc, ".report-row-title")
+        texts(&doc, ".report-list > li > div > a:first-child")
             .iter()
             .any(|t| t.starts_with("Renamed: "))
     );

@@ -98,7 +98,7 @@ fn the_public_edition_holds_no_trace_of_anything_internal() {
 
     // Only the public reports, and the terms and years they have.
     let list = page(&out, "postmortems/index.html");
-    assert_eq!(list.select(&sel(".report-row")).count(), 2);
+    assert_eq!(list.select(&sel(".report-list > li")).count(), 2);
     for gone in [
         "years/2021",
         "services/zqcanaryservice",
@@ -196,7 +196,10 @@ fn the_internal_edition_holds_everything_and_marks_what_is_internal() {
     assert_eq!(marked.len(), 1);
     assert!(marked[0].starts_with("Root cause details"), "{marked:?}");
     let list = page(&out, "postmortems/index.html");
-    assert_eq!(texts(&list, ".report-row .internal-badge"), ["internal"]);
+    assert_eq!(
+        texts(&list, ".report-list > li .internal-badge"),
+        ["internal"]
+    );
 }
 
 #[test]

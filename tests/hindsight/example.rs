@@ -47,7 +47,7 @@ fn the_seed_report_is_the_icreate_deploy_outage() {
         "{facts:?}"
     );
     assert!(
-        !hrefs(&doc, ".related a.report-row-title").is_empty(),
+        !hrefs(&doc, ".related .report-list > li > div > a:first-child").is_empty(),
         "the seed report has related reports"
     );
 }
@@ -60,7 +60,7 @@ fn the_example_archive_covers_what_the_tool_shows() {
     for sev in ["sev1", "sev2", "sev3", "sev4"] {
         let doc = page(&out, &format!("severities/{sev}/index.html"));
         assert!(
-            !hrefs(&doc, ".report-row-title").is_empty(),
+            !hrefs(&doc, ".report-list > li > div > a:first-child").is_empty(),
             "no {sev} report"
         );
     }

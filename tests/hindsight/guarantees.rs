@@ -244,7 +244,7 @@ fn a_new_title_rewrites_the_lists_that_show_it_and_leaves_the_rest() {
     );
     let doc = site.page("years/2023/index.html");
     assert!(
-        texts(&doc, ".report-row-title")
+        texts(&doc, ".report-list > li > div > a:first-child")
             .iter()
             .any(|t| t.starts_with("Renamed: "))
     );

@@ -440,7 +440,7 @@ fn services_and_tags_differing_only_in_case_share_one_page() {
         "tags/capacity/index.html",
     ] {
         assert_eq!(
-            texts(&site.page(page), ".report-row-title").len(),
+            texts(&site.page(page), ".report-list > li > div > a:first-child").len(),
             2,
             "{page}"
         );
@@ -587,7 +587,7 @@ fn injected_values_are_shown_as_text_where_they_appear() {
         "services/api/index.html",
         "years/2024/index.html",
     ] {
-        let rows = texts(&site.page(list), ".report-row-title");
+        let rows = texts(&site.page(list), ".report-list > li > div > a:first-child");
         assert!(rows.contains(&title), "{list}: {rows:?}");
     }
     let items = std::fs::read_to_string(site.out().join("action-items/index.html")).unwrap();
@@ -633,7 +633,10 @@ fn template_syntax_in_content_is_shown_literally() {
         ),
         "{body}"
     );
-    let home = texts(&site.page("index.html"), ".report-row-title");
+    let home = texts(
+        &site.page("index.html"),
+        ".report-list > li > div > a:first-child",
+    );
     assert_eq!(home, ["{{ config }} and {{ __tera_context }}"]);
 }
 
@@ -820,7 +823,10 @@ fn bidi_and_zero_width_characters_in_a_title_are_kept_as_text() {
         [title]
     );
     assert_eq!(
-        texts(&site.page("index.html"), ".report-row-title"),
+        texts(
+            &site.page("index.html"),
+            ".report-list > li > div > a:first-child"
+        ),
         [title]
     );
     assert_output_inert(&site.out());
@@ -1053,7 +1059,11 @@ fn thousands_of_reports_in_one_service_build() {
         .filter(|e| e.file_name() == "index.html")
         .map(|e| {
             let rel = e.path().strip_prefix(site.out()).unwrap();
-            texts(&site.page(rel.to_str().unwrap()), ".report-row-title").len()
+            texts(
+                &site.page(rel.to_str().unwrap()),
+                ".report-list > li > div > a:first-child",
+            )
+            .len()
         })
         .sum();
     assert_eq!(rows, REPORTS);

@@ -103,7 +103,7 @@ fn the_seed_report_shows_its_durations_and_an_accessible_svg_timeline() {
         ]
     );
     let dots: Vec<String> = doc
-        .select(&sel("svg .event"))
+        .select(&sel("svg .events a"))
         .map(|a| {
             a.value()
                 .attr("href")
@@ -237,7 +237,11 @@ fn stats_json_agrees_with_the_content() {
     assert_eq!(stats["services"]["icreate"]["name"], "iCreate");
     assert_eq!(
         stats["services"]["icreate"]["count"].as_u64().unwrap() as usize,
-        texts(&page(&out, "services/icreate/index.html"), ".report-row").len()
+        texts(
+            &page(&out, "services/icreate/index.html"),
+            ".report-list > li"
+        )
+        .len()
     );
 }
 
@@ -509,7 +513,7 @@ fn similar_incidents_share_a_service_and_a_tag() {
     build_on(&site, (2024, 6, 1));
     let newest = site.page("postmortems/newest/index.html");
     assert_eq!(
-        hrefs(&newest, ".similar a.report-row-title"),
+        hrefs(&newest, ".similar .report-list > li > div > a:first-child"),
         ["../../postmortems/new/", "../../postmortems/old/"]
     );
     let old = site.page("postmortems/old/index.html");
@@ -519,9 +523,9 @@ fn similar_incidents_share_a_service_and_a_tag() {
     );
 }
 
-/// "This happened before" and the archive (every report, each year) list
-/// reports briefly (badge, title, date, duration); a service's, a
-/// severity's and a tag's pages show each one's services and summary too.
+/// "This happened before", the archive (every report, each year) and a
+/// severity's pages list reports briefly (badge, title, date, duration); a
+/// service's and a tag's pages show each one's services and summary too.
 #[test]
 fn short_lists_show_reports_briefly_and_the_others_in_full() {
     let with = |title: &str, day: &str| {
@@ -533,43 +537,42 @@ fn short_lists_show_reports_briefly_and_the_others_in_full() {
         ("content/newest.md", with("Newest", "2024-05-10")),
     ]);
     build_on(&site, (2024, 6, 1));
-    let row = |page: &str, list: &str| {
+    // The last row of a list in `within`, parsed on its own, and whether
+    // its list is a brief one.
+    let row = |page: &str, within: &str| {
         let doc = site.page(page);
-        let row = doc
-            .select(&sel(&format!("{list} li.report-row")))
+        let list = doc
+            .select(&sel(&format!("{within} ul.report-list")))
             .next_back()
-            .unwrap_or_else(|| panic!("{page}: no row in {list}"))
+            .unwrap_or_else(|| panic!("{page}: no list in {within}"));
+        let brief = list.value().classes().any(|c| c == "brief");
+        let row = list
+            .select(&sel(":scope > li"))
+            .last()
+            .unwrap_or_else(|| panic!("{page}: no row in {within}"))
             .html();
-        scraper::Html::parse_fragment(&row)
+        (scraper::Html::parse_fragment(&row), brief)
     };
     for (page, list) in [
         ("postmortems/newest/index.html", ".similar"),
         ("postmortems/index.html", "main"),
         ("years/2024/index.html", "main"),
+        ("severities/sev2/index.html", "main"),
     ] {
-        let brief = row(page, list);
-        assert_eq!(texts(&brief, ".report-row-title"), ["New"], "{page}");
+        let (brief, is_brief) = row(page, list);
+        assert!(is_brief, "{page}");
+        assert_eq!(texts(&brief, "li > div > a:first-child"), ["New"], "{page}");
         assert_eq!(texts(&brief, "time"), ["10 Jan 2024"], "{page}");
         assert_eq!(texts(&brief, ".dur"), ["1 h 15 min"], "{page}");
-        assert!(
-            texts(&brief, ".report-row-summary, .service").is_empty(),
-            "{page}"
-        );
-        assert_eq!(texts(&brief, "li.brief").len(), 1, "{page}");
+        // No summary, no services: the title and one line of facts.
+        assert!(texts(&brief, "li > div > p + p").is_empty(), "{page}");
+        assert!(texts(&brief, "li > div > a + p > a").is_empty(), "{page}");
     }
-    for page in [
-        "services/api/index.html",
-        "severities/sev2/index.html",
-        "tags/dns/index.html",
-    ] {
-        let full = row(page, "main");
-        assert_eq!(
-            texts(&full, ".report-row-summary"),
-            ["DNS failed."],
-            "{page}"
-        );
-        assert_eq!(texts(&full, ".service"), ["api"], "{page}");
-        assert!(texts(&full, "li.brief").is_empty(), "{page}");
+    for page in ["services/api/index.html", "tags/dns/index.html"] {
+        let (full, is_brief) = row(page, "main");
+        assert!(!is_brief, "{page}");
+        assert_eq!(texts(&full, "li > div > p + p"), ["DNS failed."], "{page}");
+        assert_eq!(texts(&full, "li > div > a + p > a"), ["api"], "{page}");
     }
 }
 

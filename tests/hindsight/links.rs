@@ -151,8 +151,11 @@ fn feeds_parse_and_list_every_report() {
             .as_slice(),
     )
     .unwrap();
-    let listed =
-        crate::support::texts(&page(&out, "services/icreate/index.html"), ".report-row").len();
+    let listed = crate::support::texts(
+        &page(&out, "services/icreate/index.html"),
+        ".report-list > li",
+    )
+    .len();
     assert_eq!(service.entries.len(), listed);
     let sev1 = feed_rs::parser::parse(
         std::fs::read(out.join("severities/sev1/atom.xml"))

@@ -53,7 +53,7 @@ fn every_report_is_on_exactly_one_page_in_order() {
         "postmortems/page/3/index.html",
         "postmortems/page/4/index.html",
     ] {
-        let titles = texts(&site.page(page), ".report-row-title");
+        let titles = texts(&site.page(page), ".report-list > li > div > a:first-child");
         assert!(
             !titles.is_empty() && titles.len() <= 2,
             "{page}: {titles:?}"
@@ -137,7 +137,10 @@ fn year_links_lead_to_the_page_where_each_year_starts() {
 fn page_size_zero_keeps_every_list_on_one_page() {
     let site = seven_reports(0);
     let doc = site.page("postmortems/index.html");
-    assert_eq!(texts(&doc, ".report-row-title").len(), 7);
+    assert_eq!(
+        texts(&doc, ".report-list > li > div > a:first-child").len(),
+        7
+    );
     assert!(doc.select(&sel("nav.list-pager")).next().is_none());
     assert!(!site.out().join("postmortems/page").exists());
     let jumps = hrefs(&doc, "nav.jump a");

@@ -74,7 +74,7 @@ fn a_quick_rebuild_writes_the_pages_that_show_the_report_as_a_full_build_would()
             written.contains(&list.to_string()),
             "{list} not rewritten: {written:?}"
         );
-        let titles = texts(&site.page(list), ".report-row-title");
+        let titles = texts(&site.page(list), ".report-list > li > div > a:first-child");
         assert!(
             titles.contains(&"Search slow for a whole afternoon".to_string()),
             "{list}: {titles:?}"

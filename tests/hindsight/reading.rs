@@ -73,8 +73,8 @@ fn markdown_in_a_summary_is_inline_on_pages_and_plain_text_elsewhere() {
     site.build_ok();
     for (page, css) in [
         ("postmortems/2023-05-01-cache/index.html", "p.lead"),
-        ("severities/sev2/index.html", "p.report-row-summary"),
-        ("services/api/index.html", "p.report-row-summary"),
+        ("services/api/index.html", ".report-list > li > div > p + p"),
+        ("index.html", ".report-list > li > div > p + p"),
     ] {
         let doc = site.page(page);
         let inner = |tag: &str| format!("{css} {tag}");
@@ -244,7 +244,7 @@ fn without_a_summary_the_first_paragraph_with_words_is_used() {
     site.build_ok();
     let doc = site.page("services/api/index.html");
     assert_eq!(
-        texts(&doc, ".report-row-summary"),
+        texts(&doc, ".report-list > li > div > p + p"),
         ["The web server went down for an hour."]
     );
     let page = site.page("postmortems/2023-05-01-meme/index.html");

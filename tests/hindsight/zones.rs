@@ -38,7 +38,7 @@ fn fact_times(page: &Html) -> Vec<String> {
 /// Each event of the timeline chart: its link, its clock time (the start
 /// of its tooltip) and where it is on the axis.
 fn events(page: &Html) -> Vec<(String, String, f64)> {
-    page.select(&sel("svg a.event"))
+    page.select(&sel("svg .events a"))
         .map(|a| {
             let href = a.value().attr("href").unwrap_or_default().to_string();
             let circle = a.select(&sel("circle")).next().expect("a dot");

@@ -62,7 +62,7 @@ pub(super) fn open(
     let role = if kind == "timeline" { "group" } else { "img" };
     write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" class="chart chart-{kind}" role="{role}" aria-labelledby="{id}-title {id}-desc" font-family="system-ui, sans-serif" font-size="11">"#,
+        r#"<svg viewBox="0 0 {} {}" class="chart chart-{kind}" role="{role}" aria-labelledby="{id}-title {id}-desc">"#,
         num(WIDTH),
         num(height),
     )?;

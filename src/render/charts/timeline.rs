@@ -334,12 +334,14 @@ fn events(out: &mut String, layout: &Layout, events: &[Event]) -> fmt::Result {
     if events.is_empty() {
         return Ok(());
     }
-    out.push_str(r#"<g class="events" fill="currentColor">"#);
-    // A report has dozens of these: its texts are escaped straight into
-    // `out`, not through the formatting machinery.
+    // The dots repeat the timeline table, which is what assistive
+    // technology reads. A dot's tooltip is its time on the chart's clock;
+    // the page's script adds the row's text when a pointer comes near,
+    // rather than every page holding each row twice.
+    out.push_str(r#"<g class="events" fill="currentColor" aria-hidden="true">"#);
     for i in order {
         let event = &events[i];
-        out.push_str(r#"<a class="event" href=""#);
+        out.push_str(r#"<a href=""#);
         escape_for(out, event.href, Mode::Svg);
         write!(
             out,
@@ -348,10 +350,6 @@ fn events(out: &mut String, layout: &Layout, events: &[Event]) -> fmt::Result {
             num(lanes_top + LANE * layout.lanes[i] as f64),
         )?;
         escape_for(out, event.clock, Mode::Svg);
-        if !event.clock.is_empty() && !event.text.is_empty() {
-            out.push_str(" — ");
-        }
-        escape_for(out, event.text, Mode::Svg);
         out.push_str("</title></circle></a>");
     }
     out.push_str("</g>");

@@ -32,12 +32,14 @@ pub(super) fn fill(r: &Renderer, list: &List, n: usize, at: &At) -> Result<Fille
     let (section, title, meta) = heading(r, list, n, at, &mut cx)?;
     let by_month = !matches!(list.of, ListOf::Term(..));
     // The archive (every report, and each year of it) lists reports
-    // briefly, by month; a service's, a severity's or a tag's page shows
-    // what each was about.
+    // briefly, by month, and so does a severity's page, whose rows would
+    // all show the same badge; a service's or a tag's page shows what each
+    // was about and what else it hit.
     let form = match list.of {
-        ListOf::Postmortems | ListOf::Year(_) => RowForm::Brief,
+        ListOf::Postmortems | ListOf::Year(_) | ListOf::Term(Kind::Severities, _) => RowForm::Brief,
         ListOf::Term(..) => RowForm::Full,
     };
+    cx.insert("brief", &matches!(form, RowForm::Brief));
     let page = page_of(list.reports, size, n);
     let sections = view::by_year(r.rows, page, n * size, &list.spans, by_month, |i, out| {
         r.paste_row(i, form, at.root, out)

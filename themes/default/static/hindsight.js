@@ -112,6 +112,24 @@
   focusScrollers();
   window.addEventListener("resize", focusScrollers);
 
+  // A timeline dot's tooltip is its time; the text of the table row it
+  // links to joins it when a pointer first comes near, so that each page
+  // holds the row once.
+  Array.prototype.forEach.call(document.querySelectorAll("svg.chart-timeline"), function (svg) {
+    svg.addEventListener("pointerover", function (e) {
+      var a = e.target.closest && e.target.closest(".events a");
+      var title = a && a.querySelector("title");
+      if (!title || a.hasAttribute("data-lent")) return;
+      a.setAttribute("data-lent", "");
+      var cell = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+      var row = cell && cell.closest("tr");
+      var text = row ? Array.prototype.slice.call(row.cells, 1)
+        .map(function (c) { return c.textContent.trim(); }).filter(Boolean).join(" — ") : "";
+      if (text.length > 80) text = text.slice(0, 80).replace(/\s+\S*$/, "") + "…";
+      if (text) title.textContent += " — " + text;
+    });
+  });
+
   // Heading anchors and timeline times copy their link, ready to paste
   // into chat; following the link still works as before.
   var status = document.createElement("p");
