@@ -374,4 +374,16 @@ impl<'a> Renderer<'a> {
     pub fn stats_json(&self) -> String {
         self.insights.stats_json(self.archive)
     }
+
+    /// `action-items.json`: every action item, by report, compact (a large
+    /// archive has 100,000 of them).
+    pub fn action_items_json(&self) -> Vec<u8> {
+        let json = meta::ActionItemsJson::new(
+            self.archive,
+            self.rows,
+            self.site.base_url.as_deref(),
+            self.insights.today,
+        );
+        serde_json::to_vec(&json).unwrap_or_default()
+    }
 }

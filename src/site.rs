@@ -241,6 +241,9 @@ impl Site {
         output
             .put(routes::STATS_FILE, renderer.stats_json().as_bytes())
             .map_err(Error::Setup)?;
+        output
+            .put(routes::ACTION_ITEMS_FILE, &renderer.action_items_json())
+            .map_err(Error::Setup)?;
         if rendered.diagnostics.iter().any(Diagnostic::is_error) {
             let mut all = self.diagnostics.clone();
             all.extend(rendered.diagnostics);

@@ -127,13 +127,11 @@ fn escape_joined<'t>(out: &mut String, texts: impl Iterator<Item = &'t str>, sep
     }
 }
 
-/// An item's `<li>`, with what the state and owner filters read.
+/// An item's `<li>`, with what the state and owner filters read. Its parts
+/// are styled by their place in a group, not by classes of their own: the
+/// list has 100,000 items at 50,000 reports.
 fn row_open(out: &mut String, item: &ActionView) {
-    out.push_str("<li class=\"action-row");
-    if item.overdue {
-        out.push_str(" is-overdue");
-    }
-    out.push_str("\" data-action-state=\"");
+    out.push_str("<li data-action-state=\"");
     out.push_str(item.attribute);
     if item.overdue {
         out.push_str("\" data-overdue=\"true");
@@ -145,19 +143,16 @@ fn row_open(out: &mut String, item: &ActionView) {
 
 /// The item's state, text, owner, tickets, kind, priority and due date.
 fn item_line(out: &mut String, item: &ActionView) {
-    let (class, label) = match (item.state, item.overdue) {
-        (State::Done, _) => ("done", "Done"),
-        (State::Wontfix, _) => ("wontfix", "Won't fix"),
-        (State::Open, true) => ("open", "Overdue"),
-        (State::Open, false) => ("open", "Open"),
+    let label = match (item.state, item.overdue) {
+        (State::Done, _) => "Done",
+        (State::Wontfix, _) => "Won't fix",
+        (State::Open, true) => "Overdue",
+        (State::Open, false) => "Open",
     };
-    out.push_str("<span class=\"action-state action-");
-    out.push_str(class);
-    out.push_str("\">");
+    out.push_str("<span class=\"action-state\">");
     out.push_str(label);
-    out.push_str("</span> <span class=\"action-text\">");
+    out.push_str("</span> ");
     escape_into(out, &item.text);
-    out.push_str("</span>");
     let mut tag = |class: &str, prefix: &str, text: &str| {
         out.push_str(" <span class=\"");
         out.push_str(class);
@@ -191,7 +186,7 @@ fn item_line(out: &mut String, item: &ActionView) {
 /// The services are text: the list's filter reaches them, and a link each
 /// on every one of 100,000 items would weigh more than the item.
 fn report_line(out: &mut String, r: &ReportRef, root: &str) {
-    out.push_str("<div class=\"action-report\"><a class=\"sev\" href=\"");
+    out.push_str("<p><a class=\"sev\" href=\"");
     out.push_str(root);
     escape_into(out, r.severity_url);
     out.push_str("\" style=\"--sev:");
@@ -209,7 +204,7 @@ fn report_line(out: &mut String, r: &ReportRef, root: &str) {
     escape_into(out, r.date);
     out.push_str("</time> · ");
     escape_joined(out, r.services.iter().map(|l| l.name.as_str()), ", ");
-    out.push_str("</span></div>");
+    out.push_str("</span></p>");
 }
 
 /// An owner's items, for the summary above the list.

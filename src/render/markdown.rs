@@ -421,7 +421,7 @@ where
                         }
                     }
                     open = Some(format!(
-                        "<li class=\"action-item\" data-action-state=\"{}\">",
+                        "<li data-action-state=\"{}\">",
                         reading.state.attribute()
                     ));
                 }
@@ -563,9 +563,18 @@ where
         } else {
             ""
         };
-        let html = format!(
-            "<h{level} id=\"{id}\">{inner_html}{mark} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
-        );
+        // The heading's words link to it, ready to copy into chat; one
+        // that holds a link of its own cannot be one, and gets a `#` after
+        // it instead.
+        let html = if inner_html.contains("<a ") {
+            format!(
+                "<h{level} id=\"{id}\">{inner_html}{mark} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+            )
+        } else {
+            format!(
+                "<h{level} id=\"{id}\"><a class=\"self\" href=\"#{id}\">{inner_html}</a>{mark}</h{level}>\n"
+            )
+        };
         self.out.headings.push(Heading { level, id, text });
         Event::Html(CowStr::from(html))
     }

@@ -60,13 +60,17 @@ impl PageMeta {
 }
 
 /// `postmortems/<slug>/index.json`: a report for chat bots and unfurl
-/// apps, with the same facts as its page.
+/// apps, with the same facts as its page. A fact the report does not give
+/// is left out rather than written as `null`: there is one of these files
+/// per report.
 #[derive(Debug, Serialize)]
 pub struct ReportJson<'a> {
     pub title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<&'a str>,
     /// Absolute with a `base_url`, else site-relative.
     pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub short_url: Option<String>,
     pub severity: &'a str,
     pub severity_label: &'a str,
@@ -75,25 +79,97 @@ pub struct ReportJson<'a> {
     pub tags: &'a [String],
     pub authors: &'a [String],
     pub date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mitigated: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_detect: Option<crate::archive::metrics::Measure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_mitigate: Option<crate::archive::metrics::Measure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<crate::archive::metrics::Measure>,
     pub summary: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub impact: Option<&'a str>,
-    pub action_items: Vec<ActionJson<'a>>,
+    /// How many; the items themselves are in `action-items.json`, with
+    /// every other report's.
+    pub action_items: usize,
+    pub open_action_items: usize,
+    pub overdue_action_items: usize,
     /// Left out when there are none, as the report page leaves them out.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub links: &'a [crate::source::links::Link],
 }
 
-/// An action item in a report's JSON: its kind, priority and due date
-/// only when it has them.
+/// `action-items.json`: every action item of the archive, for the
+/// follow-up work (a scheduled job that nags owners, a tracker's import),
+/// grouped by report in the archive's order, newest first.
+#[derive(Debug, Serialize)]
+pub struct ActionItemsJson<'a> {
+    /// The build date, which `overdue` is measured against.
+    pub date: String,
+    pub action_items: usize,
+    pub open_action_items: usize,
+    pub overdue_action_items: usize,
+    pub reports: Vec<ReportActionsJson<'a>>,
+}
+
+/// A report's action items, in the order it gives them.
+#[derive(Debug, Serialize)]
+pub struct ReportActionsJson<'a> {
+    /// The report's slug, as in `postmortems/<slug>/`.
+    pub report: &'a str,
+    /// Absolute with a `base_url`, else site-relative.
+    pub url: String,
+    pub items: Vec<ActionJson<'a>>,
+}
+
+impl<'a> ActionItemsJson<'a> {
+    pub fn new(
+        archive: &'a crate::archive::Archive,
+        rows: &'a crate::render::view::Rows,
+        base: Option<&str>,
+        today: chrono::NaiveDate,
+    ) -> ActionItemsJson<'a> {
+        let reports: Vec<ReportActionsJson> = archive
+            .reports
+            .iter()
+            .zip(&rows.rows)
+            .filter(|(r, _)| !r.pm.action_items.is_empty())
+            .map(|(r, row)| ReportActionsJson {
+                report: &r.pm.slug,
+                url: match base {
+                    Some(b) => format!("{b}{}", row.url),
+                    None => row.url.clone(),
+                },
+                items: r
+                    .pm
+                    .action_items
+                    .iter()
+                    .map(|item| ActionJson::new(item, today))
+                    .collect(),
+            })
+            .collect();
+        let items = || reports.iter().flat_map(|r| &r.items);
+        ActionItemsJson {
+            date: today.format("%Y-%m-%d").to_string(),
+            action_items: items().count(),
+            open_action_items: items().filter(|i| i.state.is_open()).count(),
+            overdue_action_items: items().filter(|i| i.overdue).count(),
+            reports,
+        }
+    }
+}
+
+/// An action item in `action-items.json`: its owner, kind, priority and
+/// due date only when it has them, and `overdue` only when it is.
 #[derive(Debug, Serialize)]
 pub struct ActionJson<'a> {
     pub text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<&'a str>,
     pub tickets: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -103,10 +179,15 @@ pub struct ActionJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<chrono::NaiveDate>,
     pub state: crate::source::actions::State,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub overdue: bool,
 }
 
 impl<'a> ActionJson<'a> {
-    fn new(item: &'a crate::source::actions::ActionItem) -> ActionJson<'a> {
+    fn new(
+        item: &'a crate::source::actions::ActionItem,
+        today: chrono::NaiveDate,
+    ) -> ActionJson<'a> {
         ActionJson {
             text: &item.text,
             owner: item.owner.as_deref(),
@@ -115,6 +196,7 @@ impl<'a> ActionJson<'a> {
             priority: item.priority.as_deref(),
             due: item.due,
             state: item.state,
+            overdue: item.is_overdue(today),
         }
     }
 }
@@ -124,6 +206,7 @@ impl<'a> ReportJson<'a> {
         report: &'a crate::archive::Report,
         row: &'a crate::render::view::Row,
         base: Option<&str>,
+        today: chrono::NaiveDate,
     ) -> ReportJson<'a> {
         let pm = &report.pm;
         let absolute = |path: &str| match base {
@@ -158,7 +241,13 @@ impl<'a> ReportJson<'a> {
             duration: since(pm.resolved),
             summary: &report.summary,
             impact: pm.impact.as_deref(),
-            action_items: pm.action_items.iter().map(ActionJson::new).collect(),
+            action_items: pm.action_items.len(),
+            open_action_items: pm.action_items.iter().filter(|a| a.state.is_open()).count(),
+            overdue_action_items: pm
+                .action_items
+                .iter()
+                .filter(|a| a.is_overdue(today))
+                .count(),
             links: &pm.links,
         }
     }

@@ -24,6 +24,7 @@ pub const SEARCH: &str = "search/";
 pub const ACTIONS: &str = "action-items/";
 /// The archive's figures as JSON, for scripts and dashboards.
 pub const STATS_FILE: &str = "stats.json";
+pub const ACTION_ITEMS_FILE: &str = "action-items.json";
 /// The page a host shows for a missing address, at the site root.
 pub const NOT_FOUND_FILE: &str = "404.html";
 /// The file of a page, in its folder.

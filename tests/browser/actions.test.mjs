@@ -15,7 +15,7 @@ function shown(page) {
       .map((g) => ({
         severity: g.getAttribute("data-severity"),
         services: g.getAttribute("data-services"),
-        items: [...g.querySelectorAll(".action-row")]
+        items: [...g.querySelectorAll(":scope > ul > li")]
           .filter((li) => !li.hidden)
           .map((li) => ({ owner: li.getAttribute("data-owner"), state: li.getAttribute("data-action-state") })),
       })),

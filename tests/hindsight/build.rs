@@ -88,7 +88,7 @@ fn headings_have_anchors_and_a_table_of_contents() {
         ids,
         ["issue-summary", "timeline", "root-cause", "action-items"]
     );
-    assert_eq!(hrefs(&doc, ".prose h2 a.anchor")[2], "#root-cause");
+    assert_eq!(hrefs(&doc, ".prose h2 > a.self")[2], "#root-cause");
     assert_eq!(
         hrefs(&doc, ".toc a"),
         [

@@ -148,16 +148,16 @@ fn action_items_lists_every_item_of_the_example_archive() {
     assert!(open > 10 && done > 10, "{open} open, {done} done");
     let doc = page(&out, "action-items/index.html");
     assert_eq!(
-        attr_count(&doc, ".action-row[data-action-state=open]"),
+        attr_count(&doc, ".action-group > ul > li[data-action-state=open]"),
         open
     );
     assert_eq!(
-        attr_count(&doc, ".action-row[data-action-state=done]"),
+        attr_count(&doc, ".action-group > ul > li[data-action-state=done]"),
         done
     );
     // Open first, overdue ones at the top.
     let states: Vec<&str> = doc
-        .select(&sel(".action-row"))
+        .select(&sel(".action-group > ul > li"))
         .map(|r| r.value().attr("data-action-state").unwrap())
         .collect();
     assert!(
@@ -167,14 +167,20 @@ fn action_items_lists_every_item_of_the_example_archive() {
         "{states:?}"
     );
     let overdue: Vec<bool> = doc
-        .select(&sel(".action-row"))
+        .select(&sel(".action-group > ul > li"))
         .map(|r| r.value().attr("data-overdue") == Some("true"))
         .collect();
     let first_not = overdue.iter().position(|o| !o).unwrap();
     assert!(first_not >= 2, "the overdue items come first: {overdue:?}");
     assert!(overdue[first_not..].iter().all(|o| !o));
     // Front-matter items show with their fields, the won't-fix one closed.
-    let wontfix = texts(&doc, ".action-row .action-wontfix");
+    let wontfix: Vec<String> = texts(
+        &doc,
+        ".action-group > ul > li[data-action-state=done] > .action-state",
+    )
+    .into_iter()
+    .filter(|s| s != "Done")
+    .collect();
     assert_eq!(wontfix, ["Won't fix"]);
     let owners = texts(&doc, ".owner-list li");
     assert!(owners.iter().any(|o| o.starts_with("@priya")), "{owners:?}");
@@ -232,7 +238,7 @@ fn stats_json_agrees_with_the_content() {
     let actions = page(&out, "action-items/index.html");
     assert_eq!(
         stats["overall"]["action_items"].as_u64().unwrap() as usize,
-        attr_count(&actions, ".action-row")
+        attr_count(&actions, ".action-group > ul > li")
     );
     assert_eq!(stats["services"]["icreate"]["name"], "iCreate");
     assert_eq!(
@@ -343,17 +349,28 @@ fn overdue_is_measured_against_the_build_date() {
     )]);
     build_on(&site, (2024, 2, 15));
     let doc = site.page("action-items/index.html");
-    let overdue: Vec<String> = doc
-        .select(&sel(".action-row[data-overdue=true] .action-text"))
-        .map(|e| e.text().collect())
-        .collect();
+    let overdue = item_texts(&doc, "[data-overdue=true]");
     assert_eq!(overdue, ["Add alert"]);
     build_on(&site, (2024, 3, 2));
     let doc = site.page("action-items/index.html");
     assert_eq!(
-        texts(&doc, ".action-row[data-overdue=true] .action-text"),
+        item_texts(&doc, "[data-overdue=true]"),
         ["Add alert", "Rotate keys"]
     );
+    // The export says the same, and against which date.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.out().join("action-items.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["date"], "2024-03-02");
+    assert_eq!(json["overdue_action_items"], 2);
+    let overdue: Vec<&str> = json["reports"][0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["overdue"] == true)
+        .map(|i| i["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(overdue, ["Rotate keys", "Add alert"]);
     // The report shows its front-matter items; the body's are marked in place.
     let report = site.page("postmortems/a/index.html");
     assert_eq!(
@@ -393,7 +410,7 @@ fn action_item_text_is_escaped_everywhere() {
         );
     }
     let doc = site.page("action-items/index.html");
-    let texts = texts(&doc, ".action-row .action-text");
+    let texts = item_texts(&doc, "");
     assert!(
         texts.contains(&"<img src=x onerror=alert(1)> fix".to_string()),
         "{texts:?}"
@@ -402,7 +419,7 @@ fn action_item_text_is_escaped_everywhere() {
         texts.contains(&"<script>alert(1)</script> & co".to_string()),
         "{texts:?}"
     );
-    let owners = crate::support::texts(&doc, ".action-row .action-owner");
+    let owners = crate::support::texts(&doc, ".action-group > ul > li > .action-owner");
     assert!(owners.contains(&"@\"x".to_string()), "{owners:?}");
     assert!(owners.contains(&"@<b>o</b>".to_string()), "{owners:?}");
 }
@@ -431,7 +448,7 @@ fn source_date_epoch_sets_the_build_date_of_the_binary() {
             String::from_utf8_lossy(&status.stderr)
         );
         let doc = site.page("action-items/index.html");
-        attr_count(&doc, ".action-row[data-overdue=true]")
+        attr_count(&doc, ".action-group > ul > li[data-overdue=true]")
     };
     assert_eq!(build("1704067200"), 0, "2024-01-01");
     assert_eq!(build("1717200000"), 1, "2024-06-01");
@@ -525,7 +542,8 @@ fn similar_incidents_share_a_service_and_a_tag() {
 
 /// "This happened before", the archive (every report, each year) and a
 /// severity's pages list reports briefly (badge, title, date, duration); a
-/// service's and a tag's pages show each one's services and summary too.
+/// service's and a tag's first page shows each one's services and summary
+/// too, and their older pages list briefly.
 #[test]
 fn short_lists_show_reports_briefly_and_the_others_in_full() {
     let with = |title: &str, day: &str| {
@@ -574,6 +592,21 @@ fn short_lists_show_reports_briefly_and_the_others_in_full() {
         assert_eq!(texts(&full, "li > div > p + p"), ["DNS failed."], "{page}");
         assert_eq!(texts(&full, "li > div > a + p > a"), ["api"], "{page}");
     }
+
+    // A report a page: the newest on the first, in full; the older one on
+    // the second page, briefly.
+    site.write("hindsight.toml", "title = \"Test\"\npage_size = 1\n");
+    build_on(&site, (2024, 6, 1));
+    for list in ["services/api", "tags/dns"] {
+        let (first, is_brief) = row(&format!("{list}/index.html"), "main");
+        assert!(!is_brief, "{list}");
+        assert_eq!(texts(&first, "li > div > a:first-child"), ["Newest"]);
+        assert_eq!(texts(&first, "li > div > p + p"), ["DNS failed."]);
+        let (older, is_brief) = row(&format!("{list}/page/2/index.html"), "main");
+        assert!(is_brief, "{list}");
+        assert_eq!(texts(&older, "li > div > a:first-child"), ["New"]);
+        assert!(texts(&older, "li > div > p + p").is_empty(), "{list}");
+    }
 }
 
 #[test]
@@ -617,4 +650,19 @@ fn a_body_due_that_is_not_a_date_warns_at_its_item() {
         warned,
         ["content/r.md:10: `due:soon` is not a due date, so the action item has none"]
     );
+}
+
+/// The texts of the items on an action-item page that match `filter` (an
+/// attribute selector, or nothing): each item's own words, without its
+/// state, owner and tickets.
+fn item_texts(doc: &scraper::Html, filter: &str) -> Vec<String> {
+    doc.select(&sel(&format!(".action-group > ul > li{filter}")))
+        .map(|li| {
+            li.children()
+                .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .collect()
 }

@@ -190,16 +190,49 @@ fn every_report_has_its_json_and_the_sitemap_lists_it() {
         format!("{BASE}postmortems/2023-01-17-icreate-deploy/")
     );
     assert_eq!(json["short_url"], format!("{BASE}i/INC-2023-001/"));
-    assert_eq!(json["action_items"].as_array().unwrap().len(), 3);
+    // Counts; the items are in `action-items.json`, with everyone else's.
+    assert_eq!(json["action_items"], 3);
+    assert!(json["open_action_items"].as_u64().unwrap() <= 3);
+    // A fact the report does not give is left out, not null.
+    assert!(json.as_object().unwrap().values().all(|v| !v.is_null()));
+    let all: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("action-items.json")).unwrap()).unwrap();
+    let reports = all["reports"].as_array().unwrap();
+    let mine = reports
+        .iter()
+        .find(|r| r["report"] == "2023-01-17-icreate-deploy")
+        .expect("the seed report's items");
+    assert_eq!(
+        mine["url"],
+        format!("{BASE}postmortems/2023-01-17-icreate-deploy/")
+    );
+    assert_eq!(mine["items"].as_array().unwrap().len(), 3);
     // An item has what it says: no keys for what it does not.
     assert_eq!(
-        json["action_items"][0],
+        mine["items"][0],
         serde_json::json!({
             "text": "Review and revise the deployment process",
             "owner": "deploy-team",
             "tickets": ["ICR-101"],
             "state": "open",
         })
+    );
+    // Every item of the archive, and the counts agree with `stats.json`.
+    let stats: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("stats.json")).unwrap()).unwrap();
+    let items: usize = reports
+        .iter()
+        .map(|r| r["items"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(all["action_items"], items);
+    assert_eq!(all["action_items"], stats["overall"]["action_items"]);
+    assert_eq!(
+        all["open_action_items"],
+        stats["overall"]["open_action_items"]
+    );
+    assert_eq!(
+        all["overdue_action_items"],
+        stats["overall"]["overdue_action_items"]
     );
     let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
     let doc = roxmltree::Document::parse(&sitemap).unwrap();

@@ -330,12 +330,13 @@ fn a_rebuild_of_a_managed_folder_removes_stale_files() {
     let listed = manifest::read(&site.out()).unwrap().unwrap();
     assert!(!listed.files.contains(page));
     // Every file of the folder is listed, and every listed file is there.
-    let on_disk: Vec<String> = tree(&site.out())
+    let mut on_disk: Vec<String> = tree(&site.out())
         .into_iter()
         .filter(|(_, node)| matches!(node, Node::File(_)))
         .map(|(path, _)| path.to_string_lossy().into_owned())
         .filter(|path| path != manifest::NAME)
         .collect();
+    on_disk.sort();
     let mut listed: Vec<String> = listed.files.into_iter().collect();
     listed.sort();
     assert_eq!(on_disk, listed);

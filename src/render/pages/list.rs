@@ -33,10 +33,13 @@ pub(super) fn fill(r: &Renderer, list: &List, n: usize, at: &At) -> Result<Fille
     let by_month = !matches!(list.of, ListOf::Term(..));
     // The archive (every report, and each year of it) lists reports
     // briefly, by month, and so does a severity's page, whose rows would
-    // all show the same badge; a service's or a tag's page shows what each
-    // was about and what else it hit.
+    // all show the same badge. The first page of a service's or a tag's
+    // list, its latest reports, shows what each was about and what else it
+    // hit; its older pages are an archive too, and list briefly: in a large
+    // archive they are most of its rows, a dozen times each report's.
     let form = match list.of {
         ListOf::Postmortems | ListOf::Year(_) | ListOf::Term(Kind::Severities, _) => RowForm::Brief,
+        ListOf::Term(..) if n > 0 => RowForm::Brief,
         ListOf::Term(..) => RowForm::Full,
     };
     cx.insert("brief", &matches!(form, RowForm::Brief));

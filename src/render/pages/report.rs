@@ -24,7 +24,12 @@ pub(super) fn fill(r: &Renderer, i: usize, at: &At, output: &Output) -> Result<F
         diagnostics: std::mem::take(&mut body.diagnostics),
         assets: std::mem::take(&mut body.assets).into_iter().collect(),
     };
-    let json = ReportJson::new(&r.archive.reports[i], row, r.site.base_url.as_deref());
+    let json = ReportJson::new(
+        &r.archive.reports[i],
+        row,
+        r.site.base_url.as_deref(),
+        r.insights.today,
+    );
     let json = serde_json::to_vec(&json)?;
     output.put(&format!("{}{}", at.dir, routes::REPORT_JSON_FILE), &json)?;
     let mut view = view::report(r.archive, r.rows, i, body, &r.insights);

@@ -71,9 +71,9 @@
       // Items are grouped by report: the group has the report's severity
       // and services, each item its state and owner.
       var shown = 0;
-      var rows = list.querySelectorAll(".action-row");
+      var rows = list.querySelectorAll(".action-group > ul > li");
       Array.prototype.forEach.call(rows, function (li) {
-        var group = li.closest(".action-group") || li;
+        var group = li.closest(".action-group");
         var state = li.getAttribute("data-action-state");
         var overdue = li.getAttribute("data-overdue") === "true";
         var ok = (!want.state || (want.state === "overdue" ? overdue : state === want.state)) &&
@@ -84,7 +84,7 @@
         if (ok) shown++;
       });
       Array.prototype.forEach.call(list.querySelectorAll(".action-group"), function (group) {
-        group.hidden = !group.querySelector(".action-row:not([hidden])");
+        group.hidden = !group.querySelector(":scope > ul > li:not([hidden])");
       });
       if (output) output.textContent = shown + " of " + rows.length + " shown";
       var query = new URLSearchParams();
@@ -137,7 +137,7 @@
   status.setAttribute("role", "status");
   document.body.appendChild(status);
   document.addEventListener("click", function (e) {
-    var a = e.target.closest && e.target.closest("a.anchor, a.moment");
+    var a = e.target.closest && e.target.closest("a.anchor, a.self, a.moment");
     if (!a || !navigator.clipboard || location.protocol === "file:") return;
     var url = location.href.split("#")[0] + a.getAttribute("href");
     navigator.clipboard.writeText(url).then(function () {
