@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// The theme's stylesheet, to which the build adds the severities' colours.
+const STYLESHEET: &str = "style.css";
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 
@@ -250,7 +253,19 @@ impl Site {
             diagnostics::sort(&mut all);
             return Err(Error::Content(all));
         }
+        let severity_css = || {
+            let severities = crate::render::view::severities(&self.config, &self.archive);
+            crate::render::view::severity_css(&severities)
+        };
         for (path, bytes) in &self.theme.statics {
+            if path == STYLESHEET {
+                let mut css = bytes.clone();
+                css.extend_from_slice(severity_css().as_bytes());
+                output
+                    .put(&routes::static_file(path), &css)
+                    .map_err(Error::Setup)?;
+                continue;
+            }
             output
                 .put(&routes::static_file(path), bytes)
                 .map_err(Error::Setup)?;

@@ -18,8 +18,9 @@ use crate::util::url;
 /// the newest report.
 pub const CHART_MONTHS: usize = 24;
 
-/// How many similar earlier incidents a report page names.
-const SIMILAR: usize = 5;
+/// How many similar earlier incidents a report page names; it counts the
+/// others and links to a search for them.
+const SIMILAR: usize = 3;
 
 /// The numbers of the archive, computed once.
 pub struct Insights {
@@ -155,25 +156,47 @@ impl Pairs {
     }
 
     /// Earlier reports than `i` that share one of its services and one of
-    /// its tags, newest first.
-    pub fn similar(&self, archive: &Archive, i: usize) -> Vec<usize> {
+    /// its tags: the newest few, how many there are, and the pair that most
+    /// of them share.
+    pub fn similar(&self, archive: &Archive, i: usize) -> Similar {
         let pm = &archive.reports[i].pm;
         let mut found: Vec<usize> = Vec::new();
+        let mut pair: Option<(usize, &str, &str)> = None;
         for service in &pm.services {
-            let service = url::slugify(service);
+            let service_slug = url::slugify(service);
             for tag in &pm.tags {
-                let Some(list) = self.0.get(&(service.clone(), url::slugify(tag))) else {
+                let Some(list) = self.0.get(&(service_slug.clone(), url::slugify(tag))) else {
                     continue;
                 };
-                let from = list.partition_point(|&p| p <= i);
-                found.extend(list[from..].iter().take(SIMILAR));
+                let earlier = &list[list.partition_point(|&p| p <= i)..];
+                found.extend(earlier);
+                if !earlier.is_empty() && pair.is_none_or(|(n, _, _)| earlier.len() > n) {
+                    pair = Some((earlier.len(), service, tag));
+                }
             }
         }
         found.sort_unstable();
         found.dedup();
+        let earlier = found.len();
         found.truncate(SIMILAR);
-        found
+        Similar {
+            shown: found,
+            earlier,
+            pair: pair.map(|(_, s, t)| (s.to_string(), t.to_string())),
+        }
     }
+}
+
+/// The earlier incidents like a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Similar {
+    /// The newest few, newest first.
+    pub shown: Vec<usize>,
+    /// How many there are in all.
+    pub earlier: usize,
+    /// The service and tag (as the report writes them) that the most of
+    /// them share.
+    pub pair: Option<(String, String)>,
 }
 
 /// Reports that began on today's day and month in an earlier year, newest

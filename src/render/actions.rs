@@ -12,8 +12,10 @@ use crate::source::actions::State;
 use crate::util::html::escape_into;
 use crate::util::url;
 
-/// Every action item of the archive, open first: overdue ones, then by
-/// due date, then the newest reports' first.
+/// Every action item of the archive, by report: reports with overdue
+/// items first, then those with open items, by their earliest due date,
+/// then the newest; within a report, open items first, overdue ones at the
+/// top. A report's items stay together, so that its line is written once.
 pub fn rows<'a>(archive: &'a Archive, rows: &'a Rows, today: NaiveDate) -> Vec<ActionRow<'a>> {
     let mut items: Vec<ActionRow> = archive
         .reports
@@ -26,17 +28,30 @@ pub fn rows<'a>(archive: &'a Archive, rows: &'a Rows, today: NaiveDate) -> Vec<A
             position: i,
         })
         .collect();
+    type Urgency = (bool, bool, bool, Option<String>);
+    let urgency = |r: &ActionRow| -> Urgency {
+        (
+            !r.item.open,
+            !r.item.overdue,
+            r.item.due.is_none(),
+            r.item.due.clone(),
+        )
+    };
+    // A report's rank is that of its most urgent item.
+    let mut first: Vec<Option<Urgency>> = vec![None; archive.reports.len()];
+    for item in &items {
+        let u = urgency(item);
+        let slot = &mut first[item.position];
+        if slot.as_ref().is_none_or(|f| u < *f) {
+            *slot = Some(u);
+        }
+    }
     items.sort_by(|a, b| {
-        let key = |r: &ActionRow| {
-            (
-                !r.item.open,
-                !r.item.overdue,
-                r.item.due.is_none(),
-                r.item.due.clone(),
-                r.position,
-            )
-        };
-        key(a).cmp(&key(b))
+        (&first[a.position], a.position, urgency(a)).cmp(&(
+            &first[b.position],
+            b.position,
+            urgency(b),
+        ))
     });
     items
 }
@@ -57,12 +72,12 @@ pub struct ActionRow<'a> {
 pub struct ReportRef<'a> {
     pub title: &'a str,
     pub url: &'a str,
-    /// `17 Jan 2023`, and `2023-01-17` for `<time datetime>`.
+    /// `17 Jan 2023`, and `2023-01-17`, which the list shows.
     pub date: &'a str,
     pub datetime: &'a str,
     pub severity: &'a str,
     pub severity_url: &'a str,
-    pub severity_color: &'a str,
+    pub severity_class: &'a str,
     pub services: &'a [crate::render::view::Link],
 }
 
@@ -75,7 +90,7 @@ impl<'a> ReportRef<'a> {
             datetime: &row.date.date,
             severity: &row.severity.id,
             severity_url: &row.severity.url,
-            severity_color: &row.severity.color,
+            severity_class: &row.severity.class,
             services: &row.services,
         }
     }
@@ -86,10 +101,9 @@ impl<'a> ReportRef<'a> {
 /// archive of 50,000 reports has over 100,000 items, each shown once, and
 /// a template costs ten times as much per row.
 ///
-/// Items of one report that follow each other (the list is sorted by
-/// state, then due date, then report) share one group, which names the
-/// report once and carries what the severity and service filters read;
-/// each item's own line carries its state and owner.
+/// A report's items (the list keeps them together) share one group, which
+/// names the report once and carries what the severity and service filters
+/// read; each item's own line carries its state and owner.
 pub fn action_rows_html(items: &[ActionRow], root: &str) -> String {
     let mut out = String::with_capacity(items.len() * 500);
     for group in items.chunk_by(|a, b| a.position == b.position) {
@@ -113,8 +127,15 @@ fn group_open(out: &mut String, r: &ReportRef) {
     out.push_str("<li class=\"action-group\" data-severity=\"");
     escape_into(out, r.severity);
     out.push_str("\" data-services=\"");
-    escape_joined(out, r.services.iter().map(|l| l.url.as_str()), " ");
+    escape_joined(out, r.services.iter().map(|l| service_slug(&l.url)), " ");
     out.push_str("\">");
+}
+
+/// `cart` of `services/cart/`: what the service filter matches.
+pub fn service_slug(url: &str) -> &str {
+    url.strip_prefix("services/")
+        .unwrap_or(url)
+        .trim_end_matches('/')
 }
 
 /// `texts`, escaped, with `sep` between them.
@@ -127,7 +148,8 @@ fn escape_joined<'t>(out: &mut String, texts: impl Iterator<Item = &'t str>, sep
     }
 }
 
-/// An item's `<li>`, with what the state and owner filters read. Its parts
+/// An item's `<li>`, with what the state filter reads (the owner filter
+/// reads the owner's `@name`). Its parts
 /// are styled by their place in a group, not by classes of their own: the
 /// list has 100,000 items at 50,000 reports.
 fn row_open(out: &mut String, item: &ActionView) {
@@ -136,8 +158,6 @@ fn row_open(out: &mut String, item: &ActionView) {
     if item.overdue {
         out.push_str("\" data-overdue=\"true");
     }
-    out.push_str("\" data-owner=\"");
-    escape_into(out, item.owner.as_deref().unwrap_or(""));
     out.push_str("\">");
 }
 
@@ -186,11 +206,11 @@ fn item_line(out: &mut String, item: &ActionView) {
 /// The services are text: the list's filter reaches them, and a link each
 /// on every one of 100,000 items would weigh more than the item.
 fn report_line(out: &mut String, r: &ReportRef, root: &str) {
-    out.push_str("<p><a class=\"sev\" href=\"");
+    out.push_str("<p><a class=\"sev ");
+    escape_into(out, r.severity_class);
+    out.push_str("\" href=\"");
     out.push_str(root);
     escape_into(out, r.severity_url);
-    out.push_str("\" style=\"--sev:");
-    escape_into(out, r.severity_color);
     out.push_str("\">");
     escape_into(out, r.severity);
     out.push_str("</a> <a href=\"");
@@ -198,10 +218,8 @@ fn report_line(out: &mut String, r: &ReportRef, root: &str) {
     escape_into(out, r.url);
     out.push_str("\">");
     escape_into(out, r.title);
-    out.push_str("</a> <span class=\"muted\"><time datetime=\"");
+    out.push_str("</a> <span class=\"muted\"><time>");
     escape_into(out, r.datetime);
-    out.push_str("\">");
-    escape_into(out, r.date);
     out.push_str("</time> · ");
     escape_joined(out, r.services.iter().map(|l| l.name.as_str()), ", ");
     out.push_str("</span></p>");

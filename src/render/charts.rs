@@ -32,9 +32,10 @@
 //! .line            trend line, one per run of values without a gap (path)
 //! .point           one trend value (circle)
 //! .impact          the impact window of a timeline (rect)
-//! .marker          a timeline marker (g of line and text), with marker-{class},
+//! .marker          a timeline marker (g of path and text), with marker-{class},
 //!                  e.g. marker-detected, marker-mitigated, marker-resolved
-//! .event           a timeline event (a) around its dot (circle)
+//! .events          a timeline's events (g): each a link (a) around its dot
+//!                  (circle)
 //! ```
 
 mod axes;
@@ -309,7 +310,7 @@ pub fn of_report(archive: &Archive, i: usize, events: &[Moment]) -> Option<Repor
         (false, true) => "The moments the report gives, on a time axis.",
     };
     let svg = timeline(&TimelineChart {
-        id: "timeline-chart",
+        id: "tl",
         title: &format!("Timeline of {}", pm.title),
         description: &timeline_description(pm.date, &moments[1..], events.len()),
         origin,

@@ -468,7 +468,7 @@ where
                 events.insert(first.end - 1, (Event::Html(CowStr::from("</a>")), OURS));
                 events[first.start] = (
                     Event::Html(CowStr::from(format!(
-                        "<td id=\"{id}\"{style}><a class=\"moment\" href=\"#{id}\">"
+                        "<td id=\"{id}\"{style}><a href=\"#{id}\">"
                     ))),
                     OURS,
                 );

@@ -104,6 +104,14 @@ pub struct ReportJson<'a> {
     pub links: &'a [crate::source::links::Link],
 }
 
+/// `path` (site-relative) under `base`, the base URL, when there is one.
+fn absolute(base: Option<&str>, path: &str) -> String {
+    match base {
+        Some(b) => format!("{b}{path}"),
+        None => path.to_string(),
+    }
+}
+
 /// `action-items.json`: every action item of the archive, for the
 /// follow-up work (a scheduled job that nags owners, a tracker's import),
 /// grouped by report in the archive's order, newest first.
@@ -141,10 +149,7 @@ impl<'a> ActionItemsJson<'a> {
             .filter(|(r, _)| !r.pm.action_items.is_empty())
             .map(|(r, row)| ReportActionsJson {
                 report: &r.pm.slug,
-                url: match base {
-                    Some(b) => format!("{b}{}", row.url),
-                    None => row.url.clone(),
-                },
+                url: absolute(base, &row.url),
                 items: r
                     .pm
                     .action_items
@@ -209,10 +214,7 @@ impl<'a> ReportJson<'a> {
         today: chrono::NaiveDate,
     ) -> ReportJson<'a> {
         let pm = &report.pm;
-        let absolute = |path: &str| match base {
-            Some(b) => format!("{b}{path}"),
-            None => path.to_string(),
-        };
+        let absolute = |path: &str| absolute(base, path);
         let since = |t| {
             pm.seconds_since_start(t)
                 .map(crate::archive::metrics::Measure::new)

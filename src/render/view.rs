@@ -59,8 +59,24 @@ pub struct SeverityView {
     pub label: String,
     pub description: String,
     pub color: String,
+    /// The badge's class, `s-<slug>` (`s-sev1`), which the stylesheet
+    /// colours ([`severity_css`]): badges are on every row of every list,
+    /// and a class is shorter than the colour in a `style`.
+    pub class: String,
     pub url: String,
     pub count: usize,
+}
+
+/// The rules that colour the severities' badges by their class, which the
+/// build adds to the end of `static/style.css`.
+pub fn severity_css(severities: &[SeverityView]) -> String {
+    let mut css = String::from(
+        "\n/* The severities of hindsight.toml: each badge's colour, by its class. */\n",
+    );
+    for s in severities {
+        css.push_str(&format!(".sev.{}{{--sev:{}}}\n", s.class, s.color));
+    }
+    css
 }
 
 /// A point in time as a report gives it, with its own offset.
@@ -178,6 +194,7 @@ fn row(report: &Report, archive: &Archive, severities: &[SeverityView]) -> Row {
             label: String::new(),
             description: String::new(),
             color: "#6b7280".into(),
+            class: String::new(),
             url: String::new(),
             count: 0,
         });
@@ -244,6 +261,7 @@ pub fn severities(config: &Config, archive: &Archive) -> Vec<SeverityView> {
             label: s.label.clone(),
             description: s.description.clone(),
             color: s.color.clone(),
+            class: format!("s-{}", term.slug),
             url: routes::term(Kind::Severities, &term.slug),
             count: term.reports.len(),
         })
@@ -360,9 +378,24 @@ pub struct ReportView<'a> {
     /// How many action items come from front matter: the page lists them,
     /// while the body shows its own.
     pub listed_action_items: usize,
-    /// Earlier reports sharing a service and a tag, as list rows
-    /// (`row.html`), filled in by the renderer.
+    /// Earlier reports sharing a service and a tag, the newest few, as
+    /// list rows (`brief-row.html`), filled in by the renderer.
     pub similar_html: String,
+    /// How many earlier reports share a service and a tag: more than the
+    /// rows when some are left out.
+    pub similar_count: usize,
+    /// A search for every report on the service and with the tag that most
+    /// of them share, when rows are left out.
+    pub similar_search: Option<SimilarSearch>,
+}
+
+/// A search for the reports on one service with one tag.
+#[derive(Debug, Serialize)]
+pub struct SimilarSearch {
+    /// `search/?service=<slug>&tag=<slug>`, site-relative.
+    pub url: String,
+    pub service: String,
+    pub tag: String,
 }
 
 /// The view of report `i`, with its body rendered (`body`, from
@@ -396,6 +429,8 @@ pub fn report<'a>(
         listed_action_items: action_items.iter().filter(|a| !a.in_body).count(),
         action_items,
         similar_html: String::new(),
+        similar_count: 0,
+        similar_search: None,
         body: body.rendered.html,
         toc: sections(&body.rendered.headings),
         headings: body.rendered.headings,

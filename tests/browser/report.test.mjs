@@ -14,32 +14,43 @@ async function seedPage() {
   return page;
 }
 
-test("a timeline dot's tooltip is its time, and its row's text once a pointer comes near", async () => {
+test("a timeline's dots become links to their rows, titled with time and text", async () => {
   const page = await seedPage();
-  const dots = await page.$$eval("svg.chart-timeline .events a", (links) =>
-    links.map((a) => ({ href: a.getAttribute("href"), title: a.querySelector("title").textContent })),
-  );
-  assert.ok(dots.length >= 3, JSON.stringify(dots));
-  // As built: the time alone, as the chart's clock reads it.
-  assert.ok(dots.every((d) => /^\d\d:\d\d$/.test(d.title)), JSON.stringify(dots));
+  // As built: one path of dots, the rows they stand for and their times.
+  const built = await page.$eval("svg.chart-timeline .events", (g) => ({
+    rows: g.getAttribute("data-rows").split(" "),
+    times: g.getAttribute("data-times").split(" "),
+    d: g.querySelector("path").getAttribute("d"),
+  }));
+  assert.ok(built.rows.length >= 3, JSON.stringify(built));
+  assert.ok(built.times.every((t) => /^\d\d:\d\d$/.test(t)), JSON.stringify(built));
+  const points = [...built.d.matchAll(/M([-\d.]+) ([-\d.]+)h0/g)].map((m) => [m[1], m[2]]);
+  assert.equal(points.length, built.rows.length);
 
-  await page.hover("svg.chart-timeline .events a >> nth=1");
-  const { title, row } = await page.evaluate((href) => {
-    const a = document.querySelector(`svg.chart-timeline .events a[href="${href}"]`);
-    const cell = document.getElementById(href.slice(1));
-    return { title: a.querySelector("title").textContent, row: cell.closest("tr").cells[1].textContent.trim() };
-  }, dots[1].href);
-  const expected = row.length > 80 ? row.slice(0, 40) : row;
-  assert.ok(title.startsWith(`${dots[1].title} — `), title);
-  assert.ok(title.includes(expected), `${title} / ${row}`);
-
-  // A second pass does not add the text again.
-  await page.mouse.move(0, 0);
-  await page.hover("svg.chart-timeline .events a >> nth=1");
-  const again = await page.$eval(
-    `svg.chart-timeline .events a[href="${dots[1].href}"] title`,
-    (t) => t.textContent,
+  // The script lays a link over each dot, where the dot is.
+  const links = await page.$$eval("svg.chart-timeline .events a", (as) =>
+    as.map((a) => {
+      const c = a.querySelector("circle");
+      const cell = document.getElementById(a.getAttribute("href").slice(1));
+      return {
+        href: a.getAttribute("href"),
+        at: [c.getAttribute("cx"), c.getAttribute("cy")],
+        title: c.querySelector("title").textContent,
+        row: cell ? cell.closest("tr").cells[1].textContent.trim() : null,
+      };
+    }),
   );
-  assert.equal(again, title);
+  assert.deepEqual(links.map((l) => l.href), built.rows.map((r) => "#" + r));
+  assert.deepEqual(links.map((l) => l.at), points);
+  for (const [i, l] of links.entries()) {
+    assert.ok(l.row, `${l.href} names a row of the table`);
+    const expected = l.row.length > 80 ? l.row.slice(0, 40) : l.row;
+    assert.ok(l.title.startsWith(`${built.times[i]} — `) && l.title.includes(expected), `${l.title} / ${l.row}`);
+  }
+
+  // A click on a dot goes to its row.
+  await page.click("svg.chart-timeline .events a >> nth=1", { force: true });
+  assert.equal(new URL(page.url()).hash, links[1].href);
+  assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -166,7 +166,7 @@ fn a_timeline_longer_than_the_limit_is_an_error_at_the_first_row_past_it() {
     site.write("content/long.md", &timeline(30));
     site.build_ok();
     let page = site.page("postmortems/long/index.html");
-    assert_eq!(texts(&page, "a.moment").len(), 30);
+    assert_eq!(texts(&page, "td[id] > a:first-child").len(), 30);
 }
 
 #[test]

@@ -129,7 +129,7 @@ fn related_reports_link_both_ways() {
 fn previous_and_next_follow_the_archive_and_each_service() {
     let site = built();
     let doc = site.page("postmortems/2023-01-17-icreate-deploy/index.html");
-    let rows: Vec<_> = doc.select(&sel(".pager-row")).collect();
+    let rows: Vec<_> = doc.select(&sel(".pager > div")).collect();
     assert_eq!(rows.len(), 2, "archive row and one for icreate");
     let archive = rows[0]
         .select(&sel("a"))
@@ -153,6 +153,18 @@ fn previous_and_next_follow_the_archive_and_each_service() {
             "../../services/icreate/",
             "../../postmortems/2022-11-02-icreate-config-push/"
         ]
+    );
+    let rels: Vec<&str> = rows[1]
+        .select(&sel(":scope > a"))
+        .map(|a| a.value().attr("rel").unwrap_or_default())
+        .collect();
+    assert_eq!(rels, ["prev"]);
+    assert_eq!(
+        rows[1]
+            .select(&sel(":scope > span:last-child"))
+            .next()
+            .map(|s| s.text().collect::<String>()),
+        Some("No newer report".to_string())
     );
 }
 
@@ -319,10 +331,12 @@ fn a_site_template_overrides_the_theme() {
     site.write("static/style.css", "body { color: red; }");
     site.build_ok();
     assert_eq!(texts(&site.page("404.html"), "h1"), ["Custom lost page"]);
-    assert_eq!(
-        std::fs::read_to_string(site.out().join("static/style.css")).unwrap(),
-        "body { color: red; }"
-    );
+    // The site's stylesheet, and after it the rules that colour the
+    // severities' badges by their class.
+    let css = std::fs::read_to_string(site.out().join("static/style.css")).unwrap();
+    let (own, added) = css.split_once('\n').unwrap();
+    assert_eq!(own, "body { color: red; }");
+    assert!(added.contains(".sev.s-sev1{--sev:#b91c1c}"), "{added}");
     // Files the site does not override still come from the theme.
     assert!(site.out().join("static/hindsight.js").is_file());
 }

@@ -103,14 +103,12 @@ fn the_seed_report_shows_its_durations_and_an_accessible_svg_timeline() {
         ]
     );
     let dots: Vec<String> = doc
-        .select(&sel("svg .events a"))
-        .map(|a| {
-            a.value()
-                .attr("href")
-                .unwrap()
-                .trim_start_matches('#')
-                .to_string()
-        })
+        .select(&sel("svg .events"))
+        .next()
+        .and_then(|g| g.value().attr("data-rows"))
+        .unwrap_or_default()
+        .split(' ')
+        .map(String::from)
         .collect();
     assert_eq!(dots, anchors);
     assert_eq!(broken_links(&out), Vec::<String>::new());
@@ -155,24 +153,50 @@ fn action_items_lists_every_item_of_the_example_archive() {
         attr_count(&doc, ".action-group > ul > li[data-action-state=done]"),
         done
     );
-    // Open first, overdue ones at the top.
-    let states: Vec<&str> = doc
-        .select(&sel(".action-group > ul > li"))
-        .map(|r| r.value().attr("data-action-state").unwrap())
+    // A group per report: the reports with overdue items first, then
+    // those with open ones, then the rest; in a group, open items first.
+    let groups: Vec<Vec<(String, bool)>> = doc
+        .select(&sel(".action-group"))
+        .map(|g| {
+            g.select(&sel(":scope > ul > li"))
+                .map(|li| {
+                    let v = li.value();
+                    (
+                        v.attr("data-action-state").unwrap().to_string(),
+                        v.attr("data-overdue") == Some("true"),
+                    )
+                })
+                .collect()
+        })
         .collect();
-    assert!(
-        states
-            .windows(2)
-            .all(|w| !(w[0] == "done" && w[1] == "open")),
-        "{states:?}"
-    );
-    let overdue: Vec<bool> = doc
-        .select(&sel(".action-group > ul > li"))
-        .map(|r| r.value().attr("data-overdue") == Some("true"))
+    let reports: Vec<String> = doc
+        .select(&sel(".action-group > p > a:not(.sev)"))
+        .map(|a| a.value().attr("href").unwrap().to_string())
         .collect();
-    let first_not = overdue.iter().position(|o| !o).unwrap();
-    assert!(first_not >= 2, "the overdue items come first: {overdue:?}");
-    assert!(overdue[first_not..].iter().all(|o| !o));
+    let mut unique = reports.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), reports.len(), "one group per report");
+    for items in &groups {
+        let states: Vec<&str> = items.iter().map(|(s, _)| s.as_str()).collect();
+        assert!(
+            states
+                .windows(2)
+                .all(|w| !(w[0] == "done" && w[1] == "open")),
+            "{states:?}"
+        );
+        let overdue: Vec<bool> = items.iter().map(|(_, o)| *o).collect();
+        assert!(overdue.windows(2).all(|w| w[0] || !w[1]), "{overdue:?}");
+    }
+    let rank = |items: &Vec<(String, bool)>| match &items[0] {
+        (_, true) => 0,
+        (s, false) if s == "open" => 1,
+        _ => 2,
+    };
+    let ranks: Vec<u8> = groups.iter().map(rank).collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+    assert!(ranks.iter().filter(|&&r| r == 0).count() >= 1, "{ranks:?}");
+    assert!(ranks.contains(&1), "{ranks:?}");
     // Front-matter items show with their fields, the won't-fix one closed.
     let wontfix: Vec<String> = texts(
         &doc,
@@ -533,10 +557,67 @@ fn similar_incidents_share_a_service_and_a_tag() {
         hrefs(&newest, ".similar .report-list > li > div > a:first-child"),
         ["../../postmortems/new/", "../../postmortems/old/"]
     );
+    // With all shown, no count and no search.
+    assert!(texts(&newest, ".similar p.muted")[0].starts_with("Earlier postmortems"));
+    assert!(hrefs(&newest, ".similar p.muted a").is_empty());
     let old = site.page("postmortems/old/index.html");
     assert!(
         old.select(&sel(".similar")).next().is_none(),
         "nothing came before"
+    );
+}
+
+/// Past three, "This happened before" shows the newest three, says how
+/// many there are, and links to a search for the service and tag most of
+/// them share.
+#[test]
+fn many_similar_incidents_are_counted_and_searched() {
+    let mut files: Vec<(String, String)> = (1..=6)
+        .map(|d| {
+            (
+                format!("content/dns-{d}.md"),
+                report(
+                    &format!("DNS {d}"),
+                    &format!("2024-0{d}-10T10:00:00Z"),
+                    "tags: [DNS Drift]\n",
+                    "",
+                ),
+            )
+        })
+        .collect();
+    files.push((
+        "content/deploy.md".into(),
+        report("Deploy", "2024-01-20T10:00:00Z", "tags: [deploy]\n", ""),
+    ));
+    files.push((
+        "content/latest.md".into(),
+        report(
+            "Latest",
+            "2024-08-10T10:00:00Z",
+            "tags: [DNS Drift, deploy]\n",
+            "",
+        ),
+    ));
+    let files: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    let site = site_with(&files);
+    build_on(&site, (2024, 9, 1));
+    let latest = site.page("postmortems/latest/index.html");
+    assert_eq!(
+        texts(&latest, ".similar .report-list > li > div > a:first-child"),
+        ["DNS 6", "DNS 5", "DNS 4"]
+    );
+    let lead = texts(&latest, ".similar p.muted")[0].clone();
+    assert!(
+        lead.starts_with("The latest of 7 earlier postmortems"),
+        "{lead}"
+    );
+    assert!(
+        lead.contains("search every one on api tagged DNS Drift"),
+        "{lead}"
+    );
+    assert_eq!(
+        hrefs(&latest, ".similar p.muted a"),
+        ["../../search/?service=api&tag=dns-drift"]
     );
 }
 
@@ -580,7 +661,7 @@ fn short_lists_show_reports_briefly_and_the_others_in_full() {
         let (brief, is_brief) = row(page, list);
         assert!(is_brief, "{page}");
         assert_eq!(texts(&brief, "li > div > a:first-child"), ["New"], "{page}");
-        assert_eq!(texts(&brief, "time"), ["10 Jan 2024"], "{page}");
+        assert_eq!(texts(&brief, "time"), ["2024-01-10"], "{page}");
         assert_eq!(texts(&brief, ".dur"), ["1 h 15 min"], "{page}");
         // No summary, no services: the title and one line of facts.
         assert!(texts(&brief, "li > div > p + p").is_empty(), "{page}");

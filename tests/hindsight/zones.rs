@@ -35,23 +35,38 @@ fn fact_times(page: &Html) -> Vec<String> {
         .collect()
 }
 
-/// Each event of the timeline chart: its link, its clock time (the start
-/// of its tooltip) and where it is on the axis.
+/// Each event of the timeline chart: the anchor of its row (`#t-…`), its
+/// time on the chart's clock and where it is on the axis, from the path of
+/// dots and the rows and times beside it.
 fn events(page: &Html) -> Vec<(String, String, f64)> {
-    page.select(&sel("svg .events a"))
-        .map(|a| {
-            let href = a.value().attr("href").unwrap_or_default().to_string();
-            let circle = a.select(&sel("circle")).next().expect("a dot");
-            let x = circle
-                .value()
-                .attr("cx")
-                .unwrap_or_default()
-                .parse()
-                .unwrap();
-            let title: String = circle.text().collect();
-            let clock = title.split(' ').next().unwrap_or_default().to_string();
-            (href, clock, x)
-        })
+    let Some(g) = page.select(&sel("svg .events")).next() else {
+        return Vec::new();
+    };
+    let words = |name: &str| -> Vec<String> {
+        g.value()
+            .attr(name)
+            .unwrap_or_default()
+            .split(' ')
+            .map(String::from)
+            .collect()
+    };
+    let d = g
+        .select(&sel("path"))
+        .next()
+        .and_then(|p| p.value().attr("d"))
+        .expect("the dots' path")
+        .to_string();
+    let xs: Vec<f64> = d
+        .split('M')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    let (rows, times) = (words("data-rows"), words("data-times"));
+    assert_eq!((rows.len(), times.len()), (xs.len(), xs.len()), "{d}");
+    rows.into_iter()
+        .zip(times)
+        .zip(xs)
+        .map(|((row, time), x)| (format!("#{row}"), time, x))
         .collect()
 }
 
@@ -81,7 +96,7 @@ fn a_report_across_the_change_to_summer_time_has_each_time_in_its_own_offset() {
     for (href, _, _) in &events {
         let id = href.strip_prefix('#').expect("a fragment");
         assert!(
-            page.select(&sel(&format!("td[id=\"{id}\"] a.moment")))
+            page.select(&sel(&format!("td[id=\"{id}\"] > a:first-child")))
                 .next()
                 .is_some(),
             "no row {id}"

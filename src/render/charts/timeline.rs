@@ -243,12 +243,11 @@ fn time_axis(out: &mut String, layout: &Layout) -> fmt::Result {
     out.push_str(AXIS_OPEN);
     write!(
         out,
-        r#"<line x1="{}" y1="{y}" x2="{}" y2="{y}"/>"#,
+        r#"<path d="M{} {}H{}"#,
         num(LEFT),
+        num(axis_y),
         num(RIGHT),
-        y = num(axis_y),
     )?;
-    out.push_str(r#"<path d=""#);
     for t in layout.ticks() {
         write!(out, "M{} {}v4", num(scale.x(t)), num(axis_y))?;
     }
@@ -285,7 +284,8 @@ fn time_axis(out: &mut String, layout: &Layout) -> fmt::Result {
     Ok(())
 }
 
-/// Each marker as a dashed line down to the axis, under its label in its row.
+/// Each marker as a dashed line down to the axis, under its label in its
+/// row; the stylesheet colours both.
 fn markers(out: &mut String, layout: &Layout, markers: &[Marker]) -> fmt::Result {
     let scale = layout.scale;
     for (marker, &row) in markers.iter().zip(&layout.rows) {
@@ -302,10 +302,10 @@ fn markers(out: &mut String, layout: &Layout, markers: &[Marker]) -> fmt::Result
         }
         write!(
             out,
-            r#"</title><line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="currentColor"/>"#,
+            r#"</title><path d="M{} {}V{}" stroke="currentColor"/>"#,
+            num(line_x),
             num(baseline + 3.0),
             num(layout.axis_y),
-            x = num(line_x),
         )?;
         // Labels start at their line unless they have no room on its right.
         let (text_x, anchor) = if scale.anchor_end(marker) {
@@ -315,7 +315,7 @@ fn markers(out: &mut String, layout: &Layout, markers: &[Marker]) -> fmt::Result
         };
         write!(
             out,
-            r#"<text x="{}" y="{}"{anchor} fill="currentColor">{}</text></g>"#,
+            r#"<text x="{}" y="{}"{anchor}>{}</text></g>"#,
             num(text_x),
             num(baseline),
             clip(marker.label, NAME_CHARS),
@@ -324,7 +324,13 @@ fn markers(out: &mut String, layout: &Layout, markers: &[Marker]) -> fmt::Result
     Ok(())
 }
 
-/// Each event as a dot in its lane, linking to its row, from left to right.
+/// The events as dots in their lanes, from left to right: one path of
+/// round dots, with the rows they stand for (`data-rows`, each row's
+/// anchor) and their times on the chart's clock (`data-times`). A report
+/// has dozens; an element each, with a link and a tooltip, was a quarter
+/// of the chart. The page's script lays a link over each dot, to its row,
+/// with the time and the row's text as its tooltip. The dots repeat the
+/// timeline table, which is what assistive technology reads.
 fn events(out: &mut String, layout: &Layout, events: &[Event]) -> fmt::Result {
     let x = |minutes: f64| layout.scale.x(minutes);
     let mut order: Vec<usize> = (0..events.len()).collect();
@@ -334,26 +340,36 @@ fn events(out: &mut String, layout: &Layout, events: &[Event]) -> fmt::Result {
     if events.is_empty() {
         return Ok(());
     }
-    // The dots repeat the timeline table, which is what assistive
-    // technology reads. A dot's tooltip is its time on the chart's clock;
-    // the page's script adds the row's text when a pointer comes near,
-    // rather than every page holding each row twice.
-    out.push_str(r#"<g class="events" fill="currentColor" aria-hidden="true">"#);
-    for i in order {
-        let event = &events[i];
-        out.push_str(r#"<a href=""#);
-        escape_for(out, event.href, Mode::Svg);
+    out.push_str(r#"<g class="events" aria-hidden="true" data-rows=""#);
+    words(
+        out,
+        order
+            .iter()
+            .map(|&i| events[i].href.trim_start_matches('#')),
+    );
+    out.push_str(r#"" data-times=""#);
+    words(out, order.iter().map(|&i| events[i].clock));
+    out.push_str(r#""><path stroke="currentColor" stroke-width="9" stroke-linecap="round" d=""#);
+    for &i in &order {
         write!(
             out,
-            r#"" tabindex="-1"><circle cx="{}" cy="{}" r="4.5"><title>"#,
-            num(x(event.at)),
+            "M{} {}h0",
+            num(x(events[i].at)),
             num(lanes_top + LANE * layout.lanes[i] as f64),
         )?;
-        escape_for(out, event.clock, Mode::Svg);
-        out.push_str("</title></circle></a>");
     }
-    out.push_str("</g>");
+    out.push_str(r#""/></g>"#);
     Ok(())
+}
+
+/// `words`, escaped, a space between them.
+fn words<'a>(out: &mut String, words: impl Iterator<Item = &'a str>) {
+    for (n, word) in words.enumerate() {
+        if n > 0 {
+            out.push(' ');
+        }
+        escape_for(out, word, Mode::Svg);
+    }
 }
 
 /// Assigns each item a row so that items whose extents come closer than

@@ -8,6 +8,14 @@ use crate::render::view::Link;
 use crate::render::{Renderer, actions, routes};
 
 const TEMPLATE: &str = "action-items.html";
+
+/// A service of the service filter: its name, and its slug, which the
+/// items' groups list and the filter's URL carries (`?service=cart`).
+#[derive(serde::Serialize)]
+struct ServiceOption<'a> {
+    name: &'a str,
+    slug: &'a str,
+}
 const TITLE: &str = "Action items";
 
 /// Page `n` (from 0) of the action items.
@@ -17,6 +25,13 @@ pub(super) fn fill(r: &Renderer, n: usize, at: &At) -> Filled {
     let mut services: Vec<&Link> = items.iter().flat_map(|a| a.report.services).collect();
     services.sort_by(|a, b| a.name.cmp(&b.name));
     services.dedup_by(|a, b| a.url == b.url);
+    let services: Vec<ServiceOption> = services
+        .into_iter()
+        .map(|l| ServiceOption {
+            name: &l.name,
+            slug: actions::service_slug(&l.url),
+        })
+        .collect();
     let overall = &r.insights.overall;
     let mut cx = Context::new();
     cx.insert("items_html", &actions::action_rows_html(items, at.root));

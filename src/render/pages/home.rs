@@ -34,12 +34,10 @@ pub(super) fn fill(r: &Renderer, at: &At) -> Result<Filled> {
         .into_iter()
         .map(|i| &r.rows.rows[i])
         .collect();
-    let open: Vec<&ActionRow> = r
-        .actions
-        .iter()
-        .take_while(|a| a.item.open)
-        .take(OPEN_ACTIONS)
-        .collect();
+    // The most urgent open items: overdue first, then by due date.
+    let mut open: Vec<&ActionRow> = r.actions.iter().filter(|a| a.item.open).collect();
+    open.sort_by_key(|a| (!a.item.overdue, a.item.due.is_none(), a.item.due.clone()));
+    open.truncate(OPEN_ACTIONS);
     let monthly = charts::monthly(
         &r.insights,
         r.archive,

@@ -8,6 +8,7 @@ use crate::output::Output;
 use crate::render::meta::{PageMeta, ReportJson};
 use crate::render::view::{self, Row};
 use crate::render::{Rendered, Renderer, RowForm, body, routes};
+use crate::util::url;
 
 const TEMPLATE: &str = "report.html";
 
@@ -33,8 +34,22 @@ pub(super) fn fill(r: &Renderer, i: usize, at: &At, output: &Output) -> Result<F
     let json = serde_json::to_vec(&json)?;
     output.put(&format!("{}{}", at.dir, routes::REPORT_JSON_FILE), &json)?;
     let mut view = view::report(r.archive, r.rows, i, body, &r.insights);
-    for j in r.insights.pairs.similar(r.archive, i) {
+    let similar = r.insights.pairs.similar(r.archive, i);
+    for &j in &similar.shown {
         r.paste_row(j, RowForm::Brief, at.root, &mut view.similar_html)?;
+    }
+    view.similar_count = similar.earlier;
+    if similar.earlier > similar.shown.len() {
+        view.similar_search = similar.pair.map(|(service, tag)| view::SimilarSearch {
+            url: format!(
+                "{}?service={}&tag={}",
+                routes::SEARCH,
+                url::slugify(&service),
+                url::slugify(&tag)
+            ),
+            service,
+            tag,
+        });
     }
     let mut cx = Context::new();
     cx.insert("report", &view);

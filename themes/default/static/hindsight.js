@@ -65,6 +65,11 @@
     Array.prototype.forEach.call(form.elements, function (el) {
       if (el.name && params.has(el.name)) el.value = params.get(el.name);
     });
+    // An item's owner, from its `@name`.
+    function owner(li) {
+      var o = li.querySelector(".action-owner");
+      return o ? o.textContent.replace(/^@/, "") : "";
+    }
     function apply() {
       var want = {};
       Array.prototype.forEach.call(form.elements, function (el) { if (el.name) want[el.name] = el.value; });
@@ -77,7 +82,7 @@
         var state = li.getAttribute("data-action-state");
         var overdue = li.getAttribute("data-overdue") === "true";
         var ok = (!want.state || (want.state === "overdue" ? overdue : state === want.state)) &&
-          (!want.owner || li.getAttribute("data-owner") === want.owner) &&
+          (!want.owner || owner(li) === want.owner) &&
           (!want.severity || group.getAttribute("data-severity") === want.severity) &&
           (!want.service || (" " + group.getAttribute("data-services") + " ").indexOf(" " + want.service + " ") >= 0);
         li.hidden = !ok;
@@ -112,22 +117,38 @@
   focusScrollers();
   window.addEventListener("resize", focusScrollers);
 
-  // A timeline dot's tooltip is its time; the text of the table row it
-  // links to joins it when a pointer first comes near, so that each page
-  // holds the row once.
-  Array.prototype.forEach.call(document.querySelectorAll("svg.chart-timeline"), function (svg) {
-    svg.addEventListener("pointerover", function (e) {
-      var a = e.target.closest && e.target.closest(".events a");
-      var title = a && a.querySelector("title");
-      if (!title || a.hasAttribute("data-lent")) return;
-      a.setAttribute("data-lent", "");
-      var cell = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+  // A timeline's dots are one path, with the rows they stand for and
+  // their times beside it: each gets a link to its row, over the dot, and
+  // a tooltip of its time and the row's text, so that the page holds each
+  // row once, in the table.
+  var SVG = "http://www.w3.org/2000/svg";
+  Array.prototype.forEach.call(document.querySelectorAll("svg.chart-timeline .events"), function (g) {
+    var path = g.querySelector("path");
+    var rows = (g.getAttribute("data-rows") || "").split(" ");
+    var times = (g.getAttribute("data-times") || "").split(" ");
+    var at = /M([-\d.]+) ([-\d.]+)h0/g, m, i = 0;
+    while (path && (m = at.exec(path.getAttribute("d"))) && i < rows.length) {
+      // A table row's cells after its time, or a list item's text.
+      var cell = document.getElementById(rows[i]);
       var row = cell && cell.closest("tr");
       var text = row ? Array.prototype.slice.call(row.cells, 1)
-        .map(function (c) { return c.textContent.trim(); }).filter(Boolean).join(" — ") : "";
+        .map(function (c) { return c.textContent.trim(); }).filter(Boolean).join(" — ")
+        : cell ? cell.textContent.trim() : "";
       if (text.length > 80) text = text.slice(0, 80).replace(/\s+\S*$/, "") + "…";
-      if (text) title.textContent += " — " + text;
-    });
+      var a = document.createElementNS(SVG, "a");
+      a.setAttribute("href", "#" + rows[i]);
+      a.setAttribute("tabindex", "-1");
+      var dot = document.createElementNS(SVG, "circle");
+      dot.setAttribute("cx", m[1]);
+      dot.setAttribute("cy", m[2]);
+      dot.setAttribute("r", "4.5");
+      var title = document.createElementNS(SVG, "title");
+      title.textContent = (times[i] || "") + (text ? " — " + text : "");
+      dot.appendChild(title);
+      a.appendChild(dot);
+      g.appendChild(a);
+      i++;
+    }
   });
 
   // Heading anchors and timeline times copy their link, ready to paste
@@ -137,7 +158,7 @@
   status.setAttribute("role", "status");
   document.body.appendChild(status);
   document.addEventListener("click", function (e) {
-    var a = e.target.closest && e.target.closest("a.anchor, a.self, a.moment");
+    var a = e.target.closest && e.target.closest(".prose :is(a.anchor, a.self, td[id] > a:first-child)");
     if (!a || !navigator.clipboard || location.protocol === "file:") return;
     var url = location.href.split("#")[0] + a.getAttribute("href");
     navigator.clipboard.writeText(url).then(function () {

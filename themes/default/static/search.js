@@ -10,7 +10,6 @@
   var fromDisk = location.protocol === "file:";
   var PAGE = 20;
   var POPUP = 6;
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
 
   // ---- The index -----------------------------------------------------
@@ -378,11 +377,6 @@
     return root + path + (fromDisk && path.slice(-1) === "/" ? "index.html" : "");
   }
 
-  function shortDate(iso) {
-    var p = iso.split("-");
-    return parseInt(p[2], 10) + " " + MONTHS[parseInt(p[1], 10) - 1] + " " + p[0];
-  }
-
   // `text` as nodes, the words of `found` marked.
   function marked(text, found) {
     var out = [], last = 0, m;
@@ -460,7 +454,7 @@
       ? el("a", { "class": "sev", href: href("severities/" + sev.slug + "/"), title: sev.label || sev.name }, [sev.name])
       : null;
     if (badge && sev.color) badge.style.setProperty("--sev", sev.color);
-    var meta = [el("time", { datetime: doc[2] }, [shortDate(doc[2])])];
+    var meta = [el("time", {}, [doc[2]])];
     doc[4].forEach(function (k) {
       meta.push(el("a", { "class": "service", href: href("services/" + d.services[k].slug + "/") }, [d.services[k].name]));
     });
