@@ -381,9 +381,10 @@ pub struct ReportView<'a> {
     /// Earlier reports sharing a service and a tag, the newest few, as
     /// list rows (`brief-row.html`), filled in by the renderer.
     pub similar_html: String,
-    /// How many earlier reports share a service and a tag: more than the
-    /// rows when some are left out.
+    /// How many earlier reports share a service and a tag, and how many
+    /// of them are rows: fewer when some are left out.
     pub similar_count: usize,
+    pub similar_shown: usize,
     /// A search for every report on the service and with the tag that most
     /// of them share, when rows are left out.
     pub similar_search: Option<SimilarSearch>,
@@ -430,6 +431,7 @@ pub fn report<'a>(
         action_items,
         similar_html: String::new(),
         similar_count: 0,
+        similar_shown: 0,
         similar_search: None,
         body: body.rendered.html,
         toc: sections(&body.rendered.headings),

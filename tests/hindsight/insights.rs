@@ -608,7 +608,7 @@ fn many_similar_incidents_are_counted_and_searched() {
     );
     let lead = texts(&latest, ".similar p.muted")[0].clone();
     assert!(
-        lead.starts_with("The latest of 7 earlier postmortems"),
+        lead.starts_with("The latest 3 of 7 earlier postmortems"),
         "{lead}"
     );
     assert!(

@@ -39,6 +39,7 @@ pub(super) fn fill(r: &Renderer, i: usize, at: &At, output: &Output) -> Result<F
         r.paste_row(j, RowForm::Brief, at.root, &mut view.similar_html)?;
     }
     view.similar_count = similar.earlier;
+    view.similar_shown = similar.shown.len();
     if similar.earlier > similar.shown.len() {
         view.similar_search = similar.pair.map(|(service, tag)| view::SimilarSearch {
             url: format!(
