@@ -507,7 +507,7 @@ const SHADOW_MARK: &str = ".gitignore";
 
 /// A hidden file or folder beside the output folder `out`, named after it:
 /// `.public.shadow`, `.public.lock`, `.public.staging-<pid>-<n>`.
-fn beside(out: &Path, kind: &str) -> PathBuf {
+pub(crate) fn beside(out: &Path, kind: &str) -> PathBuf {
     let name = out.file_name().unwrap_or_default().to_string_lossy();
     out.with_file_name(format!("{}{kind}", hidden_prefix(&name)))
 }

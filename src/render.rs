@@ -280,6 +280,7 @@ impl<'a> Renderer<'a> {
         let mut taken = output.paths_lowercase();
         taken.extend(self.statics.iter().map(|p| p.to_lowercase()));
         taken.insert(routes::STATS_FILE.to_string());
+        taken.insert(routes::ACTION_ITEMS_FILE.to_string());
         taken.extend(rendered.assets.keys().map(|url| url.to_lowercase()));
         rendered.merge(self.redirects(&taken, output)?);
         Ok(rendered)

@@ -2,6 +2,8 @@
 //! output. Each phase lives in its own module; this one only runs them in
 //! order, decides when problems stop the build, and times the phases.
 
+mod fresh;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -392,7 +394,26 @@ pub fn check(options: &Options) -> Result<Vec<Diagnostic>, Error> {
 /// Builds the site into the output folder. On any error the previous
 /// output is left untouched.
 pub fn build(options: &Options) -> Result<Summary, Error> {
-    prepare(options)?.commit().0
+    let started = Instant::now();
+    let fresh = fresh::Fresh::of(options);
+    debug(started, "inputs");
+    if let Some(fresh) = &fresh {
+        let owner = output::Owner {
+            root: options.root.clone(),
+            force: options.force,
+        };
+        if let Some(summary) = fresh
+            .unchanged(&options.output_dir(), &owner, started)
+            .map_err(Error::Setup)?
+        {
+            return Ok(summary);
+        }
+    }
+    let summary = prepare(options)?.commit().0?;
+    if let Some(fresh) = &fresh {
+        fresh.remember(&options.output_dir(), &summary);
+    }
+    Ok(summary)
 }
 
 /// Everything a build does but the commit: the site rendered into its
@@ -439,6 +460,8 @@ impl Prepared {
     /// [`Kept::patch`], when that succeeded.
     pub fn commit(self) -> (Result<Summary, Error>, Option<Kept>) {
         let files = self.output.len();
+        // Whatever it was built from, the output is about to change.
+        fresh::forget(&self.kept.out);
         let phase = Instant::now();
         let done = match self.output.finish() {
             Ok(done) => done,
@@ -518,6 +541,7 @@ impl Kept {
         let renderer = Renderer::new(Scope::Around, site.setup(rows)).map_err(Error::Setup)?;
         let output = Output::begin_patch(out, &site.root).map_err(Error::Setup)?;
         let rendered = renderer.render_around(i, &output).map_err(Error::Setup)?;
+
         let path = &site.archive.reports[i].pm.path;
         let (mine, _): (Vec<Diagnostic>, Vec<Diagnostic>) = rendered
             .diagnostics
@@ -527,6 +551,8 @@ impl Kept {
             return Err(Error::Content(mine));
         }
         let files = output.len();
+        // The output is no longer what a full build made.
+        fresh::forget(out);
         let changes = output.commit().map_err(Error::Setup)?;
         Ok(Summary {
             reports: site.archive.reports.len(),

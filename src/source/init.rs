@@ -96,7 +96,7 @@ pub(crate) fn gitignore() -> String {
     let out = layout::OUTPUT;
     format!(
         "# What `hindsight build` writes: the site, and what it keeps beside it\n\
-         # while it builds.\n\
+         # (while it builds, and the record of what the site was built from).\n\
          /{out}/\n\
          /{hidden}*\n\
          # What `hindsight build --force` moved out of its way.\n\

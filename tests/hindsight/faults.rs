@@ -59,10 +59,11 @@ fn write_version(site: &TestSite, first: usize, count: usize, version: &str) {
 
 /// What sits beside the output folder, hidden or not, but the sources.
 fn beside(root: &Path) -> Vec<String> {
+    // The record of what the output was built from stays with it.
     let mut names: Vec<String> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !matches!(n.as_str(), "content" | "hindsight.toml"))
+        .filter(|n| !matches!(n.as_str(), "content" | "hindsight.toml" | ".public.fresh"))
         .collect();
     names.sort();
     names

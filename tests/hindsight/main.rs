@@ -13,6 +13,7 @@ mod docs;
 mod editions;
 mod example;
 mod faults;
+mod fresh;
 mod front_matter;
 mod guarantees;
 mod hostile;
