@@ -7,9 +7,6 @@ mod fresh;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// The theme's stylesheet, to which the build adds the severities' colours.
-const STYLESHEET: &str = "style.css";
-
 use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 
@@ -21,6 +18,9 @@ use crate::render::theme::Theme;
 use crate::render::view::Rows;
 use crate::render::{Renderer, Scope, Setup, routes};
 use crate::{Error, source as content};
+
+/// The theme's stylesheet, to which the build adds the severities' colours.
+const STYLESHEET: &str = "style.css";
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -395,25 +395,28 @@ pub fn check(options: &Options) -> Result<Vec<Diagnostic>, Error> {
 /// output is left untouched.
 pub fn build(options: &Options) -> Result<Summary, Error> {
     let started = Instant::now();
+    let out = options.output_dir();
+    let output = begin(options, &out)?;
     let fresh = fresh::Fresh::of(options);
     debug(started, "inputs");
-    if let Some(fresh) = &fresh {
-        let owner = output::Owner {
-            root: options.root.clone(),
-            force: options.force,
-        };
-        if let Some(summary) = fresh
-            .unchanged(&options.output_dir(), &owner, started)
-            .map_err(Error::Setup)?
-        {
-            return Ok(summary);
-        }
+    if let Some(summary) = fresh.as_ref().and_then(|f| f.unchanged(&out, started)) {
+        return Ok(summary);
     }
-    let summary = prepare(options)?.commit().0?;
+    let summary = prepare_into(options, output, started)?.commit().0?;
     if let Some(fresh) = &fresh {
-        fresh.remember(&options.output_dir(), &summary);
+        fresh.remember(&out, &summary);
     }
     Ok(summary)
+}
+
+/// The output folder `out` of a build with `options`, taken: locked, and
+/// checked to be the site's to replace.
+fn begin(options: &Options, out: &Path) -> Result<Output, Error> {
+    let owner = output::Owner {
+        root: options.root.clone(),
+        force: options.force,
+    };
+    Output::begin_for(out, &owner).map_err(Error::Setup)
 }
 
 /// Everything a build does but the commit: the site rendered into its
@@ -421,14 +424,15 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
 /// trace.
 pub fn prepare(options: &Options) -> Result<Prepared, Error> {
     let started = Instant::now();
-    let out = options.output_dir();
     // Taken first, so a second build on the same folder, or one into a
     // folder that is not the site's, is told at once.
-    let owner = output::Owner {
-        root: options.root.clone(),
-        force: options.force,
-    };
-    let output = Output::begin_for(&out, &owner).map_err(Error::Setup)?;
+    let output = begin(options, &options.output_dir())?;
+    prepare_into(options, output, started)
+}
+
+/// [`prepare`], into an output already taken.
+fn prepare_into(options: &Options, output: Output, started: Instant) -> Result<Prepared, Error> {
+    let out = options.output_dir();
     let site = Site::load(options)?;
     if site.has_errors() {
         return Err(Error::Content(site.diagnostics));

@@ -160,7 +160,8 @@ impl Pairs {
     /// of them share.
     pub fn similar(&self, archive: &Archive, i: usize) -> Similar {
         let pm = &archive.reports[i].pm;
-        let mut found: Vec<usize> = Vec::new();
+        // Each pair's earlier reports, in archive order (newest first).
+        let mut lists: Vec<&[usize]> = Vec::new();
         let mut pair: Option<(usize, &str, &str)> = None;
         for service in &pm.services {
             let service_slug = url::slugify(service);
@@ -169,18 +170,32 @@ impl Pairs {
                     continue;
                 };
                 let earlier = &list[list.partition_point(|&p| p <= i)..];
-                found.extend(earlier);
-                if !earlier.is_empty() && pair.is_none_or(|(n, _, _)| earlier.len() > n) {
+                if earlier.is_empty() {
+                    continue;
+                }
+                if pair.is_none_or(|(n, _, _)| earlier.len() > n) {
                     pair = Some((earlier.len(), service, tag));
+                }
+                lists.push(earlier);
+            }
+        }
+        // Merged, each report once: the lists are sorted, and a large
+        // archive's are long, so no sort and no copy.
+        let mut shown = Vec::with_capacity(SIMILAR);
+        let mut earlier = 0;
+        while let Some(next) = lists.iter().filter_map(|l| l.first()).min().copied() {
+            earlier += 1;
+            if shown.len() < SIMILAR {
+                shown.push(next);
+            }
+            for list in &mut lists {
+                if list.first() == Some(&next) {
+                    *list = &list[1..];
                 }
             }
         }
-        found.sort_unstable();
-        found.dedup();
-        let earlier = found.len();
-        found.truncate(SIMILAR);
         Similar {
-            shown: found,
+            shown,
             earlier,
             pair: pair.map(|(_, s, t)| (s.to_string(), t.to_string())),
         }

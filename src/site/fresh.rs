@@ -3,14 +3,16 @@
 //! What a build makes depends on the site's files (`hindsight.toml`,
 //! `content/`, `templates/`, `static/`, `themes/`), the build's options
 //! (edition, drafts, base URL, build date) and the program itself. A build
-//! leaves beside its output a record of them: a hash of all of them (not
-//! the files), its counts and its warnings (`.public.fresh` for `public`).
+//! leaves beside its output a record of them: a hash of all of them (each
+//! file's path, size and time of last change, as make and cargo know a
+//! changed file), its counts and its warnings (`.public.fresh` for
+//! `public`).
 //! A build that finds the same hash for an output that is whole (its own,
 //! every file its manifest lists still there) leaves it as it is and says
 //! so, with the warnings of the build that made it, like cargo's "Fresh".
-//! Anything else (a changed byte anywhere, another option, a new program,
-//! a missing file, no record) is a full build, which writes only the files
-//! whose bytes changed.
+//! Anything else (a file written, added or removed, another option, a new
+//! program, a missing output file, no record) is a full build, which
+//! writes only the files whose bytes changed.
 //!
 //! The record stays out of the output: it would make the output depend on
 //! where the site lives and on the program's file, and warnings can name
@@ -26,14 +28,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{Options, Summary};
 use crate::diagnostics::{CODES, Diagnostic, Level};
-use crate::output::{self, Changes, Output};
+use crate::output::{self, Changes};
 
 /// Bumped when the record's form changes.
 const VERSION: u32 = 1;
-/// Files larger than this are known by their size and time of change
-/// rather than read: a build refuses them anyway, and a file that never
-/// ends must not hang the check.
-const READ_UP_TO: u64 = 16 << 20;
 
 /// The inputs of a build, hashed.
 pub(super) struct Fresh {
@@ -96,43 +94,26 @@ impl Fresh {
     }
 
     /// What the build that made the output `out` said, when it was built
-    /// from the same inputs and is whole; `Err` when a build may not write
-    /// there at all, as a full build would say.
-    pub(super) fn unchanged(
-        &self,
-        out: &Path,
-        owner: &output::Owner,
-        started: Instant,
-    ) -> anyhow::Result<Option<Summary>> {
-        // As a full build would: one at a time, and only into a folder
-        // the site owns.
-        let _output = Output::begin_for(out, owner)?;
-        let Some(record) = std::fs::read(record_of(out))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<Record>(&bytes).ok())
-        else {
-            return Ok(None);
-        };
+    /// from the same inputs and is whole. The caller has taken the output
+    /// as a full build does: locked, and checked to be the site's.
+    pub(super) fn unchanged(&self, out: &Path, started: Instant) -> Option<Summary> {
+        let bytes = std::fs::read(record_of(out)).ok()?;
+        let record: Record = serde_json::from_slice(&bytes).ok()?;
         if record.version != VERSION || record.fingerprint != self.fingerprint {
-            return Ok(None);
+            return None;
         }
-        let Ok(Some(manifest)) = output::manifest::read(out) else {
-            return Ok(None);
-        };
+        let manifest = output::manifest::read(out).ok()??;
         let whole = manifest.files.len() == record.files
             && manifest.files.par_iter().all(|f| out.join(f).is_file());
         if !whole {
-            return Ok(None);
+            return None;
         }
         let diagnostics = |stored: Vec<Stored>| -> Option<Vec<Diagnostic>> {
             stored.into_iter().map(Stored::diagnostic).collect()
         };
-        let (Some(warnings), Some(notes)) =
-            (diagnostics(record.warnings), diagnostics(record.notes))
-        else {
-            return Ok(None);
-        };
-        Ok(Some(Summary {
+        let warnings = diagnostics(record.warnings)?;
+        let notes = diagnostics(record.notes)?;
+        Some(Summary {
             reports: record.reports,
             pages: record.pages,
             files: record.files,
@@ -145,7 +126,7 @@ impl Fresh {
             warnings,
             notes,
             moved_aside: None,
-        }))
+        })
     }
 
     /// Records, beside the output `out`, that a build of these inputs
@@ -221,14 +202,20 @@ impl Stored {
 }
 
 /// Every file a build may read, site-relative and sorted, with a hash of
-/// its bytes (of its size and time of change past [`READ_UP_TO`]); `None`
-/// when one cannot be read. Only regular files are read: a FIFO or a
-/// device, which a build passes over, is known by its name.
+/// its size and time of last change, as make and cargo know a changed
+/// file (reading every byte would cost a tenth of a build); `None` when one
+/// cannot be looked at.
 fn inputs(root: &Path) -> Option<Vec<(PathBuf, u64)>> {
     use crate::util::layout;
-    let mut files: Vec<(PathBuf, std::fs::Metadata)> = Vec::new();
+    let mut files: Vec<(PathBuf, u64)> = Vec::new();
+    let mut add = |rel: PathBuf, meta: &std::fs::Metadata| {
+        let mut hash = std::hash::DefaultHasher::new();
+        hash.write_u64(meta.len());
+        hash.write_u128(since_epoch(meta).unwrap_or_default());
+        files.push((rel, hash.finish()));
+    };
     if let Ok(meta) = std::fs::metadata(root.join(layout::CONFIG)) {
-        files.push((PathBuf::from(layout::CONFIG), meta));
+        add(PathBuf::from(layout::CONFIG), &meta);
     }
     for dir in [
         layout::CONTENT,
@@ -252,21 +239,9 @@ fn inputs(root: &Path) -> Option<Vec<(PathBuf, u64)>> {
                 continue;
             }
             let meta = entry.metadata().ok()?;
-            files.push((entry.path().strip_prefix(root).ok()?.to_path_buf(), meta));
+            add(entry.path().strip_prefix(root).ok()?.to_path_buf(), &meta);
         }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
-        .into_par_iter()
-        .map(|(rel, meta)| {
-            let mut hash = std::hash::DefaultHasher::new();
-            if meta.is_file() && meta.len() <= READ_UP_TO {
-                hash.write(&std::fs::read(root.join(&rel)).ok()?);
-            } else {
-                hash.write_u64(meta.len());
-                hash.write_u128(since_epoch(&meta).unwrap_or_default());
-            }
-            Some((rel, hash.finish()))
-        })
-        .collect()
+    Some(files)
 }
