@@ -241,10 +241,51 @@ struct Chunk {
     arrived: usize,
 }
 
+/// A part of the index as it is gathered: each word once, with a number,
+/// and every posting appended as it arrives, with its word's number. A
+/// list per word, pushed onto as reports arrive, is a write to a place
+/// far from the last one once the lists outgrow the processor's cache (a
+/// large archive's do); one list is written in order, and grouped by word
+/// once, when the index is written.
+#[derive(Default)]
+struct Partition {
+    ids: FxHashMap<Box<str>, u32>,
+    postings: Vec<(u32, Posting)>,
+}
+
+impl Partition {
+    /// Each word with its postings, in the order they arrived.
+    fn into_words(self) -> Vec<WordPostings> {
+        let words = self.ids.len();
+        let mut starts = vec![0usize; words + 1];
+        for &(id, _) in &self.postings {
+            starts[id as usize + 1] += 1;
+        }
+        for w in 0..words {
+            starts[w + 1] += starts[w];
+        }
+        let mut ordered = vec![Posting::default(); self.postings.len()];
+        let mut next = starts.clone();
+        for (id, posting) in self.postings {
+            ordered[next[id as usize]] = posting;
+            next[id as usize] += 1;
+        }
+        let mut names: Vec<Box<str>> = vec![Box::from(""); words];
+        for (word, id) in self.ids {
+            names[id as usize] = word;
+        }
+        names
+            .into_iter()
+            .enumerate()
+            .map(|(w, word)| (word, ordered[starts[w]..starts[w + 1]].to_vec()))
+            .collect()
+    }
+}
+
 /// Gathers the index as report pages render, then writes it.
 pub struct Builder<'a> {
     archive: &'a Archive,
-    partitions: Vec<Mutex<FxHashMap<Box<str>, Vec<Posting>>>>,
+    partitions: Vec<Mutex<Partition>>,
     /// Words in each report's body, for BM25's length normalisation.
     lengths: Vec<AtomicU32>,
     chunks: Vec<Mutex<Chunk>>,
@@ -342,16 +383,21 @@ impl<'a> Builder<'a> {
             if range[0] == range[1] {
                 continue;
             }
-            let mut map = self.partitions[part]
+            let mut partition = self.partitions[part]
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
+            let Partition { ids, postings } = &mut *partition;
+            postings.reserve(range[1] - range[0]);
             for &(word, posting) in &grouped[range[0]..range[1]] {
-                match map.get_mut(word) {
-                    Some(list) => list.push(posting),
+                let id = match ids.get(word) {
+                    Some(&id) => id,
                     None => {
-                        map.insert(word.into(), vec![posting]);
+                        let id = ids.len() as u32;
+                        ids.insert(word.into(), id);
+                        id
                     }
-                }
+                };
+                postings.push((id, posting));
             }
         }
         drop(body_lower);
@@ -430,9 +476,10 @@ impl<'a> Builder<'a> {
             .partitions
             .par_iter()
             .map(|partition| -> Result<Vec<String>> {
-                let map = std::mem::take(&mut *partition.lock().unwrap_or_else(|e| e.into_inner()));
+                let partition =
+                    std::mem::take(&mut *partition.lock().unwrap_or_else(|e| e.into_inner()));
                 let mut by_shard: FxHashMap<String, Vec<WordPostings>> = FxHashMap::default();
-                for (word, list) in map {
+                for (word, list) in partition.into_words() {
                     match by_shard.get_mut(shard_of(&word)) {
                         Some(entries) => entries.push((word, list)),
                         None => {
