@@ -382,6 +382,7 @@ impl<'a> Renderer<'a> {
         let json = meta::ActionItemsJson::new(
             self.archive,
             self.rows,
+            &self.insights.overall,
             self.site.base_url.as_deref(),
             self.insights.today,
         );

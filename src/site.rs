@@ -545,7 +545,6 @@ impl Kept {
         let renderer = Renderer::new(Scope::Around, site.setup(rows)).map_err(Error::Setup)?;
         let output = Output::begin_patch(out, &site.root).map_err(Error::Setup)?;
         let rendered = renderer.render_around(i, &output).map_err(Error::Setup)?;
-
         let path = &site.archive.reports[i].pm.path;
         let (mine, _): (Vec<Diagnostic>, Vec<Diagnostic>) = rendered
             .diagnostics

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::archive::Archive;
+use crate::archive::{Archive, Kind};
+use crate::render::routes;
 use crate::render::view::{ActionView, Row, Rows};
 use crate::source::actions::State;
-use crate::util::html::escape_into;
+use crate::util::html::{Mode, escape_into, escape_joined};
 use crate::util::url;
 
 /// Every action item of the archive, by report: reports with overdue
@@ -28,33 +29,28 @@ pub fn rows<'a>(archive: &'a Archive, rows: &'a Rows, today: NaiveDate) -> Vec<A
             position: i,
         })
         .collect();
-    type Urgency = (bool, bool, bool, Option<String>);
-    let urgency = |r: &ActionRow| -> Urgency {
-        (
-            !r.item.open,
-            !r.item.overdue,
-            r.item.due.is_none(),
-            r.item.due.clone(),
-        )
-    };
     // A report's rank is that of its most urgent item.
     let mut first: Vec<Option<Urgency>> = vec![None; archive.reports.len()];
     for item in &items {
-        let u = urgency(item);
+        let u = item.urgency();
         let slot = &mut first[item.position];
         if slot.as_ref().is_none_or(|f| u < *f) {
             *slot = Some(u);
         }
     }
     items.sort_by(|a, b| {
-        (&first[a.position], a.position, urgency(a)).cmp(&(
+        (&first[a.position], a.position, a.urgency()).cmp(&(
             &first[b.position],
             b.position,
-            urgency(b),
+            b.urgency(),
         ))
     });
     items
 }
+
+/// How urgent an item is, most urgent least: open before closed, overdue
+/// first, then by due date, those without one last.
+pub type Urgency = (bool, bool, bool, Option<String>);
 
 /// An action item with the report it belongs to.
 #[derive(Debug, Serialize)]
@@ -79,6 +75,17 @@ pub struct ReportRef<'a> {
     pub severity_url: &'a str,
     pub severity_class: &'a str,
     pub services: &'a [crate::render::view::Link],
+}
+
+impl ActionRow<'_> {
+    pub fn urgency(&self) -> Urgency {
+        (
+            !self.item.open,
+            !self.item.overdue,
+            self.item.due.is_none(),
+            self.item.due.clone(),
+        )
+    }
 }
 
 impl<'a> ReportRef<'a> {
@@ -127,25 +134,12 @@ fn group_open(out: &mut String, r: &ReportRef) {
     out.push_str("<li class=\"action-group\" data-severity=\"");
     escape_into(out, r.severity);
     out.push_str("\" data-services=\"");
-    escape_joined(out, r.services.iter().map(|l| service_slug(&l.url)), " ");
+    let slugs = r
+        .services
+        .iter()
+        .map(|l| routes::term_slug(Kind::Services, &l.url));
+    escape_joined(out, slugs, " ", Mode::Html);
     out.push_str("\">");
-}
-
-/// `cart` of `services/cart/`: what the service filter matches.
-pub fn service_slug(url: &str) -> &str {
-    url.strip_prefix("services/")
-        .unwrap_or(url)
-        .trim_end_matches('/')
-}
-
-/// `texts`, escaped, with `sep` between them.
-fn escape_joined<'t>(out: &mut String, texts: impl Iterator<Item = &'t str>, sep: &str) {
-    for (n, text) in texts.enumerate() {
-        if n > 0 {
-            out.push_str(sep);
-        }
-        escape_into(out, text);
-    }
 }
 
 /// An item's `<li>`, with what the state filter reads (the owner filter
@@ -221,7 +215,12 @@ fn report_line(out: &mut String, r: &ReportRef, root: &str) {
     out.push_str("</a> <span class=\"muted\"><time>");
     escape_into(out, r.datetime);
     out.push_str("</time> · ");
-    escape_joined(out, r.services.iter().map(|l| l.name.as_str()), ", ");
+    escape_joined(
+        out,
+        r.services.iter().map(|l| l.name.as_str()),
+        ", ",
+        Mode::Html,
+    );
     out.push_str("</span></p>");
 }
 

@@ -34,8 +34,9 @@
 //! .impact          the impact window of a timeline (rect)
 //! .marker          a timeline marker (g of path and text), with marker-{class},
 //!                  e.g. marker-detected, marker-mitigated, marker-resolved
-//! .events          a timeline's events (g): each a link (a) around its dot
-//!                  (circle)
+//! .events          a timeline's events (g): one path of round dots, with
+//!                  the anchors of their rows (data-rows) and their times
+//!                  (data-times)
 //! ```
 
 mod axes;
@@ -124,8 +125,8 @@ pub struct Event<'a> {
     pub at: f64,
     /// E.g. "12:45", its tooltip; the page's script adds the row's text.
     pub clock: &'a str,
-    /// E.g. "#t-12-45".
-    pub href: &'a str,
+    /// The anchor of its row, e.g. "t-12-45".
+    pub row: &'a str,
 }
 
 /// Draws bars stacked by series, e.g. incidents per month by severity, with a
@@ -288,15 +289,13 @@ pub fn of_report(archive: &Archive, i: usize, events: &[Moment]) -> Option<Repor
         })
         .collect();
     let clocks: Vec<String> = events.iter().map(|e| clock(&e.at)).collect();
-    let hrefs: Vec<String> = events.iter().map(|e| format!("#{}", e.id)).collect();
     let points: Vec<Event> = events
         .iter()
         .zip(&clocks)
-        .zip(&hrefs)
-        .map(|((e, clock), href)| Event {
+        .map(|(e, clock)| Event {
             at: minutes(e.at),
             clock,
-            href,
+            row: &e.id,
         })
         .collect();
     let end = pm.resolved.or(pm.mitigated);

@@ -136,9 +136,11 @@ pub struct ReportActionsJson<'a> {
 }
 
 impl<'a> ActionItemsJson<'a> {
+    /// `overall`: the archive's metrics, whose counts it repeats.
     pub fn new(
         archive: &'a crate::archive::Archive,
         rows: &'a crate::render::view::Rows,
+        overall: &crate::archive::metrics::Metrics,
         base: Option<&str>,
         today: chrono::NaiveDate,
     ) -> ActionItemsJson<'a> {
@@ -158,12 +160,11 @@ impl<'a> ActionItemsJson<'a> {
                     .collect(),
             })
             .collect();
-        let items = || reports.iter().flat_map(|r| &r.items);
         ActionItemsJson {
             date: today.format("%Y-%m-%d").to_string(),
-            action_items: items().count(),
-            open_action_items: items().filter(|i| i.state.is_open()).count(),
-            overdue_action_items: items().filter(|i| i.overdue).count(),
+            action_items: overall.action_items,
+            open_action_items: overall.open_action_items,
+            overdue_action_items: overall.overdue_action_items,
             reports,
         }
     }
@@ -210,8 +211,8 @@ impl<'a> ReportJson<'a> {
     pub fn new(
         report: &'a crate::archive::Report,
         row: &'a crate::render::view::Row,
+        facts: &crate::archive::metrics::Facts,
         base: Option<&str>,
-        today: chrono::NaiveDate,
     ) -> ReportJson<'a> {
         let pm = &report.pm;
         let absolute = |path: &str| absolute(base, path);
@@ -243,13 +244,9 @@ impl<'a> ReportJson<'a> {
             duration: since(pm.resolved),
             summary: &report.summary,
             impact: pm.impact.as_deref(),
-            action_items: pm.action_items.len(),
-            open_action_items: pm.action_items.iter().filter(|a| a.state.is_open()).count(),
-            overdue_action_items: pm
-                .action_items
-                .iter()
-                .filter(|a| a.is_overdue(today))
-                .count(),
+            action_items: facts.action_items,
+            open_action_items: facts.open,
+            overdue_action_items: facts.overdue,
             links: &pm.links,
         }
     }

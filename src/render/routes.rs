@@ -61,6 +61,15 @@ pub fn term(kind: Kind, slug: &str) -> String {
     format!("{}/{}/", kind.segment(), url::encode_path(slug))
 }
 
+/// The slug of a term's list from its URL, as written there (`cart` of
+/// `services/cart/`): the inverse of [`term`].
+pub fn term_slug(kind: Kind, url: &str) -> &str {
+    url.strip_prefix(kind.segment())
+        .and_then(|rest| rest.strip_prefix('/'))
+        .unwrap_or(url)
+        .trim_end_matches('/')
+}
+
 /// The folder, and URL, of a year's list: `years/2023/`.
 pub fn year(year: i32) -> String {
     format!("years/{year}/")

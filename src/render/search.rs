@@ -257,29 +257,48 @@ impl Partition {
     /// Each word with its postings, in the order they arrived.
     fn into_words(self) -> Vec<WordPostings> {
         let words = self.ids.len();
-        let mut starts = vec![0usize; words + 1];
-        for &(id, _) in &self.postings {
-            starts[id as usize + 1] += 1;
-        }
-        for w in 0..words {
-            starts[w + 1] += starts[w];
-        }
-        let mut ordered = vec![Posting::default(); self.postings.len()];
-        let mut next = starts.clone();
-        for (id, posting) in self.postings {
-            ordered[next[id as usize]] = posting;
-            next[id as usize] += 1;
-        }
+        let (ordered, starts) = group_by_key(&self.postings, words, |&(id, _)| id as usize);
         let mut names: Vec<Box<str>> = vec![Box::from(""); words];
         for (word, id) in self.ids {
             names[id as usize] = word;
         }
         names
             .into_iter()
-            .enumerate()
-            .map(|(w, word)| (word, ordered[starts[w]..starts[w + 1]].to_vec()))
+            .zip(starts.windows(2))
+            .map(|(word, run)| {
+                (
+                    word,
+                    ordered[run[0]..run[1]].iter().map(|&(_, p)| p).collect(),
+                )
+            })
             .collect()
     }
+}
+
+/// `items` ordered by their `key` (below `keys`), those of one key in the
+/// order they came, and where the run of each key starts (`keys + 1`
+/// bounds): a counting sort, cheaper than comparing when the keys are few
+/// and dense.
+fn group_by_key<T: Copy + Default>(
+    items: &[T],
+    keys: usize,
+    key: impl Fn(&T) -> usize,
+) -> (Vec<T>, Vec<usize>) {
+    let mut starts = vec![0usize; keys + 1];
+    for item in items {
+        starts[key(item) + 1] += 1;
+    }
+    for k in 0..keys {
+        starts[k + 1] += starts[k];
+    }
+    let mut ordered = vec![T::default(); items.len()];
+    let mut next = starts.clone();
+    for item in items {
+        let k = key(item);
+        ordered[next[k]] = *item;
+        next[k] += 1;
+    }
+    (ordered, starts)
 }
 
 /// Gathers the index as report pages render, then writes it.
@@ -360,25 +379,12 @@ impl<'a> Builder<'a> {
             });
         }
         // The words grouped by partition, so that each partition is locked
-        // once: counted, then placed (a counting sort, cheaper than a
-        // comparison sort of a few hundred words).
+        // once.
         let parts: Vec<(usize, &str, Posting)> = seen
             .into_iter()
             .map(|(word, posting)| (partition_of(word), word, posting))
             .collect();
-        let mut starts = [0usize; PARTITIONS + 1];
-        for &(part, _, _) in &parts {
-            starts[part + 1] += 1;
-        }
-        for p in 0..PARTITIONS {
-            starts[p + 1] += starts[p];
-        }
-        let mut grouped: Vec<(&str, Posting)> = vec![("", Posting::default()); parts.len()];
-        let mut next = starts;
-        for &(part, word, posting) in &parts {
-            grouped[next[part]] = (word, posting);
-            next[part] += 1;
-        }
+        let (grouped, starts) = group_by_key(&parts, PARTITIONS, |&(part, _, _)| part);
         for (part, range) in starts.windows(2).enumerate() {
             if range[0] == range[1] {
                 continue;
@@ -388,7 +394,7 @@ impl<'a> Builder<'a> {
                 .unwrap_or_else(|e| e.into_inner());
             let Partition { ids, postings } = &mut *partition;
             postings.reserve(range[1] - range[0]);
-            for &(word, posting) in &grouped[range[0]..range[1]] {
+            for &(_, word, posting) in &grouped[range[0]..range[1]] {
                 let id = match ids.get(word) {
                     Some(&id) => id,
                     None => {
@@ -811,6 +817,15 @@ mod tests {
         assert_eq!(shard_of("ölig"), "öl");
         assert_eq!(shard_file("ro"), "726f");
         assert_eq!(shard_file("öl"), "c3b66c");
+    }
+
+    #[test]
+    fn grouping_by_key_keeps_the_order_within_a_key() {
+        let items = [(2, 'a'), (0, 'b'), (2, 'c'), (1, 'd'), (0, 'e')];
+        let (ordered, starts) = group_by_key(&items, 4, |&(k, _)| k);
+        let letters: String = ordered.iter().map(|&(_, c)| c).collect();
+        assert_eq!(letters, "bedac");
+        assert_eq!(starts, [0, 2, 3, 5, 5]);
     }
 
     #[test]

@@ -49,6 +49,21 @@ pub fn escape_for(out: &mut String, text: &str, mode: Mode) {
     let _ = write_escaped(out, text, mode);
 }
 
+/// `texts`, escaped for `mode`, with `sep` between them.
+pub fn escape_joined<'t>(
+    out: &mut String,
+    texts: impl Iterator<Item = &'t str>,
+    sep: &str,
+    mode: Mode,
+) {
+    for (n, text) in texts.enumerate() {
+        if n > 0 {
+            out.push_str(sep);
+        }
+        escape_for(out, text, mode);
+    }
+}
+
 /// Whether an XML document may hold `c`. Besides what XML 1.0 forbids (the
 /// control characters but tab, line feed and carriage return, and U+FFFE
 /// and U+FFFF), DEL and the C1 controls are refused: XML 1.0 discourages

@@ -159,17 +159,17 @@ const EVENTS: [Event; 3] = [
     Event {
         at: 45.0,
         clock: "12:45",
-        href: "#t-12-45",
+        row: "t-12-45",
     },
     Event {
         at: 15.0,
         clock: "12:15",
-        href: "#t-12-15",
+        row: "t-12-15",
     },
     Event {
         at: 30.0,
         clock: "12:30",
-        href: "#t-12-30",
+        row: "t-12-30",
     },
 ];
 
@@ -418,7 +418,7 @@ fn text_from_input_is_escaped() {
     let events = [Event {
         at: 1.0,
         clock: hostile,
-        href: "#a\"b'c&d",
+        row: "a\"b'c&d",
     }];
     let markers = [Marker {
         at: 1.0,

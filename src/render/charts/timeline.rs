@@ -11,7 +11,7 @@ use super::axes::{
     clipped_chars, clock_at, esc, num, open, within,
 };
 use super::{Event, Marker, TimelineChart};
-use crate::util::html::{Mode, escape_for};
+use crate::util::html::{Mode, escape_joined};
 
 /// The longest axis drawn, in minutes (480 days); a longer span is cut to it.
 const MAX_SPAN: f64 = 480.0 * 1440.0;
@@ -341,14 +341,9 @@ fn events(out: &mut String, layout: &Layout, events: &[Event]) -> fmt::Result {
         return Ok(());
     }
     out.push_str(r#"<g class="events" aria-hidden="true" data-rows=""#);
-    words(
-        out,
-        order
-            .iter()
-            .map(|&i| events[i].href.trim_start_matches('#')),
-    );
+    escape_joined(out, order.iter().map(|&i| events[i].row), " ", Mode::Svg);
     out.push_str(r#"" data-times=""#);
-    words(out, order.iter().map(|&i| events[i].clock));
+    escape_joined(out, order.iter().map(|&i| events[i].clock), " ", Mode::Svg);
     out.push_str(r#""><path stroke="currentColor" stroke-width="9" stroke-linecap="round" d=""#);
     for &i in &order {
         write!(
@@ -360,16 +355,6 @@ fn events(out: &mut String, layout: &Layout, events: &[Event]) -> fmt::Result {
     }
     out.push_str(r#""/></g>"#);
     Ok(())
-}
-
-/// `words`, escaped, a space between them.
-fn words<'a>(out: &mut String, words: impl Iterator<Item = &'a str>) {
-    for (n, word) in words.enumerate() {
-        if n > 0 {
-            out.push(' ');
-        }
-        escape_for(out, word, Mode::Svg);
-    }
 }
 
 /// Assigns each item a row so that items whose extents come closer than

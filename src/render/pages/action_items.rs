@@ -4,10 +4,12 @@
 use tera::Context;
 
 use super::{ACTIONS_PER_PAGE, At, Filled, Pager, meta, page_count, page_of};
+use crate::archive::Kind;
 use crate::render::view::Link;
 use crate::render::{Renderer, actions, routes};
 
 const TEMPLATE: &str = "action-items.html";
+const TITLE: &str = "Action items";
 
 /// A service of the service filter: its name, and its slug, which the
 /// items' groups list and the filter's URL carries (`?service=cart`).
@@ -16,7 +18,6 @@ struct ServiceOption<'a> {
     name: &'a str,
     slug: &'a str,
 }
-const TITLE: &str = "Action items";
 
 /// Page `n` (from 0) of the action items.
 pub(super) fn fill(r: &Renderer, n: usize, at: &At) -> Filled {
@@ -29,7 +30,7 @@ pub(super) fn fill(r: &Renderer, n: usize, at: &At) -> Filled {
         .into_iter()
         .map(|l| ServiceOption {
             name: &l.name,
-            slug: actions::service_slug(&l.url),
+            slug: routes::term_slug(Kind::Services, &l.url),
         })
         .collect();
     let overall = &r.insights.overall;

@@ -36,7 +36,7 @@ pub(super) fn fill(r: &Renderer, at: &At) -> Result<Filled> {
         .collect();
     // The most urgent open items: overdue first, then by due date.
     let mut open: Vec<&ActionRow> = r.actions.iter().filter(|a| a.item.open).collect();
-    open.sort_by_key(|a| (!a.item.overdue, a.item.due.is_none(), a.item.due.clone()));
+    open.sort_by_key(|a| a.urgency());
     open.truncate(OPEN_ACTIONS);
     let monthly = charts::monthly(
         &r.insights,

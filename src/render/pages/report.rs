@@ -28,8 +28,8 @@ pub(super) fn fill(r: &Renderer, i: usize, at: &At, output: &Output) -> Result<F
     let json = ReportJson::new(
         &r.archive.reports[i],
         row,
+        &r.insights.facts[i],
         r.site.base_url.as_deref(),
-        r.insights.today,
     );
     let json = serde_json::to_vec(&json)?;
     output.put(&format!("{}{}", at.dir, routes::REPORT_JSON_FILE), &json)?;
