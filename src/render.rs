@@ -321,6 +321,9 @@ impl<'a> Renderer<'a> {
                         render_error(&e)
                     )
                 })?;
+            if !filled.head.is_empty() {
+                insert_in_head(html, &filled.head);
+            }
             output.put(&format!("{dir}{file}"), html)
         })?;
         let mut rendered = filled.revealed;
@@ -387,5 +390,43 @@ impl<'a> Renderer<'a> {
             self.insights.today,
         );
         serde_json::to_vec(&json).unwrap_or_default()
+    }
+}
+
+/// Puts `markup` at the end of `html`'s head, before `</head>` (in any
+/// case), so that it is there whatever the template; a page without one
+/// gets it before `<body`, or at its end.
+fn insert_in_head(html: &mut Vec<u8>, markup: &[u8]) {
+    let find = |needle: &[u8]| {
+        memchr::memmem::find(html, needle).or_else(|| {
+            html.windows(needle.len())
+                .position(|w| w.eq_ignore_ascii_case(needle))
+        })
+    };
+    let at = find(b"</head")
+        .or_else(|| find(b"<body"))
+        .unwrap_or(html.len());
+    html.splice(at..at, markup.iter().copied());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::insert_in_head;
+
+    fn inserted(html: &str) -> String {
+        let mut bytes = html.as_bytes().to_vec();
+        insert_in_head(&mut bytes, b"<x>");
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn markup_goes_at_the_end_of_the_head_whatever_the_template() {
+        assert_eq!(
+            inserted("<head><title>t</title></head><body></body>"),
+            "<head><title>t</title><x></head><body></body>"
+        );
+        assert_eq!(inserted("<HEAD></HEAD><BODY>"), "<HEAD><x></HEAD><BODY>");
+        assert_eq!(inserted("<p>no head<body>b"), "<p>no head<x><body>b");
+        assert_eq!(inserted("<p>neither"), "<p>neither<x>");
     }
 }

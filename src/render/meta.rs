@@ -59,10 +59,11 @@ impl PageMeta {
     }
 }
 
-/// `postmortems/<slug>/index.json`: a report for chat bots and unfurl
-/// apps, with the same facts as its page. A fact the report does not give
-/// is left out rather than written as `null`: there is one of these files
-/// per report.
+/// A report for chat bots and unfurl apps, with the same facts as its
+/// page, in the page's head ([`report_script`]): a bot that fetched the
+/// link it was given has it, without a second request. A
+/// fact the report does not give is left out rather than written as
+/// `null`: there is one of these per report.
 #[derive(Debug, Serialize)]
 pub struct ReportJson<'a> {
     pub title: &'a str,
@@ -277,6 +278,34 @@ pub fn robots_txt(public: bool, sitemap: Option<&str>) -> String {
     text
 }
 
+/// The id of the script element that holds a report's JSON in its page.
+pub const REPORT_SCRIPT_ID: &str = "hindsight-report";
+
+/// `json` as a script element for a page's head. Every `<` is written as
+/// `\u003c`, the same string to a JSON reader, so that no value can close
+/// the script or open a comment.
+pub fn report_script(json: &ReportJson) -> Result<Vec<u8>, serde_json::Error> {
+    let raw = serde_json::to_vec(json)?;
+    let mut out = Vec::with_capacity(raw.len() + 64);
+    out.extend_from_slice(b"<script type=\"application/json\" id=\"");
+    out.extend_from_slice(REPORT_SCRIPT_ID.as_bytes());
+    out.extend_from_slice(b"\">");
+    push_script_json(&mut out, &raw);
+    out.extend_from_slice(b"</script>\n");
+    Ok(out)
+}
+
+/// Appends JSON text `raw` to `out` with every `<` written `\u003c`.
+fn push_script_json(out: &mut Vec<u8>, raw: &[u8]) {
+    for &b in raw {
+        if b == b'<' {
+            out.extend_from_slice(br"\u003c");
+        } else {
+            out.push(b);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +343,15 @@ mod tests {
         );
         assert_eq!(meta.robots, "noindex, nofollow");
         assert_eq!(PageMeta::new(None, "", "T", "", true).url, None);
+    }
+
+    #[test]
+    fn no_value_can_end_the_reports_script() {
+        let value = serde_json::json!({ "title": "a </script><!-- <b>" });
+        let mut out = Vec::new();
+        push_script_json(&mut out, &serde_json::to_vec(&value).unwrap());
+        assert!(!out.contains(&b'<'));
+        let back: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(back, value);
     }
 }

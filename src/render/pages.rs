@@ -129,6 +129,9 @@ pub(super) struct Filled {
     pub(super) cx: Context,
     /// What rendering the page revealed (report bodies do).
     pub(super) revealed: Rendered,
+    /// Markup for the end of the page's head, whatever its template (a
+    /// report's JSON).
+    pub(super) head: Vec<u8>,
 }
 
 impl Filled {
@@ -146,12 +149,13 @@ impl Filled {
             meta,
             cx,
             revealed: Rendered::default(),
+            head: Vec::new(),
         }
     }
 }
 
-/// Fills in `page`, at `at`. A report page also writes its JSON to
-/// `output` and adds its words to the search index.
+/// Fills in `page`, at `at`. A report page also adds its words to the
+/// search index.
 pub(super) fn fill(r: &Renderer, page: &Page, at: &At, output: &Output) -> Result<Filled> {
     Ok(match page {
         Page::Home => home::fill(r, at)?,

@@ -29,8 +29,6 @@ pub const ACTION_ITEMS_FILE: &str = "action-items.json";
 pub const NOT_FOUND_FILE: &str = "404.html";
 /// The file of a page, in its folder.
 pub const INDEX_FILE: &str = "index.html";
-/// A report as JSON, next to its page.
-pub const REPORT_JSON_FILE: &str = "index.json";
 /// An Atom feed, in the folder of the page it follows.
 pub const FEED_FILE: &str = "atom.xml";
 /// The sitemap, or the index of the sitemaps of a large site.

@@ -51,17 +51,49 @@ pub const STOP_WORDS: &[&str] = &[
     "which", "while", "will", "with",
 ];
 
-/// Whether `word` is one of the [`STOP_WORDS`]. Words are compared as
-/// numbers, their bytes packed into one (no stop word is longer than
-/// eight bytes): this runs for every word of every report.
+/// The longest of the [`STOP_WORDS`], in bytes.
+const STOP_WORD_MAX: usize = 5;
+
+/// Slots of the stop words' table: a power of two, under half full.
+const STOP_SLOTS: usize = 128;
+
+/// Whether `word` is one of the [`STOP_WORDS`]. This runs for every word
+/// of every report, so words are compared as numbers, their bytes packed
+/// into one, and looked up in a small open-addressed table: most words
+/// are longer than any stop word, or find an empty slot at once.
 fn is_stop_word(word: &str) -> bool {
-    static PACKED: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-    let packed = PACKED.get_or_init(|| {
-        let mut packed: Vec<u64> = STOP_WORDS.iter().filter_map(|w| pack(w)).collect();
-        packed.sort_unstable();
-        packed
+    static TABLE: std::sync::OnceLock<[u64; STOP_SLOTS]> = std::sync::OnceLock::new();
+    if word.len() > STOP_WORD_MAX || word.is_empty() {
+        return false;
+    }
+    let table = TABLE.get_or_init(|| {
+        let mut table = [0u64; STOP_SLOTS];
+        for word in STOP_WORDS {
+            let packed = pack(word).unwrap_or_default();
+            let mut slot = stop_slot(packed);
+            while table[slot] != 0 {
+                slot = (slot + 1) % STOP_SLOTS;
+            }
+            table[slot] = packed;
+        }
+        table
     });
-    pack(word).is_some_and(|p| packed.binary_search(&p).is_ok())
+    let Some(packed) = pack(word) else {
+        return false;
+    };
+    let mut slot = stop_slot(packed);
+    loop {
+        match table[slot] {
+            0 => return false,
+            p if p == packed => return true,
+            _ => slot = (slot + 1) % STOP_SLOTS,
+        }
+    }
+}
+
+/// Where a packed word's search starts in the stop words' table.
+fn stop_slot(packed: u64) -> usize {
+    (packed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57) as usize % STOP_SLOTS
 }
 
 /// The bytes of `word` as one number, if it has at most eight.
@@ -221,14 +253,41 @@ fn partition_of(word: &str) -> usize {
     (FxBuildHasher.hash_one(shard_of(word)) % PARTITIONS as u64) as usize
 }
 
-/// A word's occurrence in a report.
+/// A word's occurrence in a report, as the report is read.
 #[derive(Debug, Clone, Copy, Default)]
-struct Posting {
-    doc: u32,
+struct Seen {
     /// In the body.
     count: u32,
     /// `IN_*` bits.
     fields: u8,
+}
+
+/// A word's occurrence in a report, as the index holds it: eight bytes,
+/// for there are hundreds for each report.
+#[derive(Debug, Clone, Copy, Default)]
+struct Posting {
+    doc: u32,
+    /// The count in the body above the low eight bits, the `IN_*` bits in
+    /// them. A report has under 2^24 words: it is at most 16 MiB, and a
+    /// word takes three bytes with the space after it.
+    packed: u32,
+}
+
+impl Posting {
+    fn new(doc: u32, seen: Seen) -> Posting {
+        Posting {
+            doc,
+            packed: (seen.count.min(0x00FF_FFFF) << 8) | u32::from(seen.fields),
+        }
+    }
+
+    fn count(self) -> u32 {
+        self.packed >> 8
+    }
+
+    fn fields(self) -> u8 {
+        (self.packed & 0xFF) as u8
+    }
 }
 
 /// A word and every occurrence of it.
@@ -246,18 +305,35 @@ struct Chunk {
 /// list per word, pushed onto as reports arrive, is a write to a place
 /// far from the last one once the lists outgrow the processor's cache (a
 /// large archive's do); one list is written in order, and grouped by word
-/// once, when the index is written.
+/// once, when the index is written. The list is kept in blocks of a fixed
+/// size: growing one vector would copy it again and again.
 #[derive(Default)]
 struct Partition {
     ids: FxHashMap<Box<str>, u32>,
-    postings: Vec<(u32, Posting)>,
+    blocks: Vec<Vec<(u32, Posting)>>,
 }
 
+/// Postings in a block of a [`Partition`].
+const BLOCK: usize = 16 * 1024;
+
 impl Partition {
+    fn push(&mut self, id: u32, posting: Posting) {
+        match self.blocks.last_mut() {
+            Some(block) if block.len() < BLOCK => block.push((id, posting)),
+            _ => {
+                let mut block = Vec::with_capacity(BLOCK);
+                block.push((id, posting));
+                self.blocks.push(block);
+            }
+        }
+    }
+
     /// Each word with its postings, in the order they arrived.
     fn into_words(self) -> Vec<WordPostings> {
         let words = self.ids.len();
-        let (ordered, starts) = group_by_key(&self.postings, words, |&(id, _)| id as usize);
+        let (ordered, starts) =
+            group_by_key(self.blocks.iter().flatten(), words, |&(id, _)| id as usize);
+        drop(self.blocks);
         let mut names: Vec<Box<str>> = vec![Box::from(""); words];
         for (word, id) in self.ids {
             names[id as usize] = word;
@@ -279,19 +355,19 @@ impl Partition {
 /// order they came, and where the run of each key starts (`keys + 1`
 /// bounds): a counting sort, cheaper than comparing when the keys are few
 /// and dense.
-fn group_by_key<T: Copy + Default>(
-    items: &[T],
+fn group_by_key<'i, T: Copy + Default + 'i>(
+    items: impl Iterator<Item = &'i T> + Clone,
     keys: usize,
     key: impl Fn(&T) -> usize,
 ) -> (Vec<T>, Vec<usize>) {
     let mut starts = vec![0usize; keys + 1];
-    for item in items {
+    for item in items.clone() {
         starts[key(item) + 1] += 1;
     }
     for k in 0..keys {
         starts[k + 1] += starts[k];
     }
-    let mut ordered = vec![T::default(); items.len()];
+    let mut ordered = vec![T::default(); starts[keys]];
     let mut next = starts.clone();
     for item in items {
         let k = key(item);
@@ -337,19 +413,12 @@ impl<'a> Builder<'a> {
         let pm = &report.pm;
         let body_lower = lower(&body);
         // Each word once, with its count in the body and where else it is.
-        let mut seen: FxHashMap<&str, Posting> =
+        let mut seen: FxHashMap<&str, Seen> =
             FxHashMap::with_capacity_and_hasher(body_lower.len() / 16, FxBuildHasher);
         let mut length = 0u32;
-        let doc = i as u32;
         words(&body_lower, |w| {
             length += 1;
-            seen.entry(w)
-                .or_insert(Posting {
-                    doc,
-                    count: 0,
-                    fields: 0,
-                })
-                .count += 1;
+            seen.entry(w).or_default().count += 1;
         });
         self.lengths[i].store(length, Ordering::Relaxed);
 
@@ -369,41 +438,37 @@ impl<'a> Builder<'a> {
         }
         for (text, bit) in &fields {
             words(text, |w| {
-                seen.entry(w)
-                    .or_insert(Posting {
-                        doc,
-                        count: 0,
-                        fields: 0,
-                    })
-                    .fields |= *bit;
+                seen.entry(w).or_default().fields |= *bit;
             });
         }
         // The words grouped by partition, so that each partition is locked
-        // once.
+        // once. Threads start at different partitions, so that they do not
+        // queue for the same locks in the same order.
+        let doc = i as u32;
         let parts: Vec<(usize, &str, Posting)> = seen
             .into_iter()
-            .map(|(word, posting)| (partition_of(word), word, posting))
+            .map(|(word, seen)| (partition_of(word), word, Posting::new(doc, seen)))
             .collect();
-        let (grouped, starts) = group_by_key(&parts, PARTITIONS, |&(part, _, _)| part);
-        for (part, range) in starts.windows(2).enumerate() {
-            if range[0] == range[1] {
+        let (grouped, starts) = group_by_key(parts.iter(), PARTITIONS, |&(part, _, _)| part);
+        for k in 0..PARTITIONS {
+            let part = (k + i) % PARTITIONS;
+            let range = &grouped[starts[part]..starts[part + 1]];
+            if range.is_empty() {
                 continue;
             }
             let mut partition = self.partitions[part]
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
-            let Partition { ids, postings } = &mut *partition;
-            postings.reserve(range[1] - range[0]);
-            for &(_, word, posting) in &grouped[range[0]..range[1]] {
-                let id = match ids.get(word) {
+            for &(_, word, posting) in range {
+                let id = match partition.ids.get(word) {
                     Some(&id) => id,
                     None => {
-                        let id = ids.len() as u32;
-                        ids.insert(word.into(), id);
+                        let id = partition.ids.len() as u32;
+                        partition.ids.insert(word.into(), id);
                         id
                     }
                 };
-                postings.push((id, posting));
+                partition.push(id, posting);
             }
         }
         drop(body_lower);
@@ -557,15 +622,15 @@ fn shard_js(
         list.sort_unstable_by_key(|p| p.doc);
         let mut last = 0u32;
         for posting in list.iter() {
-            let tf = f64::from(posting.count);
+            let tf = f64::from(posting.count());
             let length = f64::from(lengths[posting.doc as usize]);
-            let mut s = if posting.count == 0 {
+            let mut s = if posting.count() == 0 {
                 0.0
             } else {
                 tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / average))
             };
             for (bit, boost) in BOOSTS {
-                if posting.fields & bit != 0 {
+                if posting.fields() & bit != 0 {
                     s += boost;
                 }
             }
@@ -822,7 +887,7 @@ mod tests {
     #[test]
     fn grouping_by_key_keeps_the_order_within_a_key() {
         let items = [(2, 'a'), (0, 'b'), (2, 'c'), (1, 'd'), (0, 'e')];
-        let (ordered, starts) = group_by_key(&items, 4, |&(k, _)| k);
+        let (ordered, starts) = group_by_key(items.iter(), 4, |&(k, _)| k);
         let letters: String = ordered.iter().map(|&(_, c)| c).collect();
         assert_eq!(letters, "bedac");
         assert_eq!(starts, [0, 2, 3, 5, 5]);
@@ -858,8 +923,12 @@ mod tests {
     #[test]
     fn the_stop_words_are_sorted_for_searching() {
         assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
-        assert!(STOP_WORDS.iter().all(|w| w.len() <= 5));
-        assert!(is_stop_word("the") && !is_stop_word("theme"));
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= STOP_WORD_MAX));
+        assert!(STOP_WORDS.len() * 2 < STOP_SLOTS);
+        assert!(STOP_WORDS.iter().all(|w| is_stop_word(w)));
+        for word in ["theme", "th", "wh", "ab", "whilst", "x", "", "über", "and1"] {
+            assert!(!is_stop_word(word), "{word}");
+        }
     }
 
     #[test]

@@ -401,6 +401,11 @@ impl Boundary {
 impl Checked {
     /// Opens the file checked, failing if something else took its place.
     pub fn open(&self) -> io::Result<File> {
+        self.open_sized().map(|(file, _)| file)
+    }
+
+    /// [`Checked::open`], with the file's size when opened.
+    fn open_sized(&self) -> io::Result<(File, u64)> {
         let mut options = std::fs::OpenOptions::new();
         options.read(true);
         #[cfg(unix)]
@@ -416,7 +421,7 @@ impl Checked {
                 "it changed while it was read: another file took its place",
             ));
         }
-        Ok(file)
+        Ok((file, meta.len()))
     }
 }
 
@@ -517,9 +522,11 @@ pub const MAX_REPORT_BYTES: u64 = 16 << 20;
 /// The file's bytes, or `None` when it holds more than
 /// [`MAX_REPORT_BYTES`]. Reads at most one byte past the limit, so a file
 /// that grows while it is read is bounded too.
-fn read_bounded(file: File) -> io::Result<Option<Vec<u8>>> {
+fn read_bounded(file: File, size: u64) -> io::Result<Option<Vec<u8>>> {
     use std::io::Read;
-    let mut bytes = Vec::new();
+    // Room for the whole file and one byte more: one read takes it all,
+    // the next finds its end (a file that grew since is read on).
+    let mut bytes = Vec::with_capacity(size.min(MAX_REPORT_BYTES) as usize + 1);
     file.take(MAX_REPORT_BYTES + 1).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= MAX_REPORT_BYTES).then_some(bytes))
 }
@@ -549,14 +556,14 @@ fn read_bytes(
         Some(folder) => boundary.check_in(folder, file),
         None => boundary.check(file),
     };
-    let opened = match checked.and_then(|c| c.open().map_err(Refusal::Unreadable)) {
+    let (opened, size) = match checked.and_then(|c| c.open_sized().map_err(Refusal::Unreadable)) {
         Ok(opened) => opened,
         Err(refusal) => {
             diagnostics.push(refused(rel, &refusal, "report"));
             return None;
         }
     };
-    let bytes = match read_bounded(opened) {
+    let bytes = match read_bounded(opened, size) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
             diagnostics.push(

@@ -280,13 +280,17 @@ fn raw_html_in_markdown_is_sanitised() {
     let doc = site.page("postmortems/2023-01-17-icreate-deploy/index.html");
     assert_eq!(doc.select(&sel(".prose script")).count(), 0);
     let scripts: Vec<&str> = doc
-        .select(&sel("script"))
+        .select(&sel("script:not([type='application/json'])"))
         .map(|s| s.value().attr("src").unwrap_or("inline"))
         .collect();
     assert_eq!(
         scripts,
         ["../../static/hindsight.js", "../../static/search.js"],
-        "only the theme's own scripts"
+        "only the theme's own scripts, and the report's JSON"
+    );
+    assert_eq!(
+        doc.select(&sel("script[type='application/json']")).count(),
+        1
     );
     // Task lists survive sanitising.
     assert_eq!(doc.select(&sel(".prose input[type=checkbox]")).count(), 2);

@@ -739,7 +739,7 @@ fn the_bucket_workflow_keeps_the_previous_site_and_syncs_only_what_changed() {
     // library-level checks are in guarantees.rs:
     // `a_rebuild_of_unchanged_input_writes_nothing` and
     // `an_edit_rewrites_only_the_pages_it_changes`; here they run through
-    // the binary, with a base URL, so feeds, sitemap and index.json count).
+    // the binary, with a base URL, so feeds and sitemap count).
     let site = TestSite::fixture("basic");
     let ran = run_job(job, &site);
     assert_eq!(
@@ -797,7 +797,6 @@ fn the_bucket_workflow_keeps_the_previous_site_and_syncs_only_what_changed() {
     let rewritten = changed(&third, &fourth);
     for page in [
         "postmortems/2023-05-02-search-slow/index.html",
-        "postmortems/2023-05-02-search-slow/index.json",
         "postmortems/index.html",
         "years/2023/index.html",
         "services/search/index.html",

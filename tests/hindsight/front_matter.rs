@@ -1,7 +1,7 @@
 //! Front matter as people write it: keys that look meant as ours are
-//! warned of, and `links:` reach the report page and its `index.json`.
+//! warned of, and `links:` reach the report page and its JSON.
 
-use crate::support::{TestSite, content_errors, sel, texts};
+use crate::support::{TestSite, content_errors, report_json, sel, texts};
 
 const HEAD: &str =
     "---\ntitle: Checkout down\ndate: 2023-03-01T10:00:00Z\nseverity: SEV2\nservices: [api]\n";
@@ -41,8 +41,7 @@ fn misspelt_and_foreign_keys_are_warnings_at_their_line_naming_our_key() {
         ]
     );
     // `end_time` is not taken for `resolved`.
-    let json = site.read("public/postmortems/2023-03-01-checkout/index.json");
-    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let json = report_json(&site.out(), "postmortems/2023-03-01-checkout/index.html");
     assert_eq!(json["resolved"], serde_json::Value::Null);
 }
 
@@ -106,8 +105,7 @@ fn links_are_listed_on_the_report_page_escaped_and_in_its_json() {
     );
     assert_eq!(texts(&page, ".fact-links dt"), ["Links"]);
 
-    let json = site.read("public/postmortems/2023-03-01-checkout/index.json");
-    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let json = report_json(&site.out(), "postmortems/2023-03-01-checkout/index.html");
     assert_eq!(
         json["links"],
         serde_json::json!([
@@ -124,8 +122,7 @@ fn a_report_without_links_shows_no_links() {
     site.build_ok();
     let page = site.page("postmortems/2023-03-01-checkout/index.html");
     assert!(page.select(&sel(".fact-links")).next().is_none());
-    let json = site.read("public/postmortems/2023-03-01-checkout/index.json");
-    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let json = report_json(&site.out(), "postmortems/2023-03-01-checkout/index.html");
     assert!(json.get("links").is_none());
 }
 

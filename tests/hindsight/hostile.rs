@@ -22,7 +22,7 @@ use std::time::Duration;
 use hindsight::Error;
 use scraper::{ElementRef, Html};
 
-use crate::support::{TestSite, at_lines, content_errors, sel, texts};
+use crate::support::{TestSite, at_lines, content_errors, report_json, sel, texts};
 
 /// A script payload that tries to break out of text, of a double- and a
 /// single-quoted attribute, of a `<title>` and a `<textarea>`.
@@ -64,7 +64,7 @@ fn is_dangerous_url(url: &str) -> bool {
 }
 
 /// Asserts that nothing under `root` can run script: no event handler, no
-/// script but the theme's own files, no frame or plugin, no script URL.
+/// script but the theme's own files and a report's JSON, no frame or plugin, no script URL.
 fn assert_inert(what: &str, root: ElementRef<'_>) {
     for node in root.descendants() {
         let Some(el) = node.value().as_element() else {
@@ -78,6 +78,23 @@ fn assert_inert(what: &str, root: ElementRef<'_>) {
             .contains(&name),
             "{what}: <{name}> in the output"
         );
+        if name == "script" && el.attr("src").is_none() {
+            // The one inline script allowed: the report's JSON, a data
+            // block no browser runs, whole (nothing in it closed it).
+            assert_eq!(
+                (el.attr("type"), el.attr("id")),
+                (Some("application/json"), Some("hindsight-report")),
+                "{what}: an inline <script> in the output"
+            );
+            let text: String = ElementRef::wrap(node)
+                .map(|e| e.text().collect())
+                .unwrap_or_default();
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+                "{what}: the report's JSON does not parse"
+            );
+            continue;
+        }
         if name == "script" {
             let src = el
                 .attr("src")
@@ -597,8 +614,7 @@ fn injected_values_are_shown_as_text_where_they_appear() {
         items.contains("item &lt;script&gt;pwn()&lt;/script&gt;"),
         "the item's text is escaped"
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&site.read("public/postmortems/hostile/index.json")).unwrap();
+    let json = report_json(&site.out(), "postmortems/hostile/index.html");
     assert_eq!(json["title"], title.as_str());
     let feed = site.read("public/atom.xml");
     let feed = roxmltree::Document::parse(&feed).unwrap();

@@ -1,12 +1,11 @@
 //! Links that unfurl and never break: meta tags, short links, aliases,
-//! feeds, index.json, sitemap, robots and the check for vanished reports.
+//! feeds, report JSON, sitemap, robots and the check for vanished reports.
 
 use std::path::Path;
 
 use hindsight::{Error, Options};
-use serde_json::Value;
 
-use crate::support::{TestSite, page, sel};
+use crate::support::{TestSite, page, report_json, sel};
 
 const BASE: &str = "https://incidents.example.com/lib/";
 
@@ -128,7 +127,13 @@ fn feeds_parse_and_list_every_report() {
         feed_rs::parser::parse(std::fs::read(out.join("atom.xml")).unwrap().as_slice()).unwrap();
     let reports = std::fs::read_dir(out.join("postmortems"))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().join("index.json").is_file())
+        .filter(|e| {
+            let path = e.as_ref().unwrap().path();
+            path.join("index.html").is_file()
+                && std::fs::read_to_string(path.join("index.html"))
+                    .unwrap()
+                    .contains("id=\"hindsight-report\"")
+        })
         .count();
     assert_eq!(all.entries.len(), reports);
     assert!(all.entries.iter().all(|e| e.id.starts_with(BASE)));
@@ -172,13 +177,33 @@ fn feeds_parse_and_list_every_report() {
 }
 
 #[test]
+fn a_report_page_of_the_sites_own_template_still_carries_its_json() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "templates/report.html",
+        "<!DOCTYPE html><html lang=\"en\"><HEAD><title>{{ title }}</title></HEAD>\n\
+         <body><h1>{{ report.title }}</h1></body></html>\n",
+    );
+    site.build_ok();
+    let json = report_json(
+        &site.out(),
+        "postmortems/2023-01-17-icreate-deploy/index.html",
+    );
+    assert_eq!(json["title"], "Code deployment error takes iCreate down");
+    assert_eq!(json["url"], "postmortems/2023-01-17-icreate-deploy/");
+    // The home page is no report: it has none.
+    assert_eq!(
+        site.page("index.html")
+            .select(&sel("script#hindsight-report"))
+            .count(),
+        0
+    );
+}
+
+#[test]
 fn every_report_has_its_json_and_the_sitemap_lists_it() {
     let (_tmp, out) = build_example(BASE);
-    let json: Value = serde_json::from_str(
-        &std::fs::read_to_string(out.join("postmortems/2023-01-17-icreate-deploy/index.json"))
-            .unwrap(),
-    )
-    .unwrap();
+    let json = report_json(&out, "postmortems/2023-01-17-icreate-deploy/index.html");
     assert_eq!(json["title"], "Code deployment error takes iCreate down");
     assert_eq!(json["severity"], "SEV1");
     assert_eq!(json["services"][0], "iCreate");
@@ -284,7 +309,7 @@ fn without_a_base_url_what_needs_one_is_left_out_and_said_once() {
     assert!(!site.out().join("atom.xml").exists());
     assert!(!site.out().join("sitemap.xml").exists());
     assert!(site.out().join("i/X-1/index.html").is_file());
-    let json: Value = serde_json::from_str(&site.read("public/postmortems/a/index.json")).unwrap();
+    let json = report_json(&site.out(), "postmortems/a/index.html");
     assert_eq!(json["url"], "postmortems/a/");
 }
 

@@ -107,7 +107,6 @@ fn a_quick_rebuild_writes_the_pages_that_show_the_report_as_a_full_build_would()
                 // The list of files, when the search index gained a shard.
                 || path == hindsight::output::manifest::NAME
                 || path.ends_with(".xml")
-                || path.ends_with("index.json")
                 || path == "stats.json"
                 || path == "index.html"
                 || path.starts_with("tags/")

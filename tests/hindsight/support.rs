@@ -95,6 +95,20 @@ pub fn page(out: &Path, rel: &str) -> Html {
     Html::parse_document(&text)
 }
 
+/// The JSON a report page at `rel` (under `out`) carries for bots: the
+/// one `script#hindsight-report` of its head, parsed.
+pub fn report_json(out: &Path, rel: &str) -> serde_json::Value {
+    let doc = page(out, rel);
+    let scripts: Vec<String> = doc
+        .select(&sel(
+            "head > script#hindsight-report[type='application/json']",
+        ))
+        .map(|s| s.text().collect())
+        .collect();
+    assert_eq!(scripts.len(), 1, "{rel}: one report script in the head");
+    serde_json::from_str(&scripts[0]).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();

@@ -1,19 +1,19 @@
-//! A report's page, and the report as JSON beside it.
+//! A report's page, with the report as JSON in its head.
 
 use anyhow::Result;
 use tera::Context;
 
 use super::{At, Filled, meta};
 use crate::output::Output;
-use crate::render::meta::{PageMeta, ReportJson};
+use crate::render::meta::{PageMeta, ReportJson, report_script};
 use crate::render::view::{self, Row};
 use crate::render::{Rendered, Renderer, RowForm, body, routes};
 use crate::util::url;
 
 const TEMPLATE: &str = "report.html";
 
-/// Renders the body of report `i` for its page, adds its words to the
-/// search index and writes its JSON into `output`.
+/// Renders the body of report `i` for its page and adds its words to the
+/// search index.
 pub(super) fn fill(r: &Renderer, i: usize, at: &At, output: &Output) -> Result<Filled> {
     let row = &r.rows.rows[i];
     let mut body = body::render(r.archive, r.config, i);
@@ -31,8 +31,7 @@ pub(super) fn fill(r: &Renderer, i: usize, at: &At, output: &Output) -> Result<F
         &r.insights.facts[i],
         r.site.base_url.as_deref(),
     );
-    let json = serde_json::to_vec(&json)?;
-    output.put(&format!("{}{}", at.dir, routes::REPORT_JSON_FILE), &json)?;
+    let head = report_script(&json)?;
     let mut view = view::report(r.archive, r.rows, i, body, &r.insights);
     let similar = r.insights.pairs.similar(r.archive, i);
     for &j in &similar.shown {
@@ -62,6 +61,7 @@ pub(super) fn fill(r: &Renderer, i: usize, at: &At, output: &Output) -> Result<F
         cx,
     );
     filled.revealed = revealed;
+    filled.head = head;
     Ok(filled)
 }
 
