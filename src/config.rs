@@ -5,7 +5,7 @@
 //! see: severity order and colours, the base URL's form, the time zone.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::FixedOffset;
 
@@ -15,6 +15,19 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostics::{Diagnostic, code};
 
 pub const FILE_NAME: &str = crate::util::layout::CONFIG;
+
+/// The site a command run in `folder` works on, as cargo finds its
+/// `Cargo.toml`: the nearest of `folder` and the folders above it that
+/// holds a `hindsight.toml` or a `content/` folder (a site may do without
+/// the configuration). None when none does.
+pub fn discover(folder: &Path) -> Option<PathBuf> {
+    folder
+        .ancestors()
+        .find(|dir| {
+            dir.join(FILE_NAME).is_file() || dir.join(crate::util::layout::CONTENT).is_dir()
+        })
+        .map(Path::to_path_buf)
+}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -252,6 +252,76 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// `d` as a terminal shows it, the way rustc shows its errors: the
+/// message and code, then the file's line with the column marked (from
+/// `source`, the file's text, when it could be read and has that line),
+/// then the hint. ANSI colours when `color`; lines fit `width` columns.
+pub fn render_snippet(d: &Diagnostic, source: Option<&str>, color: bool, width: usize) -> String {
+    use annotate_snippets::{AnnotationKind, Group, Level as Kind, Origin, Renderer, Snippet};
+    let kind = match d.level {
+        Level::Error => Kind::ERROR,
+        Level::Warning => Kind::WARNING,
+    };
+    let path = printable(&d.file.to_string_lossy()).into_owned();
+    let message = printable(&d.message).into_owned();
+    let title = kind.primary_title(message).id(d.code);
+    let line = (d.line > 0)
+        .then(|| source.and_then(|text| text.lines().nth(d.line - 1)))
+        .flatten()
+        .map(|line| printable(line).into_owned());
+    let mut group: Group = match &line {
+        Some(text) => {
+            let span = marked_span(text, d.column);
+            Group::with_title(title).element(
+                Snippet::source(text.as_str())
+                    .line_start(d.line)
+                    .path(path.as_str())
+                    .fold(false)
+                    .annotation(AnnotationKind::Primary.span(span)),
+            )
+        }
+        None => {
+            let mut origin = Origin::path(path.as_str());
+            if d.line > 0 {
+                origin = origin.line(d.line);
+                if d.column > 0 {
+                    origin = origin.char_column(d.column);
+                }
+            }
+            Group::with_title(title).element(origin)
+        }
+    };
+    let hint = d.hint.as_deref().map(|h| printable(h).into_owned());
+    if let Some(hint) = &hint {
+        group = group.element(Kind::HELP.message(hint.as_str()));
+    }
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    renderer.term_width(width).render(&[group])
+}
+
+/// The bytes of `line` to mark for a problem at 1-based character
+/// `column`: the word that starts there (at least one character); the
+/// whole line, but its indentation, when the column is unknown or past
+/// the line's end.
+fn marked_span(line: &str, column: usize) -> std::ops::Range<usize> {
+    let start = (column > 0)
+        .then(|| line.char_indices().nth(column - 1).map(|(i, _)| i))
+        .flatten();
+    let Some(start) = start else {
+        let from = line.len() - line.trim_start().len();
+        let to = line.trim_end().len().max(from);
+        return from..to;
+    };
+    let rest = &line[start..];
+    let word = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let first = rest.chars().next().map_or(0, char::len_utf8);
+    start..start + word.max(first)
+}
+
 /// `text` as it may be printed to a terminal, a CI log or an editor: each
 /// control character and each bidirectional-text control is written as an
 /// escape (`\u{1b}`), so that a crafted file name or value can neither

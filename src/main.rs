@@ -11,7 +11,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use hindsight::{Diagnostic, Error, Options, diagnostics};
 
 #[derive(Parser)]
@@ -23,6 +23,97 @@ use hindsight::{Diagnostic, Error, Options, diagnostics};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only problems: no summary, no "wrote" lines.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more: how long each phase of a build took, with CPU time and
+    /// memory.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// When to colour diagnostics: auto colours a terminal unless NO_COLOR
+    /// is set (CLICOLOR_FORCE colours anything).
+    #[arg(long, value_enum, global = true, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    color: ColorArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What every command prints with: quiet or not, colour or not, and
+/// where the files diagnostics name are.
+#[derive(Clone)]
+struct Printing {
+    quiet: bool,
+    color: ColorArg,
+    /// `--format short`: one line a diagnostic, even on a terminal.
+    short: bool,
+    /// The site folder, which diagnostics' paths are relative to.
+    root: PathBuf,
+}
+
+impl Printing {
+    fn at(self, root: &std::path::Path) -> Printing {
+        Printing {
+            root: root.to_path_buf(),
+            ..self
+        }
+    }
+
+    /// How diagnostics are shown: `None` for one line each (piped,
+    /// `--format short`), else with their source line, in colour or not.
+    /// An explicit `--color always` or `CLICOLOR_FORCE` colours and shows
+    /// sources wherever the output goes; `NO_COLOR` takes colour away
+    /// from a terminal, not the sources.
+    fn snippets(&self) -> Option<bool> {
+        use std::io::IsTerminal;
+        if self.short {
+            return None;
+        }
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+        let terminal = std::io::stderr().is_terminal();
+        match self.color {
+            ColorArg::Always => Some(true),
+            ColorArg::Never => terminal.then_some(false),
+            ColorArg::Auto if set("CLICOLOR_FORCE") => Some(true),
+            ColorArg::Auto => terminal.then(|| !set("NO_COLOR")),
+        }
+    }
+}
+
+/// The terminal's width for diagnostics: `COLUMNS` when set, else 100.
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+        .filter(|&c: &usize| c >= 20)
+        .unwrap_or(100)
+}
+
+/// `--root`, on every command that works on a site.
+#[derive(Args)]
+struct RootArg {
+    /// The site folder (holds hindsight.toml and content/) [default: the
+    /// nearest folder, from the current one up, with a hindsight.toml;
+    /// else the current folder].
+    #[arg(short, long, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
+
+impl RootArg {
+    /// The folder given, or the one found from the current folder up.
+    fn resolve(&self) -> PathBuf {
+        if let Some(root) = &self.root {
+            return root.clone();
+        }
+        std::env::current_dir()
+            .ok()
+            .and_then(|here| hindsight::config::discover(&here))
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
 }
 
 #[derive(Subcommand)]
@@ -42,6 +133,16 @@ enum Command {
     Schema(SchemaArgs),
     /// Preview the site on 127.0.0.1: rebuilds on changes, reloads pages.
     Serve(ServeArgs),
+    /// Print a completion script for a shell, e.g.
+    /// `hindsight completions bash > /etc/bash_completion.d/hindsight`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `hindsight man | man -l -`.
+    Man,
+}
+
+#[derive(Args)]
+struct CompletionsArgs {
+    shell: clap_complete::Shell,
 }
 
 #[derive(Args)]
@@ -64,7 +165,7 @@ enum Ci {
 }
 
 impl InitArgs {
-    fn run(self) -> ExitCode {
+    fn run(self, printing: Printing) -> ExitCode {
         use hindsight::source::init;
         let ci = self.ci.map(|ci| match ci {
             Ci::Github => init::Ci::Github,
@@ -72,6 +173,7 @@ impl InitArgs {
         });
         let ask = init::Init { ci, today: None };
         match init::init(&self.dir, &ask) {
+            Ok(_) if printing.quiet => ExitCode::SUCCESS,
             Ok(written) => {
                 for path in &written {
                     println!("wrote {}", path.display());
@@ -127,13 +229,14 @@ struct ImportArgs {
 }
 
 impl ImportArgs {
-    fn run(self) -> ExitCode {
+    fn run(self, printing: Printing) -> ExitCode {
         use hindsight::source::import;
+        let printing = printing.at(&self.into);
         let config_file = self.into.join(hindsight::config::FILE_NAME);
         let config = if config_file.exists() {
             match hindsight::config::Config::load(&self.into) {
                 Ok(config) => Some(config),
-                Err(d) => return fail(&Error::Config(d), Format::Human),
+                Err(d) => return fail(&Error::Config(d), Format::Human, &printing),
             }
         } else {
             None
@@ -149,7 +252,9 @@ impl ImportArgs {
                 return ExitCode::from(2);
             }
         };
-        print!("{}", outcome.ledger);
+        if !printing.quiet {
+            print!("{}", outcome.ledger);
+        }
         for path in &outcome.kept {
             eprintln!(
                 "warning: {} was changed since it was imported (or is not an import's): left as it is",
@@ -168,7 +273,8 @@ impl ImportArgs {
         } else {
             String::new()
         };
-        if self.dry_run {
+        if printing.quiet {
+        } else if self.dry_run {
             println!(
                 "would import {} report{}{drafts} into {}; nothing was written (--dry-run)",
                 outcome.reports,
@@ -213,16 +319,17 @@ struct NewArgs {
     /// An affected service; repeat for several.
     #[arg(long = "service", required = true)]
     services: Vec<String>,
-    /// The site folder (holds hindsight.toml and content/).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    #[command(flatten)]
+    root: RootArg,
 }
 
 impl NewArgs {
-    fn run(self) -> ExitCode {
-        let config = match hindsight::config::Config::load(&self.root) {
+    fn run(self, printing: Printing) -> ExitCode {
+        let root = self.root.resolve();
+        let printing = printing.at(&root);
+        let config = match hindsight::config::Config::load(&root) {
             Ok(config) => config,
-            Err(d) => return fail(&Error::Config(d), Format::Human),
+            Err(d) => return fail(&Error::Config(d), Format::Human, &printing),
         };
         let new = hindsight::source::authoring::NewReport {
             slug: self.slug,
@@ -231,9 +338,11 @@ impl NewArgs {
             services: self.services,
             date: None,
         };
-        match hindsight::source::authoring::new_report(&self.root, &config, &new) {
+        match hindsight::source::authoring::new_report(&root, &config, &new) {
             Ok(path) => {
-                println!("wrote {}", path.display());
+                if !printing.quiet {
+                    println!("wrote {}", path.display());
+                }
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -246,14 +355,15 @@ impl NewArgs {
 
 #[derive(Args)]
 struct SchemaArgs {
-    /// The site folder (holds hindsight.toml).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    #[command(flatten)]
+    root: RootArg,
 }
 
 impl SchemaArgs {
-    fn run(self) -> ExitCode {
-        match hindsight::config::Config::load(&self.root) {
+    fn run(self, printing: Printing) -> ExitCode {
+        let root = self.root.resolve();
+        let printing = printing.at(&root);
+        match hindsight::config::Config::load(&root) {
             Ok(config) => {
                 let schema = hindsight::source::authoring::schema(&config);
                 match serde_json::to_string_pretty(&schema) {
@@ -267,19 +377,26 @@ impl SchemaArgs {
                     }
                 }
             }
-            Err(d) => fail(&Error::Config(d), Format::Human),
+            Err(d) => fail(&Error::Config(d), Format::Human, &printing),
         }
     }
 }
 
 #[derive(Args)]
 struct ServeArgs {
-    /// The site folder (holds hindsight.toml and content/).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
-    /// The port on 127.0.0.1; 0 takes any free one.
-    #[arg(long, default_value_t = 1111)]
+    #[command(flatten)]
+    root: RootArg,
+    /// The address to listen on; anything but loopback lets other machines
+    /// read the library, and is warned of.
+    #[arg(short, long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    interface: std::net::IpAddr,
+    /// The port; 0 takes any free one.
+    #[arg(short, long, default_value_t = 1111)]
     port: u16,
+    /// The URL the preview is reached at, for the pages' absolute URLs
+    /// [default: http://<interface>:<port>/].
+    #[arg(short = 'u', long, value_name = "URL")]
+    base_url: Option<String>,
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
@@ -293,10 +410,15 @@ struct ServeArgs {
 }
 
 impl ServeArgs {
-    fn run(self) -> ExitCode {
+    fn run(self, printing: Printing) -> ExitCode {
+        let root = self.root.resolve();
+        let printing = printing.at(&root);
         let settings = hindsight::serve::Settings {
-            root: self.root,
+            root,
+            interface: self.interface,
             port: self.port,
+            base_url: self.base_url,
+            quiet: printing.quiet,
             drafts: self.drafts,
             open: self.open,
             edition: self.edition.into(),
@@ -305,25 +427,27 @@ impl ServeArgs {
             Ok(()) => ExitCode::SUCCESS,
             // Only a failed start is an error; once serving, problems show
             // on the pages.
-            Err(e) => fail(&e, Format::Human),
+            Err(e) => fail(&e, Format::Human, &printing),
         }
     }
 }
 
 #[derive(Args)]
 struct BuildArgs {
-    /// The site folder (holds hindsight.toml and content/).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    #[command(flatten)]
+    root: RootArg,
     /// Where to write the site [default: <root>/public].
-    #[arg(long)]
+    #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
     /// Include reports with `status: draft`.
     #[arg(long)]
     drafts: bool,
     /// The URL the site is published at (overrides base_url).
-    #[arg(long)]
+    #[arg(short = 'u', long, value_name = "URL")]
     base_url: Option<String>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = BuildFormat::Human)]
+    format: BuildFormat,
     /// Build into an output folder Hindsight did not write, or that holds
     /// files no build wrote: move it aside first (to <name>.old), deleting
     /// nothing.
@@ -337,9 +461,8 @@ struct BuildArgs {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// The site folder (holds hindsight.toml and content/).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    #[command(flatten)]
+    root: RootArg,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -372,19 +495,35 @@ impl From<EditionArg> for hindsight::config::Edition {
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BuildFormat {
+    /// With the source line on a terminal, one line each when piped.
     Human,
+    /// One line each: `error: path:line:col: message`, for editors and grep.
+    Short,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// With the source line on a terminal, one line each when piped.
+    Human,
+    /// One line each: `error: path:line:col: message`, for editors and grep.
+    Short,
     Json,
     /// GitHub Actions annotations (`::error file=…,line=…::message`).
     Github,
 }
 
 impl BuildArgs {
-    fn run(self) -> ExitCode {
+    fn run(self, printing: Printing) -> ExitCode {
+        let root = self.root.resolve();
+        let printing = Printing {
+            short: self.format == BuildFormat::Short,
+            ..printing.at(&root)
+        };
         let output = self.output.clone();
         let options = Options {
-            root: self.root,
+            root,
             output: self.output,
             drafts: self.drafts,
             base_url: self.base_url,
@@ -394,8 +533,11 @@ impl BuildArgs {
         };
         match hindsight::build(&options) {
             Ok(summary) => {
-                print_human(&summary.warnings);
-                print_human(&summary.notes);
+                print_human(&summary.warnings, &printing);
+                if printing.quiet {
+                    return ExitCode::SUCCESS;
+                }
+                print_human(&summary.notes, &printing);
                 let out = output.unwrap_or_else(|| options.output_dir());
                 if let Some(aside) = &summary.moved_aside {
                     println!(
@@ -419,29 +561,34 @@ impl BuildArgs {
                 );
                 ExitCode::SUCCESS
             }
-            Err(e) => fail(&e, Format::Human),
+            Err(e) => fail(&e, Format::Human, &printing),
         }
     }
 }
 
 impl CheckArgs {
-    fn run(self) -> ExitCode {
-        let mut options = Options::new(self.root);
+    fn run(self, printing: Printing) -> ExitCode {
+        let root = self.root.resolve();
+        let printing = Printing {
+            short: self.format == Format::Short,
+            ..printing.at(&root)
+        };
+        let mut options = Options::new(root);
         options.drafts = self.drafts;
         options.edition = self.edition.into();
         match hindsight::check(&options) {
             Ok(warnings) => {
                 let denied = self.deny_warnings && !warnings.is_empty();
                 match self.format {
-                    Format::Human => {
-                        print_human(&warnings);
+                    Format::Human | Format::Short => {
+                        print_human(&warnings, &printing);
                         if denied {
                             eprintln!(
                                 "{} warning{} and --deny-warnings: failing",
                                 warnings.len(),
                                 plural(warnings.len())
                             );
-                        } else {
+                        } else if !printing.quiet {
                             eprintln!(
                                 "ok: no errors, {} warning{}",
                                 warnings.len(),
@@ -458,17 +605,17 @@ impl CheckArgs {
                     ExitCode::SUCCESS
                 }
             }
-            Err(e) => fail(&e, self.format),
+            Err(e) => fail(&e, self.format, &printing),
         }
     }
 }
 
-fn fail(error: &Error, format: Format) -> ExitCode {
+fn fail(error: &Error, format: Format, printing: &Printing) -> ExitCode {
     match (error, format) {
         (Error::Content(d) | Error::Config(d), Format::Json) => print_json(d),
         (Error::Content(d) | Error::Config(d), Format::Github) => print_github(d),
-        (Error::Content(d) | Error::Config(d), Format::Human) => {
-            print_human(d);
+        (Error::Content(d) | Error::Config(d), Format::Human | Format::Short) => {
+            print_human(d, printing);
             let (errors, warnings) = diagnostics::count(d);
             eprintln!(
                 "{errors} error{} and {warnings} warning{}; nothing was written",
@@ -481,9 +628,24 @@ fn fail(error: &Error, format: Format) -> ExitCode {
     ExitCode::from(error.exit_code())
 }
 
-fn print_human(diagnostics: &[Diagnostic]) {
+fn print_human(diagnostics: &[Diagnostic], printing: &Printing) {
+    let Some(color) = printing.snippets() else {
+        for d in diagnostics {
+            eprintln!("{d}");
+        }
+        return;
+    };
+    let width = terminal_width();
+    let mut sources: std::collections::HashMap<&std::path::Path, Option<String>> =
+        std::collections::HashMap::new();
     for d in diagnostics {
-        eprintln!("{d}");
+        let source = sources
+            .entry(d.file.as_path())
+            .or_insert_with(|| std::fs::read_to_string(printing.root.join(&d.file)).ok());
+        eprintln!(
+            "{}",
+            diagnostics::render_snippet(d, source.as_deref(), color, width)
+        );
     }
 }
 
@@ -556,18 +718,45 @@ fn start_threads() {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    hindsight::site::set_verbose(cli.verbose);
+    let printing = Printing {
+        quiet: cli.quiet,
+        color: cli.color,
+        short: false,
+        root: PathBuf::from("."),
+    };
     // A preview lives long: it gives memory back between its builds.
     if !matches!(cli.command, Command::Serve(_)) {
         keep_freed_memory();
     }
     start_threads();
     match cli.command {
-        Command::Build(args) => args.run(),
-        Command::Check(args) => args.run(),
-        Command::Init(args) => args.run(),
-        Command::Import(args) => args.run(),
-        Command::New(args) => args.run(),
-        Command::Schema(args) => args.run(),
-        Command::Serve(args) => args.run(),
+        Command::Build(args) => args.run(printing),
+        Command::Check(args) => args.run(printing),
+        Command::Init(args) => args.run(printing),
+        Command::Import(args) => args.run(printing),
+        Command::New(args) => args.run(printing),
+        Command::Schema(args) => args.run(printing),
+        Command::Serve(args) => args.run(printing),
+        Command::Completions(args) => {
+            let mut command = Cli::command();
+            clap_complete::generate(
+                args.shell,
+                &mut command,
+                "hindsight",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let man = clap_mangen::Man::new(Cli::command());
+            match man.render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot print the manual page: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
 }

@@ -38,8 +38,15 @@ use watch::{Message, Watch};
 pub struct Settings {
     /// The site folder.
     pub root: PathBuf,
-    /// The port on 127.0.0.1; 0 takes any free one.
+    /// The address to listen on: 127.0.0.1 unless asked otherwise.
+    pub interface: std::net::IpAddr,
+    /// The port; 0 takes any free one.
     pub port: u16,
+    /// The URL the preview is reached at, for the pages' absolute URLs:
+    /// `http://<interface>:<port>/` unless given.
+    pub base_url: Option<String>,
+    /// Print only problems: no line for each rebuild.
+    pub quiet: bool,
     /// Include reports with `status: draft`.
     pub drafts: bool,
     /// Open the site in the default browser once it is served.
@@ -59,9 +66,20 @@ pub fn run(settings: &Settings) -> Result<(), Error> {
             settings.root.display()
         ))
     })?;
-    let listener = listen(settings.port)?;
+    let listener = listen(settings.interface, settings.port)?;
     let port = listener.local_addr().map_err(setup)?.port();
-    let url = format!("http://127.0.0.1:{port}/");
+    let local = preview_url(settings.interface, port);
+    if !settings.interface.is_loopback() {
+        eprintln!(
+            "warning: serving on {}, not on loopback: anyone who can reach this machine can read \
+             the library (and its internal reports), and the preview answers any host name",
+            settings.interface
+        );
+    }
+    let url = match &settings.base_url {
+        Some(base) => base.clone(),
+        None => local.clone(),
+    };
     let folder = tempfile::Builder::new()
         .prefix("hindsight-serve-")
         .tempdir()
@@ -86,22 +104,22 @@ pub fn run(settings: &Settings) -> Result<(), Error> {
     if let Err(Error::Config(_) | Error::Setup(_)) = first.result {
         return first.result.map(|_| ());
     }
-    report(&first, &[], &root);
+    report(&first, &[], &root, settings.quiet);
     let shared = Arc::new(Shared::new(out));
     shared.publish(&first, true);
     http::start(listener, Arc::clone(&shared), http::Limits::from_env()).map_err(setup)?;
     println!(
-        "serving {url} from {} (Ctrl-C to stop)",
+        "serving {local} from {} (Ctrl-C to stop)",
         folder.path().display()
     );
     if settings.open {
-        open_browser(&url);
+        open_browser(&local);
     }
 
     while let Some(changed) = watch::next_burst(&messages) {
         watch.sync(&changed);
         let build = preview.rebuild(&changed);
-        report(&build, &changed, &root);
+        report(&build, &changed, &root, settings.quiet);
         shared.publish(&build, true);
         if build.quick && build.result.is_ok() {
             preview.catch_up(&shared);
@@ -444,19 +462,31 @@ fn setup(e: std::io::Error) -> Error {
     Error::Setup(e.into())
 }
 
-/// Listens on 127.0.0.1:`port`; a port in use is an error that says so.
-fn listen(port: u16) -> Result<TcpListener, Error> {
-    TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+/// Listens on `interface`:`port`; a port in use is an error that says so.
+fn listen(interface: std::net::IpAddr, port: u16) -> Result<TcpListener, Error> {
+    TcpListener::bind((interface, port)).map_err(|e| {
         Error::Setup(if e.kind() == std::io::ErrorKind::AddrInUse {
             anyhow!(
-                "port {port} is already in use on 127.0.0.1 (another `hindsight serve`?); \
+                "port {port} is already in use on {interface} (another `hindsight serve`?); \
                  choose another with --port, e.g. --port {}",
                 port.checked_add(1).unwrap_or(8080)
             )
         } else {
-            anyhow!("cannot listen on 127.0.0.1:{port}: {e}")
+            anyhow!("cannot listen on {interface}:{port}: {e}")
         })
     })
+}
+
+/// The address a browser on this machine opens the preview at: the
+/// interface's, or loopback's when listening on every interface.
+fn preview_url(interface: std::net::IpAddr, port: u16) -> String {
+    use std::net::IpAddr;
+    match interface {
+        IpAddr::V4(ip) if ip.is_unspecified() => format!("http://127.0.0.1:{port}/"),
+        IpAddr::V6(ip) if ip.is_unspecified() => format!("http://[::1]:{port}/"),
+        IpAddr::V4(ip) => format!("http://{ip}:{port}/"),
+        IpAddr::V6(ip) => format!("http://[{ip}]:{port}/"),
+    }
 }
 
 /// The first Ctrl-C or SIGTERM stops the server cleanly; a second one,
@@ -475,17 +505,21 @@ fn stop_on_signals(send: Sender<Message>, folder: PathBuf) -> Result<(), Error> 
 
 /// Prints what a build did: one line, or every problem and what it means
 /// for the preview.
-fn report(build: &Build, changed: &[PathBuf], root: &Path) {
+fn report(build: &Build, changed: &[PathBuf], root: &Path, quiet: bool) {
     match &build.result {
         Ok(summary) => {
             for warning in &summary.warnings {
                 eprintln!("{warning}");
             }
             let ms = summary.elapsed.as_millis();
+            if quiet {
+                return;
+            }
             if build.number == 1 {
                 println!(
-                    "built {} postmortems, {} pages in {ms} ms",
-                    summary.reports, summary.pages
+                    "built {}, {} in {ms} ms",
+                    count(summary.reports, "postmortem"),
+                    count(summary.pages, "page")
                 );
             } else if build.quick {
                 println!(

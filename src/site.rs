@@ -570,13 +570,24 @@ impl Kept {
     }
 }
 
-/// With `HINDSIGHT_DEBUG` set, prints how long a phase took, since
-/// `started`, and since the first phase of the process began, with the
-/// process's CPU time and memory so far.
+/// Whether builds print their phases' times ([`set_verbose`]).
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes every build of this process print how long each phase took, with
+/// CPU time and memory (`--verbose`; `HINDSIGHT_DEBUG` set does the same).
+pub fn set_verbose(on: bool) {
+    VERBOSE.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// With `--verbose` or `HINDSIGHT_DEBUG`, prints how long a phase took,
+/// since `started`, and since the first phase of the process began, with
+/// the process's CPU time and memory so far.
 fn debug(started: Instant, phase: &str) {
     static FIRST: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
     let first = *FIRST.get_or_init(|| started);
-    if std::env::var_os("HINDSIGHT_DEBUG").is_none() {
+    if !VERBOSE.load(std::sync::atomic::Ordering::Relaxed)
+        && std::env::var_os("HINDSIGHT_DEBUG").is_none()
+    {
         return;
     }
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -126,14 +126,19 @@ impl Limits {
 struct Server {
     shared: Arc<Shared>,
     limits: Limits,
-    /// The `Host` values answered.
-    hosts: [String; 3],
+    /// The `Host` values answered; empty for any, on an interface other
+    /// than loopback, which other machines reach by names of their own.
+    hosts: Vec<String>,
 }
 
 /// The `Host` values that name a server listening on `port` of the
-/// loopback address.
-fn hosts(port: u16) -> [String; 3] {
-    [
+/// loopback address; on any other address, none: every name is answered.
+fn hosts(address: std::net::SocketAddr) -> Vec<String> {
+    if !address.ip().is_loopback() {
+        return Vec::new();
+    }
+    let port = address.port();
+    vec![
         format!("127.0.0.1:{port}"),
         format!("localhost:{port}"),
         format!("[::1]:{port}"),
@@ -144,11 +149,11 @@ fn hosts(port: u16) -> [String; 3] {
 /// while there are fewer than `limits.connections`; past that, refused on
 /// one more thread.
 pub(super) fn start(listener: TcpListener, shared: Arc<Shared>, limits: Limits) -> io::Result<()> {
-    let port = listener.local_addr()?.port();
+    let address = listener.local_addr()?;
     let server = Arc::new(Server {
         shared,
         limits,
-        hosts: hosts(port),
+        hosts: hosts(address),
     });
     let (to_refuse, refused) = mpsc::sync_channel::<TcpStream>(REFUSALS);
     std::thread::Builder::new()
@@ -401,7 +406,12 @@ impl Server {
     /// wants. `None` for a request to answer.
     fn misdirected(&self, request: &Request) -> Option<Response> {
         match &request.host {
-            Some(host) if self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) => None,
+            Some(host)
+                if self.hosts.is_empty()
+                    || self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) =>
+            {
+                None
+            }
             None if !request.http10 => Some(Response::text(400, "Bad Request: no Host header\n")),
             _ => Some(Response::text(
                 421,

@@ -193,3 +193,235 @@ fn check_counts_its_warnings_in_words_that_agree() {
         stderr(&one)
     );
 }
+
+/// Runs the binary in `dir` with `env` set and the colour variables of
+/// the test's own environment removed.
+fn hindsight_in(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hindsight"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("COLUMNS");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("run hindsight")
+}
+
+/// `text` without its ANSI escape sequences.
+fn without_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+const UNKNOWN_SEVERITY_SNIPPET: &str = "\
+error[unknown-severity]: unknown severity \"SEV9\"
+ --> content/2023/2023-01-17-icreate-deploy.md:5:11
+  |
+5 | severity: SEV9
+  |           ^^^^
+  |
+  = help: did you mean SEV1? expected one of SEV1, SEV2, SEV3, SEV4 (hindsight.toml [[severities]])
+1 error and 0 warnings; nothing was written
+";
+
+#[test]
+fn forced_colour_shows_the_source_line_with_the_column_marked() {
+    let root = fixtures().join("invalid/unknown-severity");
+    for (args, env) in [
+        (vec!["check", "--color", "always"], vec![("COLUMNS", "120")]),
+        (
+            vec!["check"],
+            vec![("CLICOLOR_FORCE", "1"), ("COLUMNS", "120")],
+        ),
+        (vec!["build", "--color", "always"], vec![("NO_COLOR", "1")]),
+    ] {
+        let o = hindsight_in(&root, &args, &env);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.contains("\u{1b}["), "{args:?} {env:?}: coloured: {err}");
+        assert_eq!(
+            without_ansi(&err),
+            UNKNOWN_SEVERITY_SNIPPET,
+            "{args:?} {env:?}"
+        );
+    }
+}
+
+#[test]
+fn piped_or_short_diagnostics_stay_one_line_each() {
+    let root = fixtures().join("invalid/unknown-severity");
+    let one_line =
+        "error: content/2023/2023-01-17-icreate-deploy.md:5:11: unknown severity \"SEV9\"";
+    for (args, env) in [
+        (vec!["check"], vec![]),
+        (vec!["check", "--color", "never"], vec![]),
+        (vec!["check"], vec![("NO_COLOR", "1")]),
+        (
+            vec!["check", "--format", "short", "--color", "always"],
+            vec![],
+        ),
+        (
+            vec!["build", "--format", "short"],
+            vec![("CLICOLOR_FORCE", "1")],
+        ),
+    ] {
+        let o = hindsight_in(&root, &args, &env);
+        let err = stderr(&o);
+        assert!(
+            !err.contains('\u{1b}'),
+            "{args:?} {env:?}: no colour: {err}"
+        );
+        assert_eq!(err.lines().next(), Some(one_line), "{args:?} {env:?}");
+    }
+}
+
+#[test]
+fn a_long_line_is_cut_to_the_terminal_width() {
+    let site = TestSite::fixture("basic");
+    let rel = "content/2023/2023-01-17-icreate-deploy.md";
+    let long = format!("severity: SEV9 {}", "and more words ".repeat(20));
+    site.edit(rel, |text| {
+        let line = text.lines().find(|l| l.starts_with("severity:")).unwrap();
+        text.replace(line, long.trim_end())
+    });
+    let o = hindsight_in(
+        site.root(),
+        &["check", "--color", "always"],
+        &[("COLUMNS", "60")],
+    );
+    let err = without_ansi(&stderr(&o));
+    let source = err
+        .lines()
+        .find(|l| l.contains("severity: SEV9"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(source.chars().count() <= 60, "{source:?}");
+}
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = hindsight(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
+        let script = String::from_utf8(o.stdout).unwrap();
+        for word in ["hindsight", "build", "serve", "base-url", "interface"] {
+            assert!(script.contains(word), "{shell}: no {word}");
+        }
+    }
+    // Bash reads the script without a syntax error.
+    let o = hindsight(&["completions", "bash"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hindsight.bash");
+    std::fs::write(&file, &o.stdout).unwrap();
+    let bash = Command::new("bash").arg("-n").arg(&file).output().unwrap();
+    assert!(bash.status.success(), "{}", stderr(&bash));
+}
+
+#[test]
+fn the_man_page_names_every_command() {
+    let o = hindsight(&["man"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        page.starts_with(".ie") || page.starts_with(".TH"),
+        "{}",
+        &page[..80]
+    );
+    assert!(page.contains(".TH hindsight 1"), "a section 1 page");
+    for command in [
+        "build",
+        "check",
+        "init",
+        "import",
+        "new",
+        "schema",
+        "serve",
+        "completions",
+    ] {
+        assert!(page.contains(command), "{command}");
+    }
+}
+
+#[test]
+fn a_site_is_found_from_any_folder_inside_it() {
+    let site = TestSite::fixture("basic");
+    let inside = site.root().join("content/2023");
+    let o = hindsight_in(&inside, &["build", "-q"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        o.stdout.is_empty(),
+        "quiet: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(
+        site.out()
+            .join("postmortems/2023-01-17-icreate-deploy/index.html")
+            .is_file()
+    );
+    assert!(!inside.join("public").exists(), "not built where it ran");
+    // A folder with no site above it is taken as the site, as before.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let o = hindsight_in(elsewhere.path(), &["check"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("holds no hindsight.toml"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn short_flags_set_the_root_output_and_base_url() {
+    let site = TestSite::fixture("basic");
+    let out = site.root().join("elsewhere");
+    let o = hindsight(&[
+        "build",
+        "-r",
+        site.root().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-u",
+        "https://incidents.example.com/",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc = crate::support::page(&out, "postmortems/2023-01-17-icreate-deploy/index.html");
+    let canonical: Vec<&str> = doc
+        .select(&crate::support::sel("link[rel=canonical]"))
+        .filter_map(|l| l.value().attr("href"))
+        .collect();
+    assert_eq!(
+        canonical,
+        ["https://incidents.example.com/postmortems/2023-01-17-icreate-deploy/"]
+    );
+}
+
+#[test]
+fn verbose_prints_each_phase_and_quiet_only_problems() {
+    let site = TestSite::fixture("basic");
+    let root = site.root().to_str().unwrap();
+    let o = hindsight(&["build", "-v", "-r", root]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    for phase in ["content took", "pages took", "commit took"] {
+        assert!(err.contains(phase), "{phase}: {err}");
+    }
+    let o = hindsight(&["check", "-q", "-r", root]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.is_empty() && o.stderr.is_empty(), "{}", stderr(&o));
+    let o = hindsight(&["build", "-q", "-v", "-r", root]);
+    assert_eq!(o.status.code(), Some(2), "quiet and verbose conflict");
+}

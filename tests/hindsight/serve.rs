@@ -32,6 +32,8 @@ struct Server {
     folder: PathBuf,
     stderr: Arc<Mutex<String>>,
     _stdout: Receiver<String>,
+    /// What it printed before its `serving` line.
+    before: Vec<String>,
 }
 
 impl Server {
@@ -70,10 +72,11 @@ impl Server {
             }
         });
         let stdout = lines(child.stdout.take().unwrap());
+        let mut before = Vec::new();
         let serving = loop {
             match stdout.recv_timeout(PATIENCE) {
                 Ok(line) if line.starts_with("serving ") => break line,
-                Ok(_) => {}
+                Ok(line) => before.push(line),
                 Err(_) => panic!("no `serving` line; stderr:\n{}", stderr.lock().unwrap()),
             }
         };
@@ -90,6 +93,7 @@ impl Server {
             child,
             stderr,
             _stdout: stdout,
+            before,
         }
     }
 
@@ -1183,4 +1187,57 @@ fn connections_past_the_cap_are_refused_and_slow_heads_are_cut_off() {
         (server.get("/").status == 200).then_some(())
     });
     drop(tabs);
+}
+
+#[test]
+fn the_first_build_is_counted_in_words_that_agree() {
+    let server = Server::start_with(|site, _| {
+        for slug in [
+            "2023/2023-01-17-icreate-deploy",
+            "2023/2023-05-02-search-slow",
+        ] {
+            std::fs::remove_file(site.root().join(format!("content/{slug}.md"))).unwrap();
+        }
+        // The draft is not built.
+    });
+    assert!(
+        server
+            .before
+            .iter()
+            .any(|l| l.starts_with("built 1 postmortem, ") && l.contains(" pages in ")),
+        "{:?}\n{}",
+        server.before,
+        server.stderr.lock().unwrap()
+    );
+}
+
+#[test]
+fn another_interface_is_warned_of_and_answers_any_host() {
+    let server = Server::start_with(|_, command| {
+        command.args(["-i", "0.0.0.0", "-u", "http://preview.example.test:8000/"]);
+    });
+    assert!(
+        server.stderr.lock().unwrap().contains("not on loopback"),
+        "{}",
+        server.stderr.lock().unwrap()
+    );
+    let reply = server.send(&format!(
+        "GET / HTTP/1.1\r\nHost: preview.example.test:{}\r\nConnection: close\r\n\r\n",
+        server.port
+    ));
+    assert_eq!(reply.status, 200);
+    // The pages' absolute URLs are the one given.
+    let doc = scraper::Html::parse_document(
+        &server
+            .get("/postmortems/2022-11-02-icreate-config-push/")
+            .body,
+    );
+    let canonical = doc
+        .select(&crate::support::sel("link[rel=canonical]"))
+        .next()
+        .and_then(|l| l.value().attr("href").map(str::to_string));
+    assert_eq!(
+        canonical.as_deref(),
+        Some("http://preview.example.test:8000/postmortems/2022-11-02-icreate-config-push/")
+    );
 }
