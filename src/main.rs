@@ -319,6 +319,14 @@ struct NewArgs {
     /// An affected service; repeat for several.
     #[arg(long = "service", required = true)]
     services: Vec<String>,
+    /// When impact started: 2024-05-01, or 2024-05-01T09:40 (in the
+    /// configured timezone unless an offset is given) [default: now]. The
+    /// file goes under that year.
+    #[arg(long, value_name = "DATE")]
+    date: Option<String>,
+    /// The report's id, its short link /i/<id>/ (e.g. INC-2024-017).
+    #[arg(long)]
+    id: Option<String>,
     #[command(flatten)]
     root: RootArg,
 }
@@ -331,12 +339,25 @@ impl NewArgs {
             Ok(config) => config,
             Err(d) => return fail(&Error::Config(d), Format::Human, &printing),
         };
+        let date = match self
+            .date
+            .as_deref()
+            .map(|d| hindsight::source::authoring::parse_date(&config, d))
+            .transpose()
+        {
+            Ok(date) => date,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return ExitCode::from(2);
+            }
+        };
         let new = hindsight::source::authoring::NewReport {
             slug: self.slug,
             title: self.title,
             severity: self.severity,
             services: self.services,
-            date: None,
+            date,
+            id: self.id,
         };
         match hindsight::source::authoring::new_report(&root, &config, &new) {
             Ok(path) => {

@@ -27,6 +27,32 @@ pub struct NewReport {
     pub services: Vec<String>,
     /// When the impact started; now, in the configured offset, when `None`.
     pub date: Option<DateTime<FixedOffset>>,
+    /// The report's id, for its short link `/i/<id>/`.
+    pub id: Option<String>,
+}
+
+/// The start of impact `new --date` means: `2024-05-01` (midnight), or a
+/// time as front matter writes it (`2024-05-01T09:40`, an offset or
+/// not), read in the configured `timezone` (UTC without one).
+pub fn parse_date(config: &Config, text: &str) -> Result<DateTime<FixedOffset>> {
+    let text = text.trim();
+    let zone = config
+        .zone()
+        .unwrap_or(crate::util::zone::Zone::Fixed(Utc.fix()));
+    let full = if text.len() == 10 {
+        format!("{text}T00:00")
+    } else {
+        text.to_string()
+    };
+    crate::source::postmortem::parse_time(&full, Some(zone)).map_err(|e| match e {
+        crate::source::postmortem::TimeError::Skipped(tz) => {
+            anyhow::anyhow!("{text} does not exist in {tz} (the clocks skip it)")
+        }
+        _ => anyhow::anyhow!(
+            "`{text}` is not a date: write 2024-05-01, or a time such as 2024-05-01T09:40 \
+             or 2024-05-01T09:40:00+02:00"
+        ),
+    })
 }
 
 /// Writes `content/<yyyy>/<slug>.md` under `root` and returns its path.
@@ -44,6 +70,10 @@ pub fn new_report(root: &Path, config: &Config, new: &NewReport) -> Result<PathB
         .replace("{{ services }}", &services_yaml(&new.services))
         .replace("{{ slug }}", &new.slug)
         .replace("{{ year }}", &year);
+    let text = match &new.id {
+        Some(id) => with_id(&text, id),
+        None => text,
+    };
     if let Some(parent) = path.parent() {
         crate::util::fs::create_dir_all(parent)?;
     }
@@ -89,6 +119,14 @@ fn checked<'c>(config: &'c Config, new: &NewReport) -> Result<&'c Severity> {
     if new.services.iter().all(|s| s.trim().is_empty()) {
         bail!("a report needs at least one service: --service NAME");
     }
+    if let Some(id) = &new.id
+        && !crate::util::url::is_valid_slug(id)
+    {
+        bail!(
+            "`{id}` cannot be an id, which is a short link: use ASCII letters, digits, `-`, `_` \
+             and `.`, e.g. INC-2024-017"
+        );
+    }
     Ok(severity)
 }
 
@@ -104,6 +142,38 @@ fn start_of(config: &Config, new: &NewReport) -> DateTime<FixedOffset> {
         .unwrap_or(date)
         .with_second(0)
         .unwrap_or(date)
+}
+
+/// `text`, a new report, with `id: <id>` in its front matter: after its
+/// title, or first when no line starts with `title:` (a site's own
+/// template may lack one).
+fn with_id(text: &str, id: &str) -> String {
+    let line = format!("id: {id}\n");
+    let mut out = String::with_capacity(text.len() + line.len());
+    let mut done = false;
+    let mut opened = false;
+    for l in text.split_inclusive('\n') {
+        out.push_str(l);
+        if done {
+            continue;
+        }
+        if !opened && l.trim_end() == "---" {
+            opened = true;
+            continue;
+        }
+        if opened && l.starts_with("title:") {
+            out.push_str(&line);
+            done = true;
+        }
+    }
+    if !done {
+        // No title line: just after the opening `---`.
+        let at = text.find('\n').map_or(0, |i| i + 1);
+        let mut out = text.to_string();
+        out.insert_str(at, &line);
+        return out;
+    }
+    out
 }
 
 /// `content/<year>/<slug>.md`, unless that file or another report with the
@@ -305,6 +375,7 @@ mod tests {
             severity: "sev2".into(),
             services: vec!["payments".into(), "db".into()],
             date: DateTime::parse_from_rfc3339("2024-05-01T09:15:42Z").ok(),
+            id: None,
         };
         let path = new_report(dir.path(), &config, &new).unwrap();
         assert_eq!(
@@ -348,5 +419,46 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("`bad-name`"), "{e}");
+    }
+
+    #[test]
+    fn an_id_goes_after_the_title_or_first() {
+        assert_eq!(
+            with_id("---\ntitle: \"A\"\ndate: x\n---\n", "INC-1"),
+            "---\ntitle: \"A\"\nid: INC-1\ndate: x\n---\n"
+        );
+        assert_eq!(
+            with_id("---\ndate: x\n---\n", "INC-1"),
+            "---\nid: INC-1\ndate: x\n---\n"
+        );
+    }
+
+    #[test]
+    fn dates_are_days_or_times_in_the_configured_zone() {
+        let config = Config::parse("timezone = \"Europe/Copenhagen\"\n").unwrap();
+        let at = |t: &str| parse_date(&config, t).map(|d| d.to_rfc3339());
+        assert_eq!(at("2024-05-01").unwrap(), "2024-05-01T00:00:00+02:00");
+        assert_eq!(at("2024-01-10T09:40").unwrap(), "2024-01-10T09:40:00+01:00");
+        assert_eq!(
+            at("2024-01-10 09:40:00Z").unwrap(),
+            "2024-01-10T09:40:00+00:00"
+        );
+        assert!(
+            at("yesterday")
+                .unwrap_err()
+                .to_string()
+                .contains("is not a date")
+        );
+        assert!(
+            at("2024-03-31T02:30")
+                .unwrap_err()
+                .to_string()
+                .contains("does not exist")
+        );
+        let utc = Config::parse("").unwrap();
+        assert_eq!(
+            parse_date(&utc, "2024-05-01").unwrap().to_rfc3339(),
+            "2024-05-01T00:00:00+00:00"
+        );
     }
 }

@@ -425,3 +425,79 @@ fn verbose_prints_each_phase_and_quiet_only_problems() {
     let o = hindsight(&["build", "-q", "-v", "-r", root]);
     assert_eq!(o.status.code(), Some(2), "quiet and verbose conflict");
 }
+
+#[test]
+fn new_takes_a_date_and_an_id_and_its_scaffold_passes_a_strict_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("library");
+    let site_arg = site.to_str().unwrap();
+    let o = hindsight(&["init", "-q", site_arg]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = hindsight_in(
+        &site,
+        &[
+            "new",
+            "2022-03-04-db-failover",
+            "--title",
+            "DB failover",
+            "--severity",
+            "SEV2",
+            "--service",
+            "db",
+            "--date",
+            "2022-03-04T09:40",
+            "--id",
+            "INC-2022-009",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Under the incident's year, not this one's.
+    let file = site.join("content/2022/2022-03-04-db-failover.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let front: Vec<&str> = text.lines().take_while(|l| !l.starts_with("## ")).collect();
+    assert!(front.contains(&"id: INC-2022-009"), "{text}");
+    assert!(
+        front
+            .iter()
+            .any(|l| l.starts_with("date: 2022-03-04T09:40:00+00:00")),
+        "{text}"
+    );
+    for drafts in [&[][..], &["--drafts"][..]] {
+        let mut args = vec!["check", "--deny-warnings", "-r", site_arg];
+        args.extend_from_slice(drafts);
+        let o = hindsight(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    }
+    // A bad date or id is refused, and nothing is written.
+    for (flag, value, says) in [
+        ("--date", "last tuesday", "is not a date"),
+        ("--id", "INC 9", "cannot be an id"),
+    ] {
+        let o = hindsight_in(
+            &site,
+            &[
+                "new",
+                "x-y",
+                "--title",
+                "T",
+                "--severity",
+                "SEV2",
+                "--service",
+                "db",
+                flag,
+                value,
+            ],
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(2), "{flag}");
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+    }
+    assert_eq!(
+        walkdir::WalkDir::new(site.join("content"))
+            .into_iter()
+            .filter(|e| e.as_ref().unwrap().path().ends_with("x-y.md"))
+            .count(),
+        0
+    );
+}
