@@ -16,6 +16,26 @@ use crate::diagnostics::{Diagnostic, code};
 
 pub const FILE_NAME: &str = crate::util::layout::CONFIG;
 
+/// For the parser's "unknown field `x`, expected one of `a`, `b`, …":
+/// the key, and a hint that names the closest known key, or lists them
+/// when none is close.
+fn unknown_key(message: &str) -> Option<(String, String)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let known: Vec<&str> = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|k| !k.is_empty())
+        .collect();
+    let hint = match crate::diagnostics::did_you_mean(key, known.iter().copied()) {
+        Some(closest) => format!("did you mean `{closest}`?"),
+        None if known.is_empty() => "this table takes no keys".to_string(),
+        None => format!("the keys here are {}", known.join(", ")),
+    };
+    Some((key.to_string(), hint))
+}
+
 /// The site a command run in `folder` works on, as cargo finds its
 /// `Cargo.toml`: the nearest of `folder` and the folders above it that
 /// holds a `hindsight.toml` or a `content/` folder (a site may do without
@@ -312,14 +332,17 @@ impl Config {
                 .span()
                 .map(|span| line_col(source, span.start))
                 .unwrap_or((0, 0));
-            vec![
-                Diagnostic::error(
+            let message = e.message().trim();
+            let diagnostic = match unknown_key(message) {
+                Some((key, hint)) => Diagnostic::error(
                     FILE_NAME,
                     code::CONFIG_INVALID,
-                    e.message().trim().to_string(),
+                    format!("unknown key `{key}`"),
                 )
-                .at(line, column),
-            ]
+                .hint(hint),
+                None => Diagnostic::error(FILE_NAME, code::CONFIG_INVALID, message.to_string()),
+            };
+            vec![diagnostic.at(line, column)]
         })?;
         let mut problems = control_characters(source);
         problems.extend(config.validate(source));

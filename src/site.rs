@@ -359,13 +359,27 @@ impl Site {
         if self.base_url.is_some() {
             return Vec::new();
         }
+        const LOST: &str = "links pasted in chat unfurl without a card image or address, \
+                            and no feeds or sitemap are written";
+        if self.root.join(crate::config::FILE_NAME).is_file() {
+            return vec![
+                Diagnostic::warning(
+                    crate::config::FILE_NAME,
+                    "no-base-url",
+                    format!("`base_url` is not set: {LOST}"),
+                )
+                .hint("set base_url = \"https://incidents.example.com/\" in hindsight.toml, or pass --base-url"),
+            ];
+        }
+        // No configuration to point at: the site folder is the place.
+        let folder = std::path::absolute(&self.root).unwrap_or_else(|_| self.root.clone());
         vec![
             Diagnostic::warning(
-                crate::config::FILE_NAME,
+                folder,
                 "no-base-url",
-                "`base_url` is not set: links pasted in chat unfurl without a card image or address, and no feeds or sitemap are written",
+                format!("no base URL, and no hindsight.toml to set one in: {LOST}"),
             )
-            .hint("set base_url = \"https://incidents.example.com/\" in hindsight.toml, or pass --base-url"),
+            .hint("pass --base-url, or start a hindsight.toml with base_url = \"https://incidents.example.com/\" (`hindsight init` writes one)"),
         ]
     }
 

@@ -859,11 +859,19 @@ impl Parser<'_> {
             .collect()
     }
 
-    /// Services and tags: each must give a usable URL segment.
+    /// Services and tags: each must give a usable URL segment. Names are
+    /// Unicode-normalised (NFC) first: the same name typed on two systems
+    /// (`Café` as one character or as `e` and an accent) is one term.
     fn terms(&mut self, field: Option<&Field>, key: &str) -> Vec<String> {
+        use unicode_normalization::UnicodeNormalization;
         let mut out: Vec<String> = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for item in self.spanned_list(field, key) {
+        for mut item in self.spanned_list(field, key) {
+            if !unicode_normalization::is_nfc_quick(item.value.chars())
+                .eq(&unicode_normalization::IsNormalized::Yes)
+            {
+                item.value = item.value.nfc().collect();
+            }
             let slug = url::slugify(&item.value);
             if slug.is_empty() {
                 self.error_at(

@@ -98,11 +98,14 @@ fn configuration_errors_exit_2() {
     let root = fixtures().join("invalid/bad-config");
     let o = hindsight(&["check", "--root", root.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).starts_with("error: hindsight.toml:2:1: unknown field `base_urll`"),
-        "{}",
-        stderr(&o)
+    let err = stderr(&o);
+    let mut lines = err.lines();
+    assert_eq!(
+        lines.next(),
+        Some("error: hindsight.toml:2:1: unknown key `base_urll`")
     );
+    // The closest key, not the whole list.
+    assert_eq!(lines.next(), Some("  = did you mean `base_url`?"));
 }
 
 #[test]

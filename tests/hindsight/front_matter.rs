@@ -140,3 +140,38 @@ fn a_script_link_is_refused_at_its_line() {
         "link \"JavaScript:alert(1)\" is not an http(s) or mailto URL"
     );
 }
+
+#[test]
+fn a_name_typed_composed_or_decomposed_is_one_service_and_one_tag() {
+    let site = TestSite::empty();
+    let composed = "Caf\u{e9}";
+    let decomposed = "Cafe\u{301}";
+    for (slug, name) in [("a", composed), ("b", decomposed)] {
+        site.write(
+            &format!("content/{slug}.md"),
+            &format!(
+                "---\ntitle: \"{slug}\"\ndate: 2023-03-0{}T10:00:00Z\nseverity: SEV2\n\
+                 services: [\"{name}\"]\ntags: [\"{name} cr\u{e8}me\", \"{}\"]\n---\nBody.\n",
+                if slug == "a" { 1 } else { 2 },
+                if slug == "a" {
+                    "cr\u{e8}me"
+                } else {
+                    "cre\u{300}me"
+                },
+            ),
+        );
+    }
+    site.build_ok();
+    let services: Vec<String> = std::fs::read_dir(site.out().join("services"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "index.html")
+        .collect();
+    // One page for both spellings, at the composed name.
+    assert_eq!(services, ["caf\u{e9}"]);
+    let page = site.page("services/caf\u{e9}/index.html");
+    assert_eq!(texts(&page, "h1"), [format!("Service: {composed}")]);
+    assert_eq!(page.select(&sel(".report-list > li")).count(), 2);
+    let tags = site.page("tags/cr\u{e8}me/index.html");
+    assert_eq!(tags.select(&sel(".report-list > li")).count(), 2);
+}

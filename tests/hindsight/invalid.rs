@@ -158,10 +158,26 @@ fn a_typo_in_the_configuration_names_the_key_and_exits_2() {
     let d = diagnostics("bad-config", 2);
     assert_eq!(d.len(), 1);
     assert_eq!((d[0].file.to_str(), d[0].line), (Some("hindsight.toml"), 2));
+    assert_eq!(d[0].message, "unknown key `base_urll`");
+    assert_eq!(d[0].hint.as_deref(), Some("did you mean `base_url`?"));
+}
+
+#[test]
+fn a_key_like_none_of_its_tables_lists_them() {
+    let site = TestSite::empty();
+    site.write("hindsight.toml", "[editions.public]\nzzzzzz = []\n");
+    let d = match site.build() {
+        Err(hindsight::Error::Config(d)) => d,
+        other => panic!(
+            "expected a configuration error, got {:?}",
+            other.map(|s| s.reports)
+        ),
+    };
+    assert_eq!(d[0].message, "unknown key `zzzzzz`");
+    let hint = d[0].hint.as_deref().unwrap();
     assert!(
-        d[0].message.contains("unknown field `base_urll`"),
-        "{}",
-        d[0].message
+        hint.starts_with("the keys here are title, description, base_url, hide"),
+        "{hint}"
     );
 }
 

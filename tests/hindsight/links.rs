@@ -302,6 +302,7 @@ fn without_a_base_url_what_needs_one_is_left_out_and_said_once() {
     let summary = site.build_ok();
     assert_eq!(summary.notes.len(), 1);
     assert_eq!(summary.notes[0].code, "no-base-url");
+    assert_eq!(summary.notes[0].file, Path::new("hindsight.toml"));
     let doc = site.page("postmortems/a/index.html");
     assert_eq!(meta(&doc, "og:url"), None);
     assert_eq!(meta(&doc, "og:image"), None);
@@ -451,4 +452,27 @@ fn the_tables_of_terms_unfurl_with_the_name_of_one_term() {
         );
         assert_eq!(meta(&doc, "og:description"), Some(description));
     }
+}
+
+#[test]
+fn without_a_configuration_the_base_url_note_does_not_name_one() {
+    let site = TestSite::empty();
+    site.write("content/a.md", &report("A", ""));
+    assert!(!site.root().join("hindsight.toml").exists());
+    let summary = site.build_ok();
+    assert_eq!(summary.notes.len(), 1);
+    let note = &summary.notes[0];
+    assert_eq!(note.code, "no-base-url");
+    assert_ne!(note.file, Path::new("hindsight.toml"));
+    assert!(
+        note.file.is_dir(),
+        "the site folder: {}",
+        note.file.display()
+    );
+    assert!(
+        note.message.contains("no hindsight.toml"),
+        "{}",
+        note.message
+    );
+    assert!(note.hint.as_deref().unwrap().contains("--base-url"));
 }
