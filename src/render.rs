@@ -273,6 +273,11 @@ impl<'a> Renderer<'a> {
             count += write_sitemaps(base, &locs, SITEMAP_URLS, output)?;
         }
         count += self.finish(output)?;
+        for (dir, target) in pages::folders_without_pages(self, &pages) {
+            let page = meta::folder_redirect(target);
+            output.put(&format!("{dir}{}", routes::INDEX_FILE), page.as_bytes())?;
+            count += 1;
+        }
         rendered.merge(Rendered::files(count));
         // Last, so that an alias can be checked against every file of the
         // site: those written so far, the theme's, the reports' images.

@@ -265,6 +265,15 @@ pub fn redirect_page(target: &str, canonical: Option<&str>, title: &str) -> Stri
     )
 }
 
+/// The page of a folder that has none of its own (`years/2023/page/`,
+/// `i/`): it sends the reader on to `target`, relative to it.
+pub fn folder_redirect(target: &str) -> String {
+    let target = escape(target);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>This folder has no page of its own</title>\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<h1>This folder has no page of its own</h1>\n<p><a href=\"{target}\">Go on to the page it leads to</a>.</p>\n</body>\n</html>\n"
+    )
+}
+
 /// `robots.txt`: an internal library asks not to be crawled; a public one
 /// points at its sitemap.
 pub fn robots_txt(public: bool, sitemap: Option<&str>) -> String {

@@ -14,6 +14,7 @@ mod not_found;
 mod report;
 mod search;
 mod terms;
+mod years;
 
 use std::sync::Arc;
 
@@ -38,6 +39,8 @@ pub(super) enum Page<'r> {
     Home,
     Report(usize),
     Terms(Kind),
+    /// Every year, with its count.
+    Years,
     /// How durations are measured.
     Metrics,
     /// Page `n` (from 0) of every action item.
@@ -79,6 +82,7 @@ impl Page<'_> {
             Page::NotFound => return (String::new(), routes::NOT_FOUND_FILE),
             Page::Report(i) => routes::report(&archive.reports[*i].pm.slug),
             Page::Terms(k) => routes::terms(*k),
+            Page::Years => routes::YEARS.into(),
             Page::Metrics => routes::METRICS.into(),
             Page::ActionItems(n) => routes::page(routes::ACTIONS, *n),
             Page::Search => routes::SEARCH.into(),
@@ -161,6 +165,7 @@ pub(super) fn fill(r: &Renderer, page: &Page, at: &At, output: &Output) -> Resul
         Page::Home => home::fill(r, at)?,
         Page::Report(i) => report::fill(r, *i, at, output)?,
         Page::Terms(kind) => terms::fill(r, *kind, at),
+        Page::Years => years::fill(r, at),
         Page::List(list, n) => list::fill(r, list, *n, at)?,
         Page::Search => search::fill(r, at),
         Page::Metrics => metrics::fill(r, at),
@@ -185,7 +190,13 @@ pub(super) fn all<'r>(r: &'r Renderer) -> Vec<Page<'r>> {
             .iter()
             .map(|(&y, reports)| list_of(r, ListOf::Year(y), reports, None)),
     );
-    let mut pages = vec![Page::Home, Page::NotFound, Page::Metrics, Page::Search];
+    let mut pages = vec![
+        Page::Home,
+        Page::NotFound,
+        Page::Metrics,
+        Page::Search,
+        Page::Years,
+    ];
     let action_pages = page_count(r.actions.len(), ACTIONS_PER_PAGE);
     pages.extend((0..action_pages).map(Page::ActionItems));
     pages.extend((0..a.reports.len()).map(Page::Report));
@@ -202,6 +213,36 @@ pub(super) fn all<'r>(r: &'r Renderer) -> Vec<Page<'r>> {
         pages.extend((0..count).map(|n| Page::List(Arc::clone(&list), n)));
     }
     pages
+}
+
+/// The folders a reader reaches by trimming the URL of one of `pages`
+/// that have no page of their own, each with where its redirect leads
+/// (relative to it): `about/` to the metrics page, `i/` (the short links)
+/// to every postmortem, and the `page/` folder of each list of several
+/// pages to its first page.
+pub(super) fn folders_without_pages(r: &Renderer, pages: &[Page]) -> Vec<(String, &'static str)> {
+    let mut folders = Vec::new();
+    if let Some((about, _)) = routes::METRICS.trim_end_matches('/').rsplit_once('/') {
+        folders.push((format!("{about}/"), "metrics/"));
+    }
+    let short_links = r.archive.reports.iter().any(|report| {
+        report
+            .pm
+            .id
+            .as_ref()
+            .is_some_and(|id| url::is_valid_slug(&id.value))
+    });
+    if short_links {
+        folders.push((routes::SHORT_PREFIX.to_string(), "../postmortems/"));
+    }
+    for page in pages {
+        match page {
+            Page::List(list, 1) => folders.push((format!("{}page/", list.dir), "../")),
+            Page::ActionItems(1) => folders.push((format!("{}page/", routes::ACTIONS), "../")),
+            _ => {}
+        }
+    }
+    folders
 }
 
 /// The pages that show report `i`: its own page, the pages of the reports

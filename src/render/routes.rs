@@ -20,6 +20,8 @@ pub const POSTMORTEMS: &str = "postmortems/";
 pub const METRICS: &str = "about/metrics/";
 /// Where the search page is published.
 pub const SEARCH: &str = "search/";
+/// The page of every year.
+pub const YEARS: &str = "years/";
 /// Where every action item is listed.
 pub const ACTIONS: &str = "action-items/";
 /// The archive's figures as JSON, for scripts and dashboards.
@@ -70,7 +72,7 @@ pub fn term_slug(kind: Kind, url: &str) -> &str {
 
 /// The folder, and URL, of a year's list: `years/2023/`.
 pub fn year(year: i32) -> String {
-    format!("years/{year}/")
+    format!("{YEARS}{year}/")
 }
 
 /// The URL of a folder: its path, percent-encoded.

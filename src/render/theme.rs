@@ -49,6 +49,10 @@ const DEFAULT_THEME: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/templates/metrics.html"),
     ),
     (
+        "templates/years.html",
+        include_bytes!("../../themes/default/templates/years.html"),
+    ),
+    (
         "templates/row.html",
         include_bytes!("../../themes/default/templates/row.html"),
     ),

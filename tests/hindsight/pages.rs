@@ -200,3 +200,68 @@ fn the_pages_of_a_tag_named_in_any_script_link_each_other_encoded() {
     }
     assert_eq!(broken_links(&site.out()), Vec::<String>::new());
 }
+
+#[test]
+fn the_years_page_lists_every_year_newest_first_with_its_count() {
+    let site = seven_reports(2);
+    let page = site.page("years/index.html");
+    assert_eq!(texts(&page, "h1"), ["Postmortems by year"]);
+    assert_eq!(
+        texts(&page, "ul.years > li"),
+        ["2023 3 postmortems", "2022 4 postmortems"]
+    );
+    let links = hrefs(&page, "ul.years > li > a");
+    let targets: Vec<String> = links
+        .iter()
+        .map(|h| target(&site, "years/index.html", h))
+        .collect();
+    assert_eq!(targets, ["years/2023/index.html", "years/2022/index.html"]);
+}
+
+#[test]
+fn every_folder_above_a_page_answers() {
+    let site = seven_reports(2);
+    site.edit("content/2023-09-01-outage-0.md", |t| {
+        t.replacen("title:", "id: INC-7\ntitle:", 1)
+    });
+    site.build_ok();
+    let out = site.out();
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        if entry.file_name() != "index.html" {
+            continue;
+        }
+        for folder in entry.path().parent().unwrap().ancestors() {
+            if !folder.starts_with(&out) {
+                break;
+            }
+            assert!(
+                folder.join("index.html").is_file(),
+                "{} has no page",
+                folder.strip_prefix(&out).unwrap().display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "{checked}");
+    // Each folder without a page of its own sends the reader on, to a
+    // page that exists.
+    for (folder, lands) in [
+        ("about/", "about/metrics/index.html"),
+        ("i/", "postmortems/index.html"),
+        ("postmortems/page/", "postmortems/index.html"),
+        ("years/2022/page/", "years/2022/index.html"),
+        ("services/api/page/", "services/api/index.html"),
+    ] {
+        let rel = format!("{folder}index.html");
+        let page = site.page(&rel);
+        let refresh = page
+            .select(&sel("meta[http-equiv=refresh]"))
+            .next()
+            .and_then(|m| m.value().attr("content"))
+            .unwrap_or_else(|| panic!("{rel}: no refresh"));
+        let url = refresh.split_once("url=").unwrap().1;
+        assert_eq!(target(&site, &rel, url), lands, "{rel}");
+    }
+}
