@@ -156,6 +156,8 @@ codes! {
     INVALID_LINK = "invalid-link",
     /// `due:` in an action item is not a date.
     DUE_DATE = "due-date",
+    /// An open action item past its due date (`check --deny-overdue`).
+    OVERDUE = "overdue-action-item",
     /// `related` names a report that does not exist.
     UNKNOWN_RELATED = "unknown-related",
     /// A link to a report that does not exist or is a draft.

@@ -52,7 +52,7 @@ pub mod source;
 pub mod util;
 
 pub use diagnostics::Diagnostic;
-pub use site::{Options, Site, Summary, build, check};
+pub use site::{Options, Site, Summary, build, check, check_overdue};
 
 /// Why a build or check did not succeed.
 #[derive(Debug)]

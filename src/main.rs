@@ -493,6 +493,10 @@ struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     deny_warnings: bool,
+    /// Fail (exit 1) when an open action item is past its due date, and
+    /// name each: for a scheduled CI job.
+    #[arg(long)]
+    deny_overdue: bool,
     /// Which site to make: every report (internal), or the public reports
     /// without their internal parts (public).
     #[arg(long, value_enum, default_value_t = EditionArg::Internal)]
@@ -597,19 +601,35 @@ impl CheckArgs {
         let mut options = Options::new(root);
         options.drafts = self.drafts;
         options.edition = self.edition.into();
-        match hindsight::check(&options) {
-            Ok(warnings) => {
+        match hindsight::check_overdue(&options) {
+            Ok((warnings, overdue)) => {
+                let overdue = if self.deny_overdue {
+                    overdue
+                } else {
+                    Vec::new()
+                };
                 let denied = self.deny_warnings && !warnings.is_empty();
+                let late = !overdue.is_empty();
+                let mut shown = overdue.clone();
+                shown.extend(warnings.iter().cloned());
+                diagnostics::sort(&mut shown);
                 match self.format {
                     Format::Human | Format::Short => {
-                        print_human(&warnings, &printing);
+                        print_human(&shown, &printing);
+                        if late {
+                            eprintln!(
+                                "{} action item{} past due and --deny-overdue: failing",
+                                overdue.len(),
+                                plural(overdue.len())
+                            );
+                        }
                         if denied {
                             eprintln!(
                                 "{} warning{} and --deny-warnings: failing",
                                 warnings.len(),
                                 plural(warnings.len())
                             );
-                        } else if !printing.quiet {
+                        } else if !late && !printing.quiet {
                             eprintln!(
                                 "ok: no errors, {} warning{}",
                                 warnings.len(),
@@ -617,10 +637,10 @@ impl CheckArgs {
                             );
                         }
                     }
-                    Format::Json => print_json(&warnings),
-                    Format::Github => print_github(&warnings),
+                    Format::Json => print_json(&shown),
+                    Format::Github => print_github(&shown),
                 }
-                if denied {
+                if denied || late {
                     ExitCode::from(1)
                 } else {
                     ExitCode::SUCCESS

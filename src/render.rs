@@ -286,6 +286,7 @@ impl<'a> Renderer<'a> {
         taken.extend(self.statics.iter().map(|p| p.to_lowercase()));
         taken.insert(routes::STATS_FILE.to_string());
         taken.insert(routes::ACTION_ITEMS_FILE.to_string());
+        taken.insert(routes::ACTION_ITEMS_CSV_FILE.to_string());
         taken.extend(rendered.assets.keys().map(|url| url.to_lowercase()));
         rendered.merge(self.redirects(&taken, output)?);
         Ok(rendered)
@@ -395,6 +396,18 @@ impl<'a> Renderer<'a> {
             self.insights.today,
         );
         serde_json::to_vec(&json).unwrap_or_default()
+    }
+
+    /// `action-items.csv`: the items of `action-items.json`, a line each.
+    pub fn action_items_csv(&self) -> String {
+        meta::ActionItemsJson::new(
+            self.archive,
+            self.rows,
+            &self.insights.overall,
+            self.site.base_url.as_deref(),
+            self.insights.today,
+        )
+        .to_csv()
     }
 }
 

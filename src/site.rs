@@ -249,6 +249,12 @@ impl Site {
         output
             .put(routes::ACTION_ITEMS_FILE, &renderer.action_items_json())
             .map_err(Error::Setup)?;
+        output
+            .put(
+                routes::ACTION_ITEMS_CSV_FILE,
+                renderer.action_items_csv().as_bytes(),
+            )
+            .map_err(Error::Setup)?;
         if rendered.diagnostics.iter().any(Diagnostic::is_error) {
             let mut all = self.diagnostics.clone();
             all.extend(rendered.diagnostics);
@@ -394,6 +400,14 @@ impl Site {
 /// Checks everything a build would, renders the pages, writes nothing.
 /// Returns the warnings; errors come back as [`Error::Content`].
 pub fn check(options: &Options) -> Result<Vec<Diagnostic>, Error> {
+    check_overdue(options).map(|(warnings, _)| warnings)
+}
+
+/// [`check`], and with `deny_overdue` an error for every open action item
+/// past its due date (the build date's), at its line: what a scheduled
+/// CI job runs to fail while follow-up work is late. The errors come
+/// second, apart from the warnings.
+pub fn check_overdue(options: &Options) -> Result<(Vec<Diagnostic>, Vec<Diagnostic>), Error> {
     let site = Site::load(options)?;
     if site.has_errors() {
         return Err(Error::Content(site.diagnostics));
@@ -402,7 +416,41 @@ pub fn check(options: &Options) -> Result<Vec<Diagnostic>, Error> {
     let (_, mut warnings) = site.render(&output)?;
     output.commit().map_err(Error::Setup)?;
     warnings.extend(site.vanished(&options.output_dir()));
-    Ok(site.warnings(warnings))
+    let today = site.today;
+    let mut overdue: Vec<Diagnostic> = site
+        .archive
+        .reports
+        .iter()
+        .flat_map(|report| {
+            report
+                .pm
+                .action_items
+                .iter()
+                .filter(move |item| item.is_overdue(today))
+                .map(move |item| {
+                    let due = item.due.unwrap_or(today);
+                    let days = (today - due).num_days();
+                    let owner = item
+                        .owner
+                        .as_deref()
+                        .map(|o| format!(", owned by @{o}"))
+                        .unwrap_or_default();
+                    Diagnostic::error(
+                        &report.pm.path,
+                        crate::diagnostics::code::OVERDUE,
+                        format!(
+                            "action item {:?} was due {due}, {days} day{} ago{owner}",
+                            item.text,
+                            if days == 1 { "" } else { "s" }
+                        ),
+                    )
+                    .at(item.line, 0)
+                    .hint("when it is done, tick it (`- [x]`); else agree a new `due:` date")
+                })
+        })
+        .collect();
+    diagnostics::sort(&mut overdue);
+    Ok((site.warnings(warnings), overdue))
 }
 
 /// Builds the site into the output folder. On any error the previous

@@ -171,6 +171,70 @@ impl<'a> ActionItemsJson<'a> {
     }
 }
 
+/// The columns of `action-items.csv`, its first line.
+pub const ACTION_ITEMS_CSV_HEADER: &str =
+    "report,report_url,text,owner,state,due,overdue,tickets,kind,priority\n";
+
+impl ActionItemsJson<'_> {
+    /// The same items as CSV (RFC 4180, CRLF-free: `\n` ends a record),
+    /// one a line under [`ACTION_ITEMS_CSV_HEADER`], for a spreadsheet or
+    /// a tracker's import. Several tickets are one field, separated by
+    /// spaces.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::with_capacity(self.action_items * 120 + 64);
+        out.push_str(ACTION_ITEMS_CSV_HEADER);
+        for report in &self.reports {
+            for item in &report.items {
+                let due = item.due.map(|d| d.format("%Y-%m-%d").to_string());
+                let fields = [
+                    report.report,
+                    &report.url,
+                    item.text,
+                    item.owner.unwrap_or_default(),
+                    item.state.name(),
+                    due.as_deref().unwrap_or_default(),
+                    if item.overdue { "true" } else { "false" },
+                    &item.tickets.join(" "),
+                    item.kind.map(|k| k.name()).unwrap_or_default(),
+                    item.priority.unwrap_or_default(),
+                ];
+                for (k, field) in fields.iter().enumerate() {
+                    if k > 0 {
+                        out.push(',');
+                    }
+                    push_csv_field(&mut out, field);
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+/// Appends `field` to a CSV record: quoted when it holds a comma, a quote
+/// or a line break (quotes doubled), and with a `'` before a first `=`,
+/// `+`, `-`, `@`, tab or carriage return, which a spreadsheet would run as
+/// a formula.
+fn push_csv_field(out: &mut String, field: &str) {
+    let formula = field.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quoted = field.contains([',', '"', '\n', '\r']) || formula;
+    if quoted {
+        out.push('"');
+    }
+    if formula {
+        out.push('\'');
+    }
+    for c in field.chars() {
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+    }
+    if quoted {
+        out.push('"');
+    }
+}
+
 /// An action item in `action-items.json`: its owner, kind, priority and
 /// due date only when it has them, and `overdue` only when it is.
 #[derive(Debug, Serialize)]
@@ -362,5 +426,26 @@ mod tests {
         assert!(!out.contains(&b'<'));
         let back: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(back, value);
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_when_they_must_be_and_formulas_are_defused() {
+        let mut out = String::new();
+        for field in [
+            "plain",
+            "a, b",
+            "say \"hi\"",
+            "two\nlines",
+            "=SUM(A1)",
+            "@dana",
+            "",
+        ] {
+            push_csv_field(&mut out, field);
+            out.push('|');
+        }
+        assert_eq!(
+            out,
+            "plain|\"a, b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|\"'=SUM(A1)\"|\"'@dana\"||"
+        );
     }
 }

@@ -27,6 +27,8 @@ pub const ACTIONS: &str = "action-items/";
 /// The archive's figures as JSON, for scripts and dashboards.
 pub const STATS_FILE: &str = "stats.json";
 pub const ACTION_ITEMS_FILE: &str = "action-items.json";
+/// The same items, a line each.
+pub const ACTION_ITEMS_CSV_FILE: &str = "action-items.csv";
 /// The page a host shows for a missing address, at the site root.
 pub const NOT_FOUND_FILE: &str = "404.html";
 /// The file of a page, in its folder.

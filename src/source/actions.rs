@@ -32,6 +32,15 @@ impl State {
         self == State::Open
     }
 
+    /// As `action-items.json` and `.csv` write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::Done => "done",
+            State::Wontfix => "wontfix",
+        }
+    }
+
     /// `open` or `done`: what `data-action-state` says (an item that will
     /// not be done is closed as well).
     pub fn attribute(self) -> &'static str {

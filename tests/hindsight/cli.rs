@@ -504,3 +504,140 @@ fn new_takes_a_date_and_an_id_and_its_scaffold_passes_a_strict_check() {
         0
     );
 }
+
+/// A library of two reports whose action items are late, done, on time
+/// and awkward to quote.
+fn library_with_follow_ups() -> TestSite {
+    let site = TestSite::empty();
+    site.write(
+        "content/late.md",
+        "---\ntitle: Late\ndate: 2023-03-01T10:00:00Z\nseverity: SEV2\nservices: [api]\n---\n\
+         ## Action Items\n\n\
+         - [ ] Rotate the keys, \"all\" of them @dana OPS-1 OPS-2 due:2020-01-01\n\
+         - [x] Page the on-call @lee due:2020-01-01\n\
+         - [ ] =HYPERLINK(\"x\") @kim due:2999-01-01\n",
+    );
+    site.write(
+        "content/calm.md",
+        "---\ntitle: Calm\ndate: 2023-04-01T10:00:00Z\nseverity: SEV3\nservices: [db]\n---\n\
+         ## Action Items\n\n- [ ] Add an index @sam\n",
+    );
+    site
+}
+
+#[test]
+fn the_exports_list_every_item_as_json_and_csv() {
+    let site = library_with_follow_ups();
+    let root = site.root().to_str().unwrap();
+    let o = hindsight(&[
+        "build",
+        "-q",
+        "-r",
+        root,
+        "-u",
+        "https://incidents.example.com/",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.out().join("action-items.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["action_items"], 4);
+    assert_eq!(json["overdue_action_items"], 1);
+    let mut reader = csv::Reader::from_path(site.out().join("action-items.csv")).unwrap();
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "report",
+            "report_url",
+            "text",
+            "owner",
+            "state",
+            "due",
+            "overdue",
+            "tickets",
+            "kind",
+            "priority"
+        ]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let pick = |r: &Vec<String>| [0, 2, 3, 4, 5, 6, 7].map(|k| r[k].clone()).to_vec();
+    assert_eq!(
+        rows.iter().map(pick).collect::<Vec<_>>(),
+        [
+            ["calm", "Add an index", "sam", "open", "", "false", ""],
+            [
+                "late",
+                "Rotate the keys, \"all\" of them",
+                "dana",
+                "open",
+                "2020-01-01",
+                "true",
+                "OPS-1 OPS-2"
+            ],
+            [
+                "late",
+                "Page the on-call",
+                "lee",
+                "done",
+                "2020-01-01",
+                "false",
+                ""
+            ],
+            // A spreadsheet would run it: it is text.
+            [
+                "late",
+                "'=HYPERLINK(\"x\")",
+                "kim",
+                "open",
+                "2999-01-01",
+                "false",
+                ""
+            ],
+        ]
+    );
+    assert_eq!(
+        rows[0][1],
+        "https://incidents.example.com/postmortems/calm/"
+    );
+}
+
+#[test]
+fn deny_overdue_fails_a_check_while_follow_up_work_is_late() {
+    let site = library_with_follow_ups();
+    let root = site.root().to_str().unwrap();
+    let o = hindsight(&["check", "-r", root]);
+    assert_eq!(o.status.code(), Some(0), "overdue is no problem by default");
+    let o = hindsight(&["check", "--deny-overdue", "-r", root, "--format", "short"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let first = err.lines().next().unwrap();
+    assert!(
+        first.starts_with("error: content/late.md:9: action item \"Rotate the keys, \\\"all\\\" of them\" was due 2020-01-01"),
+        "{first}"
+    );
+    assert!(first.ends_with("owned by @dana"), "{first}");
+    assert!(
+        err.contains("1 action item past due and --deny-overdue: failing"),
+        "{err}"
+    );
+    // In JSON, for a job that files reminders.
+    let o = hindsight(&["check", "--deny-overdue", "-r", root, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = d
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["overdue-action-item"]);
+    // Done late, it passes.
+    site.edit("content/late.md", |t| {
+        t.replace("- [ ] Rotate", "- [x] Rotate")
+    });
+    let o = hindsight(&["check", "--deny-overdue", "-r", root]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
