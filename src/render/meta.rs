@@ -173,13 +173,15 @@ impl<'a> ActionItemsJson<'a> {
 
 /// The columns of `action-items.csv`, its first line.
 pub const ACTION_ITEMS_CSV_HEADER: &str =
-    "report,report_url,text,owner,state,due,overdue,tickets,kind,priority\n";
+    "report,text,owner,state,due,overdue,tickets,kind,priority\n";
 
 impl ActionItemsJson<'_> {
     /// The same items as CSV (RFC 4180, CRLF-free: `\n` ends a record),
     /// one a line under [`ACTION_ITEMS_CSV_HEADER`], for a spreadsheet or
     /// a tracker's import. Several tickets are one field, separated by
-    /// spaces.
+    /// spaces. The report is its slug: its URL, once a report in the JSON,
+    /// would be the largest field of every line (44 MB instead of 28 at
+    /// 50,000 reports).
     pub fn to_csv(&self) -> String {
         let mut out = String::with_capacity(self.action_items * 120 + 64);
         out.push_str(ACTION_ITEMS_CSV_HEADER);
@@ -188,7 +190,6 @@ impl ActionItemsJson<'_> {
                 let due = item.due.map(|d| d.format("%Y-%m-%d").to_string());
                 let fields = [
                     report.report,
-                    &report.url,
                     item.text,
                     item.owner.unwrap_or_default(),
                     item.state.name(),

@@ -547,23 +547,14 @@ fn the_exports_list_every_item_as_json_and_csv() {
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
         [
-            "report",
-            "report_url",
-            "text",
-            "owner",
-            "state",
-            "due",
-            "overdue",
-            "tickets",
-            "kind",
-            "priority"
+            "report", "text", "owner", "state", "due", "overdue", "tickets", "kind", "priority"
         ]
     );
     let rows: Vec<Vec<String>> = reader
         .records()
         .map(|r| r.unwrap().iter().map(str::to_string).collect())
         .collect();
-    let pick = |r: &Vec<String>| [0, 2, 3, 4, 5, 6, 7].map(|k| r[k].clone()).to_vec();
+    let pick = |r: &Vec<String>| [0, 1, 2, 3, 4, 5, 6].map(|k| r[k].clone()).to_vec();
     assert_eq!(
         rows.iter().map(pick).collect::<Vec<_>>(),
         [
@@ -598,10 +589,7 @@ fn the_exports_list_every_item_as_json_and_csv() {
             ],
         ]
     );
-    assert_eq!(
-        rows[0][1],
-        "https://incidents.example.com/postmortems/calm/"
-    );
+    assert!(rows.iter().all(|r| r.len() == 9));
 }
 
 #[test]
