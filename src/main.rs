@@ -273,8 +273,15 @@ impl ImportArgs {
         } else {
             String::new()
         };
+        let code = if outcome.failed.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
         if printing.quiet {
-        } else if self.dry_run {
+            return code;
+        }
+        if self.dry_run {
             println!(
                 "would import {} report{}{drafts} into {}; nothing was written (--dry-run)",
                 outcome.reports,
@@ -299,11 +306,7 @@ impl ImportArgs {
             };
             println!("next: hindsight check{root}");
         }
-        if outcome.failed.is_empty() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        }
+        code
     }
 }
 

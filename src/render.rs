@@ -385,21 +385,10 @@ impl<'a> Renderer<'a> {
         self.insights.stats_json(self.archive)
     }
 
-    /// `action-items.json`: every action item, by report, compact (a large
-    /// archive has 100,000 of them).
-    pub fn action_items_json(&self) -> Vec<u8> {
-        let json = meta::ActionItemsJson::new(
-            self.archive,
-            self.rows,
-            &self.insights.overall,
-            self.site.base_url.as_deref(),
-            self.insights.today,
-        );
-        serde_json::to_vec(&json).unwrap_or_default()
-    }
-
-    /// `action-items.csv`: the items of `action-items.json`, a line each.
-    pub fn action_items_csv(&self) -> String {
+    /// Every action item, by report: written as `action-items.json`
+    /// (compact: a large archive has 100,000 of them) and, a line each, as
+    /// `action-items.csv`.
+    pub(crate) fn action_items(&self) -> meta::ActionItemsJson<'_> {
         meta::ActionItemsJson::new(
             self.archive,
             self.rows,
@@ -407,7 +396,6 @@ impl<'a> Renderer<'a> {
             self.site.base_url.as_deref(),
             self.insights.today,
         )
-        .to_csv()
     }
 }
 

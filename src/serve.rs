@@ -76,10 +76,7 @@ pub fn run(settings: &Settings) -> Result<(), Error> {
             settings.interface
         );
     }
-    let url = match &settings.base_url {
-        Some(base) => base.clone(),
-        None => local.clone(),
-    };
+    let url = settings.base_url.clone().unwrap_or_else(|| local.clone());
     let folder = tempfile::Builder::new()
         .prefix("hindsight-serve-")
         .tempdir()

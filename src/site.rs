@@ -246,14 +246,13 @@ impl Site {
         output
             .put(routes::STATS_FILE, renderer.stats_json().as_bytes())
             .map_err(Error::Setup)?;
+        let actions = renderer.action_items();
+        let json = serde_json::to_vec(&actions).map_err(|e| Error::Setup(e.into()))?;
         output
-            .put(routes::ACTION_ITEMS_FILE, &renderer.action_items_json())
+            .put(routes::ACTION_ITEMS_FILE, &json)
             .map_err(Error::Setup)?;
         output
-            .put(
-                routes::ACTION_ITEMS_CSV_FILE,
-                renderer.action_items_csv().as_bytes(),
-            )
+            .put(routes::ACTION_ITEMS_CSV_FILE, actions.to_csv().as_bytes())
             .map_err(Error::Setup)?;
         if rendered.diagnostics.iter().any(Diagnostic::is_error) {
             let mut all = self.diagnostics.clone();
@@ -367,26 +366,21 @@ impl Site {
         }
         const LOST: &str = "links pasted in chat unfurl without a card image or address, \
                             and no feeds or sitemap are written";
-        if self.root.join(crate::config::FILE_NAME).is_file() {
-            return vec![
-                Diagnostic::warning(
-                    crate::config::FILE_NAME,
-                    "no-base-url",
-                    format!("`base_url` is not set: {LOST}"),
-                )
-                .hint("set base_url = \"https://incidents.example.com/\" in hindsight.toml, or pass --base-url"),
-            ];
-        }
-        // No configuration to point at: the site folder is the place.
-        let folder = std::path::absolute(&self.root).unwrap_or_else(|_| self.root.clone());
-        vec![
-            Diagnostic::warning(
-                folder,
-                "no-base-url",
-                format!("no base URL, and no hindsight.toml to set one in: {LOST}"),
+        let (file, message, hint) = if self.root.join(crate::config::FILE_NAME).is_file() {
+            (
+                PathBuf::from(crate::config::FILE_NAME),
+                format!("`base_url` is not set: {LOST}"),
+                "set base_url = \"https://incidents.example.com/\" in hindsight.toml, or pass --base-url",
             )
-            .hint("pass --base-url, or start a hindsight.toml with base_url = \"https://incidents.example.com/\" (`hindsight init` writes one)"),
-        ]
+        } else {
+            // No configuration to point at: the site folder is the place.
+            (
+                std::path::absolute(&self.root).unwrap_or_else(|_| self.root.clone()),
+                format!("no base URL, and no hindsight.toml to set one in: {LOST}"),
+                "pass --base-url, or start a hindsight.toml with base_url = \"https://incidents.example.com/\" (`hindsight init` writes one)",
+            )
+        };
+        vec![Diagnostic::warning(file, "no-base-url", message).hint(hint)]
     }
 
     /// The site's warnings with those the bodies gave, sorted.

@@ -5,10 +5,7 @@ use std::process::{Command, Output};
 use crate::support::{TestSite, fixtures};
 
 fn hindsight(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hindsight"))
-        .args(args)
-        .output()
-        .expect("run hindsight")
+    hindsight_in(std::path::Path::new("."), args, &[])
 }
 
 fn stderr(o: &Output) -> String {
