@@ -90,6 +90,9 @@ pub struct Config {
     pub default_visibility: Visibility,
     /// What the public edition (`--edition public`) changes.
     pub editions: Editions,
+    /// `[tickets]`: a tracker's key (`OPS`), `#` or `*` to the URL pattern
+    /// of its tickets (`https://jira.example.com/browse/{id}`).
+    pub tickets: BTreeMap<String, String>,
 }
 
 /// Who may read a report: everyone (`public`), or the people the internal
@@ -270,6 +273,7 @@ impl Default for Config {
             import: Import::default(),
             default_visibility: Visibility::Internal,
             editions: Editions::default(),
+            tickets: BTreeMap::new(),
         }
     }
 }
@@ -374,7 +378,39 @@ impl Config {
         self.check_settings(&mut problems);
         self.check_import(&mut problems);
         self.check_editions(&mut problems);
+        self.check_tickets(&mut problems);
         problems.found
+    }
+
+    /// `[tickets]`: keys a report can write, and patterns that make an
+    /// http(s) URL of each ticket.
+    fn check_tickets(&self, problems: &mut Problems) {
+        use crate::util::tickets::{key_problem, pattern_problem};
+        for (key, pattern) in &self.tickets {
+            if let Some(why) = key_problem(key) {
+                problems.add_after(
+                    "[tickets]",
+                    key,
+                    code::CONFIG_TICKETS,
+                    format!("[tickets] {why}"),
+                    Some("keys are what reports write before the number: OPS for OPS-123, \"#\" for #42, \"*\" for any key"),
+                );
+            }
+            if let Some(why) = pattern_problem(pattern) {
+                problems.add_after(
+                    "[tickets]",
+                    pattern,
+                    code::CONFIG_TICKETS,
+                    format!("[tickets] {why}"),
+                    Some("write it as \"https://jira.example.com/browse/{id}\"; {id} is OPS-123 (42 for #42), {n} the number alone"),
+                );
+            }
+        }
+    }
+
+    /// The ticket links of `[tickets]`.
+    pub fn tickets(&self) -> crate::util::tickets::Tickets<'_> {
+        crate::util::tickets::Tickets::new(&self.tickets)
     }
 
     /// `[editions.public]`: a base URL of the right form, and no required
@@ -609,7 +645,24 @@ struct Problems<'a> {
 
 impl Problems<'_> {
     fn add(&mut self, needle: &str, code: &'static str, message: String, hint: Option<&str>) {
-        let (line, column) = find(self.source, needle);
+        self.add_after("", needle, code, message, hint);
+    }
+
+    /// As [`Problems::add`], pointing at the first `needle` after
+    /// `table` (`[tickets]`): a key may be written elsewhere too.
+    fn add_after(
+        &mut self,
+        table: &str,
+        needle: &str,
+        code: &'static str,
+        message: String,
+        hint: Option<&str>,
+    ) {
+        let start = self.source.find(table).unwrap_or(0);
+        let (line, column) = match self.source[start..].find(needle) {
+            Some(at) => line_col(self.source, start + at),
+            None => find(self.source, needle),
+        };
         let mut d = Diagnostic::error(FILE_NAME, code, message).at(line, column);
         if let Some(hint) = hint {
             d = d.hint(hint);

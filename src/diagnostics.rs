@@ -208,6 +208,8 @@ codes! {
     CONFIG_IMPORT = "config-import",
     /// `[editions.public]` hides a key every report must show.
     CONFIG_EDITION = "config-edition",
+    /// A `[tickets]` key or URL pattern that cannot make a ticket's link.
+    CONFIG_TICKETS = "config-tickets",
     /// `base_url` is not set, so there are no feeds, sitemap or absolute
     /// addresses.
     NO_BASE_URL = "no-base-url",

@@ -175,7 +175,7 @@ impl<'a> Renderer<'a> {
         let severities = view::severities(config, archive);
         let insights = Insights::new(archive, today);
         let actions = if whole {
-            actions::rows(archive, rows, today)
+            actions::rows(archive, rows, today, config.tickets())
         } else {
             Vec::new()
         };
@@ -395,6 +395,7 @@ impl<'a> Renderer<'a> {
             &self.insights.overall,
             self.site.base_url.as_deref(),
             self.insights.today,
+            self.config.tickets(),
         )
     }
 }

@@ -7,5 +7,6 @@ pub(crate) mod fs;
 pub(crate) mod html;
 pub(crate) mod layout;
 pub mod text;
+pub mod tickets;
 pub mod url;
 pub mod zone;

@@ -11,20 +11,26 @@ use crate::render::routes;
 use crate::render::view::{ActionView, Row, Rows};
 use crate::source::actions::State;
 use crate::util::html::{Mode, escape_into, escape_joined};
+use crate::util::tickets::Tickets;
 use crate::util::url;
 
 /// Every action item of the archive, by report: reports with overdue
 /// items first, then those with open items, by their earliest due date,
 /// then the newest; within a report, open items first, overdue ones at the
 /// top. A report's items stay together, so that its line is written once.
-pub fn rows<'a>(archive: &'a Archive, rows: &'a Rows, today: NaiveDate) -> Vec<ActionRow<'a>> {
+pub fn rows<'a>(
+    archive: &'a Archive,
+    rows: &'a Rows,
+    today: NaiveDate,
+    tickets: Tickets,
+) -> Vec<ActionRow<'a>> {
     let mut items: Vec<ActionRow> = archive
         .reports
         .iter()
         .enumerate()
         .flat_map(|(i, r)| r.pm.action_items.iter().map(move |item| (i, item)))
         .map(|(i, item)| ActionRow {
-            item: ActionView::new(item, today),
+            item: ActionView::new(item, today, tickets),
             report: ReportRef::new(&rows.rows[i]),
             position: i,
         })
@@ -167,25 +173,17 @@ fn item_line(out: &mut String, item: &ActionView) {
     out.push_str(label);
     out.push_str("</span> ");
     escape_into(out, &item.text);
-    let mut tag = |class: &str, prefix: &str, text: &str| {
-        out.push_str(" <span class=\"");
-        out.push_str(class);
-        out.push_str("\">");
-        out.push_str(prefix);
-        escape_into(out, text);
-        out.push_str("</span>");
-    };
     if let Some(owner) = &item.owner {
-        tag("action-owner", "@", owner);
+        tag(out, "action-owner", "@", owner, None);
     }
-    for t in &item.tickets {
-        tag("action-ticket", "", t);
+    for t in &item.ticket_links {
+        tag(out, "action-ticket", "", &t.id, t.url.as_deref());
     }
     if let Some(kind) = item.kind {
-        tag("action-kind", "", kind.name());
+        tag(out, "action-kind", "", kind.name(), None);
     }
     if let Some(p) = &item.priority {
-        tag("action-priority", "", p);
+        tag(out, "action-priority", "", p, None);
     }
     if let Some(due) = &item.due {
         out.push_str(" <span class=\"action-due\">due <time datetime=\"");
@@ -194,6 +192,26 @@ fn item_line(out: &mut String, item: &ActionView) {
         out.push_str(due);
         out.push_str("</time></span>");
     }
+}
+
+/// One of an item's annotations: a link when it has a page (a ticket
+/// that `[tickets]` maps), else a span.
+fn tag(out: &mut String, class: &str, prefix: &str, text: &str, href: Option<&str>) {
+    let element = if href.is_some() { "a" } else { "span" };
+    out.push_str(" <");
+    out.push_str(element);
+    out.push_str(" class=\"");
+    out.push_str(class);
+    if let Some(href) = href {
+        out.push_str("\" href=\"");
+        escape_into(out, href);
+    }
+    out.push_str("\">");
+    out.push_str(prefix);
+    escape_into(out, text);
+    out.push_str("</");
+    out.push_str(element);
+    out.push('>');
 }
 
 /// The line that names the item's report: severity, title, date, services.

@@ -53,6 +53,7 @@ pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
             first_line: pm.body_line,
             year: pm.date.year(),
             title: &pm.title,
+            tickets: config.tickets(),
         },
     );
     let mut diagnostics = link_problems(archive, pm, &rendered);

@@ -34,6 +34,8 @@ pub struct RenderContext<'a> {
     /// The report's title: a first heading that repeats it is left out,
     /// as the page shows the title already.
     pub title: &'a str,
+    /// The pages of tickets, which the action-item sections link to.
+    pub tickets: crate::util::tickets::Tickets<'a>,
 }
 
 /// A row of the body's timeline whose first cell (or list item) starts
@@ -298,6 +300,10 @@ struct Body<'m, 'c, I> {
     /// may be the first has words outside them.
     images: usize,
     first_has_words: bool,
+    /// How many links the events are in, and whether they are in a code
+    /// block: no ticket is linked there.
+    links: usize,
+    in_code: bool,
 }
 
 /// What ends a table cell in [`Rendered::text`].
@@ -350,6 +356,8 @@ where
             action_at: None,
             images: 0,
             first_has_words: false,
+            links: 0,
+            in_code: false,
         }
     }
 
@@ -581,8 +589,9 @@ where
 
     /// A link or image with its destination rewritten for the site.
     fn link(&mut self, mut tag: Tag<'m>, range: Range<usize>) -> Event<'m> {
-        if matches!(tag, Tag::Image { .. }) {
-            self.images += 1;
+        match tag {
+            Tag::Image { .. } => self.images += 1,
+            _ => self.links += 1,
         }
         if let Tag::Link {
             link_type,
@@ -656,9 +665,15 @@ where
                 self.out.text.push('\n');
             }
             Event::End(TagEnd::Image) => self.images = self.images.saturating_sub(1),
-            Event::End(
-                TagEnd::Item | TagEnd::TableRow | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
-            ) => end_block(&mut self.out.text),
+            Event::End(TagEnd::Link) => self.links = self.links.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => self.in_code = true,
+            Event::End(TagEnd::CodeBlock) => {
+                self.in_code = false;
+                end_block(&mut self.out.text);
+            }
+            Event::End(TagEnd::Item | TagEnd::TableRow | TagEnd::BlockQuote(_)) => {
+                end_block(&mut self.out.text)
+            }
             Event::End(TagEnd::TableCell) => self.out.text.push_str(CELL_END),
             Event::Text(t) | Event::Code(t) => {
                 if first {
@@ -720,9 +735,43 @@ where
             Event::TaskListMarker(done) => task_marker(done),
             event => {
                 self.note(&event, &range);
-                event
+                self.link_tickets(event)
             }
         })
+    }
+}
+
+impl<'m, I> Body<'m, '_, I> {
+    /// Text of an action-item section with the tickets in it linked to
+    /// their pages, when `[tickets]` gives them one; other events as they
+    /// are.
+    fn link_tickets(&self, event: Event<'m>) -> Event<'m> {
+        let Event::Text(text) = &event else {
+            return event;
+        };
+        if self.links > 0
+            || self.in_code
+            || !matches!(self.section, Some((Section::Actions { .. }, _)))
+        {
+            return event;
+        }
+        let found = self.cx.tickets.find(text);
+        if found.is_empty() {
+            return event;
+        }
+        let mut html = String::with_capacity(text.len() + found.len() * 80);
+        let mut at = 0;
+        for (range, url) in found {
+            crate::util::html::escape_into(&mut html, &text[at..range.start]);
+            html.push_str("<a class=\"ticket\" href=\"");
+            crate::util::html::escape_into(&mut html, &url);
+            html.push_str("\">");
+            crate::util::html::escape_into(&mut html, &text[range.clone()]);
+            html.push_str("</a>");
+            at = range.end;
+        }
+        crate::util::html::escape_into(&mut html, &text[at..]);
+        Event::InlineHtml(CowStr::from(html))
     }
 }
 

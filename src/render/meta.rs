@@ -7,6 +7,8 @@
 //! (`og:url`, `og:image`, canonical links, feeds, the sitemap) is left out
 //! and the build says so once.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::render::routes;
@@ -144,6 +146,7 @@ impl<'a> ActionItemsJson<'a> {
         overall: &crate::archive::metrics::Metrics,
         base: Option<&str>,
         today: chrono::NaiveDate,
+        tickets: crate::util::tickets::Tickets,
     ) -> ActionItemsJson<'a> {
         let reports: Vec<ReportActionsJson> = archive
             .reports
@@ -157,7 +160,7 @@ impl<'a> ActionItemsJson<'a> {
                     .pm
                     .action_items
                     .iter()
-                    .map(|item| ActionJson::new(item, today))
+                    .map(|item| ActionJson::new(item, today, tickets))
                     .collect(),
             })
             .collect();
@@ -173,7 +176,7 @@ impl<'a> ActionItemsJson<'a> {
 
 /// The columns of `action-items.csv`, its first line.
 pub const ACTION_ITEMS_CSV_HEADER: &str =
-    "report,text,owner,state,due,overdue,tickets,kind,priority\n";
+    "report,text,owner,state,due,overdue,tickets,ticket_urls,kind,priority\n";
 
 impl ActionItemsJson<'_> {
     /// The same items as CSV (RFC 4180, CRLF-free: `\n` ends a record),
@@ -188,6 +191,12 @@ impl ActionItemsJson<'_> {
         for report in &self.reports {
             for item in &report.items {
                 let due = item.due.map(|d| d.format("%Y-%m-%d").to_string());
+                let urls: Vec<&str> = item
+                    .tickets
+                    .iter()
+                    .filter_map(|t| item.ticket_urls.get(t.as_str()))
+                    .map(String::as_str)
+                    .collect();
                 let fields = [
                     report.report,
                     item.text,
@@ -196,6 +205,7 @@ impl ActionItemsJson<'_> {
                     due.as_deref().unwrap_or_default(),
                     if item.overdue { "true" } else { "false" },
                     &item.tickets.join(" "),
+                    &urls.join(" "),
                     item.kind.map(|k| k.name()).unwrap_or_default(),
                     item.priority.unwrap_or_default(),
                 ];
@@ -244,6 +254,9 @@ pub struct ActionJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<&'a str>,
     pub tickets: &'a [String],
+    /// The page of each ticket that `[tickets]` gives one, by ticket.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub ticket_urls: BTreeMap<&'a str, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<crate::source::actions::Kind>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -259,11 +272,17 @@ impl<'a> ActionJson<'a> {
     fn new(
         item: &'a crate::source::actions::ActionItem,
         today: chrono::NaiveDate,
+        tickets: crate::util::tickets::Tickets,
     ) -> ActionJson<'a> {
         ActionJson {
             text: &item.text,
             owner: item.owner.as_deref(),
             tickets: &item.tickets,
+            ticket_urls: item
+                .tickets
+                .iter()
+                .filter_map(|t| Some((t.as_str(), tickets.url(t)?)))
+                .collect(),
             kind: item.kind,
             priority: item.priority.as_deref(),
             due: item.due,

@@ -18,6 +18,7 @@ use crate::render::routes;
 use crate::source::actions::{ActionItem, State};
 use crate::source::postmortem::Status;
 use crate::util::duration;
+use crate::util::tickets::Tickets;
 use crate::util::url;
 
 const MONTHS: [&str; 12] = [
@@ -315,6 +316,8 @@ pub struct ActionView {
     pub text: String,
     pub owner: Option<String>,
     pub tickets: Vec<String>,
+    /// The tickets with the pages `[tickets]` gives them.
+    pub ticket_links: Vec<TicketLink>,
     pub kind: Option<crate::source::actions::Kind>,
     pub priority: Option<String>,
     /// `2023-02-01`
@@ -327,12 +330,27 @@ pub struct ActionView {
     pub in_body: bool,
 }
 
+/// A ticket of an action item, and its page if `[tickets]` gives one.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketLink {
+    pub id: String,
+    pub url: Option<String>,
+}
+
 impl ActionView {
-    pub fn new(item: &ActionItem, today: NaiveDate) -> ActionView {
+    pub fn new(item: &ActionItem, today: NaiveDate, tickets: Tickets) -> ActionView {
         ActionView {
             text: item.text.clone(),
             owner: item.owner.clone(),
             tickets: item.tickets.clone(),
+            ticket_links: item
+                .tickets
+                .iter()
+                .map(|t| TicketLink {
+                    id: t.clone(),
+                    url: tickets.url(t),
+                })
+                .collect(),
             kind: item.kind,
             priority: item.priority.clone(),
             due: item.due.map(|d| d.format("%Y-%m-%d").to_string()),
@@ -407,6 +425,7 @@ pub fn report<'a>(
     i: usize,
     body: crate::render::body::Body,
     insights: &crate::archive::insights::Insights,
+    tickets: Tickets,
 ) -> ReportView<'a> {
     let today = insights.today;
     let report = &archive.reports[i];
@@ -418,7 +437,7 @@ pub fn report<'a>(
     let action_items: Vec<ActionView> = pm
         .action_items
         .iter()
-        .map(|a| ActionView::new(a, today))
+        .map(|a| ActionView::new(a, today, tickets))
         .collect();
     let chart = crate::render::charts::of_report(archive, i, &body.timeline);
     let (timeline_svg, timeline_caption) = chart.map(|c| (c.svg, c.caption)).unzip();

@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::source::dialect::{self, Section};
 use crate::source::frontmatter::{Field, Node};
+use crate::util::tickets::is_reference;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -501,7 +502,7 @@ pub fn without_done_mark(text: &str) -> Option<String> {
 /// Whether `word` is an owner, ticket or due date annotation.
 fn is_annotation(word: &str) -> bool {
     let core = word.trim_matches(is_wrapping);
-    core.starts_with('@') || is_due_word(core) || is_ticket(core)
+    core.starts_with('@') || is_due_word(core) || is_reference(core)
 }
 
 /// File lines of offsets into a body. Items end in document order but
@@ -569,7 +570,7 @@ pub fn parse_text(raw: &str) -> ActionItem {
             item.due = Some(date);
             continue;
         }
-        if is_ticket(core) {
+        if is_reference(core) {
             item.tickets.push(core.to_string());
             continue;
         }
@@ -605,7 +606,7 @@ pub fn annotations(markdown: &str, owners: bool, tickets: bool) -> Vec<std::ops:
             let bare = word.trim_end_matches(char::is_whitespace);
             let core = bare.trim_matches(|c: char| "()[]{},;.:!?\"'*_`".contains(c));
             let owner = owners && core.starts_with('@') && core.len() > 1;
-            let ticket = tickets && is_ticket(core);
+            let ticket = tickets && is_reference(core);
             if owner || ticket {
                 // The word's core only: brackets and punctuation stay.
                 let lead = bare.find(core).unwrap_or(0);
@@ -622,26 +623,6 @@ fn is_wrapping(c: char) -> bool {
         c,
         '(' | ')' | '[' | ']' | '{' | '}' | ',' | ';' | '.' | ':' | '!' | '?' | '"' | '\''
     )
-}
-
-/// `OPS-123`, `PAY-4`, `#42`: a ticket reference.
-fn is_ticket(word: &str) -> bool {
-    if let Some(n) = word.strip_prefix('#') {
-        return !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
-    }
-    let Some((key, number)) = word.split_once('-') else {
-        return false;
-    };
-    // Names of standards read like ticket keys: HTTP-2 is not a ticket.
-    const NOT_KEYS: [&str; 8] = ["HTTP", "TLS", "SSL", "UTF", "SHA", "IPV", "AES", "RSA"];
-    if NOT_KEYS.contains(&key) {
-        return false;
-    }
-    let mut key_bytes = key.bytes();
-    key_bytes.next().is_some_and(|b| b.is_ascii_uppercase())
-        && key_bytes.all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        && !number.is_empty()
-        && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 const ITEM_KEYS: [&str; 8] = [

@@ -294,7 +294,12 @@ pub fn schema(config: &Config) -> Value {
         "action_items",
         json!({ "type": "array", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, action_item()] } }),
     );
-    let link = json!({ "type": "string", "pattern": "^([hH][tT][tT][pP][sS]?://[^/?#\\s]+|[mM][aA][iI][lL][tT][oO]:\\S)\\S*$" });
+    // A ticket stands for a link once `[tickets]` says where tickets are.
+    let link = if config.tickets.is_empty() {
+        json!({ "type": "string", "pattern": "^([hH][tT][tT][pP][sS]?://[^/?#\\s]+|[mM][aA][iI][lL][tT][oO]:\\S)\\S*$" })
+    } else {
+        json!({ "type": "string", "pattern": "^(([hH][tT][tT][pP][sS]?://[^/?#\\s]+|[mM][aA][iI][lL][tT][oO]:\\S)\\S*|[A-Z][A-Z0-9_]*-[0-9]+|#[0-9]+)$" })
+    };
     put(
         "links",
         json!({ "anyOf": [link.clone(), { "type": "array", "items": { "anyOf": [link.clone(), {

@@ -2,6 +2,8 @@
 //! original write-up, the ticket, the chat channel, a dashboard).
 //!
 //! Each entry is a URL, or a mapping with `url` and an optional `title`.
+//! A ticket reference (`OPS-123`, `"#42"`) stands for the URL `[tickets]`
+//! in `hindsight.toml` gives it.
 //! Only `http`, `https` and `mailto` URLs are kept: a page must never carry
 //! a `javascript:` or `data:` link that a report's author slipped in.
 
@@ -9,6 +11,8 @@ use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::source::frontmatter::{Field, Node};
+use crate::util::tickets::Tickets;
+use crate::util::url::{authority_host, link_problem, scheme};
 
 /// One link of a report, as its page and `index.json` show it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -20,18 +24,23 @@ pub struct Link {
 
 /// The links of `entries` (already counted against `[limits] entries`),
 /// and a diagnostic for each entry that cannot be one.
-pub fn read(entries: &[&Field], path: &Path) -> (Vec<Link>, Vec<Diagnostic>) {
+pub fn read(entries: &[&Field], path: &Path, tickets: Tickets) -> (Vec<Link>, Vec<Diagnostic>) {
     let mut links = Vec::new();
     let mut problems = Vec::new();
     for entry in entries {
-        if let Some(link) = entry_link(entry, path, &mut problems) {
+        if let Some(link) = entry_link(entry, path, tickets, &mut problems) {
             links.push(link);
         }
     }
     (links, problems)
 }
 
-fn entry_link(entry: &Field, path: &Path, problems: &mut Vec<Diagnostic>) -> Option<Link> {
+fn entry_link(
+    entry: &Field,
+    path: &Path,
+    tickets: Tickets,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Link> {
     let error = |pos: crate::source::frontmatter::Pos, code: &'static str, message: String| {
         Diagnostic::error(path, code, message).at(pos.line, pos.column)
     };
@@ -94,7 +103,29 @@ fn entry_link(entry: &Field, path: &Path, problems: &mut Vec<Diagnostic>) -> Opt
         return None;
     };
     let url = text.trim();
-    if let Some(why) = url_problem(url) {
+    if let Some(reference) = crate::util::tickets::parse(url) {
+        let Some(ticket) = tickets.url(url) else {
+            let key = if reference.key.is_empty() {
+                "\"#\""
+            } else {
+                reference.key
+            };
+            problems.push(
+                error(
+                    url_field.pos,
+                    "invalid-link",
+                    format!("link {url:?} is a ticket, but [tickets] in hindsight.toml has no page for {key}"),
+                )
+                .hint(format!("map it to your tracker, e.g. [tickets] {key} = \"https://tracker.example.com/browse/{{id}}\", or write the ticket's URL")),
+            );
+            return None;
+        };
+        return Some(Link {
+            title: title.unwrap_or_else(|| url.to_string()),
+            url: ticket,
+        });
+    }
+    if let Some(why) = link_problem(url) {
         problems.push(
             error(url_field.pos, "invalid-link", format!("link {url:?} {why}"))
                 .hint("links may be http://, https:// or mailto: URLs, e.g. https://tickets.example.com/INC-12"),
@@ -105,53 +136,6 @@ fn entry_link(entry: &Field, path: &Path, problems: &mut Vec<Diagnostic>) -> Opt
         title: title.unwrap_or_else(|| default_title(url)),
         url: url.to_string(),
     })
-}
-
-/// The scheme of `url`, lowercased, if it has one.
-fn scheme(url: &str) -> Option<String> {
-    let (scheme, _) = url.split_once(':')?;
-    let mut chars = scheme.chars();
-    let first = chars.next()?;
-    (first.is_ascii_alphabetic()
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-    .then(|| scheme.to_ascii_lowercase())
-}
-
-/// Why `url` cannot be a report's link, or `None` if it can.
-pub fn url_problem(url: &str) -> Option<&'static str> {
-    if url.is_empty() {
-        return Some("is empty");
-    }
-    if url.chars().any(char::is_whitespace) {
-        return Some("has a space in it (write it as %20)");
-    }
-    let Some(scheme) = scheme(url) else {
-        return Some("is not an absolute URL");
-    };
-    let rest = &url[scheme.len() + 1..];
-    match scheme.as_str() {
-        "http" | "https" => {
-            let host = rest.strip_prefix("//").map(authority_host);
-            match host {
-                Some(h) if !h.is_empty() => None,
-                _ => Some("has no host"),
-            }
-        }
-        "mailto" if !rest.is_empty() => None,
-        "mailto" => Some("has no address"),
-        _ => Some("is not an http(s) or mailto URL"),
-    }
-}
-
-/// The host of the authority at the start of `rest` (after `//`):
-/// without user, password or port.
-fn authority_host(rest: &str) -> &str {
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit('@').next().unwrap_or_default();
-    match host.find(']') {
-        Some(end) if host.starts_with('[') => &host[..=end],
-        _ => host.split(':').next().unwrap_or_default(),
-    }
 }
 
 /// What a link without a title says: its host and path, or its address.
@@ -187,7 +171,7 @@ mod tests {
             "https://user@example.com:8443/x",
             "mailto:oncall@example.com",
         ] {
-            assert_eq!(url_problem(ok), None, "{ok}");
+            assert_eq!(link_problem(ok), None, "{ok}");
         }
         for bad in [
             "javascript:alert(1)",
@@ -201,7 +185,7 @@ mod tests {
             "mailto:",
             "",
         ] {
-            assert!(url_problem(bad).is_some(), "{bad}");
+            assert!(link_problem(bad).is_some(), "{bad}");
         }
     }
 

@@ -478,7 +478,7 @@ impl Parser<'_> {
         if self.too_many(field, "links", entries.len()) {
             return Vec::new();
         }
-        let (found, problems) = links::read(&entries, self.path);
+        let (found, problems) = links::read(&entries, self.path, self.config.tickets());
         for d in problems {
             self.push(d);
         }

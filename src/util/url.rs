@@ -137,6 +137,53 @@ pub fn alias_problem(alias: &str) -> Option<&'static str> {
     None
 }
 
+/// The scheme of `url`, lowercased, if it has one.
+pub(crate) fn scheme(url: &str) -> Option<String> {
+    let (scheme, _) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then(|| scheme.to_ascii_lowercase())
+}
+
+/// Why `url` cannot be a link a page carries (http, https or mailto), or `None` if it can.
+pub fn link_problem(url: &str) -> Option<&'static str> {
+    if url.is_empty() {
+        return Some("is empty");
+    }
+    if url.chars().any(char::is_whitespace) {
+        return Some("has a space in it (write it as %20)");
+    }
+    let Some(scheme) = scheme(url) else {
+        return Some("is not an absolute URL");
+    };
+    let rest = &url[scheme.len() + 1..];
+    match scheme.as_str() {
+        "http" | "https" => {
+            let host = rest.strip_prefix("//").map(authority_host);
+            match host {
+                Some(h) if !h.is_empty() => None,
+                _ => Some("has no host"),
+            }
+        }
+        "mailto" if !rest.is_empty() => None,
+        "mailto" => Some("has no address"),
+        _ => Some("is not an http(s) or mailto URL"),
+    }
+}
+
+/// The host of the authority at the start of `rest` (after `//`):
+/// without user, password or port.
+pub(crate) fn authority_host(rest: &str) -> &str {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit('@').next().unwrap_or_default();
+    match host.find(']') {
+        Some(end) if host.starts_with('[') => &host[..=end],
+        _ => host.split(':').next().unwrap_or_default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,16 +1,10 @@
 //! Writing postmortems: `hindsight new` and `hindsight schema`.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::support::TestSite;
 
-fn hindsight(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_hindsight"))
-        .args(args)
-        .output()
-        .expect("run hindsight")
-}
+use crate::support::hindsight;
 
 #[test]
 fn new_writes_a_report_that_passes_check_and_refuses_to_overwrite() {

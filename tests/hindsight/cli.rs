@@ -544,7 +544,16 @@ fn the_exports_list_every_item_as_json_and_csv() {
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
         [
-            "report", "text", "owner", "state", "due", "overdue", "tickets", "kind", "priority"
+            "report",
+            "text",
+            "owner",
+            "state",
+            "due",
+            "overdue",
+            "tickets",
+            "ticket_urls",
+            "kind",
+            "priority"
         ]
     );
     let rows: Vec<Vec<String>> = reader
@@ -586,7 +595,7 @@ fn the_exports_list_every_item_as_json_and_csv() {
             ],
         ]
     );
-    assert!(rows.iter().all(|r| r.len() == 9));
+    assert!(rows.iter().all(|r| r.len() == 10));
 }
 
 #[test]

@@ -6,18 +6,13 @@
 //! the same files.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use crate::support::{
     TestSite, broken_links, copy_tree, describe, fixtures, hrefs, page, snapshot, texts,
 };
 
-fn hindsight(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hindsight"))
-        .args(args)
-        .output()
-        .expect("run hindsight")
-}
+use crate::support::hindsight;
 
 fn ok(o: &Output) -> String {
     assert_eq!(o.status.code(), Some(0), "{}", describe(o));

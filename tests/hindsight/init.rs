@@ -6,12 +6,7 @@ use std::process::{Command, Output};
 
 use crate::support::{TestSite, broken_links, describe, page, sel, snapshot, texts};
 
-fn hindsight(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hindsight"))
-        .args(args)
-        .output()
-        .expect("run hindsight")
-}
+use crate::support::hindsight;
 
 fn ok(o: &Output) {
     assert_eq!(o.status.code(), Some(0), "{}", describe(o));

@@ -239,6 +239,8 @@ fn every_report_has_its_json_and_the_sitemap_lists_it() {
             "text": "Review and revise the deployment process",
             "owner": "deploy-team",
             "tickets": ["ICR-101"],
+            // The example's `[tickets]` sends every key to its tracker.
+            "ticket_urls": { "ICR-101": "https://jira.example.com/browse/ICR-101" },
             "state": "open",
         })
     );

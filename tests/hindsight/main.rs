@@ -30,4 +30,5 @@ mod search;
 mod serve;
 mod support;
 mod theming;
+mod tickets;
 mod zones;

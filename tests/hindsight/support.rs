@@ -336,3 +336,11 @@ pub fn describe(o: &std::process::Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     )
 }
+
+/// Runs the `hindsight` binary with `args`, from the test's folder.
+pub fn hindsight(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_hindsight"))
+        .args(args)
+        .output()
+        .expect("run hindsight")
+}

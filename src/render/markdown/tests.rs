@@ -2,6 +2,14 @@ use super::*;
 use crate::source::dialect::first_paragraph;
 
 fn render_with(md: &str, allow_raw_html: bool) -> Rendered {
+    render_full(md, allow_raw_html, &std::collections::BTreeMap::new())
+}
+
+fn render_full(
+    md: &str,
+    allow_raw_html: bool,
+    tickets: &std::collections::BTreeMap<String, String>,
+) -> Rendered {
     let resolve = |slug: &str| (slug == "known").then(|| format!("postmortems/{slug}/"));
     let asset = |path: &str| (path == "diagram.png").then(|| "files/2023/diagram.png".to_string());
     let cx = RenderContext {
@@ -12,6 +20,7 @@ fn render_with(md: &str, allow_raw_html: bool) -> Rendered {
         first_line: 10,
         year: 2023,
         title: "The Title",
+        tickets: crate::util::tickets::Tickets::new(tickets),
     };
     render(md, &cx)
 }
@@ -438,4 +447,53 @@ fn an_item_done_by_a_mark_shows_a_ticked_box() {
         .collect();
     // The item's box is ticked; its step's and the open item's are not.
     assert_eq!(boxes, [true, false, false]);
+}
+
+#[test]
+fn tickets_in_action_items_link_to_their_tracker() {
+    let tickets = [
+        ("OPS", "https://jira.example.com/browse/{id}"),
+        ("#", "https://github.com/acme/infra/issues/{n}"),
+    ]
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .into();
+    let md = "## Timeline\n\nOPS-1 was filed.\n\n## Action Items\n\n\
+        - [ ] Add a gate @ops (OPS-12), see #4 & PAY-3\n\
+        - [x] Already [linked OPS-13](https://x.example/13)\n\
+        - [ ] `OPS-14` in code\n\n\
+        ```\nOPS-15\n```\n\n## Notes\n\nSome <b>raw</b> HTML, which the sanitiser cleans.\n";
+    // Sanitised or kept as written, the links stay.
+    for raw in [false, true] {
+        let html = render_full(md, raw, &tickets).html;
+        let doc = scraper::Html::parse_fragment(&html);
+        let a = scraper::Selector::parse("a.ticket").unwrap();
+        let links: Vec<(String, String)> = doc
+            .select(&a)
+            .map(|e| {
+                let href = e.value().attr("href").unwrap_or_default().to_string();
+                (e.text().collect(), href)
+            })
+            .collect();
+        assert_eq!(
+            links,
+            [
+                (
+                    "OPS-12".to_string(),
+                    "https://jira.example.com/browse/OPS-12".to_string()
+                ),
+                (
+                    "#4".to_string(),
+                    "https://github.com/acme/infra/issues/4".to_string()
+                ),
+            ],
+            "{html}"
+        );
+        assert!(
+            html.contains("see <a") && html.contains("&amp; PAY-3"),
+            "{html}"
+        );
+    }
+    // Without [tickets], nothing changes.
+    let plain = render_md(md).html;
+    assert!(!plain.contains("class=\"ticket\""), "{plain}");
 }

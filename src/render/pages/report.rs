@@ -32,7 +32,7 @@ pub(super) fn fill(r: &Renderer, i: usize, at: &At, output: &Output) -> Result<F
         r.site.base_url.as_deref(),
     );
     let head = report_script(&json)?;
-    let mut view = view::report(r.archive, r.rows, i, body, &r.insights);
+    let mut view = view::report(r.archive, r.rows, i, body, &r.insights, r.config.tickets());
     let similar = r.insights.pairs.similar(r.archive, i);
     for &j in &similar.shown {
         r.paste_row(j, RowForm::Brief, at.root, &mut view.similar_html)?;

@@ -129,8 +129,7 @@ fn link_values(value: &Value) -> Vec<Value> {
     };
     // What the build takes as a link, and nothing a page may not show.
     let usable = |u: &str| {
-        crate::source::links::url_problem(u).is_none()
-            && !u.contains(crate::util::text::is_forbidden)
+        crate::util::url::link_problem(u).is_none() && !u.contains(crate::util::text::is_forbidden)
     };
     items
         .into_iter()
