@@ -362,6 +362,7 @@ impl Config {
     pub fn validate(&self, source: &str) -> Vec<Diagnostic> {
         let mut problems = Problems {
             source,
+            from: 0,
             found: Vec::new(),
         };
         self.check_severities(&mut problems);
@@ -386,10 +387,10 @@ impl Config {
     /// http(s) URL of each ticket.
     fn check_tickets(&self, problems: &mut Problems) {
         use crate::util::tickets::{key_problem, pattern_problem};
+        problems.from = problems.source.find("[tickets]").unwrap_or(0);
         for (key, pattern) in &self.tickets {
             if let Some(why) = key_problem(key) {
-                problems.add_after(
-                    "[tickets]",
+                problems.add(
                     key,
                     code::CONFIG_TICKETS,
                     format!("[tickets] {why}"),
@@ -397,8 +398,7 @@ impl Config {
                 );
             }
             if let Some(why) = pattern_problem(pattern) {
-                problems.add_after(
-                    "[tickets]",
+                problems.add(
                     pattern,
                     code::CONFIG_TICKETS,
                     format!("[tickets] {why}"),
@@ -406,6 +406,7 @@ impl Config {
                 );
             }
         }
+        problems.from = 0;
     }
 
     /// The ticket links of `[tickets]`.
@@ -640,27 +641,16 @@ fn is_base_url(base: &str) -> bool {
 /// value is written in `source`.
 struct Problems<'a> {
     source: &'a str,
+    /// Where to look for values first: a key may be written in another
+    /// table too.
+    from: usize,
     found: Vec<Diagnostic>,
 }
 
 impl Problems<'_> {
     fn add(&mut self, needle: &str, code: &'static str, message: String, hint: Option<&str>) {
-        self.add_after("", needle, code, message, hint);
-    }
-
-    /// As [`Problems::add`], pointing at the first `needle` after
-    /// `table` (`[tickets]`): a key may be written elsewhere too.
-    fn add_after(
-        &mut self,
-        table: &str,
-        needle: &str,
-        code: &'static str,
-        message: String,
-        hint: Option<&str>,
-    ) {
-        let start = self.source.find(table).unwrap_or(0);
-        let (line, column) = match self.source[start..].find(needle) {
-            Some(at) => line_col(self.source, start + at),
+        let (line, column) = match self.source[self.from..].find(needle) {
+            Some(at) => line_col(self.source, self.from + at),
             None => find(self.source, needle),
         };
         let mut d = Diagnostic::error(FILE_NAME, code, message).at(line, column);
