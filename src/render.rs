@@ -330,6 +330,7 @@ impl<'a> Renderer<'a> {
             if !filled.head.is_empty() {
                 insert_in_head(html, &filled.head);
             }
+            shorten_links(html, &root, &dir);
             output.put(&format!("{dir}{file}"), html)
         })?;
         let mut rendered = filled.revealed;
@@ -416,9 +417,72 @@ fn insert_in_head(html: &mut Vec<u8>, markup: &[u8]) {
     html.splice(at..at, markup.iter().copied());
 }
 
+/// Shortens the links of a page at `dir` to pages of its own section:
+/// on `postmortems/<slug>/`, `href="../../postmortems/x/"` becomes
+/// `href="../x/"`. The same page, with fewer bytes: a report page links
+/// to half a dozen others (pager, similar reports, the list), and there
+/// are as many of those pages as reports.
+fn shorten_links(html: &mut Vec<u8>, root: &str, dir: &str) {
+    let depth = dir.matches('/').count();
+    let Some((section, _)) = dir.split_once('/') else {
+        return;
+    };
+    if depth < 2 || root.len() != depth * 3 || root.bytes().any(|b| b != b'.' && b != b'/') {
+        return;
+    }
+    let long = format!("href=\"{root}{section}/");
+    let short = &long.as_bytes()[..6 + root.len() - 3];
+    let finder = memchr::memmem::Finder::new(long.as_bytes());
+    let (mut read, mut write) = (0, 0);
+    while let Some(found) = finder.find(&html[read..]) {
+        let at = read + found;
+        html.copy_within(read..at, write);
+        write += at - read;
+        html[write..write + short.len()].copy_from_slice(short);
+        write += short.len();
+        read = at + long.len();
+    }
+    if read > 0 {
+        let end = html.len();
+        html.copy_within(read..end, write);
+        html.truncate(write + end - read);
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::insert_in_head;
+    use super::{insert_in_head, shorten_links};
+
+    fn shortened(html: &str, root: &str, dir: &str) -> String {
+        let mut bytes = html.as_bytes().to_vec();
+        shorten_links(&mut bytes, root, dir);
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn links_within_a_section_lose_the_way_through_the_root() {
+        let page = r#"<a href="../../postmortems/">All</a> <a href="../../postmortems/b/#t-1">B</a> <a href="../../tags/x/">x</a> <a href="../../postmortems/c/">"#;
+        assert_eq!(
+            shortened(page, "../../", "postmortems/a/"),
+            r#"<a href="../">All</a> <a href="../b/#t-1">B</a> <a href="../../tags/x/">x</a> <a href="../c/">"#
+        );
+        assert_eq!(
+            shortened(
+                r#"<a href="../../../postmortems/b/">"#,
+                "../../../",
+                "postmortems/page/2/"
+            ),
+            r#"<a href="../../b/">"#
+        );
+        // The home page and a page at the top of a section: nothing shorter.
+        for (root, dir) in [("", ""), ("../", "postmortems/")] {
+            let page = format!(r#"<a href="{root}postmortems/b/">"#);
+            assert_eq!(shortened(&page, root, dir), page);
+        }
+        // An absolute root (the 404 page's, with a base URL) is left alone.
+        let page = r#"<a href="/docs/postmortems/b/">"#;
+        assert_eq!(shortened(page, "/docs/", "postmortems/a/"), page);
+    }
 
     fn inserted(html: &str) -> String {
         let mut bytes = html.as_bytes().to_vec();

@@ -169,21 +169,21 @@ fn item_line(out: &mut String, item: &ActionView) {
         (State::Open, true) => "Overdue",
         (State::Open, false) => "Open",
     };
-    out.push_str("<span class=\"action-state\">");
+    out.push_str("<b>");
     out.push_str(label);
-    out.push_str("</span> ");
+    out.push_str("</b> ");
     escape_into(out, &item.text);
     if let Some(owner) = &item.owner {
-        tag(out, "action-owner", "@", owner, None);
+        tag(out, "action-owner", "@", owner);
     }
     for t in &item.ticket_links {
-        tag(out, "action-ticket", "", &t.id, t.url.as_deref());
+        ticket(out, &t.id, t.url.as_deref());
     }
     if let Some(kind) = item.kind {
-        tag(out, "action-kind", "", kind.name(), None);
+        tag(out, "action-kind", "", kind.name());
     }
     if let Some(p) = &item.priority {
-        tag(out, "action-priority", "", p, None);
+        tag(out, "action-priority", "", p);
     }
     if let Some(due) = &item.due {
         out.push_str(" <span class=\"action-due\">due <time datetime=\"");
@@ -194,24 +194,30 @@ fn item_line(out: &mut String, item: &ActionView) {
     }
 }
 
-/// One of an item's annotations: a link when it has a page (a ticket
-/// that `[tickets]` maps), else a span.
-fn tag(out: &mut String, class: &str, prefix: &str, text: &str, href: Option<&str>) {
-    let element = if href.is_some() { "a" } else { "span" };
-    out.push_str(" <");
-    out.push_str(element);
-    out.push_str(" class=\"");
+/// One of an item's annotations.
+fn tag(out: &mut String, class: &str, prefix: &str, text: &str) {
+    out.push_str(" <span class=\"");
     out.push_str(class);
-    if let Some(href) = href {
-        out.push_str("\" href=\"");
-        escape_into(out, href);
-    }
     out.push_str("\">");
     out.push_str(prefix);
     escape_into(out, text);
-    out.push_str("</");
-    out.push_str(element);
-    out.push('>');
+    out.push_str("</span>");
+}
+
+/// A ticket, linked to its page when `[tickets]` gives it one.
+fn ticket(out: &mut String, id: &str, href: Option<&str>) {
+    out.push(' ');
+    if let Some(href) = href {
+        out.push_str("<a href=\"");
+        escape_into(out, href);
+        out.push_str("\">");
+    }
+    out.push_str("<code>");
+    escape_into(out, id);
+    out.push_str("</code>");
+    if href.is_some() {
+        out.push_str("</a>");
+    }
 }
 
 /// The line that names the item's report: severity, title, date, services.

@@ -7,8 +7,8 @@ use std::fmt::{self, Write};
 use chrono::{NaiveDateTime, Timelike};
 
 use super::axes::{
-    AXIS_OPEN, Clock, Day, GRID_OPEN, LABEL_GAP, NAME_CHAR_WIDTH, NAME_CHARS, Token, WIDTH, clip,
-    clipped_chars, clock_at, esc, num, open, within,
+    Clock, Day, LABEL_GAP, NAME_CHAR_WIDTH, NAME_CHARS, Token, WIDTH, clip, clipped_chars,
+    clock_at, esc, num, open, within,
 };
 use super::{Event, Marker, TimelineChart};
 use crate::util::html::{Mode, escape_joined};
@@ -198,7 +198,7 @@ impl Layout {
 
 /// A vertical grid line at each tick, across the band: one path.
 fn grid(out: &mut String, layout: &Layout) -> fmt::Result {
-    out.push_str(GRID_OPEN);
+    out.push_str(r#"<g class="grid">"#);
     out.push_str(r#"<path d=""#);
     for t in layout.ticks() {
         write!(
@@ -240,7 +240,7 @@ fn impact(out: &mut String, layout: &Layout, (from, to): (f64, f64)) -> fmt::Res
 /// under a tick on midnight, its date.
 fn time_axis(out: &mut String, layout: &Layout) -> fmt::Result {
     let (scale, axis_y) = (layout.scale, layout.axis_y);
-    out.push_str(AXIS_OPEN);
+    out.push_str(r#"<g class="axis">"#);
     write!(
         out,
         r#"<path d="M{} {}H{}"#,
@@ -253,7 +253,7 @@ fn time_axis(out: &mut String, layout: &Layout) -> fmt::Result {
     }
     out.push_str(r#""/></g>"#);
 
-    out.push_str(r#"<g class="label label-x" fill="currentColor" text-anchor="middle">"#);
+    out.push_str(r#"<g class="label label-x" text-anchor="middle">"#);
     for t in layout.ticks() {
         if let Some(c) = scale.clock(t) {
             write!(
@@ -267,7 +267,7 @@ fn time_axis(out: &mut String, layout: &Layout) -> fmt::Result {
     }
     out.push_str("</g>");
     if layout.dates {
-        out.push_str(r#"<g class="label label-date" fill="currentColor" text-anchor="middle">"#);
+        out.push_str(r#"<g class="label label-date" text-anchor="middle">"#);
         for t in layout.ticks().filter(|&t| layout.midnight(t)) {
             if let Some(c) = scale.clock(t) {
                 write!(
@@ -302,7 +302,7 @@ fn markers(out: &mut String, layout: &Layout, markers: &[Marker]) -> fmt::Result
         }
         write!(
             out,
-            r#"</title><path d="M{} {}V{}" stroke="currentColor"/>"#,
+            r#"</title><path d="M{} {}V{}"/>"#,
             num(line_x),
             num(baseline + 3.0),
             num(layout.axis_y),
