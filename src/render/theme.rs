@@ -4,6 +4,8 @@
 //! The default theme is compiled into the binary, so `hindsight` works on
 //! any folder of reports; a site that has `themes/<name>/` on disk uses that
 //! copy instead (this repository does, so edits to the theme show at once).
+//! A file the copy lacks comes from the built-in theme: a copy made by an
+//! older version, before a page kind was added, still builds.
 //!
 //! A file of a `templates/` or `static/` folder is read only if its real
 //! path lies inside that folder (see [`crate::source::Boundary`]): a link
@@ -116,19 +118,18 @@ impl Theme {
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let mut diagnostics = Vec::new();
         let dir = root.join("themes").join(&config.theme);
-        if dir.is_dir() {
+        if dir.is_dir() || config.theme == "default" {
             for sub in ["templates", "static"] {
                 let theme_dir = dir.join(sub);
                 if theme_dir.is_dir() {
                     read_tree(root, &theme_dir, sub, &mut files, &mut diagnostics)?;
                 }
             }
-        } else if config.theme == "default" {
-            files.extend(
-                DEFAULT_THEME
-                    .iter()
-                    .map(|(p, b)| (p.to_string(), b.to_vec())),
-            );
+            for (path, bytes) in DEFAULT_THEME {
+                files
+                    .entry(path.to_string())
+                    .or_insert_with(|| bytes.to_vec());
+            }
         } else {
             bail!(
                 "theme `{}` not found: there is no folder `{}`",

@@ -595,3 +595,33 @@ fn the_worked_example_keeps_its_contrast_in_both_schemes() {
         }
     }
 }
+
+#[test]
+fn a_copy_of_the_theme_made_before_a_page_kind_existed_still_builds() {
+    let site = TestSite::fixture("basic");
+    crate::support::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+        &site.root().join("themes/default"),
+    );
+    // An older copy: no years page yet, no card image, and a report page
+    // of its own.
+    std::fs::remove_file(site.root().join("themes/default/templates/years.html")).unwrap();
+    std::fs::remove_file(site.root().join("themes/default/static/card.png")).unwrap();
+    site.edit("themes/default/templates/report.html", |t| {
+        t.replace("<article", "<p class=\"older-copy\">Old</p><article")
+    });
+    site.build_ok();
+    let years = site.page("years/index.html");
+    assert_eq!(
+        years.select(&sel("main h1")).count(),
+        1,
+        "from the built-in theme"
+    );
+    assert!(site.out().join("static/card.png").is_file());
+    let report = site.page("postmortems/2023-01-17-icreate-deploy/index.html");
+    assert_eq!(
+        report.select(&sel("p.older-copy")).count(),
+        1,
+        "the copy's own report.html"
+    );
+}
