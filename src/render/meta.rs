@@ -312,8 +312,8 @@ impl<'a> ReportJson<'a> {
             short_url: pm
                 .id
                 .as_ref()
-                .filter(|i| crate::util::url::is_valid_slug(&i.value))
-                .map(|i| absolute(&routes::short(&i.value))),
+                .and_then(|i| routes::short_link(&i.value))
+                .map(|short| absolute(&short)),
             severity: &pm.severity,
             severity_label: &row.severity.label,
             status: pm.status,

@@ -230,7 +230,7 @@ pub(super) fn folders_without_pages(r: &Renderer, pages: &[Page]) -> Vec<(String
             .pm
             .id
             .as_ref()
-            .is_some_and(|id| url::is_valid_slug(&id.value))
+            .is_some_and(|id| routes::short_link(&id.value).is_some())
     });
     if short_links {
         folders.push((routes::SHORT_PREFIX.to_string(), "../postmortems/"));

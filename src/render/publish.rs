@@ -10,7 +10,6 @@ use crate::archive::Kind;
 use crate::diagnostics::Diagnostic;
 use crate::output::Output;
 use crate::render::routes;
-use crate::util::url;
 
 /// A sitemap holds at most this many URLs (sitemaps.org).
 pub(super) const SITEMAP_URLS: usize = 50_000;
@@ -193,13 +192,8 @@ impl Renderer<'_> {
                 .map(|b| format!("{b}{}", row.url));
             let mut targets: Vec<(String, Option<&crate::source::postmortem::Spanned<String>>)> =
                 Vec::new();
-            if let Some(id) = &pm.id
-                && url::is_valid_slug(&id.value)
-            {
-                targets.push((
-                    format!("{}{}", routes::short(&id.value), routes::INDEX_FILE),
-                    None,
-                ));
+            if let Some(short) = pm.id.as_ref().and_then(|id| routes::short_link(&id.value)) {
+                targets.push((format!("{short}{}", routes::INDEX_FILE), None));
             }
             for alias in &pm.aliases {
                 targets.push((routes::alias_file(&alias.value), Some(alias)));

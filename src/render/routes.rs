@@ -114,6 +114,12 @@ pub fn short(id: &str) -> String {
     format!("{SHORT_PREFIX}{id}/")
 }
 
+/// The short link of a report with id `id`, if it has one: an id that
+/// cannot be a URL segment (`INC 12`, `ÅR-1`) has none.
+pub fn short_link(id: &str) -> Option<String> {
+    url::is_valid_slug(id).then(|| short(id))
+}
+
 /// The file an alias is written to, relative to the output folder:
 /// `/old/path/` and `/old/path` become `old/path/index.html`; a path that
 /// names an HTML file (`/2023/outage.html`) is that file.
