@@ -598,19 +598,13 @@ pub fn parse_text(raw: &str) -> ActionItem {
 pub fn annotations(markdown: &str, owners: bool, tickets: bool) -> Vec<std::ops::Range<usize>> {
     let mut found = Vec::new();
     for part in sections(markdown) {
-        let text = &markdown[part.range.clone()];
-        let mut at = 0;
-        for word in text.split_inclusive(char::is_whitespace) {
-            let start = part.range.start + at;
-            at += word.len();
-            let bare = word.trim_end_matches(char::is_whitespace);
-            let core = bare.trim_matches(|c: char| "()[]{},;.:!?\"'*_`".contains(c));
+        let start = part.range.start;
+        for (range, core) in crate::util::tickets::words(&markdown[part.range]) {
             let owner = owners && core.starts_with('@') && core.len() > 1;
             let ticket = tickets && is_reference(core);
             if owner || ticket {
                 // The word's core only: brackets and punctuation stay.
-                let lead = bare.find(core).unwrap_or(0);
-                found.push(start + lead..start + lead + core.len());
+                found.push(start + range.start..start + range.end);
             }
         }
     }

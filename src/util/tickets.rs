@@ -96,29 +96,33 @@ impl<'a> Tickets<'a> {
     /// The references in `text` that have a page, with their URLs: each a
     /// word of its own, punctuation around it left out (`(OPS-1),`).
     pub fn find(&self, text: &str) -> Vec<(Range<usize>, String)> {
-        let mut found = Vec::new();
         if self.patterns.is_empty() {
-            return found;
+            return Vec::new();
         }
-        let mut at = 0;
-        for word in text.split_inclusive(char::is_whitespace) {
-            let start = at;
-            at += word.len();
-            let bare = word.trim_end_matches(char::is_whitespace);
-            let core = bare.trim_matches(is_wrapping);
-            if core.len() < 2 || !core.ends_with(|c: char| c.is_ascii_digit()) {
-                continue;
-            }
-            if let Some(url) = self.url(core) {
-                let lead = bare.len() - bare.trim_start_matches(is_wrapping).len();
-                found.push((start + lead..start + lead + core.len(), url));
-            }
-        }
-        found
+        words(text)
+            .filter(|(_, core)| core.len() >= 2 && core.ends_with(|c: char| c.is_ascii_digit()))
+            .filter_map(|(range, core)| Some((range, self.url(core)?)))
+            .collect()
     }
 }
 
-/// Punctuation that may wrap a reference in prose: `(OPS-1)`, `#42,`.
+/// The words of `text` (split at white space) without the punctuation
+/// around them (`(OPS-1),` is `OPS-1`, `@dana:` is `@dana`), each with
+/// its byte range in `text`: where owners and tickets are looked for.
+pub fn words(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
+    let mut at = 0;
+    text.split_inclusive(char::is_whitespace).map(move |word| {
+        let start = at;
+        at += word.len();
+        let bare = word.trim_end_matches(char::is_whitespace);
+        let core = bare.trim_matches(is_wrapping);
+        let lead = bare.len() - bare.trim_start_matches(is_wrapping).len();
+        (start + lead..start + lead + core.len(), core)
+    })
+}
+
+/// Punctuation that may wrap an owner or a reference in prose: `(OPS-1)`,
+/// `#42,`.
 fn is_wrapping(c: char) -> bool {
     "()[]{},;.:!?\"'*_`".contains(c)
 }
