@@ -29,7 +29,6 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::hash::BuildHasher;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -158,14 +157,35 @@ const BOOSTS: [(u8, f64); 4] = [
     (IN_AUTHORS, 1.0),
 ];
 
-/// `text` lower-cased, as words are indexed (and queries read). Runs of
-/// ASCII, most of any report, are lowered a run at a time.
+/// `text` lower-cased, as words are indexed (and queries read). ASCII
+/// text, nearly every report, is lowered in one pass; otherwise runs of
+/// ASCII are lowered a run at a time.
 fn lower(text: &str) -> Cow<'_, str> {
-    if !text
-        .bytes()
-        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
-    {
-        return Cow::Borrowed(text);
+    if text.is_ascii() {
+        if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Cow::Borrowed(text);
+        }
+        return Cow::Owned(text.to_ascii_lowercase());
+    }
+    // Characters beyond ASCII are most often dashes and quotes, which
+    // have no case: when every one is its own lower case, lowering the
+    // ASCII is all there is to do.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    let mut caseless = true;
+    while let Some(found) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+        let Some(c) = text[at + found..].chars().next() else {
+            break;
+        };
+        let mut lowered = c.to_lowercase();
+        if lowered.next() != Some(c) || lowered.next().is_some() {
+            caseless = false;
+            break;
+        }
+        at += found + c.len_utf8();
+    }
+    if caseless {
+        return Cow::Owned(text.to_ascii_lowercase());
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -186,44 +206,86 @@ fn lower(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// What a byte is to the tokenizer: part of a word (an ASCII letter or
+/// digit), the start or middle of a character beyond ASCII (which may be
+/// a letter), or neither.
+const NOT_WORD: u8 = 0;
+const ASCII_WORD: u8 = 1;
+const BEYOND_ASCII: u8 = 2;
+static BYTE_KIND: [u8; 256] = {
+    let mut table = [NOT_WORD; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte >= 0x80 {
+            BEYOND_ASCII
+        } else if byte.is_ascii_alphanumeric() {
+            ASCII_WORD
+        } else {
+            NOT_WORD
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Pushes the indexed words of `text` (already lower-cased) onto `out`:
 /// runs of letters and digits of at least two characters, cut to
 /// [`MAX_WORD`], stop words left out. `static/search.js` splits queries
-/// the same way.
+/// the same way. Every word of every report passes through here, so
+/// ASCII is classified by a table, a byte at a time.
 fn words<'t>(text: &'t str, mut out: impl FnMut(&'t str)) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     // The width of the letter or digit at `i`, or None.
     let letter = |i: usize| -> Option<usize> {
-        let b = bytes[i];
-        if b.is_ascii() {
-            return b.is_ascii_alphanumeric().then_some(1);
+        match BYTE_KIND[bytes[i] as usize] {
+            ASCII_WORD => Some(1),
+            NOT_WORD => None,
+            _ => {
+                let c = text[i..].chars().next()?;
+                c.is_alphanumeric().then(|| c.len_utf8())
+            }
         }
-        let c = text[i..].chars().next()?;
-        c.is_alphanumeric().then(|| c.len_utf8())
     };
     let mut i = 0;
     while i < n {
+        // Skip what is not a word: ASCII a byte at a time.
+        while i < n && BYTE_KIND[bytes[i] as usize] == NOT_WORD {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
         let Some(width) = letter(i) else {
-            // Not a letter: the next character, one byte when ASCII.
-            i += if bytes[i].is_ascii() {
-                1
-            } else {
-                text[i..].chars().next().map_or(1, char::len_utf8)
-            };
+            // A character beyond ASCII that is not a letter.
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
             continue;
         };
         let start = i;
-        let mut cut = i + width;
-        let mut chars = 1;
         i += width;
-        while i < n {
-            let Some(width) = letter(i) else { break };
-            chars += 1;
-            if chars <= MAX_WORD {
-                cut = i + width;
+        // The common case: a run of ASCII letters and digits.
+        let ascii = i;
+        while i < n && BYTE_KIND[bytes[i] as usize] == ASCII_WORD {
+            i += 1;
+        }
+        let mut chars = 1 + (i - ascii);
+        let mut cut = if chars > MAX_WORD {
+            ascii + (MAX_WORD - 1)
+        } else {
+            i
+        };
+        if i < n && BYTE_KIND[bytes[i] as usize] == BEYOND_ASCII {
+            // A word with letters beyond ASCII: counted a character at a
+            // time, for the cut.
+            while i < n {
+                let Some(width) = letter(i) else { break };
+                chars += 1;
+                if chars <= MAX_WORD {
+                    cut = i + width;
+                }
+                i += width;
             }
-            i += width;
         }
         let word = &text[start..cut];
         if chars >= 2 && !is_stop_word(word) {
@@ -234,6 +296,10 @@ fn words<'t>(text: &'t str, mut out: impl FnMut(&'t str)) {
 
 /// The shard a word belongs to: its first two characters.
 fn shard_of(word: &str) -> &str {
+    let bytes = word.as_bytes();
+    if bytes.len() >= SHARD_PREFIX && bytes[..SHARD_PREFIX].is_ascii() {
+        return &word[..SHARD_PREFIX];
+    }
     match word.char_indices().nth(SHARD_PREFIX) {
         Some((i, _)) => &word[..i],
         None => word,
@@ -250,7 +316,14 @@ fn shard_file(prefix: &str) -> String {
 }
 
 fn partition_of(word: &str) -> usize {
-    (FxBuildHasher.hash_one(shard_of(word)) % PARTITIONS as u64) as usize
+    // The prefix's bytes (at most eight: two characters) as one number,
+    // mixed: words of one shard always land in the same partition.
+    let prefix = shard_of(word).as_bytes();
+    let mut packed = [0u8; 8];
+    let len = prefix.len().min(8);
+    packed[..len].copy_from_slice(&prefix[..len]);
+    let mixed = u64::from_le_bytes(packed).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> 32) as usize % PARTITIONS
 }
 
 /// A word's occurrence in a report, as the report is read.
@@ -855,6 +928,74 @@ mod tests {
         let mut out = Vec::new();
         words(&lowered, |w| out.push(w.to_string()));
         out
+    }
+
+    /// The tokenizer as first written, a character at a time: the fast
+    /// one must split every text the same way.
+    fn words_by_character(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some(&(start, c)) = chars.peek() {
+            if !c.is_alphanumeric() {
+                chars.next();
+                continue;
+            }
+            let (mut count, mut cut, mut end) = (0, start, start);
+            while let Some(&(at, c)) = chars.peek() {
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                count += 1;
+                end = at + c.len_utf8();
+                if count <= MAX_WORD {
+                    cut = end;
+                }
+                chars.next();
+            }
+            let _ = end;
+            let word = &text[start..cut];
+            if count >= 2 && !is_stop_word(word) {
+                out.push(word.to_string());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_byte_tokenizer_splits_as_the_character_rule_does() {
+        let pieces = [
+            "db",
+            " ",
+            "the",
+            "ölig",
+            "ß",
+            "日本語",
+            "-",
+            "x",
+            "\u{300}",
+            "42",
+            "é",
+            "aaaaaaaaaaaaaaaa",
+            "🙂",
+            "\n",
+            "Ⅻ",
+            "٣",
+            "\u{a0}",
+            ".",
+            "IO",
+            " \u{2014} ",
+            "İ",
+            "ΣΑ",
+            "Ö",
+        ];
+        for text in crate::util::text::seeded_texts(&pieces, 11, 500, 12) {
+            let lowered = lower(&text);
+            let by_character: String = text.chars().flat_map(char::to_lowercase).collect();
+            assert_eq!(lowered, by_character);
+            let mut fast = Vec::new();
+            words(&lowered, |w| fast.push(w.to_string()));
+            assert_eq!(fast, words_by_character(&lowered), "{text:?}");
+        }
     }
 
     #[test]

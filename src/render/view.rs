@@ -9,6 +9,7 @@
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 use rayon::prelude::*;
 use serde::Serialize;
+use serde::ser::SerializeStruct;
 use serde_json::{Map, Value};
 
 use crate::archive::{Archive, Kind, Report, Term};
@@ -128,7 +129,7 @@ impl TimeView {
 }
 
 /// One report as it appears in lists.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Row {
     pub slug: String,
     pub url: String,
@@ -151,6 +152,41 @@ pub struct Row {
     /// that has public reports: marked so that authors see what the public
     /// edition leaves out.
     pub internal: bool,
+}
+
+impl Row {
+    /// How many fields [`Row::serialize_fields`] writes.
+    const FIELDS: usize = 14;
+
+    /// Writes the row's fields into `s`: as a row of its own, or as the
+    /// first fields of a report's view, which has every field of its row.
+    /// Written out rather than with `#[serde(flatten)]`, which makes
+    /// serde go through a map, key by key: the report view is made for
+    /// every report page.
+    fn serialize_fields<S: SerializeStruct>(&self, s: &mut S) -> Result<(), S::Error> {
+        s.serialize_field("slug", &self.slug)?;
+        s.serialize_field("url", &self.url)?;
+        s.serialize_field("title", &self.title)?;
+        s.serialize_field("id", &self.id)?;
+        s.serialize_field("date", &self.date)?;
+        s.serialize_field("year", &self.year)?;
+        s.serialize_field("severity", &self.severity)?;
+        s.serialize_field("services", &self.services)?;
+        s.serialize_field("tags", &self.tags)?;
+        s.serialize_field("summary", &self.summary)?;
+        s.serialize_field("summary_html", &self.summary_html)?;
+        s.serialize_field("status", &self.status)?;
+        s.serialize_field("duration", &self.duration)?;
+        s.serialize_field("internal", &self.internal)
+    }
+}
+
+impl Serialize for Row {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Row", Row::FIELDS)?;
+        self.serialize_fields(&mut s)?;
+        s.end()
+    }
 }
 
 /// Every report's list row, in archive order. Rows are plain data; a
@@ -363,10 +399,9 @@ impl ActionView {
     }
 }
 
-/// Everything a report page shows.
-#[derive(Debug, Serialize)]
+/// Everything a report page shows: every field of its row, and these.
+#[derive(Debug)]
 pub struct ReportView<'a> {
-    #[serde(flatten)]
     pub row: &'a Row,
     pub body: String,
     pub headings: Vec<Heading>,
@@ -406,6 +441,38 @@ pub struct ReportView<'a> {
     /// A search for every report on the service and with the tag that most
     /// of them share, when rows are left out.
     pub similar_search: Option<SimilarSearch>,
+}
+
+impl Serialize for ReportView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("ReportView", Row::FIELDS + 24)?;
+        self.row.serialize_fields(&mut s)?;
+        s.serialize_field("body", &self.body)?;
+        s.serialize_field("headings", &self.headings)?;
+        s.serialize_field("toc", &self.toc)?;
+        s.serialize_field("impact", &self.impact)?;
+        s.serialize_field("authors", &self.authors)?;
+        s.serialize_field("teams", &self.teams)?;
+        s.serialize_field("times", &self.times)?;
+        s.serialize_field("durations", &self.durations)?;
+        s.serialize_field("related", &self.related)?;
+        s.serialize_field("older", &self.older)?;
+        s.serialize_field("newer", &self.newer)?;
+        s.serialize_field("service_nav", &self.service_nav)?;
+        s.serialize_field("links", &self.links)?;
+        s.serialize_field("extra", &self.extra)?;
+        s.serialize_field("source", &self.source)?;
+        s.serialize_field("timeline_svg", &self.timeline_svg)?;
+        s.serialize_field("timeline_caption", &self.timeline_caption)?;
+        s.serialize_field("action_items", &self.action_items)?;
+        s.serialize_field("open_action_items", &self.open_action_items)?;
+        s.serialize_field("listed_action_items", &self.listed_action_items)?;
+        s.serialize_field("similar_html", &self.similar_html)?;
+        s.serialize_field("similar_count", &self.similar_count)?;
+        s.serialize_field("similar_shown", &self.similar_shown)?;
+        s.serialize_field("similar_search", &self.similar_search)?;
+        s.end()
+    }
 }
 
 /// A search for the reports on one service with one tag.
@@ -739,5 +806,39 @@ pub fn term<'a>(
         label: severity.map(|s| s.label.clone()).unwrap_or_default(),
         severities,
         metrics: metrics.cloned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The `pub` fields of `pub struct NAME` in this file's source.
+    fn fields(name: &str) -> Vec<String> {
+        let source = include_str!("view.rs");
+        let start = source
+            .find(&format!("pub struct {name} "))
+            .or_else(|| source.find(&format!("pub struct {name}<")))
+            .unwrap();
+        let body = &source[start..start + source[start..].find("\n}").unwrap()];
+        body.lines()
+            .filter_map(|l| l.trim().strip_prefix("pub "))
+            .filter_map(|l| l.split_once(':').map(|(f, _)| f.trim().to_string()))
+            .filter(|f| !f.starts_with("struct"))
+            .collect()
+    }
+
+    #[test]
+    fn the_written_out_serialisers_give_every_field() {
+        let source = include_str!("view.rs");
+        let row = fields("Row");
+        assert_eq!(row.len(), super::Row::FIELDS);
+        let own: Vec<String> = fields("ReportView")
+            .into_iter()
+            .filter(|f| f != "row")
+            .collect();
+        assert!(source.contains(&format!("Row::FIELDS + {})", own.len())));
+        for field in row.iter().chain(&own) {
+            let line = format!("s.serialize_field(\"{field}\", &self.{field})");
+            assert!(source.contains(&line), "`{field}` is not serialised");
+        }
     }
 }

@@ -643,7 +643,7 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 /// Replaces the characters that HTML forbids (terminal colour codes pasted
 /// with a log, say) with U+FFFD, and warns at the first.
 fn shown_controls(text: String, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> String {
-    let Some(at) = text.find(crate::util::text::is_forbidden) else {
+    let Some(at) = crate::util::text::find_forbidden(&text) else {
         return text;
     };
     let c = text[at..].chars().next().unwrap_or_default();

@@ -9,6 +9,40 @@ pub fn is_forbidden(c: char) -> bool {
         || n & 0xFFFE == 0xFFFE
 }
 
+/// Where the first character of `text` that [`is_forbidden`] holds
+/// begins. Every file of an archive passes through this, so ASCII, most of
+/// any report, is checked a byte at a time without decoding.
+pub fn find_forbidden(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let printable = |b: &u8| (0x20..0x7f).contains(b);
+    let mut i = 0;
+    while i < bytes.len() {
+        // Sixteen printable ASCII bytes at a time: a check the compiler
+        // turns into a few vector instructions.
+        if let Some(block) = bytes.get(i..i + 16)
+            && block.iter().all(printable)
+        {
+            i += 16;
+            continue;
+        }
+        let b = bytes[i];
+        if b.is_ascii() {
+            if (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c | b'\r')) || b == 0x7f {
+                return Some(i);
+            }
+            i += 1;
+            continue;
+        }
+        // `i` starts a character: ASCII bytes never sit inside one.
+        let c = text[i..].chars().next()?;
+        if is_forbidden(c) {
+            return Some(i);
+        }
+        i += c.len_utf8();
+    }
+    None
+}
+
 /// `count` texts of `length` pieces each, picked from `pieces` by a
 /// seeded linear congruential generator: the same texts for the same seed.
 /// For tests that feed messy input to a reader.
@@ -27,4 +61,40 @@ pub(crate) fn seeded_texts(pieces: &[&str], seed: u64, count: usize, length: usi
             text
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{find_forbidden, is_forbidden, seeded_texts};
+
+    #[test]
+    fn the_byte_scan_finds_what_the_character_rule_finds() {
+        let pieces = [
+            "plain ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\x0c",
+            "\x1b[31m",
+            "\x7f",
+            "\u{85}",
+            "\u{9f}",
+            "é",
+            "日本",
+            "\u{FDD0}",
+            "\u{FDEF}",
+            "\u{FFFE}",
+            "\u{1FFFF}",
+            "\u{10FFFF}",
+            "\u{FFFD}",
+            "🙂",
+            "\u{A0}",
+            "x",
+        ];
+        for text in seeded_texts(&pieces, 7, 400, 6) {
+            assert_eq!(find_forbidden(&text), text.find(is_forbidden), "{text:?}");
+        }
+        assert_eq!(find_forbidden(""), None);
+        assert_eq!(find_forbidden("é\u{1b}"), Some(2));
+    }
 }
