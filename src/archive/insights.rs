@@ -179,15 +179,13 @@ impl Pairs {
                 lists.push(earlier);
             }
         }
-        // Merged, each report once: the lists are sorted, and a large
-        // archive's are long, so no sort and no copy.
+        let earlier = union_len(&lists, archive.reports.len());
+        // The newest few, merged from the sorted lists, each report once.
         let mut shown = Vec::with_capacity(SIMILAR);
-        let mut earlier = 0;
-        while let Some(next) = lists.iter().filter_map(|l| l.first()).min().copied() {
-            earlier += 1;
-            if shown.len() < SIMILAR {
-                shown.push(next);
-            }
+        while shown.len() < SIMILAR
+            && let Some(next) = lists.iter().filter_map(|l| l.first()).min().copied()
+        {
+            shown.push(next);
             for list in &mut lists {
                 if list.first() == Some(&next) {
                     *list = &list[1..];
@@ -200,6 +198,41 @@ impl Pairs {
             pair: pair.map(|(_, s, t)| (s.to_string(), t.to_string())),
         }
     }
+}
+
+/// How many reports (below `n`) the `lists` hold, each counted once. A
+/// large archive's lists are long and every report asks: each report is
+/// marked as it is counted, in an array kept by the thread, with a mark
+/// of its own for each call, so the array is cleared only when the marks
+/// run out.
+fn union_len(lists: &[&[usize]], n: usize) -> usize {
+    match lists {
+        [] => return 0,
+        [only] => return only.len(),
+        _ => {}
+    }
+    thread_local! {
+        static MARKS: std::cell::RefCell<(u32, Vec<u32>)> =
+            const { std::cell::RefCell::new((0, Vec::new())) };
+    }
+    MARKS.with_borrow_mut(|(mark, seen)| {
+        if *mark == u32::MAX || seen.len() < n {
+            seen.clear();
+            seen.resize(n, 0);
+            *mark = 0;
+        }
+        *mark += 1;
+        let mut count = 0;
+        for &i in lists.iter().copied().flatten() {
+            if let Some(seen) = seen.get_mut(i)
+                && *seen != *mark
+            {
+                *seen = *mark;
+                count += 1;
+            }
+        }
+        count
+    })
 }
 
 /// The earlier incidents like a report.
@@ -227,4 +260,36 @@ pub fn on_this_day(archive: &Archive, today: NaiveDate) -> Vec<usize> {
         })
         .map(|(i, _)| i)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::union_len;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn the_union_counts_each_report_once_call_after_call() {
+        let mut state = 5u64;
+        let mut next = |below: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % below
+        };
+        for _ in 0..200 {
+            let n = 1 + next(60) as usize;
+            let lists: Vec<Vec<usize>> = (0..next(5))
+                .map(|_| {
+                    let set: BTreeSet<usize> =
+                        (0..next(30)).map(|_| next(n as u64) as usize).collect();
+                    set.into_iter().collect()
+                })
+                .collect();
+            let slices: Vec<&[usize]> = lists.iter().map(Vec::as_slice).collect();
+            let union: BTreeSet<usize> = lists.iter().flatten().copied().collect();
+            assert_eq!(union_len(&slices, n), union.len(), "{lists:?}");
+            // The same lists again, on the same thread: the same count.
+            assert_eq!(union_len(&slices, n), union.len());
+        }
+    }
 }
