@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use anyhow::Result;
 use rayon::prelude::*;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::archive::Archive;
@@ -450,9 +450,97 @@ fn group_by_key<'i, T: Copy + Default + 'i>(
     (ordered, starts)
 }
 
+thread_local! {
+    /// Each thread's words of the index being built.
+    static VOCABULARY: std::cell::RefCell<Vocabulary> = std::cell::RefCell::new(Vocabulary::default());
+}
+
+/// The words a thread has met while indexing, each with its number in its
+/// partition, and its counts in the report at hand. A report's words are
+/// looked up here, where the common ones stay in the processor's cache,
+/// and a partition's dictionary, behind its lock, is asked only the first
+/// time a thread meets a word: a report has hundreds of distinct words,
+/// and an archive of 50,000 reports some fifty thousand in all.
+#[derive(Default)]
+struct Vocabulary {
+    /// The [`Builder::serial`] of the index these words are for.
+    serial: u64,
+    /// Word → its number here.
+    ids: FxHashMap<Box<str>, u32>,
+    /// By number here: the word's partition and its number there.
+    places: Vec<(usize, u32)>,
+    /// By number here: the report in which the word was last seen
+    /// (`report`), and what was seen of it there.
+    seen: Vec<(u32, Seen)>,
+    /// The words of the report at hand, by number here.
+    touched: Vec<u32>,
+    /// Counts the reports this thread has indexed, from 1.
+    report: u32,
+}
+
+impl Vocabulary {
+    /// Begins a report of the index `serial`, forgetting the words of
+    /// another index.
+    fn start(&mut self, serial: u64) {
+        if self.serial != serial || self.report == u32::MAX {
+            *self = Vocabulary {
+                serial,
+                ..Vocabulary::default()
+            };
+        }
+        self.report += 1;
+        self.touched.clear();
+    }
+
+    /// The number here of `word`, which the partition's dictionary gives
+    /// one the first time this thread meets it.
+    fn word(&mut self, word: &str, partitions: &[Mutex<Partition>]) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let part = partition_of(word);
+        let global = {
+            let mut partition = partitions[part].lock().unwrap_or_else(|e| e.into_inner());
+            let next = partition.ids.len() as u32;
+            *partition.ids.entry(word.into()).or_insert(next)
+        };
+        let id = self.places.len() as u32;
+        self.places.push((part, global));
+        self.seen.push((0, Seen::default()));
+        self.ids.insert(word.into(), id);
+        id
+    }
+
+    /// What the report at hand has shown of word `id` so far.
+    fn seen(&mut self, id: u32) -> &mut Seen {
+        let (report, seen) = &mut self.seen[id as usize];
+        if *report != self.report {
+            *report = self.report;
+            *seen = Seen::default();
+            self.touched.push(id);
+        }
+        seen
+    }
+
+    /// The postings of the report at hand, `doc`: a word's partition, its
+    /// number there, and what the report shows of it.
+    fn postings(&self, doc: u32) -> Vec<(usize, u32, Posting)> {
+        self.touched
+            .iter()
+            .map(|&id| {
+                let (part, global) = self.places[id as usize];
+                (part, global, Posting::new(doc, self.seen[id as usize].1))
+            })
+            .collect()
+    }
+}
+
 /// Gathers the index as report pages render, then writes it.
 pub struct Builder<'a> {
     archive: &'a Archive,
+    /// Tells this index from earlier ones, for the threads'
+    /// [`Vocabulary`].
+    serial: u64,
     partitions: Vec<Mutex<Partition>>,
     /// Words in each report's body, for BM25's length normalisation.
     lengths: Vec<AtomicU32>,
@@ -470,8 +558,10 @@ impl<'a> Builder<'a> {
         } else {
             n.div_ceil(per_chunk)
         };
+        static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Builder {
             archive,
+            serial: SERIAL.fetch_add(1, Ordering::Relaxed),
             partitions: (0..PARTITIONS).map(|_| Mutex::default()).collect(),
             lengths: (0..n).map(|_| AtomicU32::new(0)).collect(),
             chunk_docs: per_chunk,
@@ -485,16 +575,6 @@ impl<'a> Builder<'a> {
         let report = &self.archive.reports[i];
         let pm = &report.pm;
         let body_lower = lower(&body);
-        // Each word once, with its count in the body and where else it is.
-        let mut seen: FxHashMap<&str, Seen> =
-            FxHashMap::with_capacity_and_hasher(body_lower.len() / 16, FxBuildHasher);
-        let mut length = 0u32;
-        words(&body_lower, |w| {
-            length += 1;
-            seen.entry(w).or_default().count += 1;
-        });
-        self.lengths[i].store(length, Ordering::Relaxed);
-
         let mut fields: Vec<(Cow<str>, u8)> = vec![
             (lower(&pm.title), IN_TITLE),
             (lower(&report.summary), IN_SUMMARY),
@@ -509,20 +589,28 @@ impl<'a> Builder<'a> {
         for author in &pm.authors {
             fields.push((lower(author), IN_AUTHORS));
         }
-        for (text, bit) in &fields {
-            words(text, |w| {
-                seen.entry(w).or_default().fields |= *bit;
-            });
-        }
-        // The words grouped by partition, so that each partition is locked
-        // once. Threads start at different partitions, so that they do not
-        // queue for the same locks in the same order.
         let doc = i as u32;
-        let parts: Vec<(usize, &str, Posting)> = seen
-            .into_iter()
-            .map(|(word, seen)| (partition_of(word), word, Posting::new(doc, seen)))
-            .collect();
-        let (grouped, starts) = group_by_key(parts.iter(), PARTITIONS, |&(part, _, _)| part);
+        let postings = VOCABULARY.with_borrow_mut(|vocabulary| {
+            vocabulary.start(self.serial);
+            let mut length = 0u32;
+            words(&body_lower, |w| {
+                length += 1;
+                let word = vocabulary.word(w, &self.partitions);
+                vocabulary.seen(word).count += 1;
+            });
+            self.lengths[i].store(length, Ordering::Relaxed);
+            for (text, bit) in &fields {
+                words(text, |w| {
+                    let word = vocabulary.word(w, &self.partitions);
+                    vocabulary.seen(word).fields |= *bit;
+                });
+            }
+            vocabulary.postings(doc)
+        });
+        // The postings grouped by partition, so that each partition is
+        // locked once. Threads start at different partitions, so that they
+        // do not queue for the same locks in the same order.
+        let (grouped, starts) = group_by_key(postings.iter(), PARTITIONS, |&(part, _, _)| part);
         for k in 0..PARTITIONS {
             let part = (k + i) % PARTITIONS;
             let range = &grouped[starts[part]..starts[part + 1]];
@@ -532,15 +620,7 @@ impl<'a> Builder<'a> {
             let mut partition = self.partitions[part]
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
-            for &(_, word, posting) in range {
-                let id = match partition.ids.get(word) {
-                    Some(&id) => id,
-                    None => {
-                        let id = partition.ids.len() as u32;
-                        partition.ids.insert(word.into(), id);
-                        id
-                    }
-                };
+            for &(_, id, posting) in range {
                 partition.push(id, posting);
             }
         }
