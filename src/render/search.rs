@@ -465,8 +465,11 @@ thread_local! {
 struct Vocabulary {
     /// The [`Builder::serial`] of the index these words are for.
     serial: u64,
-    /// Word → its number here.
-    ids: FxHashMap<Box<str>, u32>,
+    /// Word → its number here: words of up to 15 bytes (nearly all) as
+    /// one number ([`short_key`]), compared without reading memory
+    /// elsewhere; longer ones as they are.
+    short: FxHashMap<u128, u32>,
+    long: FxHashMap<Box<str>, u32>,
     /// By number here: the word's partition and its number there.
     places: Vec<(usize, u32)>,
     /// By number here: the report in which the word was last seen
@@ -495,7 +498,12 @@ impl Vocabulary {
     /// The number here of `word`, which the partition's dictionary gives
     /// one the first time this thread meets it.
     fn word(&mut self, word: &str, partitions: &[Mutex<Partition>]) -> u32 {
-        if let Some(&id) = self.ids.get(word) {
+        let key = short_key(word);
+        let known = match key {
+            Some(key) => self.short.get(&key),
+            None => self.long.get(word),
+        };
+        if let Some(&id) = known {
             return id;
         }
         let part = partition_of(word);
@@ -507,7 +515,10 @@ impl Vocabulary {
         let id = self.places.len() as u32;
         self.places.push((part, global));
         self.seen.push((0, Seen::default()));
-        self.ids.insert(word.into(), id);
+        match key {
+            Some(key) => self.short.insert(key, id),
+            None => self.long.insert(word.into(), id),
+        };
         id
     }
 
@@ -533,6 +544,33 @@ impl Vocabulary {
             })
             .collect()
     }
+}
+
+/// A word of up to 15 bytes as one number: its bytes, and its length in
+/// the highest byte. Two words have the same key only if they are the
+/// same word.
+fn short_key(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    let len = bytes.len();
+    if len > 15 {
+        return None;
+    }
+    let read = |at: usize| {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(eight)
+    };
+    let (low, high) = if len >= 8 {
+        // The last eight bytes, shifted down past the ones `low` has.
+        (read(0), read(len - 8) >> (8 * (16 - len)))
+    } else {
+        let mut low = 0u64;
+        for (k, &b) in bytes.iter().enumerate() {
+            low |= u64::from(b) << (8 * k);
+        }
+        (low, 0)
+    };
+    Some(u128::from(low) | (u128::from(high) << 64) | ((len as u128) << 120))
 }
 
 /// Gathers the index as report pages render, then writes it.
@@ -1076,6 +1114,27 @@ mod tests {
             words(&lowered, |w| fast.push(w.to_string()));
             assert_eq!(fast, words_by_character(&lowered), "{text:?}");
         }
+    }
+
+    #[test]
+    fn short_keys_tell_every_word_apart() {
+        let mut words = Vec::new();
+        for text in crate::util::text::seeded_texts(&["a", "b", "é", "z", "0"], 3, 3000, 9) {
+            for n in (0..=text.len()).filter(|&n| text.is_char_boundary(n)) {
+                words.push(text[..n].to_string());
+            }
+        }
+        let mut keys = std::collections::HashMap::new();
+        for word in &words {
+            match short_key(word) {
+                Some(key) => {
+                    let other = keys.entry(key).or_insert_with(|| word.clone());
+                    assert_eq!(other, word, "one key for two words");
+                }
+                None => assert!(word.len() > 15),
+            }
+        }
+        assert!(keys.len() > 1000);
     }
 
     #[test]
