@@ -242,18 +242,21 @@ impl Site {
         let started = Instant::now();
         let renderer = Renderer::new(Scope::Site, self.setup(rows)).map_err(Error::Setup)?;
         debug(started, "renderer");
-        let rendered = renderer.render_all(output).map_err(Error::Setup)?;
-        output
-            .put(routes::STATS_FILE, renderer.stats_json().as_bytes())
-            .map_err(Error::Setup)?;
-        let actions = renderer.action_items();
-        let json = serde_json::to_vec(&actions).map_err(|e| Error::Setup(e.into()))?;
-        output
-            .put(routes::ACTION_ITEMS_FILE, &json)
-            .map_err(Error::Setup)?;
-        output
-            .put(routes::ACTION_ITEMS_CSV_FILE, actions.to_csv().as_bytes())
-            .map_err(Error::Setup)?;
+        // The archive's data files are written by one thread while the
+        // pages render on the others: made one after the other at the
+        // end, they kept a core idle.
+        let (rendered, files) = rayon::join(
+            || renderer.render_all(output),
+            || -> anyhow::Result<()> {
+                output.put(routes::STATS_FILE, renderer.stats_json().as_bytes())?;
+                let actions = renderer.action_items();
+                let (json, csv) = rayon::join(|| serde_json::to_vec(&actions), || actions.to_csv());
+                output.put(routes::ACTION_ITEMS_FILE, &json?)?;
+                output.put(routes::ACTION_ITEMS_CSV_FILE, csv.as_bytes())
+            },
+        );
+        let rendered = rendered.map_err(Error::Setup)?;
+        files.map_err(Error::Setup)?;
         if rendered.diagnostics.iter().any(Diagnostic::is_error) {
             let mut all = self.diagnostics.clone();
             all.extend(rendered.diagnostics);

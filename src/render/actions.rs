@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::archive::{Archive, Kind};
@@ -24,34 +25,38 @@ pub fn rows<'a>(
     today: NaiveDate,
     tickets: Tickets,
 ) -> Vec<ActionRow<'a>> {
-    let mut items: Vec<ActionRow> = archive
+    // Each item with its urgency, worked out once: it is compared again
+    // and again as the items are sorted.
+    let items: Vec<(Urgency, ActionRow)> = archive
         .reports
-        .iter()
+        .par_iter()
         .enumerate()
-        .flat_map(|(i, r)| r.pm.action_items.iter().map(move |item| (i, item)))
-        .map(|(i, item)| ActionRow {
-            item: ActionView::new(item, today, tickets),
-            report: ReportRef::new(&rows.rows[i]),
-            position: i,
+        .flat_map_iter(|(i, r)| r.pm.action_items.iter().map(move |item| (i, item)))
+        .map(|(i, item)| {
+            let row = ActionRow {
+                item: ActionView::new(item, today, tickets),
+                report: ReportRef::new(&rows.rows[i]),
+                position: i,
+            };
+            (row.urgency(), row)
         })
         .collect();
     // A report's rank is that of its most urgent item.
-    let mut first: Vec<Option<Urgency>> = vec![None; archive.reports.len()];
-    for item in &items {
-        let u = item.urgency();
+    let mut first: Vec<Option<&Urgency>> = vec![None; archive.reports.len()];
+    for (u, item) in &items {
         let slot = &mut first[item.position];
-        if slot.as_ref().is_none_or(|f| u < *f) {
+        if slot.is_none_or(|f| u < f) {
             *slot = Some(u);
         }
     }
-    items.sort_by(|a, b| {
-        (&first[a.position], a.position, a.urgency()).cmp(&(
-            &first[b.position],
-            b.position,
-            b.urgency(),
-        ))
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ua, a) = &items[a];
+        let (ub, b) = &items[b];
+        (first[a.position], a.position, ua).cmp(&(first[b.position], b.position, ub))
     });
-    items
+    let mut items: Vec<Option<ActionRow>> = items.into_iter().map(|(_, row)| Some(row)).collect();
+    order.into_iter().filter_map(|k| items[k].take()).collect()
 }
 
 /// How urgent an item is, most urgent least: open before closed, overdue
