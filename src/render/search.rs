@@ -560,9 +560,11 @@ fn short_key(word: &str) -> Option<u128> {
         eight.copy_from_slice(&bytes[at..at + 8]);
         u64::from_le_bytes(eight)
     };
-    let (low, high) = if len >= 8 {
+    let (low, high) = if len > 8 {
         // The last eight bytes, shifted down past the ones `low` has.
         (read(0), read(len - 8) >> (8 * (16 - len)))
+    } else if len == 8 {
+        (read(0), 0)
     } else {
         let mut low = 0u64;
         for (k, &b) in bytes.iter().enumerate() {
