@@ -27,7 +27,7 @@ pub fn rows<'a>(
 ) -> Vec<ActionRow<'a>> {
     // Each item with its urgency, worked out once: it is compared again
     // and again as the items are sorted.
-    let items: Vec<(Urgency, ActionRow)> = archive
+    let mut items: Vec<(Urgency, ActionRow)> = archive
         .reports
         .par_iter()
         .enumerate()
@@ -42,21 +42,17 @@ pub fn rows<'a>(
         })
         .collect();
     // A report's rank is that of its most urgent item.
-    let mut first: Vec<Option<&Urgency>> = vec![None; archive.reports.len()];
+    let mut first: Vec<Option<Urgency>> = vec![None; archive.reports.len()];
     for (u, item) in &items {
         let slot = &mut first[item.position];
-        if slot.is_none_or(|f| u < f) {
-            *slot = Some(u);
+        if slot.as_ref().is_none_or(|f| u < f) {
+            *slot = Some(u.clone());
         }
     }
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (ua, a) = &items[a];
-        let (ub, b) = &items[b];
-        (first[a.position], a.position, ua).cmp(&(first[b.position], b.position, ub))
+    items.sort_by(|(ua, a), (ub, b)| {
+        (&first[a.position], a.position, ua).cmp(&(&first[b.position], b.position, ub))
     });
-    let mut items: Vec<Option<ActionRow>> = items.into_iter().map(|(_, row)| Some(row)).collect();
-    order.into_iter().filter_map(|k| items[k].take()).collect()
+    items.into_iter().map(|(_, row)| row).collect()
 }
 
 /// How urgent an item is, most urgent least: open before closed, overdue

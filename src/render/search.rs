@@ -318,12 +318,10 @@ fn shard_file(prefix: &str) -> String {
 fn partition_of(word: &str) -> usize {
     // The prefix's bytes (at most eight: two characters) as one number,
     // mixed: words of one shard always land in the same partition.
-    let prefix = shard_of(word).as_bytes();
-    let mut packed = [0u8; 8];
-    let len = prefix.len().min(8);
-    packed[..len].copy_from_slice(&prefix[..len]);
-    let mixed = u64::from_le_bytes(packed).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    (mixed >> 32) as usize % PARTITIONS
+    // `pack` fills the highest bytes first: the product's highest bits
+    // are the ones that depend on every byte of the prefix.
+    let packed = pack(shard_of(word)).unwrap_or_default();
+    (packed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (u64::BITS - PARTITIONS.ilog2())) as usize
 }
 
 /// A word's occurrence in a report, as the report is read.
@@ -551,28 +549,12 @@ impl Vocabulary {
 /// same word.
 fn short_key(word: &str) -> Option<u128> {
     let bytes = word.as_bytes();
-    let len = bytes.len();
-    if len > 15 {
-        return None;
-    }
-    let read = |at: usize| {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(&bytes[at..at + 8]);
-        u64::from_le_bytes(eight)
-    };
-    let (low, high) = if len > 8 {
-        // The last eight bytes, shifted down past the ones `low` has.
-        (read(0), read(len - 8) >> (8 * (16 - len)))
-    } else if len == 8 {
-        (read(0), 0)
-    } else {
-        let mut low = 0u64;
-        for (k, &b) in bytes.iter().enumerate() {
-            low |= u64::from(b) << (8 * k);
-        }
-        (low, 0)
-    };
-    Some(u128::from(low) | (u128::from(high) << 64) | ((len as u128) << 120))
+    (bytes.len() <= 15).then(|| {
+        let mut buf = [0u8; 16];
+        buf[..bytes.len()].copy_from_slice(bytes);
+        buf[15] = bytes.len() as u8;
+        u128::from_le_bytes(buf)
+    })
 }
 
 /// Gathers the index as report pages render, then writes it.
@@ -1060,19 +1042,17 @@ mod tests {
                 chars.next();
                 continue;
             }
-            let (mut count, mut cut, mut end) = (0, start, start);
+            let (mut count, mut cut) = (0, start);
             while let Some(&(at, c)) = chars.peek() {
                 if !c.is_alphanumeric() {
                     break;
                 }
                 count += 1;
-                end = at + c.len_utf8();
                 if count <= MAX_WORD {
-                    cut = end;
+                    cut = at + c.len_utf8();
                 }
                 chars.next();
             }
-            let _ = end;
             let word = &text[start..cut];
             if count >= 2 && !is_stop_word(word) {
                 out.push(word.to_string());
@@ -1116,6 +1096,24 @@ mod tests {
             words(&lowered, |w| fast.push(w.to_string()));
             assert_eq!(fast, words_by_character(&lowered), "{text:?}");
         }
+    }
+
+    #[test]
+    fn shards_spread_over_the_partitions() {
+        let mut used = std::collections::BTreeSet::new();
+        for a in 'a'..='z' {
+            for b in ('a'..='z').chain('0'..='9') {
+                let part = partition_of(&format!("{a}{b}x"));
+                assert!(part < PARTITIONS);
+                assert_eq!(part, partition_of(&format!("{a}{b}")));
+                used.insert(part);
+            }
+        }
+        assert!(
+            used.len() >= PARTITIONS * 3 / 4,
+            "{} partitions used",
+            used.len()
+        );
     }
 
     #[test]

@@ -31,14 +31,6 @@ pub fn find_forbidden(text: &str) -> Option<usize> {
                 continue;
             }
         }
-        let b = bytes[i];
-        if b.is_ascii() {
-            if (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c | b'\r')) || b == 0x7f {
-                return Some(i);
-            }
-            i += 1;
-            continue;
-        }
         // `i` starts a character: ASCII bytes never sit inside one.
         let c = text[i..].chars().next()?;
         if is_forbidden(c) {
