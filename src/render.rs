@@ -41,7 +41,7 @@ pub(crate) mod syndication;
 pub mod theme;
 pub mod view;
 
-use pages::{Page, PageVars};
+use pages::{Content, Page, PageVars};
 use publish::{SITEMAP_URLS, write_sitemaps};
 
 /// Stands for `root` in cached list rows. A character for private use:
@@ -74,6 +74,9 @@ pub struct Renderer<'a> {
     search: Option<crate::render::search::Builder<'a>>,
     /// Where the theme's static files go, which aliases must not take.
     statics: Vec<String>,
+    /// Whether report pages are written by [`pages::report::written`]:
+    /// the theme's templates for them are the built-in ones.
+    written_reports: bool,
 }
 
 /// The two ways a list shows a report.
@@ -210,6 +213,9 @@ impl<'a> Renderer<'a> {
             actions,
             owners,
             search: whole.then(|| crate::render::search::Builder::new(archive)),
+            written_reports: pages::report::written::TEMPLATES
+                .iter()
+                .all(|name| theme.is_built_in(name)),
         })
     }
 
@@ -309,26 +315,38 @@ impl<'a> Renderer<'a> {
             title: &filled.title,
             meta: &filled.meta,
         };
-        let mut cx = filled.cx;
-        let every_page = Context::from_serialize(&vars)
-            .map_err(|e| anyhow!("rendering `{dir}{file}`: {}", render_error(&e)))?;
-        cx.extend(every_page);
         thread_local! {
             /// Each thread renders its pages into one buffer, reused.
             static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
+        let head = filled.head;
         PAGE.with_borrow_mut(|html| {
             html.clear();
-            self.tera
-                .render_to(template, &cx, &mut *html)
-                .map_err(|e| {
-                    anyhow!(
-                        "rendering `{dir}{file}` with `{template}`: {}",
-                        render_error(&e)
-                    )
-                })?;
-            if !filled.head.is_empty() {
-                insert_in_head(html, &filled.head);
+            match filled.content {
+                Content::Context(mut cx) => {
+                    let every_page = Context::from_serialize(&vars)
+                        .map_err(|e| anyhow!("rendering `{dir}{file}`: {}", render_error(&e)))?;
+                    cx.extend(every_page);
+                    self.tera
+                        .render_to(template, &cx, &mut *html)
+                        .map_err(|e| {
+                            anyhow!(
+                                "rendering `{dir}{file}` with `{template}`: {}",
+                                render_error(&e)
+                            )
+                        })?;
+                    if !head.is_empty() {
+                        insert_in_head(html, &head);
+                    }
+                }
+                Content::Report(view) => {
+                    // The buffer is empty: taking it as a `String` checks
+                    // nothing, and hands its memory back after.
+                    let mut page = String::from_utf8(std::mem::take(html)).unwrap_or_default();
+                    let head = std::str::from_utf8(&head).unwrap_or_default();
+                    pages::report::written::page(&mut page, &vars, &self.site, &view, head);
+                    *html = page.into_bytes();
+                }
             }
             shorten_links(html, &root, &dir);
             output.put(&format!("{dir}{file}"), html)

@@ -11,7 +11,7 @@ mod home;
 mod list;
 mod metrics;
 mod not_found;
-mod report;
+pub(super) mod report;
 mod search;
 mod terms;
 mod years;
@@ -124,13 +124,12 @@ pub(super) struct At<'p> {
 
 /// What the module of a kind of page gives for one page: its template, its
 /// share of [`PageVars`], and its own variables.
-pub(super) struct Filled {
+pub(super) struct Filled<'r> {
     pub(super) template: &'static str,
     pub(super) section: &'static str,
     pub(super) title: String,
     pub(super) meta: PageMeta,
-    /// The variables of the page's own table in docs/theming.md.
-    pub(super) cx: Context,
+    pub(super) content: Content<'r>,
     /// What rendering the page revealed (report bodies do).
     pub(super) revealed: Rendered,
     /// Markup for the end of the page's head, whatever its template (a
@@ -138,20 +137,30 @@ pub(super) struct Filled {
     pub(super) head: Vec<u8>,
 }
 
-impl Filled {
+/// What a page is made of.
+pub(super) enum Content<'r> {
+    /// The variables of the page's own table in docs/theming.md, for its
+    /// template.
+    Context(Context),
+    /// A report page of the built-in theme, which [`report::written`]
+    /// writes without Tera.
+    Report(Box<view::ReportView<'r>>),
+}
+
+impl<'r> Filled<'r> {
     fn new(
         template: &'static str,
         section: &'static str,
         title: impl Into<String>,
         meta: PageMeta,
         cx: Context,
-    ) -> Filled {
+    ) -> Filled<'r> {
         Filled {
             template,
             section,
             title: title.into(),
             meta,
-            cx,
+            content: Content::Context(cx),
             revealed: Rendered::default(),
             head: Vec::new(),
         }
@@ -160,7 +169,12 @@ impl Filled {
 
 /// Fills in `page`, at `at`. A report page also adds its words to the
 /// search index.
-pub(super) fn fill(r: &Renderer, page: &Page, at: &At, output: &Output) -> Result<Filled> {
+pub(super) fn fill<'r>(
+    r: &'r Renderer,
+    page: &Page,
+    at: &At,
+    output: &Output,
+) -> Result<Filled<'r>> {
     Ok(match page {
         Page::Home => home::fill(r, at)?,
         Page::Report(i) => report::fill(r, *i, at, output)?,

@@ -167,6 +167,16 @@ impl Theme {
         Ok(theme)
     }
 
+    /// Whether template `name` is the built-in theme's, as it is.
+    pub fn is_built_in(&self, name: &str) -> bool {
+        let path = format!("templates/{name}");
+        let built_in = DEFAULT_THEME.iter().find(|(p, _)| *p == path);
+        match (self.templates.get(name), built_in) {
+            (Some(text), Some((_, bytes))) => text.as_bytes() == unindent(bytes),
+            _ => false,
+        }
+    }
+
     /// Compiles the templates. Autoescaping is on for `.html` and `.xml`.
     pub fn tera(&self) -> Result<tera::Tera> {
         let mut tera = tera::Tera::new();

@@ -492,7 +492,7 @@ fn a_300_character_service_or_tag_is_cut_to_a_safe_segment() {
 
 /// A report with a payload in every field a page shows, and a body with
 /// every way of smuggling script through Markdown.
-fn injected_site() -> TestSite {
+pub(crate) fn injected_site() -> TestSite {
     let site = TestSite::empty();
     site.write(
         "hindsight.toml",

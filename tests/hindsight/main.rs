@@ -31,4 +31,5 @@ mod serve;
 mod support;
 mod theming;
 mod tickets;
+mod written;
 mod zones;

@@ -162,8 +162,10 @@ impl Code {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/pages");
         let page_kinds = std::fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-            .map(|entry| {
-                let path = entry.unwrap().path();
+            .map(|entry| entry.unwrap().path())
+            // A page's module may have a folder of its own parts.
+            .filter(|path| path.is_file())
+            .map(|path| {
                 let name = path.file_name().unwrap().to_string_lossy().into_owned();
                 (name, std::fs::read_to_string(&path).unwrap())
             })

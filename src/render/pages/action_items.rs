@@ -20,7 +20,7 @@ struct ServiceOption<'a> {
 }
 
 /// Page `n` (from 0) of the action items.
-pub(super) fn fill(r: &Renderer, n: usize, at: &At) -> Filled {
+pub(super) fn fill(r: &Renderer, n: usize, at: &At) -> Filled<'static> {
     let total = page_count(r.actions.len(), ACTIONS_PER_PAGE);
     let items = page_of(&r.actions, ACTIONS_PER_PAGE, n);
     let mut services: Vec<&Link> = items.iter().flat_map(|a| a.report.services).collect();

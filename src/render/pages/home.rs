@@ -16,7 +16,7 @@ const TEMPLATE: &str = "index.html";
 /// How many open action items the home page names.
 const OPEN_ACTIONS: usize = 5;
 
-pub(super) fn fill(r: &Renderer, at: &At) -> Result<Filled> {
+pub(super) fn fill(r: &Renderer, at: &At) -> Result<Filled<'static>> {
     let count = r.config.home_latest.min(r.rows.len());
     let latest: Vec<&Row> = r.rows.rows[..count].iter().collect();
     let mut latest_html = String::new();

@@ -26,7 +26,7 @@ struct YearJump {
 }
 
 /// Page `n` (from 0) of `list`.
-pub(super) fn fill(r: &Renderer, list: &List, n: usize, at: &At) -> Result<Filled> {
+pub(super) fn fill(r: &Renderer, list: &List, n: usize, at: &At) -> Result<Filled<'static>> {
     let size = r.config.page_size;
     let mut cx = Context::new();
     let (section, title, meta) = heading(r, list, n, at, &mut cx)?;

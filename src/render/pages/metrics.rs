@@ -9,7 +9,7 @@ use crate::render::Renderer;
 const TEMPLATE: &str = "metrics.html";
 const TITLE: &str = "How incidents are measured";
 
-pub(super) fn fill(r: &Renderer, at: &At) -> Filled {
+pub(super) fn fill(r: &Renderer, at: &At) -> Filled<'static> {
     let meta = meta(
         r,
         at,

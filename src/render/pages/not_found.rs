@@ -10,6 +10,6 @@ use crate::render::Renderer;
 const TEMPLATE: &str = "404.html";
 const TITLE: &str = "Page not found";
 
-pub(super) fn fill(r: &Renderer, at: &At) -> Filled {
+pub(super) fn fill(r: &Renderer, at: &At) -> Filled<'static> {
     Filled::new(TEMPLATE, "", TITLE, meta(r, at, TITLE, ""), Context::new())
 }

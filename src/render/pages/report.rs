@@ -1,9 +1,11 @@
 //! A report's page, with the report as JSON in its head.
 
+pub(in crate::render) mod written;
+
 use anyhow::Result;
 use tera::Context;
 
-use super::{At, Filled, meta};
+use super::{At, Content, Filled, meta};
 use crate::output::Output;
 use crate::render::meta::{PageMeta, ReportJson, report_script};
 use crate::render::view::{self, Row};
@@ -14,7 +16,7 @@ const TEMPLATE: &str = "report.html";
 
 /// Renders the body of report `i` for its page and adds its words to the
 /// search index.
-pub(super) fn fill(r: &Renderer, i: usize, at: &At, output: &Output) -> Result<Filled> {
+pub(super) fn fill<'r>(r: &'r Renderer, i: usize, at: &At, output: &Output) -> Result<Filled<'r>> {
     let row = &r.rows.rows[i];
     let mut body = body::render(r.archive, r.config, i);
     if let Some(search) = &r.search {
@@ -51,15 +53,21 @@ pub(super) fn fill(r: &Renderer, i: usize, at: &At, output: &Output) -> Result<F
             tag,
         });
     }
-    let mut cx = Context::new();
-    cx.insert("report", &view);
+    let content = if r.written_reports {
+        Content::Report(Box::new(view))
+    } else {
+        let mut cx = Context::new();
+        cx.insert("report", &view);
+        Content::Context(cx)
+    };
     let mut filled = Filled::new(
         TEMPLATE,
         "postmortems",
         &row.title,
         page_meta(r, at, row),
-        cx,
+        Context::new(),
     );
+    filled.content = content;
     filled.revealed = revealed;
     filled.head = head;
     Ok(filled)

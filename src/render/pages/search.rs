@@ -10,7 +10,7 @@ use crate::render::Renderer;
 const TEMPLATE: &str = "search.html";
 const TITLE: &str = "Search";
 
-pub(super) fn fill(r: &Renderer, at: &At) -> Filled {
+pub(super) fn fill(r: &Renderer, at: &At) -> Filled<'static> {
     let browse: Vec<(&str, Vec<_>)> = [Kind::Severities, Kind::Services, Kind::Tags]
         .into_iter()
         .map(|kind| {

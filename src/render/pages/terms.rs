@@ -8,7 +8,7 @@ use crate::render::Renderer;
 
 const TEMPLATE: &str = "terms.html";
 
-pub(super) fn fill(r: &Renderer, kind: Kind, at: &At) -> Filled {
+pub(super) fn fill(r: &Renderer, kind: Kind, at: &At) -> Filled<'static> {
     let terms: Vec<_> = r
         .archive
         .terms(kind)

@@ -19,7 +19,7 @@ struct YearView {
     count: usize,
 }
 
-pub(super) fn fill(r: &Renderer, at: &At) -> Filled {
+pub(super) fn fill(r: &Renderer, at: &At) -> Filled<'static> {
     let years: Vec<YearView> = r
         .archive
         .years
