@@ -178,7 +178,7 @@ impl<'a> Renderer<'a> {
         let severities = view::severities(config, archive);
         let insights = Insights::new(archive, today);
         let actions = if whole {
-            actions::rows(archive, rows, today, config.tickets())
+            actions::rows(archive, rows, today)
         } else {
             Vec::new()
         };

@@ -2,6 +2,7 @@
 //! per item with its report, open and overdue first, and their owners.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -10,7 +11,7 @@ use serde::Serialize;
 use crate::archive::{Archive, Kind};
 use crate::render::routes;
 use crate::render::view::{ActionView, Row, Rows};
-use crate::source::actions::State;
+use crate::source::actions::{ActionItem, State};
 use crate::util::html::{Mode, escape_into, escape_joined};
 use crate::util::tickets::Tickets;
 use crate::util::url;
@@ -19,54 +20,87 @@ use crate::util::url;
 /// items first, then those with open items, by their earliest due date,
 /// then the newest; within a report, open items first, overdue ones at the
 /// top. A report's items stay together, so that its line is written once.
-pub fn rows<'a>(
-    archive: &'a Archive,
-    rows: &'a Rows,
-    today: NaiveDate,
-    tickets: Tickets,
-) -> Vec<ActionRow<'a>> {
+pub fn rows<'a>(archive: &'a Archive, rows: &'a Rows, today: NaiveDate) -> Vec<ActionRow<'a>> {
     // Each item with its urgency, worked out once: it is compared again
-    // and again as the items are sorted.
+    // and again as the items are sorted. An archive of 50,000 reports has
+    // over 100,000 items: each is three words here, and borrows the rest.
     let mut items: Vec<(Urgency, ActionRow)> = archive
         .reports
         .par_iter()
+        .zip(&rows.rows)
         .enumerate()
-        .flat_map_iter(|(i, r)| r.pm.action_items.iter().map(move |item| (i, item)))
-        .map(|(i, item)| {
-            let row = ActionRow {
-                item: ActionView::new(item, today, tickets),
-                report: ReportRef::new(&rows.rows[i]),
-                position: i,
-            };
-            (row.urgency(), row)
+        .flat_map_iter(|(i, (r, row))| {
+            r.pm.action_items.iter().map(move |item| {
+                let row = ActionRow {
+                    item,
+                    report: row,
+                    position: i as u32,
+                    overdue: item.is_overdue(today),
+                };
+                (row.urgency(), row)
+            })
         })
         .collect();
     // A report's rank is that of its most urgent item.
     let mut first: Vec<Option<Urgency>> = vec![None; archive.reports.len()];
     for (u, item) in &items {
-        let slot = &mut first[item.position];
-        if slot.as_ref().is_none_or(|f| u < f) {
-            *slot = Some(u.clone());
+        let slot = &mut first[item.position as usize];
+        if slot.is_none_or(|f| *u < f) {
+            *slot = Some(*u);
         }
     }
     items.sort_by(|(ua, a), (ub, b)| {
-        (&first[a.position], a.position, ua).cmp(&(&first[b.position], b.position, ub))
+        (first[a.position as usize], a.position, ua).cmp(&(
+            first[b.position as usize],
+            b.position,
+            ub,
+        ))
     });
     items.into_iter().map(|(_, row)| row).collect()
 }
 
 /// How urgent an item is, most urgent least: open before closed, overdue
 /// first, then by due date, those without one last.
-pub type Urgency = (bool, bool, bool, Option<String>);
+pub type Urgency = (bool, bool, bool, Option<NaiveDate>);
 
-/// An action item with the report it belongs to.
-#[derive(Debug, Serialize)]
+/// An action item of the archive, with the report it belongs to.
+#[derive(Debug, Clone, Copy)]
 pub struct ActionRow<'a> {
+    pub item: &'a ActionItem,
+    /// The report's list row.
+    pub report: &'a Row,
+    /// The report's place in the archive.
+    position: u32,
+    pub overdue: bool,
+}
+
+impl<'a> ActionRow<'a> {
+    pub fn urgency(&self) -> Urgency {
+        let due = self.item.due;
+        (
+            !self.item.state.is_open(),
+            !self.overdue,
+            due.is_none(),
+            due,
+        )
+    }
+
+    /// The item as templates see it, with its report.
+    pub fn view(&self, today: NaiveDate, tickets: Tickets) -> ActionLine<'a> {
+        ActionLine {
+            item: ActionView::new(self.item, today, tickets),
+            report: ReportRef::new(self.report),
+        }
+    }
+}
+
+/// An action item as templates see it, with its report: what the home
+/// page's `open_actions` holds.
+#[derive(Debug, Serialize)]
+pub struct ActionLine<'a> {
     #[serde(flatten)]
     pub item: ActionView,
     pub report: ReportRef<'a>,
-    #[serde(skip)]
-    position: usize,
 }
 
 /// What an action item's line says of its report: a list row without its
@@ -82,17 +116,6 @@ pub struct ReportRef<'a> {
     pub severity_url: &'a str,
     pub severity_class: &'a str,
     pub services: &'a [crate::render::view::Link],
-}
-
-impl ActionRow<'_> {
-    pub fn urgency(&self) -> Urgency {
-        (
-            !self.item.open,
-            !self.item.overdue,
-            self.item.due.is_none(),
-            self.item.due.clone(),
-        )
-    }
 }
 
 impl<'a> ReportRef<'a> {
@@ -118,16 +141,16 @@ impl<'a> ReportRef<'a> {
 /// A report's items (the list keeps them together) share one group, which
 /// names the report once and carries what the severity and service filters
 /// read; each item's own line carries its state and owner.
-pub fn action_rows_html(items: &[ActionRow], root: &str) -> String {
+pub fn action_rows_html(items: &[ActionRow], root: &str, tickets: Tickets) -> String {
     let mut out = String::with_capacity(items.len() * 500);
     for group in items.chunk_by(|a, b| a.position == b.position) {
-        let report = &group[0].report;
+        let report = &ReportRef::new(group[0].report);
         group_open(&mut out, report);
         report_line(&mut out, report, root);
         out.push_str("<ul>\n");
         for a in group {
-            row_open(&mut out, &a.item);
-            item_line(&mut out, &a.item);
+            row_open(&mut out, a);
+            item_line(&mut out, a, tickets);
             out.push_str("</li>\n");
         }
         out.push_str("</ul></li>\n");
@@ -153,18 +176,19 @@ fn group_open(out: &mut String, r: &ReportRef) {
 /// reads the owner's `@name`). Its parts
 /// are styled by their place in a group, not by classes of their own: the
 /// list has 100,000 items at 50,000 reports.
-fn row_open(out: &mut String, item: &ActionView) {
+fn row_open(out: &mut String, row: &ActionRow) {
     out.push_str("<li data-action-state=\"");
-    out.push_str(item.attribute);
-    if item.overdue {
+    out.push_str(row.item.state.attribute());
+    if row.overdue {
         out.push_str("\" data-overdue=\"true");
     }
     out.push_str("\">");
 }
 
 /// The item's state, text, owner, tickets, kind, priority and due date.
-fn item_line(out: &mut String, item: &ActionView) {
-    let label = match (item.state, item.overdue) {
+fn item_line(out: &mut String, row: &ActionRow, tickets: Tickets) {
+    let item = row.item;
+    let label = match (item.state, row.overdue) {
         (State::Done, _) => "Done",
         (State::Wontfix, _) => "Won't fix",
         (State::Open, true) => "Overdue",
@@ -177,8 +201,8 @@ fn item_line(out: &mut String, item: &ActionView) {
     if let Some(owner) = &item.owner {
         tag(out, "action-owner", "@", owner);
     }
-    for t in &item.ticket_links {
-        ticket(out, &t.id, t.url.as_deref());
+    for t in &item.tickets {
+        ticket(out, t, tickets.url(t).as_deref());
     }
     if let Some(kind) = item.kind {
         tag(out, "action-kind", "", kind.name());
@@ -186,12 +210,12 @@ fn item_line(out: &mut String, item: &ActionView) {
     if let Some(p) = &item.priority {
         tag(out, "action-priority", "", p);
     }
-    if let Some(due) = &item.due {
-        out.push_str(" <span class=\"action-due\">due <time datetime=\"");
-        out.push_str(due);
-        out.push_str("\">");
-        out.push_str(due);
-        out.push_str("</time></span>");
+    if let Some(due) = item.due {
+        let due = due.format("%Y-%m-%d");
+        let _ = write!(
+            out,
+            " <span class=\"action-due\">due <time datetime=\"{due}\">{due}</time></span>"
+        );
     }
 }
 
@@ -272,12 +296,12 @@ pub fn owners(items: &[ActionRow]) -> Vec<Owner> {
             overdue: 0,
             done: 0,
         });
-        if row.item.open {
+        if row.item.state.is_open() {
             owner.open += 1;
         } else {
             owner.done += 1;
         }
-        owner.overdue += usize::from(row.item.overdue);
+        owner.overdue += usize::from(row.overdue);
     }
     let mut owners: Vec<Owner> = by.into_values().collect();
     owners.sort_by(|a, b| {

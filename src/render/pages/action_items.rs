@@ -23,7 +23,7 @@ struct ServiceOption<'a> {
 pub(super) fn fill(r: &Renderer, n: usize, at: &At) -> Filled<'static> {
     let total = page_count(r.actions.len(), ACTIONS_PER_PAGE);
     let items = page_of(&r.actions, ACTIONS_PER_PAGE, n);
-    let mut services: Vec<&Link> = items.iter().flat_map(|a| a.report.services).collect();
+    let mut services: Vec<&Link> = items.iter().flat_map(|a| &a.report.services).collect();
     services.sort_by(|a, b| a.name.cmp(&b.name));
     services.dedup_by(|a, b| a.url == b.url);
     let services: Vec<ServiceOption> = services
@@ -35,7 +35,10 @@ pub(super) fn fill(r: &Renderer, n: usize, at: &At) -> Filled<'static> {
         .collect();
     let overall = &r.insights.overall;
     let mut cx = Context::new();
-    cx.insert("items_html", &actions::action_rows_html(items, at.root));
+    cx.insert(
+        "items_html",
+        &actions::action_rows_html(items, at.root, r.config.tickets()),
+    );
     cx.insert("items_count", &items.len());
     cx.insert("metrics", overall);
     cx.insert("owners", &r.owners);

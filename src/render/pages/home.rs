@@ -35,9 +35,18 @@ pub(super) fn fill(r: &Renderer, at: &At) -> Result<Filled<'static>> {
         .map(|i| &r.rows.rows[i])
         .collect();
     // The most urgent open items: overdue first, then by due date.
-    let mut open: Vec<&ActionRow> = r.actions.iter().filter(|a| a.item.open).collect();
+    let mut open: Vec<&ActionRow> = r
+        .actions
+        .iter()
+        .filter(|a| a.item.state.is_open())
+        .collect();
     open.sort_by_key(|a| a.urgency());
     open.truncate(OPEN_ACTIONS);
+    let tickets = r.config.tickets();
+    let open: Vec<_> = open
+        .into_iter()
+        .map(|a| a.view(r.insights.today, tickets))
+        .collect();
     let monthly = charts::monthly(
         &r.insights,
         r.archive,
