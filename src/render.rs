@@ -40,6 +40,7 @@ pub mod search;
 pub(crate) mod syndication;
 pub mod theme;
 pub mod view;
+mod written;
 
 use pages::{Content, Page, PageVars};
 use publish::{SITEMAP_URLS, write_sitemaps};
@@ -74,9 +75,12 @@ pub struct Renderer<'a> {
     search: Option<crate::render::search::Builder<'a>>,
     /// Where the theme's static files go, which aliases must not take.
     statics: Vec<String>,
-    /// Whether report pages are written by [`pages::report::written`]:
-    /// the theme's templates for them are the built-in ones.
+    /// Whether report pages are written by [`written::page`]: the theme's
+    /// templates for them are the built-in ones.
     written_reports: bool,
+    /// Whether list rows are written by [`written::row`], for the same
+    /// reason.
+    written_rows: bool,
 }
 
 /// The two ways a list shows a report.
@@ -213,7 +217,10 @@ impl<'a> Renderer<'a> {
             actions,
             owners,
             search: whole.then(|| crate::render::search::Builder::new(archive)),
-            written_reports: pages::report::written::TEMPLATES
+            written_reports: written::REPORT_TEMPLATES
+                .iter()
+                .all(|name| theme.is_built_in(name)),
+            written_rows: written::ROW_TEMPLATES
                 .iter()
                 .all(|name| theme.is_built_in(name)),
         })
@@ -344,7 +351,7 @@ impl<'a> Renderer<'a> {
                     // nothing, and hands its memory back after.
                     let mut page = String::from_utf8(std::mem::take(html)).unwrap_or_default();
                     let head = std::str::from_utf8(&head).unwrap_or_default();
-                    pages::report::written::page(&mut page, &vars, &self.site, &view, head);
+                    written::page(&mut page, &vars, &self.site, &view, head);
                     *html = page.into_bytes();
                 }
             }
@@ -386,6 +393,13 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_row(&self, i: usize, form: RowForm, root: &str) -> Result<String> {
+        if self.written_rows {
+            let mut html = String::new();
+            written::row(&mut html, &self.rows.rows[i], root, form == RowForm::Brief);
+            // The line break that ends the templates' one line.
+            html.push('\n');
+            return Ok(html);
+        }
         let mut cx = Context::new();
         cx.insert("row", &self.rows.rows[i]);
         cx.insert("root", root);

@@ -142,8 +142,8 @@ pub(super) enum Content<'r> {
     /// The variables of the page's own table in docs/theming.md, for its
     /// template.
     Context(Context),
-    /// A report page of the built-in theme, which [`report::written`]
-    /// writes without Tera.
+    /// A report page of the built-in theme, which
+    /// [`crate::render::written`] writes without Tera.
     Report(Box<view::ReportView<'r>>),
 }
 

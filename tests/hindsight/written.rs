@@ -1,10 +1,9 @@
-//! Report pages of the built-in theme are written without Tera
-//! (`src/render/pages/report/written.rs`), and must be, byte for byte, the
-//! pages Tera makes of the built-in templates. A site whose theme copy
-//! differs from the built-in one by a template comment alone goes through
-//! Tera; its report pages are compared with those of the same site built
-//! with the theme as it is. A site that changes one of the templates sees
-//! its change on report pages.
+//! Report pages and list rows of the built-in theme are written without
+//! Tera (`src/render/written.rs`), and must be, byte for byte, what Tera
+//! makes of the built-in templates. A site whose theme copy differs from
+//! the built-in one by template comments alone goes through Tera; its pages
+//! are compared with those of the same site built with the theme as it is.
+//! A site that changes one of the templates sees its change.
 
 use std::path::{Path, PathBuf};
 
@@ -12,8 +11,15 @@ use hindsight::Options;
 
 use crate::support::{TestSite, copy_tree, sel, snapshot};
 
-/// The templates a report page is made of, which the written pages follow.
-const TEMPLATES: [&str; 3] = ["base.html", "macros.html", "report.html"];
+/// The templates the written pages and rows follow, and a page that shows
+/// each.
+const TEMPLATES: [(&str, &str); 5] = [
+    ("base.html", "postmortems/2024-03-01-rich/index.html"),
+    ("macros.html", "postmortems/2024-03-01-rich/index.html"),
+    ("report.html", "postmortems/2024-03-01-rich/index.html"),
+    ("row.html", "services/api/index.html"),
+    ("brief-row.html", "postmortems/index.html"),
+];
 
 fn built_in(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
@@ -32,10 +38,10 @@ fn build(root: &Path, out: &Path, base_url: Option<&str>) {
     }
 }
 
-/// The report pages of the site at `root`, built as it is and built with a
-/// theme copy whose `report.html` has one more comment, which Tera
-/// renders: the same paths, and the same bytes. Returns how many pages were
-/// compared.
+/// The pages of the site at `root`, built as it is and built with a theme
+/// copy whose `report.html`, `row.html` and `brief-row.html` have one more
+/// comment, which Tera renders: the same paths, and the same bytes.
+/// Returns how many report pages were compared.
 fn compare(root: &Path, base_url: Option<&str>) -> usize {
     let tmp = tempfile::tempdir().unwrap();
     let written = tmp.path().join("written");
@@ -45,22 +51,28 @@ fn compare(root: &Path, base_url: Option<&str>) -> usize {
     copy_tree(root, &copy);
     let theme = copy.join("themes/default/templates");
     std::fs::create_dir_all(&theme).unwrap();
+    // After the blocks of `report.html`, before the one line of a row:
+    // neither adds to what the template writes.
     let report = built_in("report.html") + "{# Through the templates. #}\n";
     std::fs::write(theme.join("report.html"), report).unwrap();
+    for row in ["row.html", "brief-row.html"] {
+        let text = format!("{{# Through the templates. #}}{}", built_in(row));
+        std::fs::write(theme.join(row), text).unwrap();
+    }
     let templated = tmp.path().join("templated");
     build(&copy, &templated, base_url);
 
-    let reports = |out: &Path| -> Vec<(PathBuf, Vec<u8>)> {
-        snapshot(&out.join("postmortems"))
+    let pages = |out: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        snapshot(out)
             .into_iter()
-            .filter(|(path, _)| path.components().count() == 2)
+            .filter(|(path, _)| path.extension().is_some_and(|e| e == "html"))
             .collect()
     };
-    let (a, b) = (reports(&written), reports(&templated));
+    let (a, b) = (pages(&written), pages(&templated));
     assert_eq!(
         a.iter().map(|(p, _)| p).collect::<Vec<_>>(),
         b.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-        "{}: the same report pages",
+        "{}: the same pages",
         root.display()
     );
     for ((path, written), (_, templated)) in a.iter().zip(&b) {
@@ -75,7 +87,7 @@ fn compare(root: &Path, base_url: Option<&str>) -> usize {
                 String::from_utf8_lossy(&bytes[from..to]).into_owned()
             };
             panic!(
-                "{}: postmortems/{} differs at byte {at}:\nwritten:  {:?}\ntemplate: {:?}",
+                "{}: {} differs at byte {at}:\nwritten:  {:?}\ntemplate: {:?}",
                 root.display(),
                 path.display(),
                 around(written),
@@ -83,7 +95,9 @@ fn compare(root: &Path, base_url: Option<&str>) -> usize {
             );
         }
     }
-    a.len()
+    let report =
+        |path: &&PathBuf| path.starts_with("postmortems") && path.components().count() == 3;
+    a.iter().map(|(p, _)| p).filter(report).count()
 }
 
 /// A report in front matter and body: `more` is extra front matter.
@@ -226,9 +240,9 @@ fn the_example_archive_is_written_as_its_templates_make_it() {
 }
 
 #[test]
-fn a_site_that_changes_a_template_of_report_pages_sees_its_change() {
+fn a_site_that_changes_a_template_of_report_pages_or_rows_sees_its_change() {
     let site = every_branch();
-    for name in TEMPLATES {
+    for (name, page) in TEMPLATES {
         let _ = std::fs::remove_dir_all(site.root().join("templates"));
         let _ = std::fs::remove_dir_all(site.out());
         // A template of the site's own is used as it is written.
@@ -237,15 +251,18 @@ fn a_site_that_changes_a_template_of_report_pages_sees_its_change() {
                 "<span class=\"action-text\">",
                 "<span class=\"action-text\" data-marked>",
             ),
+            "row.html" | "brief-row.html" => {
+                format!("<i data-marked></i>{}", built_in(name))
+            }
             _ => built_in(name).replace("</footer>", "<i data-marked></i></footer>"),
         };
         assert_ne!(marked, built_in(name), "{name} has the marked text");
         site.write(&format!("templates/{name}"), &marked);
         site.build_ok();
-        let doc = site.page("postmortems/2024-03-01-rich/index.html");
+        let doc = site.page(page);
         assert!(
             doc.select(&sel("[data-marked]")).next().is_some(),
-            "a site's own {name} shows on report pages"
+            "a site's own {name} shows on {page}"
         );
     }
 }

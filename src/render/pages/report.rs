@@ -1,7 +1,5 @@
 //! A report's page, with the report as JSON in its head.
 
-pub(in crate::render) mod written;
-
 use anyhow::Result;
 use tera::Context;
 

@@ -1,17 +1,18 @@
-//! The built-in theme's report page, written by hand.
+//! The built-in theme's report page and list rows, written by hand.
 //!
 //! A report page is most of a site's pages, and interpreting its
 //! templates (`report.html` in `base.html`, with the components of
 //! `macros.html`) for each one took more than a tenth of a build:
 //! serialising the report's view into the template's values, then walking
-//! the template. When a site uses the built-in theme's templates as they
-//! are, this module writes the same page directly from the view, byte for
-//! byte; a site with its own templates gets them through Tera, as every
-//! other page does.
+//! the template. Each report's list row (`row.html`, `brief-row.html`) is
+//! rendered twice more. When a site uses the built-in theme's templates as
+//! they are, this module writes the same pages and rows directly from the
+//! views, byte for byte; a site with its own templates gets them through
+//! Tera, as every other page does.
 //!
-//! The two must not drift apart: a test renders the report pages of
-//! several archives both ways and requires the same bytes, so a change to
-//! one of the templates above fails until this module follows it.
+//! The two must not drift apart: a test renders every page of several
+//! archives both ways and requires the same bytes, so a change to one of
+//! the templates above fails until this module follows it.
 
 use std::fmt::Write;
 
@@ -21,10 +22,15 @@ use crate::source::actions::State;
 use crate::source::postmortem::Status;
 use crate::util::html::escape_into;
 
-/// The templates whose output this module writes: when a site has its own
-/// version of any of them, report pages go through Tera. (The rows of
-/// "This happened before" come from `brief-row.html` either way.)
-pub(in crate::render) const TEMPLATES: [&str; 3] = ["base.html", "macros.html", "report.html"];
+/// The templates of a report page: when a site has its own version of any
+/// of them, report pages go through Tera. (The rows of "This happened
+/// before" are list rows, below.)
+pub(in crate::render) const REPORT_TEMPLATES: [&str; 3] =
+    ["base.html", "macros.html", "report.html"];
+
+/// The templates of a list row, in its two forms.
+pub(in crate::render) const ROW_TEMPLATES: [&str; 3] =
+    ["macros.html", "row.html", "brief-row.html"];
 
 /// Writes the page of `report` into `out`, with `head` (the report's JSON)
 /// at the end of its head.
@@ -371,9 +377,9 @@ fn content(out: &mut String, vars: &PageVars, site: &SiteView, r: &ReportView) {
     }
     if !r.related.is_empty() {
         out.push_str("\n<section class=\"related\" aria-labelledby=\"related\">\n<h2 id=\"related\">Related postmortems</h2>\n<ul class=\"report-list\">");
-        for row in &r.related {
+        for related in &r.related {
             out.push('\n');
-            report_row(out, row, root);
+            self::row(out, related, root, false);
         }
         out.push_str("\n</ul>\n</section>");
     }
@@ -442,8 +448,9 @@ fn severity_badge(out: &mut String, severity: &SeverityView, root: &str) {
     put(out, "\">", &severity.id, "</a>");
 }
 
-/// `report_row` of `macros.html`, not brief.
-fn report_row(out: &mut String, row: &Row, root: &str) {
+/// `report_row` of `macros.html`: a report as a list row, `brief` without
+/// its services and summary. `row.html` and `brief-row.html` are this.
+pub(in crate::render) fn row(out: &mut String, row: &Row, root: &str, brief: bool) {
     put(
         out,
         "<li><a class=\"sev ",
@@ -461,7 +468,8 @@ fn report_row(out: &mut String, row: &Row, root: &str) {
     if let Some(duration) = some(&row.duration) {
         put(out, "<span class=\"dur\">", duration, "</span>");
     }
-    for (n, link) in row.services.iter().enumerate() {
+    let services = if brief { &[][..] } else { &row.services[..] };
+    for (n, link) in services.iter().enumerate() {
         if n > 0 {
             out.push(' ');
         }
@@ -472,7 +480,7 @@ fn report_row(out: &mut String, row: &Row, root: &str) {
     }
     badges(out, row, ["in review", "draft", ">internal"]);
     out.push_str("</p>");
-    if !row.summary.is_empty() {
+    if !row.summary.is_empty() && !brief {
         out.push_str("<p>");
         out.push_str(&row.summary_html);
         out.push_str("</p>");
