@@ -464,8 +464,11 @@ struct Vocabulary {
     /// The [`Builder::serial`] of the index these words are for.
     serial: u64,
     /// Word → its number here: words of up to 15 bytes (nearly all) as
-    /// one number ([`short_key`]), compared without reading memory
-    /// elsewhere; longer ones as they are.
+    /// one number ([`Key`]), compared without reading memory elsewhere;
+    /// longer ones as they are. Most words are of eight bytes or fewer:
+    /// their table has entries half the size, and more of it stays in the
+    /// processor's cache.
+    small: FxHashMap<u64, u32>,
     short: FxHashMap<u128, u32>,
     long: FxHashMap<Box<str>, u32>,
     /// By number here: the word's partition and its number there.
@@ -496,10 +499,11 @@ impl Vocabulary {
     /// The number here of `word`, which the partition's dictionary gives
     /// one the first time this thread meets it.
     fn word(&mut self, word: &str, partitions: &[Mutex<Partition>]) -> u32 {
-        let key = short_key(word);
+        let key = Key::of(word);
         let known = match key {
-            Some(key) => self.short.get(&key),
-            None => self.long.get(word),
+            Key::Small(key) => self.small.get(&key),
+            Key::Short(key) => self.short.get(&key),
+            Key::Long => self.long.get(word),
         };
         if let Some(&id) = known {
             return id;
@@ -514,8 +518,9 @@ impl Vocabulary {
         self.places.push((part, global));
         self.seen.push((0, Seen::default()));
         match key {
-            Some(key) => self.short.insert(key, id),
-            None => self.long.insert(word.into(), id),
+            Key::Small(key) => self.small.insert(key, id),
+            Key::Short(key) => self.short.insert(key, id),
+            Key::Long => self.long.insert(word.into(), id),
         };
         id
     }
@@ -544,17 +549,35 @@ impl Vocabulary {
     }
 }
 
-/// A word of up to 15 bytes as one number: its bytes, and its length in
-/// the highest byte. Two words have the same key only if they are the
-/// same word.
-fn short_key(word: &str) -> Option<u128> {
-    let bytes = word.as_bytes();
-    (bytes.len() <= 15).then(|| {
-        let mut buf = [0u8; 16];
-        buf[..bytes.len()].copy_from_slice(bytes);
-        buf[15] = bytes.len() as u8;
-        u128::from_le_bytes(buf)
-    })
+/// A word as a number, when it fits in one: its bytes, padded with
+/// zeros. Words are letters and digits, never NUL, so two words have the
+/// same key only if they are the same word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Key {
+    /// Up to 8 bytes.
+    Small(u64),
+    /// 9 to 15 bytes, and the length in the highest byte.
+    Short(u128),
+    /// Longer.
+    Long,
+}
+
+impl Key {
+    fn of(word: &str) -> Key {
+        let bytes = word.as_bytes();
+        if bytes.len() <= 8 {
+            let mut buf = [0u8; 8];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            return Key::Small(u64::from_le_bytes(buf));
+        }
+        if bytes.len() <= 15 {
+            let mut buf = [0u8; 16];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            buf[15] = bytes.len() as u8;
+            return Key::Short(u128::from_le_bytes(buf));
+        }
+        Key::Long
+    }
 }
 
 /// Gathers the index as report pages render, then writes it.
@@ -1117,7 +1140,7 @@ mod tests {
     }
 
     #[test]
-    fn short_keys_tell_every_word_apart() {
+    fn keys_tell_every_word_apart() {
         let mut words = Vec::new();
         for text in crate::util::text::seeded_texts(&["a", "b", "é", "z", "0"], 3, 3000, 9) {
             for n in (0..=text.len()).filter(|&n| text.is_char_boundary(n)) {
@@ -1126,12 +1149,12 @@ mod tests {
         }
         let mut keys = std::collections::HashMap::new();
         for word in &words {
-            match short_key(word) {
-                Some(key) => {
+            match Key::of(word) {
+                Key::Long => assert!(word.len() > 15),
+                key => {
                     let other = keys.entry(key).or_insert_with(|| word.clone());
                     assert_eq!(other, word, "one key for two words");
                 }
-                None => assert!(word.len() > 15),
             }
         }
         assert!(keys.len() > 1000);
