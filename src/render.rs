@@ -350,8 +350,8 @@ impl<'a> Renderer<'a> {
                     // The buffer is empty: taking it as a `String` checks
                     // nothing, and hands its memory back after.
                     let mut page = String::from_utf8(std::mem::take(html)).unwrap_or_default();
-                    let head = std::str::from_utf8(&head).unwrap_or_default();
-                    written::page(&mut page, &vars, &self.site, &view, head);
+                    let head = String::from_utf8_lossy(&head);
+                    written::page(&mut page, &vars, &self.site, &view, &head);
                     *html = page.into_bytes();
                 }
             }

@@ -11,7 +11,7 @@ mod home;
 mod list;
 mod metrics;
 mod not_found;
-pub(super) mod report;
+mod report;
 mod search;
 mod terms;
 mod years;
@@ -147,20 +147,26 @@ pub(super) enum Content<'r> {
     Report(Box<view::ReportView<'r>>),
 }
 
+impl From<Context> for Content<'_> {
+    fn from(cx: Context) -> Self {
+        Content::Context(cx)
+    }
+}
+
 impl<'r> Filled<'r> {
     fn new(
         template: &'static str,
         section: &'static str,
         title: impl Into<String>,
         meta: PageMeta,
-        cx: Context,
+        content: impl Into<Content<'r>>,
     ) -> Filled<'r> {
         Filled {
             template,
             section,
             title: title.into(),
             meta,
-            content: Content::Context(cx),
+            content: content.into(),
             revealed: Rendered::default(),
             head: Vec::new(),
         }

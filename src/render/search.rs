@@ -564,12 +564,10 @@ enum Key {
 
 impl Key {
     fn of(word: &str) -> Key {
-        let bytes = word.as_bytes();
-        if bytes.len() <= 8 {
-            let mut buf = [0u8; 8];
-            buf[..bytes.len()].copy_from_slice(bytes);
-            return Key::Small(u64::from_le_bytes(buf));
+        if let Some(packed) = pack(word) {
+            return Key::Small(packed);
         }
+        let bytes = word.as_bytes();
         if bytes.len() <= 15 {
             let mut buf = [0u8; 16];
             buf[..bytes.len()].copy_from_slice(bytes);

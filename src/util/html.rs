@@ -216,8 +216,8 @@ mod tests {
         let markup = ['&', '<', '>', '"', '\''];
         let kept: String = all.chars().filter(|c| !markup.contains(c)).collect();
         assert_eq!(escape(&kept), kept);
-        // The byte loop of `escape` and the character loop of `escaped`
-        // agree on every character, markup included.
+        // `escape` (pulldown-cmark-escape's search) and the character
+        // loop of `escaped` agree on every character, markup included.
         assert_eq!(escape(&all), escaped(&all, Mode::Html).to_string());
         assert_eq!(
             escape("form\u{c}feed, tab\tline\nreturn\r"),

@@ -63,9 +63,8 @@ pub(super) fn fill<'r>(r: &'r Renderer, i: usize, at: &At, output: &Output) -> R
         "postmortems",
         &row.title,
         page_meta(r, at, row),
-        Context::new(),
+        content,
     );
-    filled.content = content;
     filled.revealed = revealed;
     filled.head = head;
     Ok(filled)
