@@ -72,6 +72,10 @@ pub struct Output {
     mode: Mode,
     /// Every path put so far, and whether its bytes changed.
     files: Mutex<Vec<(String, bool)>>,
+    /// Folders of the staging folder made so far (relative paths), so that
+    /// a file in a new folder is written after the folder is made, not
+    /// tried first and then again: most pages have a folder of their own.
+    folders: Mutex<HashSet<String>>,
     committed: bool,
     /// Held until the output is dropped; `None` for a dry run.
     _lock: Option<lock::Lock>,
@@ -186,6 +190,7 @@ impl Output {
             staging,
             mode,
             files: Mutex::new(Vec::new()),
+            folders: Mutex::new(HashSet::new()),
             committed: false,
             _lock: Some(lock),
             #[cfg(test)]
@@ -202,6 +207,7 @@ impl Output {
             staging: PathBuf::new(),
             mode: Mode::DryRun,
             files: Mutex::new(Vec::new()),
+            folders: Mutex::new(HashSet::new()),
             committed: false,
             _lock: None,
             #[cfg(test)]
@@ -224,12 +230,28 @@ impl Output {
             Mode::Update | Mode::Patch => !same_bytes(&self.out.join(path), bytes),
         };
         if changed {
+            self.make_folder_of(path)?;
             fs::write(&self.staging.join(path), bytes)?;
         }
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push((path.to_string(), changed));
+        Ok(())
+    }
+
+    /// Makes the staging folder's folder of file `path`, unless made
+    /// already.
+    fn make_folder_of(&self, path: &str) -> Result<()> {
+        let Some((folder, _)) = path.rsplit_once('/') else {
+            return Ok(());
+        };
+        let lock = || self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        if lock().contains(folder) {
+            return Ok(());
+        }
+        fs::create_dir_all(&self.staging.join(folder))?;
+        lock().insert(folder.to_string());
         Ok(())
     }
 
