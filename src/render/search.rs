@@ -95,14 +95,31 @@ fn stop_slot(packed: u64) -> usize {
     (packed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57) as usize % STOP_SLOTS
 }
 
-/// The bytes of `word` as one number, if it has at most eight.
+/// The bytes of `word` as one number, if it has at most eight: the bytes
+/// from the highest down, padded with zeros. Every word of every report is
+/// packed, so the bytes are read as two overlapping halves rather than
+/// copied into a buffer (a call to `memcpy` for each word).
 fn pack(word: &str) -> Option<u64> {
-    let bytes = word.as_bytes();
-    (bytes.len() <= 8).then(|| {
-        let mut buf = [0u8; 8];
-        buf[..bytes.len()].copy_from_slice(bytes);
-        u64::from_be_bytes(buf)
-    })
+    let b = word.as_bytes();
+    let n = b.len();
+    match n {
+        0 => Some(0),
+        // First, middle and last byte: with one to three bytes, that is
+        // each of them, some twice.
+        1..=3 => Some(
+            (u64::from(b[0]) << 56)
+                | (u64::from(b[n / 2]) << (56 - 8 * (n / 2)))
+                | (u64::from(b[n - 1]) << (56 - 8 * (n - 1))),
+        ),
+        // The first four bytes and the last four, which overlap for fewer
+        // than eight: the overlap holds the same bytes in both.
+        4..=8 => {
+            let first = u64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+            let last = u64::from(u32::from_be_bytes([b[n - 4], b[n - 3], b[n - 2], b[n - 1]]));
+            Some((first << 32) | (last << (8 * (8 - n))))
+        }
+        _ => None,
+    }
 }
 
 /// Longer words are cut to this many characters, in the index and in
@@ -469,6 +486,11 @@ struct Vocabulary {
     /// their table has entries half the size, and more of it stays in the
     /// processor's cache.
     small: FxHashMap<u64, u32>,
+    /// In front of `small`: the word last met in each of [`RECENT`]
+    /// slots, chosen by a hash of its key (0: none, for no word packs to
+    /// 0). The common words of a report are met again and again; this
+    /// answers them from memory the processor keeps close.
+    recent: Vec<(u64, u32)>,
     short: FxHashMap<u128, u32>,
     long: FxHashMap<Box<str>, u32>,
     /// By number here: the word's partition and its number there.
@@ -492,6 +514,9 @@ impl Vocabulary {
                 ..Vocabulary::default()
             };
         }
+        if self.recent.is_empty() {
+            self.recent = vec![(0, 0); RECENT];
+        }
         self.report += 1;
         self.touched.clear();
     }
@@ -500,6 +525,25 @@ impl Vocabulary {
     /// one the first time this thread meets it.
     fn word(&mut self, word: &str, partitions: &[Mutex<Partition>]) -> u32 {
         let key = Key::of(word);
+        if let Key::Small(small) = key {
+            let slot = (small.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (u64::BITS - RECENT.ilog2()))
+                as usize;
+            if let Some(&(met, id)) = self.recent.get(slot)
+                && met == small
+            {
+                return id;
+            }
+            let id = self.known_or_new(key, word, partitions);
+            if let Some(recent) = self.recent.get_mut(slot) {
+                *recent = (small, id);
+            }
+            return id;
+        }
+        self.known_or_new(key, word, partitions)
+    }
+
+    /// [`Vocabulary::word`] without the recent words.
+    fn known_or_new(&mut self, key: Key, word: &str, partitions: &[Mutex<Partition>]) -> u32 {
         let known = match key {
             Key::Small(key) => self.small.get(&key),
             Key::Short(key) => self.short.get(&key),
@@ -549,6 +593,9 @@ impl Vocabulary {
     }
 }
 
+/// Slots of [`Vocabulary::recent`]: a power of two, 64 KB.
+const RECENT: usize = 4096;
+
 /// A word as a number, when it fits in one: its bytes, padded with
 /// zeros. Words are letters and digits, never NUL, so two words have the
 /// same key only if they are the same word.
@@ -567,12 +614,15 @@ impl Key {
         if let Some(packed) = pack(word) {
             return Key::Small(packed);
         }
-        let bytes = word.as_bytes();
-        if bytes.len() <= 15 {
-            let mut buf = [0u8; 16];
-            buf[..bytes.len()].copy_from_slice(bytes);
-            buf[15] = bytes.len() as u8;
-            return Key::Short(u128::from_le_bytes(buf));
+        // Nine to fifteen bytes: the first eight as the low half; the
+        // rest, taken from the last eight, and the length as the high one.
+        let b = word.as_bytes();
+        let n = b.len();
+        if n <= 15 {
+            let low = u64::from_le_bytes(b[..8].try_into().unwrap_or_default());
+            let last = u64::from_le_bytes(b[n - 8..].try_into().unwrap_or_default());
+            let high = (last >> (8 * (16 - n))) | ((n as u64) << 56);
+            return Key::Short((u128::from(high) << 64) | u128::from(low));
         }
         Key::Long
     }
@@ -1135,6 +1185,33 @@ mod tests {
             "{} partitions used",
             used.len()
         );
+    }
+
+    #[test]
+    fn words_pack_as_their_bytes_padded_with_zeros() {
+        for text in crate::util::text::seeded_texts(&["a", "b", "é", "z", "0"], 2, 400, 16) {
+            for n in (0..=text.len()).filter(|&n| text.is_char_boundary(n)) {
+                let word = &text[..n];
+                let bytes = word.as_bytes();
+                let mut buf = [0u8; 16];
+                if bytes.len() <= 8 {
+                    buf[..bytes.len()].copy_from_slice(bytes);
+                    let expected = u64::from_be_bytes(buf[..8].try_into().unwrap());
+                    assert_eq!(pack(word), Some(expected), "{word:?}");
+                } else {
+                    assert_eq!(pack(word), None, "{word:?}");
+                }
+                if (9..=15).contains(&bytes.len()) {
+                    buf[..bytes.len()].copy_from_slice(bytes);
+                    buf[15] = bytes.len() as u8;
+                    assert_eq!(
+                        Key::of(word),
+                        Key::Short(u128::from_le_bytes(buf)),
+                        "{word:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -228,6 +228,12 @@ fn sections(markdown: &str) -> Vec<Part> {
             }
             continue;
         }
+        // Most lines are prose that starts with a letter: no fence,
+        // heading, underline or list item does, so the rest is not asked.
+        if text.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+            prose = (!in_item).then(|| (start, text.trim_end()));
+            continue;
+        }
         if let Some(f) = fence(text) {
             in_fence = Some(f);
             prose = None;
