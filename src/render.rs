@@ -178,14 +178,25 @@ impl<'a> Renderer<'a> {
             today,
         } = setup;
         let whole = scope == Scope::Site;
-        let mut tera = theme.tera()?;
+        // The archive's insights on one core while the action items are
+        // listed and the templates parsed on the other.
+        let (insights, (tera, actions)) = rayon::join(
+            || Insights::new(archive, today),
+            || {
+                rayon::join(
+                    || theme.tera(),
+                    || {
+                        if whole {
+                            actions::rows(archive, rows, today)
+                        } else {
+                            Vec::new()
+                        }
+                    },
+                )
+            },
+        );
+        let mut tera = tera?;
         let severities = view::severities(config, archive);
-        let insights = Insights::new(archive, today);
-        let actions = if whole {
-            actions::rows(archive, rows, today)
-        } else {
-            Vec::new()
-        };
         let owners = actions::owners(&actions);
         let site = SiteView {
             title: config.title.clone(),
