@@ -153,6 +153,14 @@ pub struct YamlError {
 /// Parses the front matter into its top-level keys, in file order.
 /// `first_line` is the file line on which `matter` starts.
 pub fn parse(matter: &str, first_line: usize) -> Result<Vec<(String, Field)>, YamlError> {
+    if let Some(entries) = simple::parse(matter, first_line) {
+        return Ok(entries);
+    }
+    parse_events(matter, first_line)
+}
+
+/// [`parse`] by the YAML parser's events, whatever the front matter holds.
+fn parse_events(matter: &str, first_line: usize) -> Result<Vec<(String, Field)>, YamlError> {
     if matter.trim().is_empty() {
         return Ok(Vec::new());
     }
@@ -360,6 +368,8 @@ fn scalar(
         },
     )
 }
+
+mod simple;
 
 #[cfg(test)]
 mod tests;
