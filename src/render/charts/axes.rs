@@ -267,11 +267,16 @@ pub(super) fn num(x: f64) -> Tenths {
 #[derive(Clone, Copy)]
 pub(super) struct Tenths(pub(super) i64);
 
-impl Display for Tenths {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        // Charts write hundreds of these a page: digits by hand, one
-        // `write_str`, no formatting machinery.
+impl Tenths {
+    /// Appends the number to `out`, as [`Display`] writes it, without the
+    /// formatting machinery: a chart writes hundreds a page.
+    pub(super) fn put(self, out: &mut String) {
         let mut buf = [0u8; 24];
+        out.push_str(self.digits(&mut buf));
+    }
+
+    /// The number written into the end of `buf`.
+    fn digits(self, buf: &mut [u8; 24]) -> &str {
         let mut at = buf.len();
         let abs = self.0.unsigned_abs();
         let mut push = |b: u8| {
@@ -293,16 +298,38 @@ impl Display for Tenths {
         if self.0 < 0 {
             push(b'-');
         }
-        f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or("0"))
+        std::str::from_utf8(&buf[at..]).unwrap_or("0")
+    }
+}
+
+impl Display for Tenths {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.digits(&mut [0u8; 24]))
     }
 }
 
 /// `HH:MM`.
 pub(super) struct Clock(pub(super) NaiveDateTime);
 
+impl Clock {
+    /// Appends `HH:MM` to `out`.
+    pub(super) fn put(&self, out: &mut String) {
+        let (h, m) = (self.0.hour(), self.0.minute());
+        for d in [h / 10, h % 10, 10, m / 10, m % 10] {
+            out.push(if d == 10 {
+                ':'
+            } else {
+                char::from(b'0' + d as u8)
+            });
+        }
+    }
+}
+
 impl Display for Clock {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{:02}:{:02}", self.0.hour(), self.0.minute())
+        let mut text = String::with_capacity(5);
+        self.put(&mut text);
+        f.write_str(&text)
     }
 }
 

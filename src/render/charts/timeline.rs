@@ -201,13 +201,12 @@ fn grid(out: &mut String, layout: &Layout) -> fmt::Result {
     out.push_str(r#"<g class="grid">"#);
     out.push_str(r#"<path d=""#);
     for t in layout.ticks() {
-        write!(
-            out,
-            "M{} {}V{}",
-            num(layout.scale.x(t)),
-            num(layout.plot_top),
-            num(layout.axis_y),
-        )?;
+        out.push('M');
+        num(layout.scale.x(t)).put(out);
+        out.push(' ');
+        num(layout.plot_top).put(out);
+        out.push('V');
+        num(layout.axis_y).put(out);
     }
     out.push_str(r#""/></g>"#);
     Ok(())
@@ -249,20 +248,24 @@ fn time_axis(out: &mut String, layout: &Layout) -> fmt::Result {
         num(RIGHT),
     )?;
     for t in layout.ticks() {
-        write!(out, "M{} {}v4", num(scale.x(t)), num(axis_y))?;
+        out.push('M');
+        num(scale.x(t)).put(out);
+        out.push(' ');
+        num(axis_y).put(out);
+        out.push_str("v4");
     }
     out.push_str(r#""/></g>"#);
 
     out.push_str(r#"<g class="label label-x" text-anchor="middle">"#);
     for t in layout.ticks() {
         if let Some(c) = scale.clock(t) {
-            write!(
-                out,
-                r#"<text x="{}" y="{}">{}</text>"#,
-                num(within(scale.x(t), 20.0, WIDTH - 20.0)),
-                num(axis_y + 15.0),
-                Clock(c),
-            )?;
+            out.push_str(r#"<text x=""#);
+            num(within(scale.x(t), 20.0, WIDTH - 20.0)).put(out);
+            out.push_str(r#"" y=""#);
+            num(axis_y + 15.0).put(out);
+            out.push_str(r#"">"#);
+            Clock(c).put(out);
+            out.push_str("</text>");
         }
     }
     out.push_str("</g>");
@@ -346,12 +349,11 @@ fn events(out: &mut String, layout: &Layout, events: &[Event]) -> fmt::Result {
     escape_joined(out, order.iter().map(|&i| events[i].clock), " ", Mode::Svg);
     out.push_str(r#""><path stroke="currentColor" stroke-width="9" stroke-linecap="round" d=""#);
     for &i in &order {
-        write!(
-            out,
-            "M{} {}h0",
-            num(x(events[i].at)),
-            num(lanes_top + LANE * layout.lanes[i] as f64),
-        )?;
+        out.push('M');
+        num(x(events[i].at)).put(out);
+        out.push(' ');
+        num(lanes_top + LANE * layout.lanes[i] as f64).put(out);
+        out.push_str("h0");
     }
     out.push_str(r#""/></g>"#);
     Ok(())
