@@ -434,7 +434,6 @@ pub fn read_item<T>(events: &[(Event<'_>, T)], plain_items: bool) -> Option<Item
     if task.is_none() && !plain_items {
         return None;
     }
-    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut text = fold(&own);
     let mut marked = struck_words && !plain_words;
     if let Some(rest) = without_done_mark(&text) {
@@ -457,17 +456,33 @@ pub fn read_item<T>(events: &[(Event<'_>, T)], plain_items: bool) -> Option<Item
     })
 }
 
+/// `text` with each run of white space made one space, none at either end.
+fn fold(text: &str) -> String {
+    let text = text.trim();
+    // Most items are written with single spaces: a copy is all it takes.
+    let single = !text.contains("  ")
+        && !text
+            .bytes()
+            .any(|b| matches!(b, b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c'))
+        && (text.is_ascii() || !text.chars().any(|c| c != ' ' && c.is_whitespace()));
+    if single {
+        return text.to_string();
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// `text` without the mark at its end that says it is done: "(done)",
 /// "[done]", or "done" after a dash (`—`, `–` or `-`), in any case, a full
 /// stop after it allowed. `None` when there is no such mark. Owners,
 /// tickets and a due date may follow the mark.
 pub fn without_done_mark(text: &str) -> Option<String> {
     // Most items have no mark: those are let go before any allocation.
-    if !text
-        .as_bytes()
-        .windows(4)
-        .any(|w| w.eq_ignore_ascii_case(b"done"))
-    {
+    let bytes = text.as_bytes();
+    if !memchr::memchr2_iter(b'd', b'D', bytes).any(|at| {
+        bytes
+            .get(at..at + 4)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"done"))
+    }) {
         return None;
     }
     // Annotations after the mark are set aside, and put back after it.
