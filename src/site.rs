@@ -124,6 +124,15 @@ impl Site {
     /// them. Content problems are collected in `diagnostics`; only a broken
     /// configuration or theme is an `Err`.
     pub fn load(options: &Options) -> Result<Site, Error> {
+        Site::load_walked(options, None)
+    }
+
+    /// [`Site::load`], with the walk of `content/` already made when
+    /// `walked` holds it (and what the walk said).
+    fn load_walked(
+        options: &Options,
+        walked: Option<(content::Walked, Vec<Diagnostic>)>,
+    ) -> Result<Site, Error> {
         let started = Instant::now();
         let root = &options.root;
         if !root.is_dir() {
@@ -154,7 +163,13 @@ impl Site {
 
         let phase = Instant::now();
         let mut diagnostics = std::mem::take(&mut theme.diagnostics);
-        let walked = content::walk_all(root, &mut diagnostics);
+        let walked = match walked {
+            Some((walked, said)) => {
+                diagnostics.extend(said);
+                walked
+            }
+            None => content::walk_all(root, &mut diagnostics),
+        };
         let files = walked.reports;
         debug(phase, "walk");
         let reports = content::load(root, &files, &config, &mut diagnostics);
@@ -456,12 +471,23 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
     let started = Instant::now();
     let out = options.output_dir();
     let output = begin(options, &out)?;
-    let fresh = fresh::Fresh::of(options);
-    debug(started, "inputs");
+    // The content is listed while the inputs are looked at: each waits
+    // on the file system, and the listing is needed unless nothing changed.
+    let (fresh, walked) = rayon::join(
+        || fresh::Fresh::of(options),
+        || {
+            let mut said = Vec::new();
+            let walked = content::walk_all(&options.root, &mut said);
+            (walked, said)
+        },
+    );
+    debug(started, "inputs and walk");
     if let Some(summary) = fresh.as_ref().and_then(|f| f.unchanged(&out, started)) {
         return Ok(summary);
     }
-    let summary = prepare_into(options, output, started)?.commit().0?;
+    let summary = prepare_into(options, output, started, Some(walked))?
+        .commit()
+        .0?;
     if let Some(fresh) = &fresh {
         fresh.remember(&out, &summary);
     }
@@ -486,13 +512,18 @@ pub fn prepare(options: &Options) -> Result<Prepared, Error> {
     // Taken first, so a second build on the same folder, or one into a
     // folder that is not the site's, is told at once.
     let output = begin(options, &options.output_dir())?;
-    prepare_into(options, output, started)
+    prepare_into(options, output, started, None)
 }
 
 /// [`prepare`], into an output already taken.
-fn prepare_into(options: &Options, output: Output, started: Instant) -> Result<Prepared, Error> {
+fn prepare_into(
+    options: &Options,
+    output: Output,
+    started: Instant,
+    walked: Option<(content::Walked, Vec<Diagnostic>)>,
+) -> Result<Prepared, Error> {
     let out = options.output_dir();
-    let site = Site::load(options)?;
+    let site = Site::load_walked(options, walked)?;
     if site.has_errors() {
         return Err(Error::Content(site.diagnostics));
     }
