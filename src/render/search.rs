@@ -29,10 +29,10 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -500,6 +500,13 @@ struct Vocabulary {
     seen: Vec<(u32, Seen)>,
     /// The words of the report at hand, by number here.
     touched: Vec<u32>,
+    /// Postings of the reports indexed here, not yet in their partitions:
+    /// (partition, word's number there, posting). They go there
+    /// [`STAGED_POSTINGS`] at a time, each partition locked once, rather
+    /// than a report at a time, with four threads queueing for 64 locks.
+    pending: Vec<(usize, u32, Posting)>,
+    /// The index `pending` is for.
+    target: Option<Arc<Shared>>,
     /// Counts the reports this thread has indexed, from 1.
     report: u32,
 }
@@ -507,10 +514,13 @@ struct Vocabulary {
 impl Vocabulary {
     /// Begins a report of the index `serial`, forgetting the words of
     /// another index.
-    fn start(&mut self, serial: u64) {
+    fn start(&mut self, serial: u64, shared: &Arc<Shared>) {
         if self.serial != serial || self.report == u32::MAX {
+            // The staged postings go to their index before the words go.
+            self.flush();
             *self = Vocabulary {
                 serial,
+                target: Some(Arc::clone(shared)),
                 ..Vocabulary::default()
             };
         }
@@ -580,18 +590,55 @@ impl Vocabulary {
         seen
     }
 
-    /// The postings of the report at hand, `doc`: a word's partition, its
-    /// number there, and what the report shows of it.
-    fn postings(&self, doc: u32) -> Vec<(usize, u32, Posting)> {
-        self.touched
-            .iter()
-            .map(|&id| {
-                let (part, global) = self.places[id as usize];
-                (part, global, Posting::new(doc, self.seen[id as usize].1))
-            })
-            .collect()
+    /// Stages the postings of the report at hand, `doc`: a word's
+    /// partition, its number there, and what the report shows of it.
+    fn stage(&mut self, doc: u32) {
+        let Vocabulary {
+            touched,
+            places,
+            seen,
+            pending,
+            target,
+            ..
+        } = self;
+        pending.extend(touched.iter().map(|&id| {
+            let (part, global) = places[id as usize];
+            (part, global, Posting::new(doc, seen[id as usize].1))
+        }));
+        if let Some(target) = target {
+            target.staged.fetch_add(touched.len(), Ordering::Relaxed);
+        }
+    }
+
+    /// Moves the staged postings to their partitions, grouped so that each
+    /// is locked once. Threads start at different partitions, so that they
+    /// do not queue for the same locks in the same order.
+    fn flush(&mut self) {
+        let moved = self.pending.len();
+        let Some(target) = self.target.as_ref().filter(|_| moved > 0) else {
+            return;
+        };
+        let partitions = &target.partitions;
+        let (grouped, starts) = group_by_key(self.pending.iter(), PARTITIONS, |&(part, _, _)| part);
+        let first = rayon::current_thread_index().unwrap_or(0) * 7;
+        for k in 0..PARTITIONS {
+            let part = (k + first) % PARTITIONS;
+            let range = &grouped[starts[part]..starts[part + 1]];
+            if range.is_empty() {
+                continue;
+            }
+            let mut partition = partitions[part].lock().unwrap_or_else(|e| e.into_inner());
+            for &(_, id, posting) in range {
+                partition.push(id, posting);
+            }
+        }
+        target.flushed.fetch_add(moved, Ordering::Relaxed);
+        self.pending.clear();
     }
 }
+
+/// Postings a thread stages before it moves them to the partitions.
+const STAGED_POSTINGS: usize = 32 * 1024;
 
 /// Slots of [`Vocabulary::recent`]: a power of two, 64 KB.
 const RECENT: usize = 4096;
@@ -628,13 +675,26 @@ impl Key {
     }
 }
 
+/// What the threads indexing reports share: the partitions, and the
+/// count of postings staged and moved there. A thread's [`Vocabulary`]
+/// keeps it too, so that postings it staged for one index reach that
+/// index's partitions even when the thread goes on to another index (two
+/// builds in one process) before the first one finishes.
+struct Shared {
+    partitions: Vec<Mutex<Partition>>,
+    /// Postings staged in the threads' vocabularies, and moved from there
+    /// to the partitions: equal once every thread has been flushed.
+    staged: AtomicUsize,
+    flushed: AtomicUsize,
+}
+
 /// Gathers the index as report pages render, then writes it.
 pub struct Builder<'a> {
     archive: &'a Archive,
     /// Tells this index from earlier ones, for the threads'
     /// [`Vocabulary`].
     serial: u64,
-    partitions: Vec<Mutex<Partition>>,
+    shared: Arc<Shared>,
     /// Words in each report's body, for BM25's length normalisation.
     lengths: Vec<AtomicU32>,
     chunks: Vec<Mutex<Chunk>>,
@@ -655,7 +715,11 @@ impl<'a> Builder<'a> {
         Builder {
             archive,
             serial: SERIAL.fetch_add(1, Ordering::Relaxed),
-            partitions: (0..PARTITIONS).map(|_| Mutex::default()).collect(),
+            shared: Arc::new(Shared {
+                partitions: (0..PARTITIONS).map(|_| Mutex::default()).collect(),
+                staged: AtomicUsize::new(0),
+                flushed: AtomicUsize::new(0),
+            }),
             lengths: (0..n).map(|_| AtomicU32::new(0)).collect(),
             chunk_docs: per_chunk,
             chunks: (0..chunks).map(|_| Mutex::default()).collect(),
@@ -683,40 +747,31 @@ impl<'a> Builder<'a> {
             fields.push((lower(author), IN_AUTHORS));
         }
         let doc = i as u32;
-        let postings = VOCABULARY.with_borrow_mut(|vocabulary| {
-            vocabulary.start(self.serial);
+        VOCABULARY.with_borrow_mut(|vocabulary| {
+            let partitions = &self.shared.partitions;
+            vocabulary.start(self.serial, &self.shared);
             let mut length = 0u32;
             words(&body_lower, |w| {
                 length += 1;
-                let word = vocabulary.word(w, &self.partitions);
+                let word = vocabulary.word(w, partitions);
                 vocabulary.seen(word).count += 1;
             });
             self.lengths[i].store(length, Ordering::Relaxed);
             for (text, bit) in &fields {
                 words(text, |w| {
-                    let word = vocabulary.word(w, &self.partitions);
+                    let word = vocabulary.word(w, partitions);
                     vocabulary.seen(word).fields |= *bit;
                 });
             }
-            vocabulary.postings(doc)
+            vocabulary.stage(doc);
+            // A thread outside the pool may not be asked again: its
+            // postings go to the partitions at once.
+            if vocabulary.pending.len() >= STAGED_POSTINGS
+                || rayon::current_thread_index().is_none()
+            {
+                vocabulary.flush();
+            }
         });
-        // The postings grouped by partition, so that each partition is
-        // locked once. Threads start at different partitions, so that they
-        // do not queue for the same locks in the same order.
-        let (grouped, starts) = group_by_key(postings.iter(), PARTITIONS, |&(part, _, _)| part);
-        for k in 0..PARTITIONS {
-            let part = (k + i) % PARTITIONS;
-            let range = &grouped[starts[part]..starts[part + 1]];
-            if range.is_empty() {
-                continue;
-            }
-            let mut partition = self.partitions[part]
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            for &(_, id, posting) in range {
-                partition.push(id, posting);
-            }
-        }
         drop(body_lower);
         self.add_text(i, body, output)
     }
@@ -777,6 +832,28 @@ impl<'a> Builder<'a> {
         open: &[usize],
         output: &Output,
     ) -> Result<usize> {
+        // The postings still staged on each thread of the pool that
+        // indexed the reports, and on this one.
+        let serial = self.serial;
+        let flush = || {
+            VOCABULARY.with_borrow_mut(|vocabulary| {
+                if vocabulary.serial == serial {
+                    vocabulary.flush();
+                }
+            });
+        };
+        rayon::broadcast(|_| flush());
+        flush();
+        let (staged, flushed) = (
+            self.shared.staged.load(Ordering::Relaxed),
+            self.shared.flushed.load(Ordering::Relaxed),
+        );
+        if staged != flushed {
+            bail!(
+                "the search index lost postings: {staged} staged, {flushed} gathered; \
+                 reports were indexed outside the thread pool that finished it"
+            );
+        }
         let n = self.archive.reports.len();
         let lengths: Vec<u32> = self
             .lengths
@@ -790,6 +867,7 @@ impl<'a> Builder<'a> {
         };
         let chunks = self.chunks.len();
         let shards: Vec<Vec<String>> = self
+            .shared
             .partitions
             .par_iter()
             .map(|partition| -> Result<Vec<String>> {
@@ -1185,6 +1263,38 @@ mod tests {
             "{} partitions used",
             used.len()
         );
+    }
+
+    #[test]
+    fn a_thread_that_turns_to_another_index_hands_its_postings_to_the_first() {
+        let shared = || {
+            Arc::new(Shared {
+                partitions: (0..PARTITIONS).map(|_| Mutex::default()).collect(),
+                staged: AtomicUsize::new(0),
+                flushed: AtomicUsize::new(0),
+            })
+        };
+        let (first, second) = (shared(), shared());
+        let postings = |index: &Shared| -> usize {
+            index
+                .partitions
+                .iter()
+                .map(|p| p.lock().unwrap().blocks.iter().map(Vec::len).sum::<usize>())
+                .sum()
+        };
+        let mut vocabulary = Vocabulary::default();
+        vocabulary.start(u64::MAX - 1, &first);
+        for word in ["rollback", "deploy", "rollback"] {
+            let id = vocabulary.word(word, &first.partitions);
+            vocabulary.seen(id).count += 1;
+        }
+        vocabulary.stage(7);
+        assert_eq!(first.staged.load(Ordering::Relaxed), 2);
+        assert_eq!(postings(&first), 0, "staged, not yet moved");
+        vocabulary.start(u64::MAX, &second);
+        assert_eq!(first.flushed.load(Ordering::Relaxed), 2);
+        assert_eq!(postings(&first), 2);
+        assert_eq!(postings(&second), 0);
     }
 
     #[test]

@@ -1061,3 +1061,23 @@ fn the_search_page_has_a_labelled_form_and_without_scripts_links_every_index() {
         assert!(linked.contains(&out.join(name)), "no link to {name}");
     }
 }
+
+#[test]
+fn builds_at_the_same_time_make_the_same_index() {
+    // Builds in one process share its thread pool, and a thread holds the
+    // postings it staged for one index while it works for another.
+    let (_tmp, out) = build_example();
+    let expected = snapshot(&out.join("search"));
+    assert!(expected.len() > 100, "{} index files", expected.len());
+    let builds: Vec<(tempfile::TempDir, PathBuf)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..6).map(|_| s.spawn(build_example)).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (_tmp, out) in &builds {
+        assert!(
+            snapshot(&out.join("search")) == expected,
+            "{}",
+            out.display()
+        );
+    }
+}
