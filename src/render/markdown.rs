@@ -210,7 +210,7 @@ pub fn inline(markdown: &str) -> String {
     }
     let mut out = String::new();
     html::push_html(&mut out, events.into_iter());
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::util::text::fold_spaces(&out)
 }
 
 /// Whether a link of a summary is kept: one that reads the same from any

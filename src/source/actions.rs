@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::source::dialect::{self, Section};
 use crate::source::frontmatter::{Field, Node};
+use crate::util::text::fold_spaces;
 use crate::util::tickets::is_reference;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -434,7 +435,7 @@ pub fn read_item<T>(events: &[(Event<'_>, T)], plain_items: bool) -> Option<Item
     if task.is_none() && !plain_items {
         return None;
     }
-    let mut text = fold(&own);
+    let mut text = fold_spaces(&own);
     let mut marked = struck_words && !plain_words;
     if let Some(rest) = without_done_mark(&text) {
         text = rest.to_string();
@@ -442,7 +443,7 @@ pub fn read_item<T>(events: &[(Event<'_>, T)], plain_items: bool) -> Option<Item
     }
     let steps: Vec<String> = steps
         .iter()
-        .map(|s| fold(s))
+        .map(|s| fold_spaces(s))
         .filter(|s| !s.is_empty())
         .collect();
     let done = match task {
@@ -454,21 +455,6 @@ pub fn read_item<T>(events: &[(Event<'_>, T)], plain_items: bool) -> Option<Item
         steps,
         state: if done { State::Done } else { State::Open },
     })
-}
-
-/// `text` with each run of white space made one space, none at either end.
-fn fold(text: &str) -> String {
-    let text = text.trim();
-    // Most items are written with single spaces: a copy is all it takes.
-    let single = !text.contains("  ")
-        && !text
-            .bytes()
-            .any(|b| matches!(b, b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c'))
-        && (text.is_ascii() || !text.chars().any(|c| c != ' ' && c.is_whitespace()));
-    if single {
-        return text.to_string();
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `text` without the mark at its end that says it is done: "(done)",

@@ -42,7 +42,7 @@ pub fn first_paragraph(markdown: &str) -> String {
             _ => {}
         }
     }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::util::text::fold_spaces(&text)
 }
 
 /// The destinations of the links and images of `markdown`, as written.

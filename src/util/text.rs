@@ -41,6 +41,22 @@ pub fn find_forbidden(text: &str) -> Option<usize> {
     None
 }
 
+/// `text` with each run of white space made one space, none at either end:
+/// what `split_whitespace` and a join with spaces give, without either
+/// when the text is written with single spaces already, as most is.
+pub fn fold_spaces(text: &str) -> String {
+    let text = text.trim();
+    let single = !text.contains("  ")
+        && !text
+            .bytes()
+            .any(|b| matches!(b, b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c'))
+        && (text.is_ascii() || !text.chars().any(|c| c != ' ' && c.is_whitespace()));
+    if single {
+        return text.to_string();
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// `count` texts of `length` pieces each, picked from `pieces` by a
 /// seeded linear congruential generator: the same texts for the same seed.
 /// For tests that feed messy input to a reader.
@@ -63,7 +79,18 @@ pub(crate) fn seeded_texts(pieces: &[&str], seed: u64, count: usize, length: usi
 
 #[cfg(test)]
 mod tests {
-    use super::{find_forbidden, is_forbidden, seeded_texts};
+    use super::{find_forbidden, fold_spaces, is_forbidden, seeded_texts};
+
+    #[test]
+    fn folding_makes_each_run_of_white_space_one_space() {
+        let pieces = [
+            "a", " ", "  ", "\t", "\n", "\r\n", "é", "\u{a0}", "\u{2003}", "—", "x y", "\u{b}",
+        ];
+        for text in seeded_texts(&pieces, 5, 2000, 8) {
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(fold_spaces(&text), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn the_byte_scan_finds_what_the_character_rule_finds() {

@@ -235,14 +235,3 @@ fn list_items_are_told_by_their_marker_and_the_space_after_it() {
         assert!(!is_list_item(not), "{not:?}");
     }
 }
-
-#[test]
-fn folding_makes_each_run_of_white_space_one_space() {
-    let pieces = [
-        "a", " ", "  ", "\t", "\n", "\r\n", "é", "\u{a0}", "\u{2003}", "—", "x y", "\u{b}",
-    ];
-    for text in crate::util::text::seeded_texts(&pieces, 5, 2000, 8) {
-        let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert_eq!(fold(&text), expected, "{text:?}");
-    }
-}

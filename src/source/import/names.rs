@@ -74,7 +74,7 @@ pub(super) fn title_from_name(stem: &str) -> String {
         .chars()
         .map(|c| if c == '-' || c == '_' { ' ' } else { c })
         .collect();
-    let spaced = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
+    let spaced = crate::util::text::fold_spaces(&spaced);
     let mut chars = spaced.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
