@@ -30,7 +30,7 @@ pub(super) fn parse(matter: &str, first_line: usize) -> Option<Vec<(String, Fiel
             return None;
         }
         let value = rest.trim_matches(' ');
-        let at = line.len() - rest.len() + (rest.len() - rest.trim_start_matches(' ').len());
+        let at = line.len() - rest.trim_start_matches(' ').len();
         let node = match value.as_bytes().first()? {
             b'[' => list(line, at, value.len(), line_no)?,
             b'"' | b'\'' => Node::String(quoted(value)?.to_string()),

@@ -187,7 +187,7 @@ fn the_event_reader_agrees_with_the_tree_reader() {
     cases.extend(example_matters());
     assert!(cases.len() > 40, "{} cases", cases.len());
     for case in &cases {
-        match (parse(case, 2), oracle(case, 2)) {
+        match (parse_events(case, 2), oracle(case, 2)) {
             (Ok(new), Ok(old)) => assert_eq!(new, old, "{case:?}"),
             (Err(new), Err(old)) => assert_eq!(new.pos, old.pos, "{case:?}"),
             (new, old) => panic!("{case:?}: {new:?} against {old:?}"),
