@@ -574,11 +574,9 @@ impl Vocabulary {
             *self = Vocabulary {
                 serial,
                 target: Some(Arc::clone(shared)),
+                recent: vec![(0, 0); RECENT],
                 ..Vocabulary::default()
             };
-        }
-        if self.recent.is_empty() {
-            self.recent = vec![(0, 0); RECENT];
         }
         self.report += 1;
         self.touched.clear();

@@ -314,14 +314,13 @@ pub(super) struct Clock(pub(super) NaiveDateTime);
 impl Clock {
     /// Appends `HH:MM` to `out`.
     pub(super) fn put(&self, out: &mut String) {
-        let (h, m) = (self.0.hour(), self.0.minute());
-        for d in [h / 10, h % 10, 10, m / 10, m % 10] {
-            out.push(if d == 10 {
-                ':'
-            } else {
-                char::from(b'0' + d as u8)
-            });
-        }
+        let two = |out: &mut String, n: u32| {
+            out.push(char::from(b'0' + (n / 10 % 10) as u8));
+            out.push(char::from(b'0' + (n % 10) as u8));
+        };
+        two(out, self.0.hour());
+        out.push(':');
+        two(out, self.0.minute());
     }
 }
 
