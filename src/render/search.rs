@@ -916,6 +916,12 @@ impl<'a> Builder<'a> {
         } else {
             (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / n as f64).max(1.0)
         };
+        // BM25's length term of each report, worked out once rather than
+        // for each of its postings.
+        let norms: Vec<f64> = lengths
+            .iter()
+            .map(|&l| K1 * (1.0 - B + B * f64::from(l) / average))
+            .collect();
         let chunks = self.chunks.len();
         let shards: Vec<Vec<String>> = self
             .shared
@@ -936,7 +942,7 @@ impl<'a> Builder<'a> {
                 let mut prefixes = Vec::with_capacity(by_shard.len());
                 for (prefix, mut entries) in by_shard {
                     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                    let js = shard_js(&prefix, &mut entries, n, &lengths, average);
+                    let js = shard_js(&prefix, &mut entries, n, &norms);
                     output.put(
                         &format!("search/i/{}.js", shard_file(&prefix)),
                         js.as_bytes(),
@@ -976,13 +982,7 @@ fn push_varint(out: &mut String, mut n: u32) {
 
 /// A shard's script: its words in order, each with its postings as a
 /// string of [`push_varint`] numbers: doc deltas and scores in turn.
-fn shard_js(
-    prefix: &str,
-    entries: &mut [WordPostings],
-    n: usize,
-    lengths: &[u32],
-    average: f64,
-) -> String {
+fn shard_js(prefix: &str, entries: &mut [WordPostings], n: usize, norms: &[f64]) -> String {
     let mut js = String::from("hindsightSearch(\"shard\",");
     push_json(&mut js, prefix);
     js.push_str(",{");
@@ -998,11 +998,10 @@ fn shard_js(
         let mut last = 0u32;
         for posting in list.iter() {
             let tf = f64::from(posting.count());
-            let length = f64::from(lengths[posting.doc as usize]);
             let mut s = if posting.count() == 0 {
                 0.0
             } else {
-                tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / average))
+                tf * (K1 + 1.0) / (tf + norms[posting.doc as usize])
             };
             for (bit, boost) in BOOSTS {
                 if posting.fields() & bit != 0 {
