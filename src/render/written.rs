@@ -186,10 +186,6 @@ pub(in crate::render) fn page(
     content(out, vars, site, report);
     out.push_str("\n</main>\n<footer class=\"site-footer\">\n<div class=\"wrap\">\n<p>");
     text(out, &site.title);
-    let _ = write!(out, " · {} postmortem", site.report_count);
-    if site.report_count != 1 {
-        out.push('s');
-    }
     put(
         out,
         " · <a href=\"",

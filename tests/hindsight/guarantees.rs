@@ -226,6 +226,71 @@ fn an_edit_rewrites_only_the_pages_it_changes() {
     );
 }
 
+/// A report of `service` at `date`, tagged `tag`.
+fn plain_report(title: &str, date: &str, service: &str, tag: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\ndate: {date}\nresolved: {date}\nseverity: SEV2\nservices: [{service}]\ntags: [{tag}]\n---\n\n## Summary\n\nWhat happened to {service}.\n"
+    )
+}
+
+#[test]
+fn a_new_report_leaves_the_pages_of_unrelated_reports_as_they_were() {
+    // Adding a report changes its neighbours, the lists and the charts
+    // that end with the archive's last month, the home page and the
+    // index; a report far from it in time, of another service and tag,
+    // has nothing on its page that the new one changes, and keeps its
+    // file (and modification time), so that syncing the site uploads
+    // what changed and no more.
+    let site = TestSite::empty();
+    let reports = [
+        ("2021-01-05", "alpha", "disk"),
+        ("2021-06-05", "beta", "dns"),
+        ("2022-01-05", "alpha", "disk"),
+        ("2022-06-05", "beta", "dns"),
+        ("2023-01-05", "alpha", "disk"),
+    ];
+    for (day, service, tag) in reports {
+        site.write(
+            &format!("content/{day}-{service}.md"),
+            &plain_report(
+                &format!("{service} on {day}"),
+                &format!("{day}T10:00:00Z"),
+                service,
+                tag,
+            ),
+        );
+    }
+    site.build_ok();
+    let before = stamps(&site.out());
+    site.write(
+        "content/2023-06-05-gamma.md",
+        &plain_report(
+            "gamma on 2023-06-05",
+            "2023-06-05T10:00:00Z",
+            "gamma",
+            "queue",
+        ),
+    );
+    let summary = site.build_ok();
+    let after = stamps(&site.out());
+    for kept in [
+        "postmortems/2021-01-05-alpha/index.html",
+        "postmortems/2021-06-05-beta/index.html",
+        "postmortems/2022-01-05-alpha/index.html",
+        "postmortems/2022-06-05-beta/index.html",
+    ] {
+        assert_eq!(before.get(kept), after.get(kept), "{kept} was rewritten");
+    }
+    // Of the report pages there were, only the newest, which gains a
+    // newer neighbour, changed.
+    let rewritten: Vec<&String> = before
+        .keys()
+        .filter(|p| p.starts_with("postmortems/20") && before[*p] != after[*p])
+        .collect();
+    assert_eq!(rewritten, ["postmortems/2023-01-05-alpha/index.html"]);
+    assert!(summary.changes.written < summary.files);
+}
+
 #[test]
 fn a_new_title_rewrites_the_lists_that_show_it_and_leaves_the_rest() {
     let site = TestSite::fixture("basic");
