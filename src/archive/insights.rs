@@ -269,13 +269,7 @@ mod tests {
 
     #[test]
     fn the_union_counts_each_report_once_call_after_call() {
-        let mut state = 5u64;
-        let mut next = |below: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) % below
-        };
+        let mut next = crate::util::text::seeded_numbers(5);
         for _ in 0..200 {
             let n = 1 + next(60) as usize;
             let lists: Vec<Vec<usize>> = (0..next(5))

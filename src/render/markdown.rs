@@ -227,7 +227,7 @@ fn is_inline_link(url: &str) -> bool {
 /// a `===` underline, after any quote and list markers. When none can,
 /// there is none; when one might, the caller looks at the parsed events.
 fn may_have_h1(markdown: &str) -> bool {
-    markdown.lines().any(|line| {
+    crate::util::text::lines(markdown).any(|line| {
         let rest = strip_containers(line).trim_end();
         let atx = rest
             .strip_prefix('#')

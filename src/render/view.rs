@@ -97,14 +97,60 @@ pub struct TimeView {
 }
 
 impl TimeView {
+    /// Every report's times are shown on several pages: a time of a
+    /// common year, in whole seconds, with an offset of whole minutes (all
+    /// but none) is written digit by digit; any other through chrono's
+    /// formats ([`TimeView::formatted`]), which give the same text.
     pub fn new(t: &DateTime<FixedOffset>) -> Self {
+        let zone = t.offset().local_minus_utc();
+        if !(0..=9999).contains(&t.year()) || t.nanosecond() != 0 || zone % 60 != 0 {
+            return TimeView::formatted(t);
+        }
+        let mut date = String::with_capacity(10);
+        push_digits(&mut date, t.year() as u32, 4);
+        date.push('-');
+        push_digits(&mut date, t.month(), 2);
+        date.push('-');
+        push_digits(&mut date, t.day(), 2);
+        let mut time = String::with_capacity(5);
+        push_digits(&mut time, t.hour(), 2);
+        time.push(':');
+        push_digits(&mut time, t.minute(), 2);
+        let mut offset = String::with_capacity(6);
+        offset.push(if zone < 0 { '-' } else { '+' });
+        let minutes = zone.unsigned_abs() / 60;
+        push_digits(&mut offset, minutes / 60, 2);
+        offset.push(':');
+        push_digits(&mut offset, minutes % 60, 2);
+        let mut datetime = String::with_capacity(25);
+        datetime.push_str(&date);
+        datetime.push('T');
+        datetime.push_str(&time);
+        datetime.push(':');
+        push_digits(&mut datetime, t.second(), 2);
+        datetime.push_str(&offset);
+        let mut short = String::with_capacity(11);
+        short.push_str(itoa::Buffer::new().format(t.day()));
+        short.push(' ');
+        short.push_str(&MONTHS[t.month0() as usize][..3]);
+        short.push(' ');
+        push_digits(&mut short, t.year() as u32, 4);
+        TimeView {
+            datetime,
+            date,
+            time,
+            offset: if zone == 0 { "UTC".to_string() } else { offset },
+            short,
+        }
+    }
+
+    /// [`TimeView::new`] through chrono's formats.
+    fn formatted(t: &DateTime<FixedOffset>) -> Self {
         let offset = if t.offset().local_minus_utc() == 0 {
             "UTC".to_string()
         } else {
             t.format("%:z").to_string()
         };
-        // Every report's times are shown on several pages: the common
-        // years are written by hand, without parsing a format each time.
         let (date, short) = if (0..=9999).contains(&t.year()) {
             let (y, m, d) = (t.year(), t.month(), t.day());
             let month = &MONTHS[t.month0() as usize][..3];
@@ -125,6 +171,13 @@ impl TimeView {
             offset,
             short,
         }
+    }
+}
+
+/// Appends `n` as `width` decimal digits, zeros in front (`n` fits).
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
     }
 }
 
@@ -811,6 +864,37 @@ pub fn term<'a>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn times_written_by_hand_read_as_chrono_writes_them() {
+        use super::TimeView;
+        use chrono::{FixedOffset, NaiveDate, TimeZone};
+        let mut next = crate::util::text::seeded_numbers(17);
+        let years = [0, 1, 9, 99, 999, 1970, 2023, 2024, 9999, -1, 10000];
+        let zones = [
+            0, 60, -60, 3600, -3600, 19800, -34200, 45900, 50400, -43200, 37, -5,
+        ];
+        for _ in 0..5000 {
+            let year = years[next(years.len() as u64) as usize];
+            let zone = zones[next(zones.len() as u64) as usize];
+            let nanos = [0, 0, 0, 500_000_000, 1_000][next(5) as usize];
+            let Some(day) = NaiveDate::from_ymd_opt(year, 1 + next(12) as u32, 1 + next(28) as u32)
+            else {
+                continue;
+            };
+            let local = day
+                .and_hms_nano_opt(next(24) as u32, next(60) as u32, next(60) as u32, nanos)
+                .unwrap();
+            let offset = FixedOffset::east_opt(zone).unwrap();
+            let t = offset.from_local_datetime(&local).unwrap();
+            let (ours, theirs) = (TimeView::new(&t), TimeView::formatted(&t));
+            assert_eq!(
+                serde_json::to_value(&ours).unwrap(),
+                serde_json::to_value(&theirs).unwrap(),
+                "{t:?}"
+            );
+        }
+    }
+
     /// The `pub` fields of `pub struct NAME` in this file's source.
     fn fields(name: &str) -> Vec<String> {
         let source = include_str!("view.rs");

@@ -213,7 +213,7 @@ fn sections(markdown: &str) -> Vec<Part> {
     let mut prose: Option<(usize, &str)> = None;
     let mut in_item = false;
     let mut at = 0;
-    for line in markdown.split_inclusive('\n') {
+    for line in crate::util::text::lines_inclusive(markdown) {
         let start = at;
         at += line.len();
         let text = line.trim_end_matches(['\n', '\r']);
@@ -562,6 +562,20 @@ pub fn parse_text(raw: &str) -> ActionItem {
     };
     let mut text = String::with_capacity(raw.len());
     for word in raw.split_whitespace() {
+        // Most words are plain: one that starts with a lower-case letter
+        // other than `d` is no owner (`@`), due date (`due:`) or ticket
+        // (`#42`, `OPS-1`), and no bracket left of one.
+        if word
+            .as_bytes()
+            .first()
+            .is_some_and(|&b| b.is_ascii_lowercase() && b != b'd')
+        {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(word);
+            continue;
+        }
         let core = word.trim_matches(is_wrapping);
         if let Some(owner) = core.strip_prefix('@')
             && item.owner.is_none()

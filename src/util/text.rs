@@ -57,29 +57,65 @@ pub fn fold_spaces(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The lines of `text` with their `\n`, as `str::split_inclusive('\n')`
+/// gives them. Every report's body is read line by line more than once;
+/// the memchr crate finds the ends with vector instructions, where the
+/// standard library's search goes a byte or a word at a time.
+pub fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |at| at + 1);
+        let (line, after) = rest.split_at(end);
+        rest = after;
+        Some(line)
+    })
+}
+
+/// The lines of `text` without their ends (`\n` or `\r\n`), as
+/// `str::lines` gives them.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    lines_inclusive(text).map(|line| match line.strip_suffix('\n') {
+        Some(line) => line.strip_suffix('\r').unwrap_or(line),
+        None => line,
+    })
+}
+
 /// `count` texts of `length` pieces each, picked from `pieces` by a
 /// seeded linear congruential generator: the same texts for the same seed.
 /// For tests that feed messy input to a reader.
 #[cfg(test)]
 pub(crate) fn seeded_texts(pieces: &[&str], seed: u64, count: usize, length: usize) -> Vec<String> {
-    let mut state = seed;
+    let mut next = seeded_numbers(seed);
     (0..count)
         .map(|_| {
             let mut text = String::new();
             for _ in 0..length {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+                text.push_str(pieces[next(pieces.len() as u64) as usize]);
             }
             text
         })
         .collect()
 }
 
+/// Numbers below the bound asked for, from a seeded linear congruential
+/// generator: the same numbers for the same seed. For tests.
+#[cfg(test)]
+pub(crate) fn seeded_numbers(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut state = seed;
+    move |below| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % below
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{find_forbidden, fold_spaces, is_forbidden, seeded_texts};
+    use super::{find_forbidden, fold_spaces, is_forbidden, lines, lines_inclusive, seeded_texts};
 
     #[test]
     fn folding_makes_each_run_of_white_space_one_space() {
@@ -89,6 +125,21 @@ mod tests {
         for text in seeded_texts(&pieces, 5, 2000, 8) {
             let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(fold_spaces(&text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn lines_are_what_the_standard_library_makes_of_them() {
+        let pieces = ["a", "b c", "\n", "\r\n", "\r", "é", "\n\n", " "];
+        let mut texts = seeded_texts(&pieces, 11, 2000, 7);
+        texts.extend(["", "\n", "\r", "\r\n", "x", "x\r"].map(String::from));
+        for text in texts {
+            let ours: Vec<&str> = lines_inclusive(&text).collect();
+            let std: Vec<&str> = text.split_inclusive('\n').collect();
+            assert_eq!(ours, std, "{text:?}");
+            let ours: Vec<&str> = lines(&text).collect();
+            let std: Vec<&str> = text.lines().collect();
+            assert_eq!(ours, std, "{text:?}");
         }
     }
 
