@@ -474,12 +474,15 @@ where
                 };
                 // The time links to its own row, for a link to paste.
                 events.insert(first.end - 1, (Event::Html(CowStr::from("</a>")), OURS));
-                events[first.start] = (
-                    Event::Html(CowStr::from(format!(
-                        "<td id=\"{id}\"{style}><a href=\"#{id}\">"
-                    ))),
-                    OURS,
-                );
+                let mut cell = String::with_capacity(2 * id.len() + style.len() + 24);
+                cell.push_str("<td id=\"");
+                cell.push_str(&id);
+                cell.push('"');
+                cell.push_str(style);
+                cell.push_str("><a href=\"#");
+                cell.push_str(&id);
+                cell.push_str("\">");
+                events[first.start] = (Event::Html(CowStr::from(cell)), OURS);
             }
         }
         let mut events = events.into_iter();
@@ -512,10 +515,9 @@ where
                 .trim()
                 .to_string()
         });
-        let id = unique_id(
-            format!("t-{}", crate::util::url::slugify(written)),
-            &mut self.ids,
-        );
+        let mut anchor = String::from("t-");
+        anchor.push_str(&crate::util::url::slugify(written));
+        let id = unique_id(anchor, &mut self.ids);
         self.out.timeline.push(TimelineEntry {
             time,
             text,
@@ -574,15 +576,32 @@ where
         // The heading's words link to it, ready to copy into chat; one
         // that holds a link of its own cannot be one, and gets a `#` after
         // it instead.
-        let html = if inner_html.contains("<a ") {
-            format!(
-                "<h{level} id=\"{id}\">{inner_html}{mark} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
-            )
+        // Put together piece by piece: every report has half a dozen
+        // headings, and `format!` costs several times as much.
+        let digit = char::from(b'0' + level);
+        let mut html = String::with_capacity(inner_html.len() + 2 * id.len() + mark.len() + 100);
+        html.push_str("<h");
+        html.push(digit);
+        html.push_str(" id=\"");
+        html.push_str(&id);
+        html.push_str("\">");
+        if inner_html.contains("<a ") {
+            html.push_str(&inner_html);
+            html.push_str(mark);
+            html.push_str(" <a class=\"anchor\" href=\"#");
+            html.push_str(&id);
+            html.push_str("\" aria-label=\"Link to this section\">#</a>");
         } else {
-            format!(
-                "<h{level} id=\"{id}\"><a class=\"self\" href=\"#{id}\">{inner_html}</a>{mark}</h{level}>\n"
-            )
-        };
+            html.push_str("<a class=\"self\" href=\"#");
+            html.push_str(&id);
+            html.push_str("\">");
+            html.push_str(&inner_html);
+            html.push_str("</a>");
+            html.push_str(mark);
+        }
+        html.push_str("</h");
+        html.push(digit);
+        html.push_str(">\n");
         self.out.headings.push(Heading { level, id, text });
         Event::Html(CowStr::from(html))
     }
