@@ -19,6 +19,7 @@ use crate::render::routes;
 use crate::source::actions::{ActionItem, State};
 use crate::source::postmortem::Status;
 use crate::util::duration;
+use crate::util::text::push_padded;
 use crate::util::tickets::Tickets;
 use crate::util::url;
 
@@ -107,34 +108,34 @@ impl TimeView {
             return TimeView::formatted(t);
         }
         let mut date = String::with_capacity(10);
-        push_digits(&mut date, t.year() as u32, 4);
+        push_padded(&mut date, t.year() as u32, 4);
         date.push('-');
-        push_digits(&mut date, t.month(), 2);
+        push_padded(&mut date, t.month(), 2);
         date.push('-');
-        push_digits(&mut date, t.day(), 2);
+        push_padded(&mut date, t.day(), 2);
         let mut time = String::with_capacity(5);
-        push_digits(&mut time, t.hour(), 2);
+        push_padded(&mut time, t.hour(), 2);
         time.push(':');
-        push_digits(&mut time, t.minute(), 2);
+        push_padded(&mut time, t.minute(), 2);
         let mut offset = String::with_capacity(6);
         offset.push(if zone < 0 { '-' } else { '+' });
         let minutes = zone.unsigned_abs() / 60;
-        push_digits(&mut offset, minutes / 60, 2);
+        push_padded(&mut offset, minutes / 60, 2);
         offset.push(':');
-        push_digits(&mut offset, minutes % 60, 2);
+        push_padded(&mut offset, minutes % 60, 2);
         let mut datetime = String::with_capacity(25);
         datetime.push_str(&date);
         datetime.push('T');
         datetime.push_str(&time);
         datetime.push(':');
-        push_digits(&mut datetime, t.second(), 2);
+        push_padded(&mut datetime, t.second(), 2);
         datetime.push_str(&offset);
         let mut short = String::with_capacity(11);
         short.push_str(itoa::Buffer::new().format(t.day()));
         short.push(' ');
         short.push_str(&MONTHS[t.month0() as usize][..3]);
         short.push(' ');
-        push_digits(&mut short, t.year() as u32, 4);
+        push_padded(&mut short, t.year() as u32, 4);
         TimeView {
             datetime,
             date,
@@ -171,13 +172,6 @@ impl TimeView {
             offset,
             short,
         }
-    }
-}
-
-/// Appends `n` as `width` decimal digits, zeros in front (`n` fits).
-fn push_digits(out: &mut String, n: u32, width: u32) {
-    for place in (0..width).rev() {
-        out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
     }
 }
 

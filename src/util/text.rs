@@ -57,6 +57,15 @@ pub fn fold_spaces(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Appends the last `width` decimal digits of `n`, zeros in front: the
+/// `2023`, `01` and `09` of dates and clock times, written without a
+/// format string.
+pub fn push_padded(out: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+    }
+}
+
 /// The lines of `text` with their `\n`, as `str::split_inclusive('\n')`
 /// gives them. Every report's body is read line by line more than once;
 /// the memchr crate finds the ends with vector instructions, where the

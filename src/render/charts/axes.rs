@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDateTime, TimeDelta, Timelike};
 
 pub(super) use crate::util::html::clipped_chars;
 use crate::util::html::{self, Escaped, Mode};
+use crate::util::text::push_padded;
 
 pub(super) const WIDTH: f64 = 720.0;
 pub(super) const CHAR_WIDTH: f64 = 6.2;
@@ -314,13 +315,9 @@ pub(super) struct Clock(pub(super) NaiveDateTime);
 impl Clock {
     /// Appends `HH:MM` to `out`.
     pub(super) fn put(&self, out: &mut String) {
-        let two = |out: &mut String, n: u32| {
-            out.push(char::from(b'0' + (n / 10 % 10) as u8));
-            out.push(char::from(b'0' + (n % 10) as u8));
-        };
-        two(out, self.0.hour());
+        push_padded(out, self.0.hour(), 2);
         out.push(':');
-        two(out, self.0.minute());
+        push_padded(out, self.0.minute(), 2);
     }
 }
 
