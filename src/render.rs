@@ -361,7 +361,11 @@ impl<'a> Renderer<'a> {
                     // The buffer is empty: taking it as a `String` checks
                     // nothing, and hands its memory back after.
                     let mut page = String::from_utf8(std::mem::take(html)).unwrap_or_default();
-                    let head = String::from_utf8_lossy(&head);
+                    // JSON written by serde: UTF-8, checked at its speed.
+                    let head = match std::str::from_utf8(&head) {
+                        Ok(head) => std::borrow::Cow::Borrowed(head),
+                        Err(_) => String::from_utf8_lossy(&head),
+                    };
                     written::page(&mut page, &vars, &self.site, &view, &head);
                     *html = page.into_bytes();
                 }

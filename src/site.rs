@@ -265,7 +265,7 @@ impl Site {
             || -> anyhow::Result<()> {
                 output.put(routes::STATS_FILE, renderer.stats_json().as_bytes())?;
                 let actions = renderer.action_items();
-                let (json, csv) = rayon::join(|| serde_json::to_vec(&actions), || actions.to_csv());
+                let (json, csv) = rayon::join(|| actions.to_json(), || actions.to_csv());
                 output.put(routes::ACTION_ITEMS_FILE, &json?)?;
                 output.put(routes::ACTION_ITEMS_CSV_FILE, csv.as_bytes())
             },

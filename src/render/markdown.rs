@@ -311,7 +311,13 @@ const CELL_END: &str = " \u{2014} ";
 
 /// Ends a line of blocks or table cells in [`Rendered::text`].
 fn end_block(text: &mut String) {
-    text.truncate(text.trim_end_matches(CELL_END).len());
+    // `strip_suffix` rather than `trim_end_matches`, which sets up a
+    // substring searcher at every call.
+    let mut end = text.len();
+    while let Some(rest) = text[..end].strip_suffix(CELL_END) {
+        end = rest.len();
+    }
+    text.truncate(end);
     text.push('\n');
 }
 
@@ -368,7 +374,10 @@ where
     /// Reads ahead from an element's start (already taken, `start`) to its
     /// end, for a look at it before it is given out.
     fn read_element(&mut self, start: (Event<'m>, Range<usize>)) -> Vec<(Event<'m>, Range<usize>)> {
-        let mut events = vec![start];
+        // Room for a table row or a list item with some inline markup,
+        // rather than growing from one event.
+        let mut events = Vec::with_capacity(16);
+        events.push(start);
         let mut depth = 1usize;
         while depth > 0 {
             let Some(e) = self.next_raw() else { break };

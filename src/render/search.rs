@@ -178,30 +178,10 @@ const BOOSTS: [(u8, f64); 4] = [
 /// text, nearly every report, is lowered in one pass; otherwise runs of
 /// ASCII are lowered a run at a time.
 fn lower(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() {
-        if !text.bytes().any(|b| b.is_ascii_uppercase()) {
-            return Cow::Borrowed(text);
-        }
-        return Cow::Owned(text.to_ascii_lowercase());
+    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Cow::Borrowed(text);
     }
-    // Characters beyond ASCII are most often dashes and quotes, which
-    // have no case: when every one is its own lower case, lowering the
-    // ASCII is all there is to do.
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    let mut caseless = true;
-    while let Some(found) = bytes[at..].iter().position(|b| !b.is_ascii()) {
-        let Some(c) = text[at + found..].chars().next() else {
-            break;
-        };
-        let mut lowered = c.to_lowercase();
-        if lowered.next() != Some(c) || lowered.next().is_some() {
-            caseless = false;
-            break;
-        }
-        at += found + c.len_utf8();
-    }
-    if caseless {
+    if ascii_lowering_is_enough(text) {
         return Cow::Owned(text.to_ascii_lowercase());
     }
     let mut out = String::with_capacity(text.len());
@@ -221,6 +201,41 @@ fn lower(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether lowering the ASCII letters of `text` lowers all of it: no
+/// character beyond ASCII has a case. Those characters are most often
+/// dashes and quotes, each its own lower case.
+fn ascii_lowering_is_enough(text: &str) -> bool {
+    let mut at = 0;
+    while let Some(found) = next_non_ascii(text.as_bytes(), at) {
+        let Some(c) = text[found..].chars().next() else {
+            break;
+        };
+        let mut lowered = c.to_lowercase();
+        if lowered.next() != Some(c) || lowered.next().is_some() {
+            return false;
+        }
+        at = found + c.len_utf8();
+    }
+    true
+}
+
+/// Where the first byte beyond ASCII at or after `from` is: eight bytes
+/// at a time, as one number with no high bit set, then byte by byte.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut at = from;
+    while let Some(block) = bytes.get(at..at + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(block);
+        if u64::from_ne_bytes(word) & HIGH != 0 {
+            break;
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..)?;
+    rest.iter().position(|b| !b.is_ascii()).map(|k| at + k)
 }
 
 /// What a byte is to the tokenizer: part of a word (an ASCII letter or
@@ -778,10 +793,26 @@ impl<'a> Builder<'a> {
 
     /// Indexes report `i`, whose body reads `body` as plain text, and
     /// writes its text chunk into `output` once the chunk is complete.
-    pub fn add(&self, i: usize, body: String, output: &Output) -> Result<()> {
+    pub fn add(&self, i: usize, mut body: String, output: &Output) -> Result<()> {
+        if self.chunk_docs == 0 {
+            // No chunk keeps the text for quoting: it is lowered where it
+            // is, rather than copied.
+            if ascii_lowering_is_enough(&body) {
+                body.make_ascii_lowercase();
+            } else if let Cow::Owned(lowered) = lower(&body) {
+                body = lowered;
+            }
+            self.index(i, &body);
+            return Ok(());
+        }
+        self.index(i, &lower(&body));
+        self.add_text(i, body, output)
+    }
+
+    /// Indexes the words of report `i`, whose body text is `body_lower`.
+    fn index(&self, i: usize, body_lower: &str) {
         let report = &self.archive.reports[i];
         let pm = &report.pm;
-        let body_lower = lower(&body);
         let mut fields: Vec<(Cow<str>, u8)> = vec![
             (lower(&pm.title), IN_TITLE),
             (lower(&report.summary), IN_SUMMARY),
@@ -801,7 +832,7 @@ impl<'a> Builder<'a> {
             let partitions = &self.shared.partitions;
             vocabulary.start(self.serial, &self.shared);
             let mut length = 0u32;
-            words(&body_lower, |w| {
+            words(body_lower, |w| {
                 length += 1;
                 let word = vocabulary.word(w, partitions);
                 vocabulary.seen(word).count += 1;
@@ -822,8 +853,6 @@ impl<'a> Builder<'a> {
                 vocabulary.flush();
             }
         });
-        drop(body_lower);
-        self.add_text(i, body, output)
     }
 
     /// Puts report `i`'s body text into its chunk, and writes the chunk if
@@ -1211,6 +1240,43 @@ fn push_json(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowering_is_what_the_character_rule_gives() {
+        let pieces = [
+            "Deploy ",
+            "ROLLBACK",
+            "—",
+            "“quoted”",
+            "É",
+            "é",
+            "İ",
+            "ß",
+            "Σ",
+            "日本",
+            "x",
+            "\n",
+            "→",
+        ];
+        let mut texts = crate::util::text::seeded_texts(&pieces, 3, 2000, 12);
+        texts.extend(["", "a", "A", "é", "aaaaaaaaé", "AAAAAAAA—"].map(String::from));
+        for text in &texts {
+            // Character by character: a final sigma is lowered as any other.
+            let expected: String = text.chars().flat_map(char::to_lowercase).collect();
+            assert_eq!(lower(text), expected, "{text:?}");
+            let first = text.bytes().position(|b| !b.is_ascii());
+            for from in [0, 1, 7, 8, 9] {
+                let expected = text
+                    .bytes()
+                    .enumerate()
+                    .skip(from)
+                    .find(|(_, b)| !b.is_ascii())
+                    .map(|(k, _)| k);
+                assert_eq!(next_non_ascii(text.as_bytes(), from), expected, "{text:?}");
+            }
+            assert_eq!(next_non_ascii(text.as_bytes(), 0), first);
+        }
+    }
 
     #[test]
     fn chunks_hold_one_report_in_small_archives_and_large_ones_have_none() {

@@ -526,7 +526,7 @@ struct Lines<'a> {
 impl Lines<'_> {
     fn line_of(&mut self, offset: usize) -> usize {
         let newlines = |range: std::ops::Range<usize>| {
-            self.markdown[range].iter().filter(|&&b| b == b'\n').count()
+            memchr::memchr_iter(b'\n', &self.markdown[range]).count()
         };
         if offset >= self.counted {
             self.line += newlines(self.counted..offset);

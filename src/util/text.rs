@@ -9,36 +9,67 @@ pub fn is_forbidden(c: char) -> bool {
         || n & 0xFFFE == 0xFFFE
 }
 
+/// Bytes that may begin a character [`is_forbidden`] holds: the ASCII
+/// controls but tab, line feed, form feed and carriage return; `0xC2`,
+/// which begins U+0080–U+009F; `0xEF`, which begins U+FDD0–U+FDEF, U+FFFE
+/// and U+FFFF; and the first bytes of four-byte characters, among which
+/// are the noncharacters of the other planes. Every other byte begins a
+/// character that is allowed, or does not begin one.
+static SUSPECT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'\t' | b'\n' | 0x0c | b'\r' => false,
+            0x00..=0x1f | 0x7f | 0xc2 | 0xef | 0xf0..=0xff => true,
+            _ => false,
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Where the first character of `text` that [`is_forbidden`] holds
-/// begins. Every file of an archive passes through this, so ASCII, most of
-/// any report, is checked a byte at a time without decoding.
+/// begins. Every file of an archive passes through this, so it looks at
+/// eight bytes at a time, and only at the characters a suspect byte
+/// ([`SUSPECT`]) begins.
 pub fn find_forbidden(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let suspect_at = |i: usize| -> Option<usize> {
+        // `i` begins a character: suspect bytes are ASCII or first bytes.
+        let c = text[i..].chars().next()?;
+        is_forbidden(c).then_some(i)
+    };
     let mut i = 0;
-    while i < bytes.len() {
-        // Eight bytes at a time, as one number: a byte below 0x20, 0x7F or
-        // one with its high bit set sets a high bit of `flags` (a byte
-        // after such a byte may too: those are looked at one by one).
-        if let Some(block) = bytes.get(i..i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(block);
-            let x = u64::from_ne_bytes(word);
-            let flags = x.wrapping_sub(ONES * 0x20) | (x ^ (ONES * 0x7f)).wrapping_sub(ONES) | x;
-            if flags & HIGH == 0 {
-                i += 8;
-                continue;
+    while let Some(block) = bytes.get(i..i + 8) {
+        // The eight bytes as one number: a byte below 0x20, 0x7F or one
+        // with its high bit set sets a high bit of `flags` (a byte after
+        // such a byte may too). Such a block, one in a line or so for its
+        // line feed, has its bytes looked up one by one.
+        let mut word = [0u8; 8];
+        word.copy_from_slice(block);
+        let x = u64::from_ne_bytes(word);
+        let flags = x.wrapping_sub(ONES * 0x20) | (x ^ (ONES * 0x7f)).wrapping_sub(ONES) | x;
+        if flags & HIGH != 0 {
+            for (k, &b) in block.iter().enumerate() {
+                if SUSPECT[usize::from(b)]
+                    && let Some(found) = suspect_at(i + k)
+                {
+                    return Some(found);
+                }
             }
         }
-        // `i` starts a character: ASCII bytes never sit inside one.
-        let c = text[i..].chars().next()?;
-        if is_forbidden(c) {
-            return Some(i);
-        }
-        i += c.len_utf8();
+        i += 8;
     }
-    None
+    (i..bytes.len()).find_map(|k| {
+        if SUSPECT[usize::from(bytes[k])] {
+            suspect_at(k)
+        } else {
+            None
+        }
+    })
 }
 
 /// `text` with each run of white space made one space, none at either end:
@@ -174,6 +205,15 @@ mod tests {
             "\u{FFFD}",
             "🙂",
             "\u{A0}",
+            "\u{80}",
+            "\u{A0}\u{BF}",
+            "\u{FDCF}",
+            "\u{FDF0}",
+            "\u{FFEF}",
+            "\u{FFFC}",
+            "\u{E000}",
+            "\u{1FFFD}",
+            "\u{2FFFE}",
             "x",
         ];
         let short = seeded_texts(&pieces, 7, 400, 6);
