@@ -374,10 +374,7 @@ where
     /// Reads ahead from an element's start (already taken, `start`) to its
     /// end, for a look at it before it is given out.
     fn read_element(&mut self, start: (Event<'m>, Range<usize>)) -> Vec<(Event<'m>, Range<usize>)> {
-        // Room for a table row or a list item with some inline markup,
-        // rather than growing from one event.
-        let mut events = Vec::with_capacity(16);
-        events.push(start);
+        let mut events = vec![start];
         let mut depth = 1usize;
         while depth > 0 {
             let Some(e) = self.next_raw() else { break };
@@ -823,7 +820,13 @@ fn leading_text(events: &[(Event<'_>, Range<usize>)]) -> String {
     for (e, _) in events {
         match e {
             Event::Text(t) | Event::Code(t) => {
-                folded &= !t.contains("  ") && !t.contains(['\t', '\n']);
+                // No tab, line feed or double space: one pass over the
+                // bytes rather than three searches.
+                folded &= !t.as_bytes().iter().enumerate().any(|(k, &b)| {
+                    b == b'\t'
+                        || b == b'\n'
+                        || (b == b' ' && t.as_bytes().get(k + 1) == Some(&b' '))
+                });
                 text.push_str(t);
                 started = true;
             }

@@ -80,17 +80,36 @@ fn simple_key(key: &str) -> Option<String> {
 /// a failover`), as YAML's core schema reads it. `in_list`: an item of a
 /// list in brackets, where commas end it.
 fn plain(value: &str, in_list: bool) -> Option<Node> {
-    let first = *value.as_bytes().first()?;
+    let bytes = value.as_bytes();
+    let first = *bytes.first()?;
     if b"-?:,[]{}#&*!|>'\"%@`".contains(&first)
         || value.ends_with(':')
-        || value.contains(": ")
-        || value.contains(" #")
-        || value.contains(['[', ']', '{', '}'])
-        || (in_list && value.contains([',', ':', '#', '"', '\'']))
+        || !plain_bytes(bytes, in_list)
     {
         return None;
     }
     scalar(Cow::Borrowed(value), ScalarStyle::Plain, None)
+}
+
+/// Whether a plain value's bytes leave it plain: no `: ` or ` #`, no
+/// bracket or brace, and in a list no comma, colon, `#` or quote. One
+/// pass, for every value of every report's front matter.
+fn plain_bytes(bytes: &[u8], in_list: bool) -> bool {
+    let mut before = 0u8;
+    for (k, &b) in bytes.iter().enumerate() {
+        let ends = match b {
+            b'[' | b']' | b'{' | b'}' => true,
+            b',' | b'"' | b'\'' => in_list,
+            b':' => in_list || bytes.get(k + 1) == Some(&b' '),
+            b'#' => in_list || before == b' ',
+            _ => false,
+        };
+        if ends {
+            return false;
+        }
+        before = b;
+    }
+    true
 }
 
 /// The text of a quoted value (`"..."` or `'...'`) with no escape in it
@@ -145,6 +164,31 @@ fn list(line: &str, at: usize, len: usize, line_no: usize) -> Option<Node> {
         rest = after.strip_prefix(',')?;
         if rest.trim_matches(' ').is_empty() {
             return None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_bytes;
+
+    #[test]
+    fn the_byte_pass_ends_plain_values_where_the_substring_rules_do() {
+        let pieces = [
+            "a", " ", ":", ": ", "#", " #", ",", "[", "]", "{", "}", "\"", "'", "é", "x:y", "-",
+        ];
+        for text in crate::util::text::seeded_texts(&pieces, 5, 3000, 6) {
+            for in_list in [false, true] {
+                let by_substrings = !(text.contains(": ")
+                    || text.contains(" #")
+                    || text.contains(['[', ']', '{', '}'])
+                    || (in_list && text.contains([',', ':', '#', '"', '\''])));
+                assert_eq!(
+                    plain_bytes(text.as_bytes(), in_list),
+                    by_substrings,
+                    "{text:?} in a list: {in_list}"
+                );
+            }
         }
     }
 }
