@@ -6,7 +6,7 @@
 //! line); unsafe URL schemes dropped; raw HTML sanitised unless the site
 //! allows it; and the first paragraph's text for a summary.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -978,8 +978,10 @@ pub fn anchor_for(text: &str) -> String {
 /// them in one pass, not one pass per row.
 #[derive(Default)]
 struct Ids {
-    seen: HashSet<String>,
-    next: HashMap<String, usize>,
+    /// Hashed with Fx rather than SipHash: a report's ids are a few dozen
+    /// short strings, and every heading and timeline row asks.
+    seen: rustc_hash::FxHashSet<String>,
+    next: rustc_hash::FxHashMap<String, usize>,
 }
 
 /// `base`, or `base-1`, `base-2`... whichever is not taken yet.

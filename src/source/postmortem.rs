@@ -851,7 +851,7 @@ impl Parser<'_> {
     }
 
     fn list(&mut self, field: Option<&Field>, key: &str) -> Vec<String> {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         self.spanned_list(field, key)
             .into_iter()
             .map(|s| s.value)
@@ -865,7 +865,7 @@ impl Parser<'_> {
     fn terms(&mut self, field: Option<&Field>, key: &str) -> Vec<String> {
         use unicode_normalization::UnicodeNormalization;
         let mut out: Vec<String> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         for mut item in self.spanned_list(field, key) {
             if !unicode_normalization::is_nfc_quick(item.value.chars())
                 .eq(&unicode_normalization::IsNormalized::Yes)
