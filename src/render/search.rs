@@ -298,9 +298,7 @@ fn words<'t>(text: &'t str, mut out: impl FnMut(&'t str)) {
         i += width;
         // The common case: a run of ASCII letters and digits.
         let ascii = i;
-        while i < n && BYTE_KIND[bytes[i] as usize] == ASCII_WORD {
-            i += 1;
-        }
+        i = ascii_word_end(bytes, i);
         let mut chars = 1 + (i - ascii);
         let mut cut = if chars > MAX_WORD {
             ascii + (MAX_WORD - 1)
@@ -324,6 +322,35 @@ fn words<'t>(text: &'t str, mut out: impl FnMut(&'t str)) {
             out(word);
         }
     }
+}
+
+/// Where the run of ASCII letters and digits that goes on at `i` ends.
+/// Words are most of a report's bytes, so their bytes are classified
+/// eight at a time, as one number: for a byte below 0x80, adding
+/// `0x80 - k` sets its high bit exactly when it is `k` or more, and
+/// carries nothing into the next byte. A byte beyond ASCII ends the run
+/// too; what it carries only reaches bytes after it.
+fn ascii_word_end(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    let at_least = |x: u64, k: u8| x.wrapping_add(ONES * u64::from(0x80 - k)) & HIGH;
+    while let Some(block) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(block);
+        let x = u64::from_le_bytes(word);
+        let lower = x | (ONES * 0x20);
+        let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
+        let letter = at_least(lower, b'a') & !at_least(lower, b'z' + 1);
+        let ends = (!(digit | letter) & HIGH) | (x & HIGH);
+        if ends != 0 {
+            return i + (ends.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && BYTE_KIND[bytes[i] as usize] == ASCII_WORD {
+        i += 1;
+    }
+    i
 }
 
 /// The shard a word belongs to: its first two characters.
@@ -418,6 +445,9 @@ struct Chunk {
 struct Partition {
     ids: FxHashMap<Box<str>, u32>,
     blocks: Vec<Vec<u8>>,
+    /// Postings pushed so far, by word number: the size of each word's
+    /// list, known before the blocks are read back (once, not twice).
+    counts: Vec<u32>,
 }
 
 /// Bytes in a block of a [`Partition`].
@@ -440,6 +470,11 @@ impl Partition {
                 push_leb128(block, n);
             }
         }
+        let slot = id as usize;
+        if slot >= self.counts.len() {
+            self.counts.resize(slot + 1, 0);
+        }
+        self.counts[slot] += 1;
     }
 
     /// Calls `each` with every posting and its word's number, in the
@@ -460,13 +495,9 @@ impl Partition {
     /// Each word with its postings, in the order they arrived.
     fn into_words(self) -> Vec<WordPostings> {
         let words = self.ids.len();
-        let mut counts = vec![0usize; words];
-        self.for_each_posting(|id, _| {
-            if let Some(count) = counts.get_mut(id as usize) {
-                *count += 1;
-            }
-        });
-        let mut lists: Vec<Vec<Posting>> = counts.into_iter().map(Vec::with_capacity).collect();
+        let mut lists: Vec<Vec<Posting>> = (0..words)
+            .map(|id| Vec::with_capacity(self.counts.get(id).map_or(0, |&n| n as usize)))
+            .collect();
         self.for_each_posting(|id, posting| {
             if let Some(list) = lists.get_mut(id as usize) {
                 list.push(posting);
@@ -1242,6 +1273,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_run_of_ascii_letters_and_digits_ends_where_the_table_says() {
+        // Every byte value, at every place of an eight-byte block and of
+        // the bytes after the last whole block, after a run of letters.
+        for b in 0..=255u8 {
+            for place in 0..12 {
+                let mut bytes = b"aZ09qQzA9mKx".to_vec();
+                bytes[place] = b;
+                let by_table = (0..bytes.len())
+                    .find(|&k| BYTE_KIND[bytes[k] as usize] != ASCII_WORD)
+                    .unwrap_or(bytes.len());
+                assert_eq!(ascii_word_end(&bytes, 0), by_table, "{b:#04x} at {place}");
+            }
+        }
+    }
+
+    #[test]
     fn lowering_is_what_the_character_rule_gives() {
         let pieces = [
             "Deploy ",
@@ -1433,6 +1480,24 @@ mod tests {
         let mut read: Vec<(u32, u32, u32)> = Vec::new();
         partition.for_each_posting(|id, p| read.push((id, p.doc, p.packed)));
         assert_eq!(read, pushed);
+        // Grouped by word, each list in the order it was pushed, and
+        // exactly as long as the count kept while pushing.
+        for id in 0..70_000u32 {
+            partition.ids.insert(format!("w{id}").into(), id);
+        }
+        let counts = partition.counts.clone();
+        let mut expected: Vec<Vec<(u32, u32)>> = vec![Vec::new(); 70_000];
+        for &(id, doc, packed) in &pushed {
+            expected[id as usize].push((doc, packed));
+        }
+        let words = partition.into_words();
+        assert_eq!(words.len(), 70_000);
+        for (word, list) in &words {
+            let id: usize = word[1..].parse().unwrap();
+            let got: Vec<(u32, u32)> = list.iter().map(|p| (p.doc, p.packed)).collect();
+            assert_eq!(got, expected[id], "{word}");
+            assert_eq!(list.len(), counts[id] as usize, "{word}");
+        }
     }
 
     #[test]
