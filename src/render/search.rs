@@ -184,6 +184,12 @@ fn lower(text: &str) -> Cow<'_, str> {
     if ascii_lowering_is_enough(text) {
         return Cow::Owned(text.to_ascii_lowercase());
     }
+    Cow::Owned(lower_each_character(text))
+}
+
+/// `text` lower-cased character by character: runs of ASCII a run at a
+/// time, each other character on its own.
+fn lower_each_character(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
@@ -200,7 +206,7 @@ fn lower(text: &str) -> Cow<'_, str> {
             rest = &rest[c.len_utf8()..];
         }
     }
-    Cow::Owned(out)
+    out
 }
 
 /// Whether lowering the ASCII letters of `text` lowers all of it: no
@@ -830,8 +836,8 @@ impl<'a> Builder<'a> {
             // is, rather than copied.
             if ascii_lowering_is_enough(&body) {
                 body.make_ascii_lowercase();
-            } else if let Cow::Owned(lowered) = lower(&body) {
-                body = lowered;
+            } else {
+                body = lower_each_character(&body);
             }
             self.index(i, &body);
             return Ok(());

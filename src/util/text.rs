@@ -37,10 +37,13 @@ pub fn find_forbidden(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    let suspect_at = |i: usize| -> Option<usize> {
-        // `i` begins a character: suspect bytes are ASCII or first bytes.
-        let c = text[i..].chars().next()?;
-        is_forbidden(c).then_some(i)
+    // The first forbidden character among the bytes of `range`, each
+    // looked up in the table; a suspect byte begins a character (it is
+    // ASCII or a first byte), which is decoded.
+    let look_at = |range: std::ops::Range<usize>| {
+        range.into_iter().find(|&k| {
+            SUSPECT[usize::from(bytes[k])] && text[k..].chars().next().is_some_and(is_forbidden)
+        })
     };
     let mut i = 0;
     while let Some(block) = bytes.get(i..i + 8) {
@@ -52,24 +55,14 @@ pub fn find_forbidden(text: &str) -> Option<usize> {
         word.copy_from_slice(block);
         let x = u64::from_ne_bytes(word);
         let flags = x.wrapping_sub(ONES * 0x20) | (x ^ (ONES * 0x7f)).wrapping_sub(ONES) | x;
-        if flags & HIGH != 0 {
-            for (k, &b) in block.iter().enumerate() {
-                if SUSPECT[usize::from(b)]
-                    && let Some(found) = suspect_at(i + k)
-                {
-                    return Some(found);
-                }
-            }
+        if flags & HIGH != 0
+            && let Some(found) = look_at(i..i + 8)
+        {
+            return Some(found);
         }
         i += 8;
     }
-    (i..bytes.len()).find_map(|k| {
-        if SUSPECT[usize::from(bytes[k])] {
-            suspect_at(k)
-        } else {
-            None
-        }
-    })
+    look_at(i..bytes.len())
 }
 
 /// `text` with each run of white space made one space, none at either end:
