@@ -176,7 +176,10 @@ const BOOSTS: [(u8, f64); 4] = [
 
 /// `text` lower-cased, as words are indexed (and queries read). ASCII
 /// text, nearly every report, is lowered in one pass; otherwise runs of
-/// ASCII are lowered a run at a time.
+/// ASCII are lowered a run at a time. A final sigma (ς) becomes σ: a
+/// browser lowers `Σ` at the end of a word to ς and elsewhere to σ, a
+/// character at a time it is always σ, so both sides fold it to σ
+/// (`static/search.js` does the same with queries).
 fn lower(text: &str) -> Cow<'_, str> {
     if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
         return Cow::Borrowed(text);
@@ -202,16 +205,21 @@ fn lower_each_character(text: &str) -> String {
         out[start..].make_ascii_lowercase();
         rest = &rest[ascii..];
         if let Some(c) = rest.chars().next() {
-            out.extend(c.to_lowercase());
+            out.extend(c.to_lowercase().map(fold_final_sigma));
             rest = &rest[c.len_utf8()..];
         }
     }
     out
 }
 
+/// ς as σ, any other character as it is: see [`lower`].
+fn fold_final_sigma(c: char) -> char {
+    if c == 'ς' { 'σ' } else { c }
+}
+
 /// Whether lowering the ASCII letters of `text` lowers all of it: no
-/// character beyond ASCII has a case. Those characters are most often
-/// dashes and quotes, each its own lower case.
+/// character beyond ASCII has a case, and none is a final sigma. Those
+/// characters are most often dashes and quotes, each its own lower case.
 fn ascii_lowering_is_enough(text: &str) -> bool {
     let mut at = 0;
     while let Some(found) = next_non_ascii(text.as_bytes(), at) {
@@ -219,7 +227,7 @@ fn ascii_lowering_is_enough(text: &str) -> bool {
             break;
         };
         let mut lowered = c.to_lowercase();
-        if lowered.next() != Some(c) || lowered.next().is_some() {
+        if lowered.next() != Some(fold_final_sigma(c)) || lowered.next().is_some() {
             return false;
         }
         at = found + c.len_utf8();
@@ -1306,6 +1314,7 @@ mod tests {
             "İ",
             "ß",
             "Σ",
+            "ς",
             "日本",
             "x",
             "\n",
@@ -1314,8 +1323,12 @@ mod tests {
         let mut texts = crate::util::text::seeded_texts(&pieces, 3, 2000, 12);
         texts.extend(["", "a", "A", "é", "aaaaaaaaé", "AAAAAAAA—"].map(String::from));
         for text in &texts {
-            // Character by character: a final sigma is lowered as any other.
-            let expected: String = text.chars().flat_map(char::to_lowercase).collect();
+            // Character by character, a final sigma folded to σ.
+            let expected: String = text
+                .chars()
+                .flat_map(char::to_lowercase)
+                .map(|c| if c == 'ς' { 'σ' } else { c })
+                .collect();
             assert_eq!(lower(text), expected, "{text:?}");
             let first = text.bytes().position(|b| !b.is_ascii());
             for from in [0, 1, 7, 8, 9] {

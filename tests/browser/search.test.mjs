@@ -192,6 +192,12 @@ test("a large archive's results are quoted from their pages, and the index holds
     const snippet = (await texts(page, ".search-results .search-snippet"))[0];
     assert.equal(snippet, "Deep in report 1500 the cause was a word1500 quirk.");
     assert.ok(large.requests.some((p) => p.endsWith("/postmortems/r1500/")), large.requests.join(" "));
+    // A Greek word typed with a final sigma finds the report that writes
+    // it in capitals, and is marked there.
+    await page.goto(large.base + "search/?q=" + encodeURIComponent("διακομιστης"));
+    assert.deepEqual(await results(page), ["The Greek report"]);
+    await page.waitForSelector(".search-results .search-snippet mark");
+    assert.deepEqual(await texts(page, ".search-results .search-snippet mark"), ["ΔΙΑΚΟΜΙΣΤΗΣ"]);
     assert.deepEqual(page.errors, []);
   } finally {
     await page.close();

@@ -540,6 +540,39 @@ fn stop_words_and_single_characters_are_left_out_words_lowercased_and_cut() {
     assert!(index.shards.contains_key("c3bc62"), "no shard for \"üb\"");
 }
 
+#[test]
+fn a_greek_word_is_indexed_with_sigma_wherever_its_sigma_stands() {
+    // Lowered a character at a time, "ΣΤΑΣΗΣ" ends in σ; lowered as a
+    // word, as browsers lower queries, it ends in ς. The index folds ς to
+    // σ (and `search.js` does the same with queries), so that the word is
+    // found however it was written.
+    let site = site_with(&[(
+        "content/greek.md",
+        "---\ntitle: \"Ο ΔΙΑΚΟΜΙΣΤΗΣ έπεσε\"\ndate: 2024-03-01T10:00:00Z\n\
+         severity: SEV2\nservices: [api]\nsummary: \"Ο κόμβος σταμάτησε.\"\n---\n\
+         Η ΣΤΑΣΗΣ του κόμβου και ο κόμβος Σίσυφος.\n",
+    )]);
+    let index = Index::read(&site.out());
+    let words = index.words();
+    for word in ["διακομιστησ", "κόμβοσ", "στασησ", "σίσυφοσ", "κόμβου"]
+    {
+        assert!(words.contains(word), "{word:?} is not indexed: {words:?}");
+    }
+    assert!(
+        words.iter().all(|w| !w.contains('ς')),
+        "a final sigma is indexed: {words:?}"
+    );
+    let greek = index.position("greek");
+    assert!(
+        index
+            .postings("διακομιστησ")
+            .iter()
+            .any(|&(d, _)| d == greek)
+    );
+}
+
+// ---- Text chunks -------------------------------------------------------
+
 // ---- Text chunks -------------------------------------------------------
 
 #[test]

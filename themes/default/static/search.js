@@ -12,6 +12,13 @@
   var POPUP = 6;
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
 
+  // Lower case as the index has it: a final sigma as σ, for toLowerCase
+  // gives ς at the end of a word and the index lowers a character at a
+  // time.
+  function lower(text) {
+    return text.toLowerCase().replace(/ς/g, "σ");
+  }
+
   // ---- The index -----------------------------------------------------
 
   var store = { docs: null, shard: {}, text: {} };
@@ -149,7 +156,7 @@
   // The words of a query, split as src/search.rs splits the reports.
   function words(text, d) {
     var out = [];
-    (text.toLowerCase().match(WORD) || []).forEach(function (w) {
+    (lower(text).match(WORD) || []).forEach(function (w) {
       w = Array.from(w).slice(0, d.max_word).join("");
       if (Array.from(w).length >= 2 && !d.stop.has(w) && out.indexOf(w) < 0) out.push(w);
     });
@@ -382,7 +389,7 @@
     var out = [], last = 0, m;
     WORD.lastIndex = 0;
     while ((m = WORD.exec(text))) {
-      var w = Array.from(m[0].toLowerCase()).slice(0, store.docs.max_word).join("");
+      var w = Array.from(lower(m[0])).slice(0, store.docs.max_word).join("");
       if (!found.has(w)) continue;
       if (m.index > last) out.push(document.createTextNode(text.slice(last, m.index)));
       out.push(el("mark", {}, [m[0]]));
@@ -398,7 +405,7 @@
     var m;
     WORD.lastIndex = 0;
     while ((m = WORD.exec(text))) {
-      var w = Array.from(m[0].toLowerCase()).slice(0, store.docs.max_word).join("");
+      var w = Array.from(lower(m[0])).slice(0, store.docs.max_word).join("");
       if (!found.has(w)) continue;
       var from = text.lastIndexOf("\n", m.index) + 1;
       var to = text.indexOf("\n", m.index);
