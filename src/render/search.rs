@@ -60,11 +60,21 @@ const STOP_SLOTS: usize = 128;
 /// of every report, so words are compared as numbers, their bytes packed
 /// into one, and looked up in a small open-addressed table: most words
 /// are longer than any stop word, or find an empty slot at once.
+#[cfg(test)]
 fn is_stop_word(word: &str) -> bool {
+    is_stop_key(word.len(), Key::of(word))
+}
+
+/// [`is_stop_word`] for a word of `len` bytes whose [`Key`] is `key`: the
+/// tokenizer works the key out once, for this and for the vocabulary.
+fn is_stop_key(len: usize, key: Key) -> bool {
     static TABLE: std::sync::OnceLock<[u64; STOP_SLOTS]> = std::sync::OnceLock::new();
-    if word.len() > STOP_WORD_MAX || word.is_empty() {
+    if len > STOP_WORD_MAX || len == 0 {
         return false;
     }
+    let Key::Small(packed) = key else {
+        return false;
+    };
     let table = TABLE.get_or_init(|| {
         let mut table = [0u64; STOP_SLOTS];
         for word in STOP_WORDS {
@@ -77,9 +87,6 @@ fn is_stop_word(word: &str) -> bool {
         }
         table
     });
-    let Some(packed) = pack(word) else {
-        return false;
-    };
     let mut slot = stop_slot(packed);
     loop {
         match table[slot] {
@@ -280,7 +287,7 @@ static BYTE_KIND: [u8; 256] = {
 /// [`MAX_WORD`], stop words left out. `static/search.js` splits queries
 /// the same way. Every word of every report passes through here, so
 /// ASCII is classified by a table, a byte at a time.
-fn words<'t>(text: &'t str, mut out: impl FnMut(&'t str)) {
+fn words<'t>(text: &'t str, mut out: impl FnMut(&'t str, Key)) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     // The width of the letter or digit at `i`, or None.
@@ -332,8 +339,11 @@ fn words<'t>(text: &'t str, mut out: impl FnMut(&'t str)) {
             }
         }
         let word = &text[start..cut];
-        if chars >= 2 && !is_stop_word(word) {
-            out(word);
+        if chars >= 2 {
+            let key = Key::of(word);
+            if !is_stop_key(word.len(), key) {
+                out(word, key);
+            }
         }
     }
 }
@@ -641,10 +651,10 @@ impl Vocabulary {
         self.touched.clear();
     }
 
-    /// The number here of `word`, which the partition's dictionary gives
-    /// one the first time this thread meets it.
-    fn word(&mut self, word: &str, partitions: &[Mutex<Partition>]) -> u32 {
-        let key = Key::of(word);
+    /// The number here of `word`, whose key is `key`, which the
+    /// partition's dictionary gives one the first time this thread meets
+    /// it.
+    fn word(&mut self, word: &str, key: Key, partitions: &[Mutex<Partition>]) -> u32 {
         if let Key::Small(small) = key {
             let slot = (small.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (u64::BITS - RECENT.ilog2()))
                 as usize;
@@ -877,15 +887,15 @@ impl<'a> Builder<'a> {
             let partitions = &self.shared.partitions;
             vocabulary.start(self.serial, &self.shared);
             let mut length = 0u32;
-            words(body_lower, |w| {
+            words(body_lower, |w, key| {
                 length += 1;
-                let word = vocabulary.word(w, partitions);
+                let word = vocabulary.word(w, key, partitions);
                 vocabulary.seen(word).count += 1;
             });
             self.lengths[i].store(length, Ordering::Relaxed);
             for (text, bit) in &fields {
-                words(text, |w| {
-                    let word = vocabulary.word(w, partitions);
+                words(text, |w, key| {
+                    let word = vocabulary.word(w, key, partitions);
                     vocabulary.seen(word).fields |= *bit;
                 });
             }
@@ -1067,7 +1077,7 @@ fn shard_js(prefix: &str, entries: &mut [WordPostings], n: usize, norms: &[f64])
         js.push_str(":\"");
         let df = list.len() as f64;
         let idf = (1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln();
-        list.sort_unstable_by_key(|p| p.doc);
+        list.sort_by_key(|p| p.doc);
         let mut last = 0u32;
         for posting in list.iter() {
             let tf = f64::from(posting.count());
@@ -1358,7 +1368,7 @@ mod tests {
     fn split(text: &str) -> Vec<String> {
         let lowered = lower(text);
         let mut out = Vec::new();
-        words(&lowered, |w| out.push(w.to_string()));
+        words(&lowered, |w, _| out.push(w.to_string()));
         out
     }
 
@@ -1423,7 +1433,7 @@ mod tests {
             let by_character: String = text.chars().flat_map(char::to_lowercase).collect();
             assert_eq!(lowered, by_character);
             let mut fast = Vec::new();
-            words(&lowered, |w| fast.push(w.to_string()));
+            words(&lowered, |w, _| fast.push(w.to_string()));
             assert_eq!(fast, words_by_character(&lowered), "{text:?}");
         }
     }
@@ -1470,7 +1480,7 @@ mod tests {
         let mut vocabulary = Vocabulary::default();
         vocabulary.start(u64::MAX - 1, &first);
         for word in ["rollback", "deploy", "rollback"] {
-            let id = vocabulary.word(word, &first.partitions);
+            let id = vocabulary.word(word, Key::of(word), &first.partitions);
             vocabulary.seen(id).count += 1;
         }
         vocabulary.stage(7);
