@@ -310,7 +310,13 @@ fn words<'t>(text: &'t str, mut out: impl FnMut(&'t str, Key)) {
         if i >= n {
             break;
         }
-        let Some(width) = letter(i) else {
+        // Past the loop above, the byte at `i` is a letter or digit of
+        // ASCII (nearly always) or begins a character beyond ASCII.
+        let width = if BYTE_KIND[bytes[i] as usize] == ASCII_WORD {
+            1
+        } else if let Some(width) = letter(i) {
+            width
+        } else {
             // A character beyond ASCII that is not a letter.
             i += text[i..].chars().next().map_or(1, char::len_utf8);
             continue;
