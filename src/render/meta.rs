@@ -407,13 +407,13 @@ pub fn report_script(json: &ReportJson) -> Result<Vec<u8>, serde_json::Error> {
 
 /// Appends JSON text `raw` to `out` with every `<` written `\u003c`.
 fn push_script_json(out: &mut Vec<u8>, raw: &[u8]) {
-    for &b in raw {
-        if b == b'<' {
-            out.extend_from_slice(br"\u003c");
-        } else {
-            out.push(b);
-        }
+    let mut from = 0;
+    for at in memchr::memchr_iter(b'<', raw) {
+        out.extend_from_slice(&raw[from..at]);
+        out.extend_from_slice(br"\u003c");
+        from = at + 1;
     }
+    out.extend_from_slice(&raw[from..]);
 }
 
 #[cfg(test)]
