@@ -526,6 +526,12 @@ mod tests {
             let page = format!(r#"<a href="{root}postmortems/b/">"#);
             assert_eq!(shortened(&page, root, dir), page);
         }
+        // The section's name elsewhere, without the link before it, stays.
+        let page = r#"postmortems/ <p>postmortems/a and ../../postmortems/b/</p> x="../../postmortems/c/" href="../../postmortems/d/""#;
+        assert_eq!(
+            shortened(page, "../../", "postmortems/a/"),
+            r#"postmortems/ <p>postmortems/a and ../../postmortems/b/</p> x="../../postmortems/c/" href="../d/""#
+        );
         // An absolute root (the 404 page's, with a base URL) is left alone.
         let page = r#"<a href="/docs/postmortems/b/">"#;
         assert_eq!(shortened(page, "/docs/", "postmortems/a/"), page);
