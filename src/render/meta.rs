@@ -205,37 +205,52 @@ impl ActionItemsJson<'_> {
     pub fn to_csv(&self) -> String {
         let mut out = String::with_capacity(self.action_items * ROOM_PER_ITEM + 64);
         out.push_str(ACTION_ITEMS_CSV_HEADER);
+        // The fields made of several parts, put together here: one buffer
+        // for every item rather than a string joined for each.
+        let mut joined = String::new();
         for report in &self.reports {
             for item in &report.items {
                 let due = item.due.map(|d| d.format("%Y-%m-%d").to_string());
-                let urls: Vec<&str> = item
-                    .tickets
-                    .iter()
-                    .filter_map(|t| item.ticket_urls.get(t.as_str()))
-                    .map(String::as_str)
-                    .collect();
-                let fields = [
+                for field in [
                     report.report,
                     item.text,
                     item.owner.unwrap_or_default(),
                     item.state.name(),
                     due.as_deref().unwrap_or_default(),
                     if item.overdue { "true" } else { "false" },
-                    &item.tickets.join(" "),
-                    &urls.join(" "),
-                    item.kind.map(|k| k.name()).unwrap_or_default(),
-                    item.priority.unwrap_or_default(),
-                ];
-                for (k, field) in fields.iter().enumerate() {
-                    if k > 0 {
-                        out.push(',');
-                    }
+                ] {
                     push_csv_field(&mut out, field);
+                    out.push(',');
                 }
+                join_into(&mut joined, item.tickets.iter().map(|t| t.as_str()));
+                push_csv_field(&mut out, &joined);
+                out.push(',');
+                let urls = item
+                    .tickets
+                    .iter()
+                    .filter_map(|t| item.ticket_urls.get(t.as_str()))
+                    .map(String::as_str);
+                join_into(&mut joined, urls);
+                push_csv_field(&mut out, &joined);
+                out.push(',');
+                push_csv_field(&mut out, item.kind.map(|k| k.name()).unwrap_or_default());
+                out.push(',');
+                push_csv_field(&mut out, item.priority.unwrap_or_default());
                 out.push('\n');
             }
         }
         out
+    }
+}
+
+/// `parts` into `out` (emptied first), a space between each two.
+fn join_into<'p>(out: &mut String, parts: impl Iterator<Item = &'p str>) {
+    out.clear();
+    for (k, part) in parts.enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        out.push_str(part);
     }
 }
 
@@ -245,22 +260,27 @@ impl ActionItemsJson<'_> {
 /// a formula.
 fn push_csv_field(out: &mut String, field: &str) {
     let formula = field.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let quoted = field.contains([',', '"', '\n', '\r']) || formula;
-    if quoted {
-        out.push('"');
+    let quoted = formula
+        || field
+            .bytes()
+            .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+    if !quoted {
+        out.push_str(field);
+        return;
     }
+    out.push('"');
     if formula {
         out.push('\'');
     }
-    for c in field.chars() {
-        if c == '"' {
-            out.push('"');
-        }
-        out.push(c);
-    }
-    if quoted {
+    let mut rest = field;
+    while let Some(at) = rest.find('"') {
+        // The quote, and another before it.
+        out.push_str(&rest[..=at]);
         out.push('"');
+        rest = &rest[at + 1..];
     }
+    out.push_str(rest);
+    out.push('"');
 }
 
 /// An action item in `action-items.json`: its owner, kind, priority and

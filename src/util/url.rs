@@ -34,6 +34,37 @@ pub fn is_valid_slug(slug: &str) -> bool {
 /// letters and digits kept (any script), everything else folded into single
 /// dashes. Returns an empty string when nothing usable is left.
 pub fn slugify(text: &str) -> String {
+    if text.is_ascii() {
+        return slugify_ascii(text);
+    }
+    slugify_each_character(text)
+}
+
+/// [`slugify`] for ASCII text, nearly every name and heading: its bytes
+/// are its characters, classified without decoding them.
+fn slugify_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(char::from(b.to_ascii_lowercase()));
+        } else {
+            dash = true;
+        }
+    }
+    out.truncate(MAX_SEGMENT);
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// [`slugify`] a character at a time.
+fn slugify_each_character(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.chars() {
@@ -207,6 +238,22 @@ mod tests {
         assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
         assert_eq!(slugify("Базы данных"), "базы-данных");
         assert_eq!(slugify("!!!"), "");
+    }
+
+    #[test]
+    fn ascii_is_slugified_as_a_character_at_a_time() {
+        let pieces = [
+            "API", "gateway", " ", "--", "/", "9", "_", ".", "Z", "a1", "\t", "!",
+        ];
+        let mut texts = crate::util::text::seeded_texts(&pieces, 5, 2000, 40);
+        texts.extend(["", "-", "a", "A-", "-a-"].map(String::from));
+        for text in &texts {
+            assert_eq!(
+                slugify_ascii(text),
+                slugify_each_character(text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
