@@ -122,18 +122,30 @@ pub fn clipped_chars(text: &str, max: usize) -> usize {
     text.chars().take(max.saturating_add(1)).count().min(max)
 }
 
-impl Display for Escaped<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+impl Escaped<'_> {
+    /// Appends what [`Display`] writes, without the formatting machinery.
+    pub fn put(&self, out: &mut String) {
+        // Writing into a string cannot fail.
+        let _ = self.write_to(out);
+    }
+
+    fn write_to(&self, out: &mut impl Write) -> fmt::Result {
         if self.text.chars().nth(self.max).is_none() {
-            return write_escaped(f, self.text, self.mode);
+            return write_escaped(out, self.text, self.mode);
         }
         let kept = self
             .text
             .char_indices()
             .nth(self.max.saturating_sub(1))
             .map_or(self.text.len(), |(i, _)| i);
-        write_escaped(f, &self.text[..kept], self.mode)?;
-        f.write_char('…')
+        write_escaped(out, &self.text[..kept], self.mode)?;
+        out.write_char('…')
+    }
+}
+
+impl Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.write_to(f)
     }
 }
 

@@ -61,18 +61,28 @@ pub(super) fn open(
     // description; a timeline's dots are links, and an image's parts cannot
     // be, so a timeline is a group of them instead.
     let role = if kind == "timeline" { "group" } else { "img" };
-    write!(
-        out,
-        r#"<svg viewBox="0 0 {} {}" class="chart chart-{kind}" role="{role}" aria-labelledby="{id}-title {id}-desc">"#,
-        num(WIDTH),
-        num(height),
-    )?;
-    write!(
-        out,
-        r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
-        esc(title),
-        esc(desc),
-    )
+    out.push_str(r#"<svg viewBox="0 0 "#);
+    num(WIDTH).put(out);
+    out.push(' ');
+    num(height).put(out);
+    out.push_str(r#"" class="chart chart-"#);
+    out.push_str(kind);
+    out.push_str(r#"" role=""#);
+    out.push_str(role);
+    out.push_str(r#"" aria-labelledby=""#);
+    id.put(out);
+    out.push_str("-title ");
+    id.put(out);
+    out.push_str(r#"-desc"><title id=""#);
+    id.put(out);
+    out.push_str(r#"-title">"#);
+    esc(title).put(out);
+    out.push_str(r#"</title><desc id=""#);
+    id.put(out);
+    out.push_str(r#"-desc">"#);
+    esc(desc).put(out);
+    out.push_str("</desc>");
+    Ok(())
 }
 
 /// A chart with nothing along x: its title, description and a bare axis.
@@ -347,10 +357,16 @@ impl Display for Day {
 /// else written as `-`; an empty one becomes `chart`.
 pub(super) struct Token<'a>(pub(super) &'a str);
 
-impl Display for Token<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+impl Token<'_> {
+    /// Appends what [`Display`] writes, without the formatting machinery.
+    pub(super) fn put(&self, out: &mut String) {
+        // Writing into a string cannot fail.
+        let _ = self.write_to(out);
+    }
+
+    fn write_to(&self, out: &mut impl fmt::Write) -> fmt::Result {
         if self.0.is_empty() {
-            return f.write_str("chart");
+            return out.write_str("chart");
         }
         for c in self.0.chars() {
             let c = if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -358,9 +374,15 @@ impl Display for Token<'_> {
             } else {
                 '-'
             };
-            f.write_char(c)?;
+            out.write_char(c)?;
         }
         Ok(())
+    }
+}
+
+impl Display for Token<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.write_to(f)
     }
 }
 

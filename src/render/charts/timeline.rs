@@ -220,16 +220,21 @@ fn impact(out: &mut String, layout: &Layout, (from, to): (f64, f64)) -> fmt::Res
         scale.at(from).min(scale.at(to)),
         scale.at(from).max(scale.at(to)),
     );
-    write!(
-        out,
-        r#"<rect class="impact" x="{}" y="{}" width="{}" height="{}" fill="currentColor" fill-opacity="0.12">"#,
-        num(scale.x(from)),
-        num(layout.plot_top),
-        num(scale.x(to) - scale.x(from)),
-        num(layout.band),
-    )?;
+    out.push_str(r#"<rect class="impact" x=""#);
+    num(scale.x(from)).put(out);
+    out.push_str(r#"" y=""#);
+    num(layout.plot_top).put(out);
+    out.push_str(r#"" width=""#);
+    num(scale.x(to) - scale.x(from)).put(out);
+    out.push_str(r#"" height=""#);
+    num(layout.band).put(out);
+    out.push_str(r#"" fill="currentColor" fill-opacity="0.12">"#);
     if let (Some(start), Some(end)) = (scale.clock(from), scale.clock(to)) {
-        write!(out, "<title>{} – {}</title>", Clock(start), Clock(end))?;
+        out.push_str("<title>");
+        Clock(start).put(out);
+        out.push_str(" – ");
+        Clock(end).put(out);
+        out.push_str("</title>");
     }
     out.push_str("</rect>");
     Ok(())
@@ -240,13 +245,12 @@ fn impact(out: &mut String, layout: &Layout, (from, to): (f64, f64)) -> fmt::Res
 fn time_axis(out: &mut String, layout: &Layout) -> fmt::Result {
     let (scale, axis_y) = (layout.scale, layout.axis_y);
     out.push_str(r#"<g class="axis">"#);
-    write!(
-        out,
-        r#"<path d="M{} {}H{}"#,
-        num(LEFT),
-        num(axis_y),
-        num(RIGHT),
-    )?;
+    out.push_str(r#"<path d="M"#);
+    num(LEFT).put(out);
+    out.push(' ');
+    num(axis_y).put(out);
+    out.push('H');
+    num(RIGHT).put(out);
     for t in layout.ticks() {
         out.push('M');
         num(scale.x(t)).put(out);
@@ -296,33 +300,37 @@ fn markers(out: &mut String, layout: &Layout, markers: &[Marker]) -> fmt::Result
         let baseline = 4.0 + ROW * (row + 1) as f64 - 3.0;
         out.push_str(r#"<g class="marker"#);
         if marker.class.chars().any(|c| c.is_ascii_alphanumeric()) {
-            write!(out, " marker-{}", Token(marker.class))?;
+            out.push_str(" marker-");
+            Token(marker.class).put(out);
         }
-        out.push_str(r#"">"#);
-        write!(out, "<title>{}", esc(marker.label))?;
+        out.push_str(r#""><title>"#);
+        esc(marker.label).put(out);
         if let Some(c) = scale.clock(marker.at) {
-            write!(out, " — {}", Clock(c))?;
+            out.push_str(" — ");
+            Clock(c).put(out);
         }
-        write!(
-            out,
-            r#"</title><path d="M{} {}V{}"/>"#,
-            num(line_x),
-            num(baseline + 3.0),
-            num(layout.axis_y),
-        )?;
+        out.push_str(r#"</title><path d="M"#);
+        num(line_x).put(out);
+        out.push(' ');
+        num(baseline + 3.0).put(out);
+        out.push('V');
+        num(layout.axis_y).put(out);
+        out.push_str(r#""/>"#);
         // Labels start at their line unless they have no room on its right.
         let (text_x, anchor) = if scale.anchor_end(marker) {
             (line_x - 4.0, r#" text-anchor="end""#)
         } else {
             (line_x + 4.0, "")
         };
-        write!(
-            out,
-            r#"<text x="{}" y="{}"{anchor}>{}</text></g>"#,
-            num(text_x),
-            num(baseline),
-            clip(marker.label, NAME_CHARS),
-        )?;
+        out.push_str(r#"<text x=""#);
+        num(text_x).put(out);
+        out.push_str(r#"" y=""#);
+        num(baseline).put(out);
+        out.push('"');
+        out.push_str(anchor);
+        out.push('>');
+        clip(marker.label, NAME_CHARS).put(out);
+        out.push_str("</text></g>");
     }
     Ok(())
 }
