@@ -149,12 +149,41 @@ impl Display for Escaped<'_> {
     }
 }
 
+/// The bytes that can begin a character some [`Mode`] replaces or leaves
+/// out: the ASCII controls, DEL and the markup characters, 0xC2 (which
+/// begins the C1 controls) and 0xEF (U+FFFE and U+FFFF). Any other byte
+/// is copied as it is, without decoding its character.
+const LOOK: [bool; 256] = {
+    let mut look = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        look[b] = true;
+        b += 1;
+    }
+    look[0x7F] = true;
+    look[b'&' as usize] = true;
+    look[b'<' as usize] = true;
+    look[b'>' as usize] = true;
+    look[b'"' as usize] = true;
+    look[b'\'' as usize] = true;
+    look[0xC2] = true;
+    look[0xEF] = true;
+    look
+};
+
 fn write_escaped(out: &mut impl Write, text: &str, mode: Mode) -> fmt::Result {
     let xml = matches!(mode, Mode::XmlText | Mode::XmlAttribute);
     let attribute = mode == Mode::XmlAttribute;
     let filtered = mode != Mode::Html;
+    let bytes = text.as_bytes();
     let mut start = 0;
-    for (i, c) in text.char_indices() {
+    let mut i = 0;
+    while let Some(at) = bytes[i..].iter().position(|&b| LOOK[b as usize]) {
+        // A byte of [`LOOK`] is never inside a character: it begins one.
+        i += at;
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let replacement = match c {
             '&' => "&amp;",
             '<' => "&lt;",
@@ -166,11 +195,15 @@ fn write_escaped(out: &mut impl Write, text: &str, mode: Mode) -> fmt::Result {
             '\t' if attribute => "&#x9;",
             '\n' if attribute => "&#xA;",
             c if filtered && !is_xml_char(c) => "",
-            _ => continue,
+            _ => {
+                i += c.len_utf8();
+                continue;
+            }
         };
         out.write_str(&text[start..i])?;
         out.write_str(replacement)?;
-        start = i + c.len_utf8();
+        i += c.len_utf8();
+        start = i;
     }
     out.write_str(&text[start..])
 }
