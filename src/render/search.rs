@@ -567,32 +567,6 @@ fn read_leb128(bytes: &[u8], at: &mut usize) -> u32 {
     n
 }
 
-/// `items` ordered by their `key` (below `keys`), those of one key in the
-/// order they came, and where the run of each key starts (`keys + 1`
-/// bounds): a counting sort, cheaper than comparing when the keys are few
-/// and dense.
-fn group_by_key<'i, T: Copy + Default + 'i>(
-    items: impl Iterator<Item = &'i T> + Clone,
-    keys: usize,
-    key: impl Fn(&T) -> usize,
-) -> (Vec<T>, Vec<usize>) {
-    let mut starts = vec![0usize; keys + 1];
-    for item in items.clone() {
-        starts[key(item) + 1] += 1;
-    }
-    for k in 0..keys {
-        starts[k + 1] += starts[k];
-    }
-    let mut ordered = vec![T::default(); starts[keys]];
-    let mut next = starts.clone();
-    for item in items {
-        let k = key(item);
-        ordered[next[k]] = *item;
-        next[k] += 1;
-    }
-    (ordered, starts)
-}
-
 thread_local! {
     /// Each thread's words of the index being built.
     static VOCABULARY: std::cell::RefCell<Vocabulary> = std::cell::RefCell::new(Vocabulary::default());
@@ -628,11 +602,14 @@ struct Vocabulary {
     seen: Vec<(u32, Seen)>,
     /// The words of the report at hand, by number here.
     touched: Vec<u32>,
-    /// Postings of the reports indexed here, not yet in their partitions:
-    /// (partition, word's number there, posting). They go there
-    /// [`STAGED_POSTINGS`] at a time, each partition locked once, rather
-    /// than a report at a time, with four threads queueing for 64 locks.
-    pending: Vec<(usize, u32, Posting)>,
+    /// Postings of the reports indexed here, not yet in their partitions,
+    /// by partition: the word's number there and the posting. They go
+    /// there [`STAGED_POSTINGS`] at a time, each partition locked once,
+    /// rather than a report at a time, with four threads queueing for 64
+    /// locks.
+    pending: Vec<Vec<(u32, Posting)>>,
+    /// How many postings `pending` holds.
+    staged: usize,
     /// The index `pending` is for.
     target: Option<Arc<Shared>>,
     /// Counts the reports this thread has indexed, from 1.
@@ -724,42 +701,47 @@ impl Vocabulary {
             places,
             seen,
             pending,
+            staged,
             target,
             ..
         } = self;
-        pending.extend(touched.iter().map(|&id| {
+        if pending.len() < PARTITIONS {
+            pending.resize_with(PARTITIONS, Vec::new);
+        }
+        for &id in touched.iter() {
             let (part, global) = places[id as usize];
-            (part, global, Posting::new(doc, seen[id as usize].1))
-        }));
+            pending[part].push((global, Posting::new(doc, seen[id as usize].1)));
+        }
+        *staged += touched.len();
         if let Some(target) = target {
             target.staged.fetch_add(touched.len(), Ordering::Relaxed);
         }
     }
 
-    /// Moves the staged postings to their partitions, grouped so that each
-    /// is locked once. Threads start at different partitions, so that they
-    /// do not queue for the same locks in the same order.
+    /// Moves the staged postings to their partitions, each locked once.
+    /// Threads start at different partitions, so that they do not queue
+    /// for the same locks in the same order.
     fn flush(&mut self) {
-        let moved = self.pending.len();
+        let moved = self.staged;
         let Some(target) = self.target.as_ref().filter(|_| moved > 0) else {
             return;
         };
         let partitions = &target.partitions;
-        let (grouped, starts) = group_by_key(self.pending.iter(), PARTITIONS, |&(part, _, _)| part);
         let first = rayon::current_thread_index().unwrap_or(0) * 7;
         for k in 0..PARTITIONS {
             let part = (k + first) % PARTITIONS;
-            let range = &grouped[starts[part]..starts[part + 1]];
-            if range.is_empty() {
+            let Some(staged) = self.pending.get_mut(part).filter(|s| !s.is_empty()) else {
                 continue;
-            }
+            };
             let mut partition = partitions[part].lock().unwrap_or_else(|e| e.into_inner());
-            for &(_, id, posting) in range {
+            for &(id, posting) in staged.iter() {
                 partition.push(id, posting);
             }
+            drop(partition);
+            staged.clear();
         }
         target.flushed.fetch_add(moved, Ordering::Relaxed);
-        self.pending.clear();
+        self.staged = 0;
     }
 }
 
@@ -908,9 +890,7 @@ impl<'a> Builder<'a> {
             vocabulary.stage(doc);
             // A thread outside the pool may not be asked again: its
             // postings go to the partitions at once.
-            if vocabulary.pending.len() >= STAGED_POSTINGS
-                || rayon::current_thread_index().is_none()
-            {
+            if vocabulary.staged >= STAGED_POSTINGS || rayon::current_thread_index().is_none() {
                 vocabulary.flush();
             }
         });
@@ -1608,15 +1588,6 @@ mod tests {
         assert_eq!(shard_of("ölig"), "öl");
         assert_eq!(shard_file("ro"), "726f");
         assert_eq!(shard_file("öl"), "c3b66c");
-    }
-
-    #[test]
-    fn grouping_by_key_keeps_the_order_within_a_key() {
-        let items = [(2, 'a'), (0, 'b'), (2, 'c'), (1, 'd'), (0, 'e')];
-        let (ordered, starts) = group_by_key(items.iter(), 4, |&(k, _)| k);
-        let letters: String = ordered.iter().map(|&(_, c)| c).collect();
-        assert_eq!(letters, "bedac");
-        assert_eq!(starts, [0, 2, 3, 5, 5]);
     }
 
     #[test]
