@@ -1225,21 +1225,7 @@ fn docs_js(
 fn push_json(out: &mut String, s: &str) {
     /// The bytes that need a look: quotes, backslashes, control
     /// characters, `<`, `>`, `&`, and 0xE2, which starts U+2028 and U+2029.
-    const LOOK: [bool; 256] = {
-        let mut look = [false; 256];
-        let mut b = 0;
-        while b < 0x20 {
-            look[b] = true;
-            b += 1;
-        }
-        look[b'"' as usize] = true;
-        look[b'\\' as usize] = true;
-        look[b'<' as usize] = true;
-        look[b'>' as usize] = true;
-        look[b'&' as usize] = true;
-        look[0xE2] = true;
-        look
-    };
+    const LOOK: [bool; 256] = crate::util::text::stop_bytes(&[b'"', b'\\', b'<', b'>', b'&', 0xE2]);
     out.reserve(s.len() + 2);
     out.push('"');
     let bytes = s.as_bytes();

@@ -153,23 +153,8 @@ impl Display for Escaped<'_> {
 /// out: the ASCII controls, DEL and the markup characters, 0xC2 (which
 /// begins the C1 controls) and 0xEF (U+FFFE and U+FFFF). Any other byte
 /// is copied as it is, without decoding its character.
-const LOOK: [bool; 256] = {
-    let mut look = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        look[b] = true;
-        b += 1;
-    }
-    look[0x7F] = true;
-    look[b'&' as usize] = true;
-    look[b'<' as usize] = true;
-    look[b'>' as usize] = true;
-    look[b'"' as usize] = true;
-    look[b'\'' as usize] = true;
-    look[0xC2] = true;
-    look[0xEF] = true;
-    look
-};
+const LOOK: [bool; 256] =
+    crate::util::text::stop_bytes(&[0x7F, b'&', b'<', b'>', b'"', b'\'', 0xC2, 0xEF]);
 
 fn write_escaped(out: &mut impl Write, text: &str, mode: Mode) -> fmt::Result {
     let xml = matches!(mode, Mode::XmlText | Mode::XmlAttribute);

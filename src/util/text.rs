@@ -29,6 +29,24 @@ static SUSPECT: [bool; 256] = {
     table
 };
 
+/// A table of the bytes a scanner stops at: the ASCII controls (below
+/// 0x20) and each of `bytes`. Scanners that copy runs of plain bytes
+/// whole (HTML and XML escaping, JSON strings) build theirs with it.
+pub const fn stop_bytes(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    let mut k = 0;
+    while k < bytes.len() {
+        table[bytes[k] as usize] = true;
+        k += 1;
+    }
+    table
+}
+
 /// Where the first character of `text` that [`is_forbidden`] holds
 /// begins. Every file of an archive passes through this, so it looks at
 /// eight bytes at a time, and only at the characters a suspect byte
