@@ -608,8 +608,6 @@ struct Vocabulary {
     /// rather than a report at a time, with four threads queueing for 64
     /// locks.
     pending: Vec<Vec<(u32, Posting)>>,
-    /// How many postings `pending` holds.
-    staged: usize,
     /// The index `pending` is for.
     target: Option<Arc<Shared>>,
     /// Counts the reports this thread has indexed, from 1.
@@ -701,7 +699,6 @@ impl Vocabulary {
             places,
             seen,
             pending,
-            staged,
             target,
             ..
         } = self;
@@ -712,7 +709,6 @@ impl Vocabulary {
             let (part, global) = places[id as usize];
             pending[part].push((global, Posting::new(doc, seen[id as usize].1)));
         }
-        *staged += touched.len();
         if let Some(target) = target {
             target.staged.fetch_add(touched.len(), Ordering::Relaxed);
         }
@@ -722,7 +718,7 @@ impl Vocabulary {
     /// Threads start at different partitions, so that they do not queue
     /// for the same locks in the same order.
     fn flush(&mut self) {
-        let moved = self.staged;
+        let moved = self.staged();
         let Some(target) = self.target.as_ref().filter(|_| moved > 0) else {
             return;
         };
@@ -741,7 +737,11 @@ impl Vocabulary {
             staged.clear();
         }
         target.flushed.fetch_add(moved, Ordering::Relaxed);
-        self.staged = 0;
+    }
+
+    /// How many postings wait in `pending`.
+    fn staged(&self) -> usize {
+        self.pending.iter().map(Vec::len).sum()
     }
 }
 
@@ -890,7 +890,7 @@ impl<'a> Builder<'a> {
             vocabulary.stage(doc);
             // A thread outside the pool may not be asked again: its
             // postings go to the partitions at once.
-            if vocabulary.staged >= STAGED_POSTINGS || rayon::current_thread_index().is_none() {
+            if vocabulary.staged() >= STAGED_POSTINGS || rayon::current_thread_index().is_none() {
                 vocabulary.flush();
             }
         });
