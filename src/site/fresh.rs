@@ -231,7 +231,7 @@ fn inputs(root: &Path) -> Option<Vec<(PathBuf, u64)>> {
             }
         }
     }
-    paths.sort();
+    paths.sort_unstable_by(|a, b| crate::util::fs::path_order(a, b));
     // A look at each file, on every core.
     paths
         .into_par_iter()

@@ -71,7 +71,10 @@ pub fn walk_all(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Walked {
     let mut links: Vec<usize> = Vec::new();
     let mut walker = walkdir::WalkDir::new(&dir)
         .follow_links(true)
-        .sort_by_file_name()
+        // By name, as `sort_by_file_name` would: the entries of a folder
+        // share its path, so their whole paths compare as their names do,
+        // without finding each name again at every comparison.
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     while let Some(entry) = walker.next() {
