@@ -282,40 +282,24 @@ impl Tenths {
     /// Appends the number to `out`, as [`Display`] writes it, without the
     /// formatting machinery: a chart writes hundreds a page.
     pub(super) fn put(self, out: &mut String) {
-        let mut buf = [0u8; 24];
-        out.push_str(self.digits(&mut buf));
-    }
-
-    /// The number written into the end of `buf`.
-    fn digits(self, buf: &mut [u8; 24]) -> &str {
-        let mut at = buf.len();
-        let abs = self.0.unsigned_abs();
-        let mut push = |b: u8| {
-            at -= 1;
-            buf[at] = b;
-        };
-        if !abs.is_multiple_of(10) {
-            push(b'0' + (abs % 10) as u8);
-            push(b'.');
-        }
-        let mut whole = abs / 10;
-        loop {
-            push(b'0' + (whole % 10) as u8);
-            whole /= 10;
-            if whole == 0 {
-                break;
-            }
-        }
         if self.0 < 0 {
-            push(b'-');
+            out.push('-');
         }
-        std::str::from_utf8(&buf[at..]).unwrap_or("0")
+        let abs = self.0.unsigned_abs();
+        out.push_str(itoa::Buffer::new().format(abs / 10));
+        let tenth = (abs % 10) as u8;
+        if tenth != 0 {
+            out.push('.');
+            out.push(char::from(b'0' + tenth));
+        }
     }
 }
 
 impl Display for Tenths {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(self.digits(&mut [0u8; 24]))
+        let mut text = String::with_capacity(24);
+        self.put(&mut text);
+        f.write_str(&text)
     }
 }
 

@@ -1,5 +1,5 @@
 use super::axes::{
-    AXIS_LABEL_CHARS, CHAR_WIDTH, LABEL_GAP, MONTHS, NAME_CHAR_WIDTH, WIDTH, clip, esc,
+    AXIS_LABEL_CHARS, CHAR_WIDTH, LABEL_GAP, MONTHS, NAME_CHAR_WIDTH, Tenths, WIDTH, clip, esc,
 };
 use super::timeline::TIME_STEPS;
 use super::*;
@@ -1150,4 +1150,21 @@ fn a_timeline_speaks_of_dots_only_when_it_has_events() {
     );
     assert!(timeline_description(start, &later, 1).ends_with("1 timeline event."));
     assert!(timeline_description(start, &[], 3).ends_with("3 timeline events."));
+}
+
+#[test]
+fn coordinates_are_written_with_one_decimal_at_most() {
+    for n in (-25_000i64..25_000).chain([i64::MIN + 1, i64::MAX, -1_000_000_001]) {
+        let expected = if n % 10 == 0 {
+            (n / 10).to_string()
+        } else {
+            let whole = (n / 10).unsigned_abs();
+            let sign = if n < 0 { "-" } else { "" };
+            format!("{sign}{whole}.{}", (n % 10).unsigned_abs())
+        };
+        let mut put = String::new();
+        Tenths(n).put(&mut put);
+        assert_eq!(put, expected, "{n}");
+        assert_eq!(Tenths(n).to_string(), expected, "{n}");
+    }
 }
