@@ -81,6 +81,8 @@ pub struct Renderer<'a> {
     /// Whether list rows are written by [`written::row`], for the same
     /// reason.
     written_rows: bool,
+    /// See [`Setup::texts`].
+    texts: Option<&'a crate::archive::Texts>,
 }
 
 /// The two ways a list shows a report.
@@ -165,6 +167,9 @@ pub struct Setup<'a> {
     pub base_url: Option<String>,
     /// The build date, against which action items are overdue.
     pub today: chrono::NaiveDate,
+    /// The reports' texts, when the archive's reports have given them up
+    /// ([`Archive::take_texts`]): each report's page takes its own.
+    pub texts: Option<&'a crate::archive::Texts>,
 }
 
 impl<'a> Renderer<'a> {
@@ -176,6 +181,7 @@ impl<'a> Renderer<'a> {
             theme,
             base_url,
             today,
+            texts,
         } = setup;
         let whole = scope == Scope::Site;
         // The archive's insights on one core while the action items are
@@ -234,6 +240,7 @@ impl<'a> Renderer<'a> {
             written_rows: written::ROW_TEMPLATES
                 .iter()
                 .all(|name| theme.is_built_in(name)),
+            texts,
         })
     }
 

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 
-use crate::archive::Archive;
+use crate::archive::{self, Archive};
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::output::{self, Changes, Output};
@@ -231,7 +231,7 @@ impl Site {
         let started = Instant::now();
         let rows = self.rows();
         debug(started, "rows");
-        self.render_rows(&rows, output)
+        self.render_rows(&rows, output, None)
     }
 
     /// Every report's list row.
@@ -240,8 +240,9 @@ impl Site {
         Rows::new(&self.archive, &severities)
     }
 
-    /// What a renderer of this site renders, with `rows`.
-    fn setup<'s>(&'s self, rows: &'s Rows) -> Setup<'s> {
+    /// What a renderer of this site renders, with `rows`, and the reports'
+    /// texts when the archive has given them up.
+    fn setup<'s>(&'s self, rows: &'s Rows, texts: Option<&'s archive::Texts>) -> Setup<'s> {
         Setup {
             config: &self.config,
             archive: &self.archive,
@@ -249,13 +250,20 @@ impl Site {
             theme: &self.theme,
             base_url: self.base_url.clone(),
             today: self.today,
+            texts,
         }
     }
 
-    /// [`Site::render`] with the rows already made.
-    fn render_rows(&self, rows: &Rows, output: &Output) -> Result<(usize, Vec<Diagnostic>), Error> {
+    /// [`Site::render`] with the rows already made, and the reports' texts
+    /// if the archive has given them up ([`Archive::take_texts`]).
+    fn render_rows(
+        &self,
+        rows: &Rows,
+        output: &Output,
+        texts: Option<&archive::Texts>,
+    ) -> Result<(usize, Vec<Diagnostic>), Error> {
         let started = Instant::now();
-        let renderer = Renderer::new(Scope::Site, self.setup(rows)).map_err(Error::Setup)?;
+        let renderer = Renderer::new(Scope::Site, self.setup(rows, texts)).map_err(Error::Setup)?;
         debug(started, "renderer");
         // The archive's data files are written by one thread while the
         // pages render on the others: made one after the other at the
@@ -485,7 +493,7 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
     if let Some(summary) = fresh.as_ref().and_then(|f| f.unchanged(&out, started)) {
         return Ok(summary);
     }
-    let summary = prepare_into(options, output, started, Some(walked))?
+    let summary = prepare_into(options, output, started, Some(walked), Once::Only)?
         .commit()
         .0?;
     if let Some(fresh) = &fresh {
@@ -512,7 +520,18 @@ pub fn prepare(options: &Options) -> Result<Prepared, Error> {
     // Taken first, so a second build on the same folder, or one into a
     // folder that is not the site's, is told at once.
     let output = begin(options, &options.output_dir())?;
-    prepare_into(options, output, started, None)
+    prepare_into(options, output, started, None, Once::Kept)
+}
+
+/// Whether the site of a build is kept after it ([`Kept::patch`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Once {
+    /// Built once and dropped: each report's text is freed once its page
+    /// is written.
+    Only,
+    /// Kept for quick rebuilds, which render the pages around a report
+    /// again, from the texts.
+    Kept,
 }
 
 /// [`prepare`], into an output already taken.
@@ -521,15 +540,18 @@ fn prepare_into(
     output: Output,
     started: Instant,
     walked: Option<(content::Walked, Vec<Diagnostic>)>,
+    once: Once,
 ) -> Result<Prepared, Error> {
     let out = options.output_dir();
-    let site = Site::load_walked(options, walked)?;
+    let mut site = Site::load_walked(options, walked)?;
     if site.has_errors() {
         return Err(Error::Content(site.diagnostics));
     }
     let rows = site.rows();
     debug(started, "rows");
-    let (pages, mut warnings) = site.render_rows(&rows, &output)?;
+    let texts = (once == Once::Only).then(|| site.archive.take_texts());
+    let (pages, mut warnings) = site.render_rows(&rows, &output, texts.as_ref())?;
+    drop(texts);
     warnings.extend(site.vanished(&out));
     Ok(Prepared {
         output,
@@ -632,7 +654,8 @@ impl Kept {
     }
 
     fn render_around(site: &Site, rows: &Rows, i: usize, out: &Path) -> Result<Summary, Error> {
-        let renderer = Renderer::new(Scope::Around, site.setup(rows)).map_err(Error::Setup)?;
+        let renderer =
+            Renderer::new(Scope::Around, site.setup(rows, None)).map_err(Error::Setup)?;
         let output = Output::begin_patch(out, &site.root).map_err(Error::Setup)?;
         let rendered = renderer.render_around(i, &output).map_err(Error::Setup)?;
         let path = &site.archive.reports[i].pm.path;

@@ -216,7 +216,8 @@ fn hindsight_loads_an_archive_without_a_single_diagnostic() {
     for (i, report) in loaded.archive.reports.iter().enumerate() {
         assert!(report.pm.extra.is_empty(), "{}", report.pm.slug);
         assert!(report.pm.resolved.is_some_and(|r| r > report.pm.date));
-        let body = hindsight::render::body::render(&loaded.archive, &loaded.config, i);
+        let body =
+            hindsight::render::body::render(&loaded.archive, &loaded.config, i, report.pm.body());
         assert!(body.diagnostics.is_empty(), "{}", report.pm.slug);
         assert_eq!(body.rendered.headings.len(), 6, "{}", report.pm.slug);
         assert!(body.rendered.html.contains("<table>"));

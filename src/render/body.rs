@@ -33,8 +33,10 @@ pub struct Body {
     pub assets: Vec<(String, PathBuf)>,
 }
 
-/// Renders the body of report `i` for its page, and checks its links.
-pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
+/// Renders the body of report `i`, which reads `body` (the report's
+/// [`Postmortem::body`], or that text taken from [`crate::archive::Texts`]),
+/// for its page, and checks its links.
+pub fn render(archive: &Archive, config: &Config, i: usize, body: &str) -> Body {
     let pm = &archive.reports[i].pm;
     let resolve = |slug: &str| archive.get(slug).is_some().then(|| routes::report(slug));
     let asset = |href: &str| match archive.locate(&pm.path, href) {
@@ -44,7 +46,7 @@ pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
     // Links in the body are relative to the report's own page.
     let root = crate::util::url::root_prefix(&routes::report(&pm.slug));
     let mut rendered = markdown::render(
-        pm.body(),
+        body,
         &RenderContext {
             resolve: &resolve,
             asset: &asset,
@@ -57,9 +59,9 @@ pub fn render(archive: &Archive, config: &Config, i: usize) -> Body {
         },
     );
     let mut diagnostics = link_problems(archive, pm, &rendered);
-    unread_times(pm, &rendered.unread_times, &mut diagnostics);
+    unread_times(pm, body, &rendered.unread_times, &mut diagnostics);
     let entries = std::mem::take(&mut rendered.timeline);
-    let timeline = place_timeline(pm, entries, config.limits.rows, &mut diagnostics);
+    let timeline = place_timeline(pm, body, entries, config.limits.rows, &mut diagnostics);
     let assets = rendered
         .assets
         .iter()
@@ -141,9 +143,14 @@ fn link_problems(archive: &Archive, pm: &Postmortem, rendered: &Rendered) -> Vec
 
 /// A warning for each timeline row that starts like a time but whose time
 /// cannot be read, so that it is not left out of the timeline unsaid.
-fn unread_times(pm: &Postmortem, unread: &[(usize, String)], diagnostics: &mut Vec<Diagnostic>) {
+fn unread_times(
+    pm: &Postmortem,
+    body: &str,
+    unread: &[(usize, String)],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     for (offset, lead) in unread {
-        let (line, column) = markdown::position(pm.body(), *offset, pm.body_line);
+        let (line, column) = markdown::position(body, *offset, pm.body_line);
         let shown: String = lead.chars().take(40).collect();
         diagnostics.push(
             Diagnostic::warning(
@@ -163,6 +170,7 @@ fn unread_times(pm: &Postmortem, unread: &[(usize, String)], diagnostics: &mut V
 /// read in the report's zone, else in the offset of its `date`.
 fn place_timeline(
     pm: &Postmortem,
+    body: &str,
     mut entries: Vec<TimelineEntry>,
     max_rows: usize,
     diagnostics: &mut Vec<Diagnostic>,
@@ -172,7 +180,7 @@ fn place_timeline(
         None => crate::source::timeline::Clock::new(pm.date),
     };
     if let Some(first) = entries.get(max_rows) {
-        let (line, column) = markdown::position(pm.body(), first.offset, pm.body_line);
+        let (line, column) = markdown::position(body, first.offset, pm.body_line);
         diagnostics.push(
             Diagnostic::error(
                 &pm.path,
@@ -192,7 +200,7 @@ fn place_timeline(
     for entry in entries {
         let placed = clock.place(entry.time);
         if placed.backwards {
-            let (line, column) = markdown::position(pm.body(), entry.offset, pm.body_line);
+            let (line, column) = markdown::position(body, entry.offset, pm.body_line);
             diagnostics.push(
                 Diagnostic::warning(
                     &pm.path,
@@ -208,7 +216,7 @@ fn place_timeline(
             );
         }
         if placed.skipped {
-            let (line, column) = markdown::position(pm.body(), entry.offset, pm.body_line);
+            let (line, column) = markdown::position(body, entry.offset, pm.body_line);
             let zone = pm.zone.map(|z| z.to_string()).unwrap_or_default();
             diagnostics.push(
                 Diagnostic::warning(
@@ -239,7 +247,7 @@ fn place_timeline(
 pub fn check_all(archive: &Archive, config: &Config) -> Vec<Diagnostic> {
     (0..archive.reports.len())
         .into_par_iter()
-        .flat_map_iter(|i| render(archive, config, i).diagnostics)
+        .flat_map_iter(|i| render(archive, config, i, archive.reports[i].pm.body()).diagnostics)
         .collect()
 }
 

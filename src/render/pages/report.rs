@@ -16,7 +16,14 @@ const TEMPLATE: &str = "report.html";
 /// search index.
 pub(super) fn fill<'r>(r: &'r Renderer, i: usize, at: &At, output: &Output) -> Result<Filled<'r>> {
     let row = &r.rows.rows[i];
-    let mut body = body::render(r.archive, r.config, i);
+    let pm = &r.archive.reports[i].pm;
+    // The report's text, taken when the archive gave the texts up: it is
+    // freed with this page.
+    let taken = r.texts.and_then(|texts| texts.take(i));
+    let source = taken.as_deref().unwrap_or(&pm.source);
+    let text = source.get(pm.body_start..).unwrap_or_default();
+    let mut body = body::render(r.archive, r.config, i, text);
+    drop(taken);
     if let Some(search) = &r.search {
         search.add(i, std::mem::take(&mut body.rendered.text), output)?;
     }
