@@ -1037,7 +1037,8 @@ fn shard_js(prefix: &str, entries: &mut [WordPostings], n: usize, norms: &[f64])
                     s += boost;
                 }
             }
-            let score = ((s * idf * 10.0).round() as u32).max(1);
+            let score =
+                crate::util::round_to_i64(s * idf * 10.0).clamp(1, i64::from(u32::MAX)) as u32;
             push_varint(&mut js, posting.doc - last);
             push_varint(&mut js, score);
             last = posting.doc;

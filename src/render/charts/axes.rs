@@ -264,7 +264,7 @@ pub(super) fn within(x: f64, low: f64, high: f64) -> f64 {
 
 pub(super) fn tenths(x: f64) -> i64 {
     if x.is_finite() {
-        (x * 10.0).round() as i64
+        crate::util::round_to_i64(x * 10.0)
     } else {
         0
     }
