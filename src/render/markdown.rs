@@ -388,11 +388,23 @@ where
         events
     }
 
-    /// Gives `events` out next, before anything else.
-    fn put_back(&mut self, events: impl DoubleEndedIterator<Item = (Event<'m>, Range<usize>)>) {
-        for e in events.rev() {
-            self.pending.push_front(e);
+    /// Returns the first of `events`, and gives the others out next,
+    /// before anything else. Nearly always nothing else is waiting: the
+    /// events become the queue as they are, rather than one at a time.
+    fn give_back(
+        &mut self,
+        events: Vec<(Event<'m>, Range<usize>)>,
+    ) -> Option<(Event<'m>, Range<usize>)> {
+        let mut events = VecDeque::from(events);
+        let first = events.pop_front();
+        if self.pending.is_empty() {
+            self.pending = events;
+        } else {
+            while let Some(e) = events.pop_back() {
+                self.pending.push_front(e);
+            }
         }
+        first
     }
 
     /// Moves into or out of a meaningful section at a heading of `level`
@@ -448,9 +460,7 @@ where
             }
             _ => {}
         }
-        let mut events = events.into_iter();
-        let first = events.next();
-        self.put_back(events.collect::<Vec<_>>().into_iter());
+        let first = self.give_back(events);
         match open {
             Some(html) => Event::Html(CowStr::from(html)),
             None => first.map_or(Event::Start(Tag::Item), |(e, _)| e),
@@ -466,12 +476,18 @@ where
         let cells = cells(&events);
         if let Some(first) = cells.first() {
             let lead = leading_text(&events[first.clone()]);
-            let rest: Vec<String> = cells[1..]
-                .iter()
-                .map(|c| leading_text(&events[c.clone()]))
-                .filter(|t| !t.is_empty())
-                .collect();
-            if let Some(id) = self.timeline_entry(&lead, Some(rest.join(" — ")), offset) {
+            // The other cells' text, those that have any, between dashes.
+            let mut rest = String::new();
+            for cell in &cells[1..] {
+                let text = leading_text(&events[cell.clone()]);
+                if !text.is_empty() {
+                    if !rest.is_empty() {
+                        rest.push_str(" — ");
+                    }
+                    rest.push_str(&text);
+                }
+            }
+            if let Some(id) = self.timeline_entry(&lead, Some(rest), offset) {
                 let style = match self.table_alignments.first() {
                     Some(Alignment::Left) => " style=\"text-align: left\"",
                     Some(Alignment::Center) => " style=\"text-align: center\"",
@@ -491,12 +507,8 @@ where
                 events[first.start] = (Event::Html(CowStr::from(cell)), OURS);
             }
         }
-        let mut events = events.into_iter();
-        let row = events
-            .next()
-            .map_or(Event::Start(Tag::TableRow), |(e, _)| e);
-        self.put_back(events.collect::<Vec<_>>().into_iter());
-        row
+        self.give_back(events)
+            .map_or(Event::Start(Tag::TableRow), |(e, _)| e)
     }
 
     /// Notes a timeline entry if `lead` starts with a time: `text` is what
