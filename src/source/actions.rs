@@ -561,7 +561,7 @@ pub fn parse_text(raw: &str) -> ActionItem {
         in_body: false,
     };
     let mut text = String::with_capacity(raw.len());
-    for word in raw.split_whitespace() {
+    let mut each = |word: &str| {
         // Most words are plain: one that starts with a lower-case letter
         // other than `d` is no owner (`@`), due date (`due:`) or ticket
         // (`#42`, `OPS-1`), and no bracket left of one.
@@ -574,7 +574,7 @@ pub fn parse_text(raw: &str) -> ActionItem {
                 text.push(' ');
             }
             text.push_str(word);
-            continue;
+            return;
         }
         let core = word.trim_matches(is_wrapping);
         if let Some(owner) = core.strip_prefix('@')
@@ -582,27 +582,35 @@ pub fn parse_text(raw: &str) -> ActionItem {
             && !owner.is_empty()
         {
             item.owner = Some(owner.to_string());
-            continue;
+            return;
         }
         if let Some(date) = is_due_word(core)
             .then(|| NaiveDate::parse_from_str(&core[4..], "%Y-%m-%d").ok())
             .flatten()
         {
             item.due = Some(date);
-            continue;
+            return;
         }
         if is_reference(core) {
             item.tickets.push(core.to_string());
-            continue;
+            return;
         }
         // What is left of brackets around a taken annotation goes too.
         if matches!(word, "()" | "[]" | "(" | ")") {
-            continue;
+            return;
         }
         if !text.is_empty() {
             text.push(' ');
         }
         text.push_str(word);
+    };
+    // Split as `split_whitespace` splits. In ASCII the two rules differ
+    // only on the vertical tab, which is white space to Unicode alone: text
+    // without one (nearly all) is split a byte at a time.
+    if raw.is_ascii() && !raw.as_bytes().contains(&0x0B) {
+        raw.split_ascii_whitespace().for_each(&mut each);
+    } else {
+        raw.split_whitespace().for_each(&mut each);
     }
     let end = text
         .trim_end_matches([' ', ',', ';', ':', '-', '–', '—'])

@@ -235,3 +235,14 @@ fn list_items_are_told_by_their_marker_and_the_space_after_it() {
         assert!(!is_list_item(not), "{not:?}");
     }
 }
+
+#[test]
+fn an_item_is_split_into_words_at_any_white_space() {
+    let pieces = [
+        "a", "b", "é", " ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\u{a0}", "\u{2003}",
+    ];
+    for raw in crate::util::text::seeded_texts(&pieces, 11, 3_000, 24) {
+        let expected = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(parse_text(&raw).text, expected, "{raw:?}");
+    }
+}
