@@ -282,14 +282,45 @@ static BYTE_KIND: [u8; 256] = {
     table
 };
 
+/// Bytes of text classified at once by [`word_bits`].
+const BLOCK: usize = 64;
+
+/// For the [`BLOCK`] bytes of `block`: a bit for each ASCII letter or
+/// digit, the lowest for the first byte, and whether any byte is beyond
+/// ASCII (then the bits mean nothing). Eight bytes at a time
+/// ([`word_bytes`]), each eight high bits gathered into a byte by a
+/// multiplication that moves every one to its place.
+fn word_bits(block: &[u8]) -> (u64, bool) {
+    let mut bits = 0u64;
+    let mut beyond = 0u64;
+    for (k, chunk) in block.chunks_exact(8).enumerate() {
+        let x = eight(chunk);
+        let high = word_bytes(x);
+        bits |= ((high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+        beyond |= x & HIGH;
+    }
+    (bits, beyond != 0)
+}
+
 /// Pushes the indexed words of `text` (already lower-cased) onto `out`:
 /// runs of letters and digits of at least two characters, cut to
 /// [`MAX_WORD`], stop words left out. `static/search.js` splits queries
-/// the same way. Every word of every report passes through here, so
-/// ASCII is classified by a table, a byte at a time.
+/// the same way. Every word of every report passes through here: text
+/// that is ASCII is classified [`BLOCK`] bytes at a time, and its words
+/// found in the bits; the rest, and a word that goes past a block, a
+/// byte at a time by a table.
 fn words<'t>(text: &'t str, mut out: impl FnMut(&'t str, Key)) {
     let bytes = text.as_bytes();
     let n = bytes.len();
+    // A word, already cut, unless it is a stop word.
+    let mut emit = |word: &'t str| {
+        let key = Key::of(word);
+        if !is_stop_key(word.len(), key) {
+            out(word, key);
+        }
+    };
+    // Where the blocks are worth trying again, after one beyond ASCII.
+    let mut blocks_from = 0;
     // The width of the letter or digit at `i`, or None.
     let letter = |i: usize| -> Option<usize> {
         match BYTE_KIND[bytes[i] as usize] {
@@ -303,6 +334,35 @@ fn words<'t>(text: &'t str, mut out: impl FnMut(&'t str, Key)) {
     };
     let mut i = 0;
     while i < n {
+        if i >= blocks_from
+            && let Some(block) = bytes.get(i..i + BLOCK)
+        {
+            let (mut bits, beyond) = word_bits(block);
+            if beyond {
+                blocks_from = i + BLOCK;
+            } else {
+                // The words that end inside the block.
+                while bits != 0 {
+                    let start = bits.trailing_zeros() as usize;
+                    let end = start + (!(bits >> start)).trailing_zeros() as usize;
+                    if end == BLOCK {
+                        break;
+                    }
+                    if end - start >= 2 {
+                        emit(&text[i + start..i + end.min(start + MAX_WORD)]);
+                    }
+                    bits &= u64::MAX << end;
+                }
+                // A word that reaches the block's end starts the next
+                // block, unless it fills this one: then it is read a byte
+                // at a time, below.
+                let rest = bits.trailing_zeros() as usize;
+                if rest > 0 {
+                    i += rest;
+                    continue;
+                }
+            }
+        }
         // Skip what is not a word: ASCII a byte at a time.
         while i < n && BYTE_KIND[bytes[i] as usize] == NOT_WORD {
             i += 1;
@@ -344,34 +404,44 @@ fn words<'t>(text: &'t str, mut out: impl FnMut(&'t str, Key)) {
                 i += width;
             }
         }
-        let word = &text[start..cut];
         if chars >= 2 {
-            let key = Key::of(word);
-            if !is_stop_key(word.len(), key) {
-                out(word, key);
-            }
+            emit(&text[start..cut]);
         }
     }
 }
 
+/// Eight bytes read as one number, lowest first.
+fn eight(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(bytes);
+    u64::from_le_bytes(word)
+}
+
+/// `1` in each byte.
+const ONES: u64 = u64::from_le_bytes([1; 8]);
+/// The high bit of each byte.
+const HIGH: u64 = ONES * 0x80;
+
+/// The high bit of each byte of `x` that is an ASCII letter or digit.
+/// For a byte below 0x80, adding `0x80 - k` sets its high bit exactly
+/// when it is `k` or more, and carries nothing into the next byte; a byte
+/// beyond ASCII is none, but what it carries may reach the bytes after
+/// it, whose bits then mean nothing.
+fn word_bytes(x: u64) -> u64 {
+    let at_least = |x: u64, k: u8| x.wrapping_add(ONES * u64::from(0x80 - k)) & HIGH;
+    let lower = x | (ONES * 0x20);
+    let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
+    let letter = at_least(lower, b'a') & !at_least(lower, b'z' + 1);
+    (digit | letter) & !x & HIGH
+}
+
 /// Where the run of ASCII letters and digits that goes on at `i` ends.
 /// Words are most of a report's bytes, so their bytes are classified
-/// eight at a time, as one number: for a byte below 0x80, adding
-/// `0x80 - k` sets its high bit exactly when it is `k` or more, and
-/// carries nothing into the next byte. A byte beyond ASCII ends the run
-/// too; what it carries only reaches bytes after it.
+/// eight at a time ([`word_bytes`]): the run ends at the first that is
+/// not a letter or digit, whatever the bits after it say.
 fn ascii_word_end(bytes: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = ONES * 0x80;
-    let at_least = |x: u64, k: u8| x.wrapping_add(ONES * u64::from(0x80 - k)) & HIGH;
     while let Some(block) = bytes.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(block);
-        let x = u64::from_le_bytes(word);
-        let lower = x | (ONES * 0x20);
-        let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
-        let letter = at_least(lower, b'a') & !at_least(lower, b'z' + 1);
-        let ends = (!(digit | letter) & HIGH) | (x & HIGH);
+        let ends = !word_bytes(eight(block)) & HIGH;
         if ends != 0 {
             return i + (ends.trailing_zeros() / 8) as usize;
         }
@@ -1365,6 +1435,36 @@ mod tests {
             let lowered = lower(&text);
             let by_character: String = text.chars().flat_map(char::to_lowercase).collect();
             assert_eq!(lowered, by_character);
+            let mut fast = Vec::new();
+            words(&lowered, |w, _| fast.push(w.to_string()));
+            assert_eq!(fast, words_by_character(&lowered), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_in_blocks_splits_as_the_character_rule_does() {
+        // Every ASCII byte, words of every length about a block's, and a
+        // little beyond ASCII, in texts of several blocks.
+        let mut pieces: Vec<String> = (0u8..128).map(|b| char::from(b).to_string()).collect();
+        for n in [1, 2, 5, 31, 32, 33, 63, 64, 65, 130] {
+            pieces.push("w".repeat(n));
+            pieces.push(" ".repeat(n));
+        }
+        for word in ["the", "deploy", "db", "é", "ölig", "x\u{300}"] {
+            pieces.push(word.to_string());
+        }
+        let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
+        for (k, text) in crate::util::text::seeded_texts(&pieces, 5, 3_000, 90)
+            .into_iter()
+            .enumerate()
+        {
+            // Most texts ASCII alone, as most reports are.
+            let text = if k % 4 == 0 {
+                text
+            } else {
+                text.chars().filter(char::is_ascii).collect()
+            };
+            let lowered = lower(&text);
             let mut fast = Vec::new();
             words(&lowered, |w, _| fast.push(w.to_string()));
             assert_eq!(fast, words_by_character(&lowered), "{text:?}");
