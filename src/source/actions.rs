@@ -216,7 +216,7 @@ fn sections(markdown: &str) -> Vec<Part> {
     for line in crate::util::text::lines_inclusive(markdown) {
         let start = at;
         at += line.len();
-        let text = line.trim_end_matches(['\n', '\r']);
+        let text = crate::util::text::without_line_end(line);
         if let Some((c, n)) = in_fence {
             if fence(text).is_some_and(|(c2, n2)| c2 == c && n2 >= n)
                 && text

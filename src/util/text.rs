@@ -83,6 +83,17 @@ pub fn find_forbidden(text: &str) -> Option<usize> {
     look_at(i..bytes.len())
 }
 
+/// `line` without the line feeds and carriage returns at its end, as
+/// `trim_end_matches(['\n', '\r'])` gives it, looking at bytes rather
+/// than at characters through a pattern: for every line of every body.
+pub fn without_line_end(line: &str) -> &str {
+    let kept = line
+        .bytes()
+        .rposition(|b| b != b'\n' && b != b'\r')
+        .map_or(0, |last| last + 1);
+    &line[..kept]
+}
+
 /// `text` with each run of white space made one space, none at either end:
 /// what `split_whitespace` and a join with spaces give, without either
 /// when the text is written with single spaces already, as most is.
@@ -166,7 +177,18 @@ pub(crate) fn seeded_numbers(seed: u64) -> impl FnMut(u64) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{find_forbidden, fold_spaces, is_forbidden, lines, lines_inclusive, seeded_texts};
+
+    #[test]
+    fn a_line_loses_its_end_as_trim_end_matches_says() {
+        let pieces = ["a", "\n", "\r", " ", "é", "\r\n"];
+        for line in seeded_texts(&pieces, 9, 2_000, 6) {
+            assert_eq!(without_line_end(&line), line.trim_end_matches(['\n', '\r']));
+        }
+    }
+    use super::{
+        find_forbidden, fold_spaces, is_forbidden, lines, lines_inclusive, seeded_texts,
+        without_line_end,
+    };
 
     #[test]
     fn folding_makes_each_run_of_white_space_one_space() {
