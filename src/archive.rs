@@ -42,13 +42,16 @@ pub struct Report {
 /// serves the rest of the build rather than fresh memory being asked of
 /// the system: at 50,000 reports, the texts are some 200 MB.
 #[derive(Debug, Default)]
-pub struct Texts(Vec<std::sync::Mutex<String>>);
+pub struct Texts(Vec<std::sync::Mutex<Option<String>>>);
 
 impl Texts {
     /// The source text of report `i`; `None` if it was taken already.
     pub fn take(&self, i: usize) -> Option<String> {
-        let mut text = self.0.get(i)?.lock().unwrap_or_else(|e| e.into_inner());
-        (!text.is_empty()).then(|| std::mem::take(&mut *text))
+        self.0
+            .get(i)?
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
     }
 }
 
@@ -162,7 +165,7 @@ impl Archive {
         Texts(
             self.reports
                 .iter_mut()
-                .map(|r| std::sync::Mutex::new(std::mem::take(&mut r.pm.source)))
+                .map(|r| std::sync::Mutex::new(Some(std::mem::take(&mut r.pm.source))))
                 .collect(),
         )
     }

@@ -181,3 +181,25 @@ fn a_broken_link_fails_the_quick_rebuild_and_writes_nothing() {
     kept.patch(&site.root().join(REPORT)).unwrap().unwrap();
     assert!(texts(&site.page(PAGE), ".prose p").contains(&"Fixed.".to_string()));
 }
+
+/// A build run once lets each report's text go with its page; a build
+/// kept for quick rebuilds keeps the texts. Both write the same site.
+#[test]
+fn a_build_that_lets_the_texts_go_writes_what_a_kept_build_writes() {
+    let once = TestSite::fixture("basic");
+    once.build().unwrap();
+    let kept_site = TestSite::fixture("basic");
+    let _kept = kept(&kept_site);
+    let (once, kept) = (files(&once), files(&kept_site));
+    assert!(
+        once.keys().any(|p| p.starts_with("postmortems/")),
+        "report pages written"
+    );
+    assert_eq!(
+        once.keys().collect::<Vec<_>>(),
+        kept.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &once {
+        assert!(kept[path] == *bytes, "{path} differs");
+    }
+}

@@ -19,7 +19,15 @@ pub(super) fn fill<'r>(r: &'r Renderer, i: usize, at: &At, output: &Output) -> R
     let pm = &r.archive.reports[i].pm;
     // The report's text, taken when the archive gave the texts up: it is
     // freed with this page.
-    let taken = r.texts.and_then(|texts| texts.take(i));
+    let taken = r.texts.map(|texts| texts.take(i));
+    // Each report's page renders once: a text taken twice would render
+    // as an empty body.
+    debug_assert!(
+        taken.as_ref().is_none_or(Option::is_some),
+        "the text of `{}` was taken twice",
+        pm.slug
+    );
+    let taken = taken.flatten();
     let source = taken.as_deref().unwrap_or(&pm.source);
     let text = source.get(pm.body_start..).unwrap_or_default();
     let mut body = body::render(r.archive, r.config, i, text);
