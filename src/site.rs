@@ -556,6 +556,7 @@ fn prepare_into(
     Ok(Prepared {
         output,
         kept: Kept { site, rows, out },
+        once,
         pages,
         warnings,
         started,
@@ -566,6 +567,9 @@ fn prepare_into(
 pub struct Prepared {
     output: Output,
     kept: Kept,
+    /// Whether the site is given back after the commit: not when its
+    /// reports gave up their texts, which quick rebuilds need.
+    once: Once,
     pages: usize,
     warnings: Vec<Diagnostic>,
     started: Instant,
@@ -573,7 +577,8 @@ pub struct Prepared {
 
 impl Prepared {
     /// Publishes the build, and gives back the site, kept for
-    /// [`Kept::patch`], when that succeeded.
+    /// [`Kept::patch`], when that succeeded and the build was made to be
+    /// kept ([`prepare`]).
     pub fn commit(self) -> (Result<Summary, Error>, Option<Kept>) {
         let files = self.output.len();
         // Whatever it was built from, the output is about to change.
@@ -595,7 +600,7 @@ impl Prepared {
             notes: site.notes(),
             moved_aside: done.moved_aside,
         };
-        (Ok(summary), Some(self.kept))
+        (Ok(summary), (self.once == Once::Kept).then_some(self.kept))
     }
 }
 
