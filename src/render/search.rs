@@ -245,12 +245,9 @@ fn ascii_lowering_is_enough(text: &str) -> bool {
 /// Where the first byte beyond ASCII at or after `from` is: eight bytes
 /// at a time, as one number with no high bit set, then byte by byte.
 fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     let mut at = from;
     while let Some(block) = bytes.get(at..at + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(block);
-        if u64::from_ne_bytes(word) & HIGH != 0 {
+        if eight(block) & HIGH != 0 {
             break;
         }
         at += 8;

@@ -75,13 +75,8 @@ mod tests {
         let parts = [
             "a", "a-b", "a.b", "ab", "a b", "-", "0", "b", "aa", "a0", ".x",
         ];
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut numbers = crate::util::text::seeded_numbers(7);
+        let mut next = |n: usize| numbers(n as u64) as usize;
         let paths: Vec<PathBuf> = (0..400)
             .map(|_| {
                 let depth = 1 + next(4);

@@ -177,6 +177,10 @@ pub(crate) fn seeded_numbers(seed: u64) -> impl FnMut(u64) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use super::{
+        find_forbidden, fold_spaces, is_forbidden, lines, lines_inclusive, seeded_texts,
+        without_line_end,
+    };
 
     #[test]
     fn a_line_loses_its_end_as_trim_end_matches_says() {
@@ -185,10 +189,6 @@ mod tests {
             assert_eq!(without_line_end(&line), line.trim_end_matches(['\n', '\r']));
         }
     }
-    use super::{
-        find_forbidden, fold_spaces, is_forbidden, lines, lines_inclusive, seeded_texts,
-        without_line_end,
-    };
 
     #[test]
     fn folding_makes_each_run_of_white_space_one_space() {
