@@ -558,6 +558,7 @@ impl BuildArgs {
             today: None,
             force: self.force,
             edition: self.edition.into(),
+            then_exit: true,
         };
         match hindsight::build(&options) {
             Ok(summary) => {

@@ -96,6 +96,7 @@ pub fn run(settings: &Settings) -> Result<(), Error> {
         today: None,
         force: false,
         edition: settings.edition,
+        then_exit: false,
     }));
     let first = preview.rebuild(&[]);
     if let Err(Error::Config(_) | Error::Setup(_)) = first.result {

@@ -134,25 +134,139 @@ struct Named {
 }
 
 /// For every (service, tag) pair, the reports filed under both, in archive
-/// order: "this happened before" in a lookup, not a walk of the archive.
-pub struct Pairs(HashMap<(String, String), Vec<usize>>);
+/// order, and for every service and tag the reports filed under it: "this
+/// happened before" in a lookup, not a walk of the archive.
+///
+/// An earlier report is like report `i` when it shares one of `i`'s
+/// services and one of its tags: it is filed under one of `i`'s pairs.
+/// Counting them is counting a union of lists, for every report: walked
+/// list by list, that grows with the square of the archive (at 50,000
+/// reports, each report's lists hold thousands). So the reports of each
+/// service and of each tag are also kept as a set of bits, for those
+/// filed under many, and the count is that of the bits set in both the
+/// union of `i`'s services and the union of its tags: a word holds 64
+/// reports.
+pub struct Pairs {
+    /// Each pair's reports, in archive order.
+    lists: Vec<Vec<usize>>,
+    /// By report: its pairs, as the list's number, the report's place in
+    /// it, and the positions of the service and the tag in its front
+    /// matter, in that order (services first).
+    filed: Vec<Vec<Filed>>,
+    /// By report: its services' and its tags' numbers in `members`.
+    terms: Vec<(Vec<usize>, Vec<usize>)>,
+    /// By service and tag (slugs): the reports filed under it.
+    members: Vec<Members>,
+    /// Reports in the archive.
+    n: usize,
+}
+
+/// A report's pair: the pair's list and the report's place in it, and the
+/// positions of the service and the tag in the report's front matter.
+struct Filed {
+    list: usize,
+    place: usize,
+    service: usize,
+    tag: usize,
+}
+
+/// The reports filed under a service or a tag, in archive order.
+enum Members {
+    /// One bit a report, for a service or tag of at least one report in
+    /// 64: no larger than the list.
+    Bits(Vec<u64>),
+    /// The reports' positions.
+    List(Vec<usize>),
+}
 
 impl Pairs {
     pub fn new(archive: &Archive) -> Pairs {
-        let mut pairs: HashMap<(String, String), Vec<usize>> = HashMap::new();
-        for (i, r) in archive.reports.iter().enumerate() {
-            let tags: Vec<String> = r.pm.tags.iter().map(|t| url::slugify(t)).collect();
-            for service in &r.pm.services {
-                let service = url::slugify(service);
-                for tag in &tags {
-                    pairs
+        Pairs::of(archive.reports.iter().map(|r| {
+            (
+                r.pm.services.iter().map(|s| url::slugify(s)).collect(),
+                r.pm.tags.iter().map(|t| url::slugify(t)).collect(),
+            )
+        }))
+    }
+
+    /// The pairs of reports whose services' and tags' slugs are given, in
+    /// archive order.
+    fn of(reports: impl Iterator<Item = (Vec<String>, Vec<String>)>) -> Pairs {
+        let mut numbers: HashMap<(String, String), usize> = HashMap::new();
+        let mut lists: Vec<Vec<usize>> = Vec::new();
+        let mut filed = Vec::new();
+        let mut names: [HashMap<String, usize>; 2] = Default::default();
+        let mut lists_by_term: Vec<Vec<usize>> = Vec::new();
+        let mut terms = Vec::new();
+        for (i, (services, tags)) in reports.enumerate() {
+            let mut pairs = Vec::with_capacity(services.len() * tags.len());
+            for (s, service) in services.iter().enumerate() {
+                for (t, tag) in tags.iter().enumerate() {
+                    let next = lists.len();
+                    let list = *numbers
                         .entry((service.clone(), tag.clone()))
-                        .or_default()
-                        .push(i);
+                        .or_insert(next);
+                    if list == next {
+                        lists.push(Vec::new());
+                    }
+                    // A report whose two services (or tags) share a slug
+                    // is in the list once.
+                    if lists[list].last() != Some(&i) {
+                        lists[list].push(i);
+                    }
+                    pairs.push(Filed {
+                        list,
+                        place: lists[list].len() - 1,
+                        service: s,
+                        tag: t,
+                    });
                 }
             }
+            filed.push(pairs);
+            let mut number = |kind: usize, slugs: Vec<String>| -> Vec<usize> {
+                let mut numbers: Vec<usize> = slugs
+                    .into_iter()
+                    .map(|slug| {
+                        let next = lists_by_term.len();
+                        let term = *names[kind].entry(slug).or_insert(next);
+                        if term == next {
+                            lists_by_term.push(Vec::new());
+                        }
+                        if lists_by_term[term].last() != Some(&i) {
+                            lists_by_term[term].push(i);
+                        }
+                        term
+                    })
+                    .collect();
+                numbers.sort_unstable();
+                numbers.dedup();
+                numbers
+            };
+            let services = number(0, services);
+            let tags = number(1, tags);
+            terms.push((services, tags));
         }
-        Pairs(pairs)
+        let n = filed.len();
+        let members = lists_by_term
+            .into_iter()
+            .map(|list| {
+                if list.len() * 64 < n {
+                    return Members::List(list);
+                }
+                let mut bits = vec![0u64; n.div_ceil(64)];
+                for i in list {
+                    bits[i / 64] |= 1 << (i % 64);
+                }
+                Members::Bits(bits)
+            })
+            .collect();
+        Pairs {
+            lists,
+            filed,
+            terms,
+            members,
+            n,
+        }
     }
 
     /// Earlier reports than `i` that share one of its services and one of
@@ -160,79 +274,75 @@ impl Pairs {
     /// of them share.
     pub fn similar(&self, archive: &Archive, i: usize) -> Similar {
         let pm = &archive.reports[i].pm;
-        // Each pair's earlier reports, in archive order (newest first).
-        let mut lists: Vec<&[usize]> = Vec::new();
-        let mut pair: Option<(usize, &str, &str)> = None;
-        for service in &pm.services {
-            let service_slug = url::slugify(service);
-            for tag in &pm.tags {
-                let Some(list) = self.0.get(&(service_slug.clone(), url::slugify(tag))) else {
-                    continue;
-                };
-                let earlier = &list[list.partition_point(|&p| p <= i)..];
-                if earlier.is_empty() {
-                    continue;
-                }
-                if pair.is_none_or(|(n, _, _)| earlier.len() > n) {
-                    pair = Some((earlier.len(), service, tag));
-                }
-                lists.push(earlier);
-            }
-        }
-        let earlier = union_len(&lists, archive.reports.len());
-        // The newest few, merged from the sorted lists, each report once.
-        let mut shown = Vec::with_capacity(SIMILAR);
-        while shown.len() < SIMILAR
-            && let Some(next) = lists.iter().filter_map(|l| l.first()).min().copied()
-        {
-            shown.push(next);
-            for list in &mut lists {
-                if list.first() == Some(&next) {
-                    *list = &list[1..];
-                }
-            }
-        }
+        let (shown, earlier, pair) = self.like(i);
         Similar {
             shown,
             earlier,
-            pair: pair.map(|(_, s, t)| (s.to_string(), t.to_string())),
+            pair: pair
+                .and_then(|(s, t)| Some((pm.services.get(s)?.clone(), pm.tags.get(t)?.clone()))),
         }
     }
-}
 
-/// How many reports (below `n`) the `lists` hold, each counted once. A
-/// large archive's lists are long and every report asks: each report is
-/// marked as it is counted, in an array kept by the thread, with a mark
-/// of its own for each call, so the array is cleared only when the marks
-/// run out.
-fn union_len(lists: &[&[usize]], n: usize) -> usize {
-    match lists {
-        [] => return 0,
-        [only] => return only.len(),
-        _ => {}
-    }
-    thread_local! {
-        static MARKS: std::cell::RefCell<(u32, Vec<u32>)> =
-            const { std::cell::RefCell::new((0, Vec::new())) };
-    }
-    MARKS.with_borrow_mut(|(mark, seen)| {
-        if *mark == u32::MAX || seen.len() < n {
-            seen.clear();
-            seen.resize(n, 0);
-            *mark = 0;
-        }
-        *mark += 1;
-        let mut count = 0;
-        for &i in lists.iter().copied().flatten() {
-            if let Some(seen) = seen.get_mut(i)
-                && *seen != *mark
-            {
-                *seen = *mark;
-                count += 1;
+    /// What [`Pairs::similar`] finds for report `i`, with the pair as the
+    /// positions of its service and tag in the report's front matter.
+    fn like(&self, i: usize) -> (Vec<usize>, usize, Option<(usize, usize)>) {
+        // The pair most earlier reports share: the first of them, services
+        // before tags, in the report's order.
+        let mut pair: Option<(usize, usize, usize)> = None;
+        for filed in self.filed.get(i).map_or(&[][..], Vec::as_slice) {
+            // The report's place in its list, which has the earlier
+            // reports after it.
+            let earlier = self.lists[filed.list].len() - filed.place - 1;
+            if earlier > 0 && pair.is_none_or(|(n, _, _)| earlier > n) {
+                pair = Some((earlier, filed.service, filed.tag));
             }
         }
-        count
-    })
+        let Some(((services, tags), _)) = self.terms.get(i).zip(pair) else {
+            return (Vec::new(), 0, None);
+        };
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<[Vec<u64>; 2]> =
+                const { std::cell::RefCell::new([Vec::new(), Vec::new()]) };
+        }
+        SCRATCH.with_borrow_mut(|[by_service, by_tag]| {
+            let from = (i + 1) / 64;
+            let words = self.n.div_ceil(64);
+            for (union, terms) in [(&mut *by_service, services), (&mut *by_tag, tags)] {
+                union.clear();
+                union.resize(words - from, 0);
+                for &term in terms {
+                    match &self.members[term] {
+                        Members::Bits(bits) => {
+                            for (u, b) in union.iter_mut().zip(&bits[from..]) {
+                                *u |= b;
+                            }
+                        }
+                        Members::List(list) => {
+                            for &j in &list[list.partition_point(|&p| p <= i)..] {
+                                union[j / 64 - from] |= 1 << (j % 64);
+                            }
+                        }
+                    }
+                }
+            }
+            // Report `i` and the newer ones are not earlier.
+            let below = (i + 1) % 64;
+            if let Some(first) = by_service.first_mut() {
+                *first &= !((1u64 << below) - 1);
+            }
+            let mut earlier = 0;
+            let mut shown = Vec::with_capacity(SIMILAR);
+            for (w, (a, b)) in by_service.iter().zip(by_tag.iter()).enumerate() {
+                let mut both = a & b;
+                earlier += both.count_ones() as usize;
+                while shown.len() < SIMILAR && both != 0 {
+                    shown.push((from + w) * 64 + both.trailing_zeros() as usize);
+                    both &= both - 1;
+                }
+            }
+            (shown, earlier, pair.map(|(_, s, t)| (s, t)))
+        })
+    }
 }
 
 /// The earlier incidents like a report.
@@ -264,26 +374,70 @@ pub fn on_this_day(archive: &Archive, today: NaiveDate) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::union_len;
-    use std::collections::BTreeSet;
+    use super::{Pairs, SIMILAR};
+
+    /// What [`Pairs::like`] finds, by the definition: each earlier report
+    /// looked at.
+    fn like_by_definition(
+        reports: &[(Vec<String>, Vec<String>)],
+        i: usize,
+    ) -> (Vec<usize>, usize, Option<(usize, usize)>) {
+        let (services, tags) = &reports[i];
+        let like: Vec<usize> = (i + 1..reports.len())
+            .filter(|&j| {
+                let (s, t) = &reports[j];
+                services.iter().any(|x| s.contains(x)) && tags.iter().any(|x| t.contains(x))
+            })
+            .collect();
+        let mut pair: Option<(usize, usize, usize)> = None;
+        for (s, service) in services.iter().enumerate() {
+            for (t, tag) in tags.iter().enumerate() {
+                let n = like
+                    .iter()
+                    .filter(|&&j| reports[j].0.contains(service) && reports[j].1.contains(tag))
+                    .count();
+                if n > 0 && pair.is_none_or(|(m, _, _)| n > m) {
+                    pair = Some((n, s, t));
+                }
+            }
+        }
+        let shown = like.iter().copied().take(SIMILAR).collect();
+        (shown, like.len(), pair.map(|(_, s, t)| (s, t)))
+    }
 
     #[test]
-    fn the_union_counts_each_report_once_call_after_call() {
-        let mut next = crate::util::text::seeded_numbers(5);
-        for _ in 0..200 {
-            let n = 1 + next(60) as usize;
-            let lists: Vec<Vec<usize>> = (0..next(5))
-                .map(|_| {
-                    let set: BTreeSet<usize> =
-                        (0..next(30)).map(|_| next(n as u64) as usize).collect();
-                    set.into_iter().collect()
-                })
-                .collect();
-            let slices: Vec<&[usize]> = lists.iter().map(Vec::as_slice).collect();
-            let union: BTreeSet<usize> = lists.iter().flatten().copied().collect();
-            assert_eq!(union_len(&slices, n), union.len(), "{lists:?}");
-            // The same lists again, on the same thread: the same count.
-            assert_eq!(union_len(&slices, n), union.len());
+    fn similar_reports_are_those_the_definition_gives() {
+        let mut next = crate::util::text::seeded_numbers(11);
+        // Archives of every size around a word of reports, with a few
+        // services and tags (so most are held as bits) or many (so most
+        // are lists), some repeated in one report.
+        for n in [0, 1, 2, 63, 64, 65, 127, 128, 129, 300, 700] {
+            for terms in [3, 40, 400] {
+                let mut slugs = |most: u64| -> Vec<String> {
+                    (0..next(most))
+                        .map(|_| format!("t{}", next(terms)))
+                        .collect()
+                };
+                let reports: Vec<(Vec<String>, Vec<String>)> =
+                    (0..n).map(|_| (slugs(4), slugs(4))).collect();
+                let pairs = Pairs::of(reports.clone().into_iter());
+                let held_as_bits = pairs
+                    .members
+                    .iter()
+                    .filter(|m| matches!(m, super::Members::Bits(_)))
+                    .count();
+                if n >= 128 && terms == 3 {
+                    assert!(held_as_bits > 0, "{n} reports: no service or tag as bits");
+                }
+                for i in 0..reports.len() {
+                    assert_eq!(
+                        pairs.like(i),
+                        like_by_definition(&reports, i),
+                        "report {i} of {n}: {:?}",
+                        reports[i]
+                    );
+                }
+            }
         }
     }
 }
