@@ -247,7 +247,11 @@ pub fn duration(insights: &Insights, archive: &Archive, reports: &[usize], id: &
 /// `12:30`: a time of day as timelines write it.
 fn clock(t: &DateTime<FixedOffset>) -> String {
     use chrono::Timelike;
-    format!("{:02}:{:02}", t.hour(), t.minute())
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let (h, m) = (t.hour(), t.minute());
+    [digit(h / 10), digit(h), ':', digit(m / 10), digit(m)]
+        .into_iter()
+        .collect()
 }
 
 /// A report's timeline chart and the caption that tells how to read it.
@@ -336,19 +340,26 @@ fn timeline_description(
     later: &[(DateTime<FixedOffset>, &str, &str)],
     events: usize,
 ) -> String {
-    let mut description = format!("Impact started at {}", start.format("%H:%M"));
+    let mut description = String::with_capacity(64 + 48 * later.len());
+    description.push_str("Impact started at ");
+    description.push_str(&clock(&start));
     for (t, label, _) in later {
-        description.push_str(&format!(
-            "; {} at {} ({} after the start)",
-            label.to_lowercase(),
-            t.format("%H:%M"),
-            duration::human(*t - start)
-        ));
+        description.push_str("; ");
+        description.push_str(&label.to_lowercase());
+        description.push_str(" at ");
+        description.push_str(&clock(t));
+        description.push_str(" (");
+        description.push_str(&duration::human(*t - start));
+        description.push_str(" after the start)");
     }
     match events {
         0 => description.push_str(". No timeline rows give a time."),
         1 => description.push_str(". 1 timeline event."),
-        n => description.push_str(&format!(". {n} timeline events.")),
+        n => {
+            description.push_str(". ");
+            description.push_str(itoa::Buffer::new().format(n));
+            description.push_str(" timeline events.");
+        }
     }
     description
 }

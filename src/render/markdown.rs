@@ -270,6 +270,10 @@ struct Body<'m, 'c, I> {
     events: I,
     /// Events read ahead, to be given out before `events`.
     pending: VecDeque<(Event<'m>, Range<usize>)>,
+    /// The room of a queue given out, for the next element read ahead:
+    /// tables and lists read rows and items whole, tens of thousands in a
+    /// large archive, and each had a list of its own to grow.
+    spare: Vec<(Event<'m>, Range<usize>)>,
     markdown: &'m str,
     cx: &'c RenderContext<'c>,
     shift: u8,
@@ -344,6 +348,7 @@ where
         Body {
             events,
             pending: VecDeque::new(),
+            spare: Vec::new(),
             markdown,
             cx,
             shift,
@@ -374,7 +379,9 @@ where
     /// Reads ahead from an element's start (already taken, `start`) to its
     /// end, for a look at it before it is given out.
     fn read_element(&mut self, start: (Event<'m>, Range<usize>)) -> Vec<(Event<'m>, Range<usize>)> {
-        let mut events = vec![start];
+        let mut events = std::mem::take(&mut self.spare);
+        events.clear();
+        events.push(start);
         let mut depth = 1usize;
         while depth > 0 {
             let Some(e) = self.next_raw() else { break };
@@ -398,7 +405,9 @@ where
         let mut events = VecDeque::from(events);
         let first = events.pop_front();
         if self.pending.is_empty() {
-            self.pending = events;
+            let given = std::mem::replace(&mut self.pending, events);
+            // Empty: made a list again in place.
+            self.spare = Vec::from(given);
         } else {
             while let Some(e) = events.pop_back() {
                 self.pending.push_front(e);

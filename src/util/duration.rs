@@ -8,13 +8,31 @@ use chrono::TimeDelta;
 pub fn human(delta: TimeDelta) -> String {
     let minutes = delta.num_minutes().max(0);
     let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    // Every report page says several durations: written here without
+    // the formatting machinery.
+    let mut out = String::with_capacity(16);
+    let mut put = |n: i64, unit: &str| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(itoa::Buffer::new().format(n));
+        out.push(' ');
+        out.push_str(unit);
+    };
     match (days, hours, mins) {
-        (0, 0, m) => format!("{m} min"),
-        (0, h, 0) => format!("{h} h"),
-        (0, h, m) => format!("{h} h {m} min"),
-        (d, 0, _) => format!("{d} d"),
-        (d, h, _) => format!("{d} d {h} h"),
+        (0, 0, m) => put(m, "min"),
+        (0, h, 0) => put(h, "h"),
+        (0, h, m) => {
+            put(h, "h");
+            put(m, "min");
+        }
+        (d, 0, _) => put(d, "d"),
+        (d, h, _) => {
+            put(d, "d");
+            put(h, "h");
+        }
     }
+    out
 }
 
 /// Reads a duration written by a person at the start of `text` (after optional whitespace), as in

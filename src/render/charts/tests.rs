@@ -1168,3 +1168,17 @@ fn coordinates_are_written_with_one_decimal_at_most() {
         assert_eq!(Tenths(n).to_string(), expected, "{n}");
     }
 }
+
+#[test]
+fn clocks_read_as_chrono_writes_them_at_every_minute_and_offset() {
+    use chrono::{TimeZone, Timelike};
+    for offset in [0, 5 * 3600 + 1800, -(3 * 3600 + 1800), 14 * 3600] {
+        let zone = FixedOffset::east_opt(offset).unwrap();
+        let start = zone.with_ymd_and_hms(2024, 3, 9, 0, 0, 0).unwrap();
+        for minute in 0..24 * 60 {
+            let t = start + chrono::TimeDelta::minutes(minute);
+            assert_eq!(super::clock(&t), t.format("%H:%M").to_string());
+            assert_eq!(t.hour() * 60 + t.minute(), minute as u32);
+        }
+    }
+}
