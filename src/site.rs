@@ -580,8 +580,9 @@ fn prepare_into(
 pub struct Prepared {
     output: Output,
     kept: Kept,
-    /// Whether the site is given back after the commit: not when its
-    /// reports gave up their texts, which quick rebuilds need.
+    /// Whether the site is given back after the commit (only when it was
+    /// built to be kept: the others' reports gave up their texts, which
+    /// quick rebuilds need), and whether it is freed.
     once: Once,
     pages: usize,
     warnings: Vec<Diagnostic>,

@@ -157,8 +157,6 @@ pub struct Pairs {
     terms: Vec<(Vec<usize>, Vec<usize>)>,
     /// By service and tag (slugs): the reports filed under it.
     members: Vec<Members>,
-    /// Reports in the archive.
-    n: usize,
 }
 
 /// A report's pair: the pair's list and the report's place in it, and the
@@ -202,18 +200,8 @@ impl Pairs {
             let mut pairs = Vec::with_capacity(services.len() * tags.len());
             for (s, service) in services.iter().enumerate() {
                 for (t, tag) in tags.iter().enumerate() {
-                    let next = lists.len();
-                    let list = *numbers
-                        .entry((service.clone(), tag.clone()))
-                        .or_insert(next);
-                    if list == next {
-                        lists.push(Vec::new());
-                    }
-                    // A report whose two services (or tags) share a slug
-                    // is in the list once.
-                    if lists[list].last() != Some(&i) {
-                        lists[list].push(i);
-                    }
+                    let pair = (service.clone(), tag.clone());
+                    let list = file_under(&mut numbers, &mut lists, pair, i);
                     pairs.push(Filed {
                         list,
                         place: lists[list].len() - 1,
@@ -226,17 +214,7 @@ impl Pairs {
             let mut number = |kind: usize, slugs: Vec<String>| -> Vec<usize> {
                 let mut numbers: Vec<usize> = slugs
                     .into_iter()
-                    .map(|slug| {
-                        let next = lists_by_term.len();
-                        let term = *names[kind].entry(slug).or_insert(next);
-                        if term == next {
-                            lists_by_term.push(Vec::new());
-                        }
-                        if lists_by_term[term].last() != Some(&i) {
-                            lists_by_term[term].push(i);
-                        }
-                        term
-                    })
+                    .map(|slug| file_under(&mut names[kind], &mut lists_by_term, slug, i))
                     .collect();
                 numbers.sort_unstable();
                 numbers.dedup();
@@ -265,7 +243,6 @@ impl Pairs {
             filed,
             terms,
             members,
-            n,
         }
     }
 
@@ -306,7 +283,7 @@ impl Pairs {
         }
         SCRATCH.with_borrow_mut(|[by_service, by_tag]| {
             let from = (i + 1) / 64;
-            let words = self.n.div_ceil(64);
+            let words = self.filed.len().div_ceil(64);
             for (union, terms) in [(&mut *by_service, services), (&mut *by_tag, tags)] {
                 union.clear();
                 union.resize(words - from, 0);
@@ -343,6 +320,27 @@ impl Pairs {
             (shown, earlier, pair.map(|(_, s, t)| (s, t)))
         })
     }
+}
+
+/// Files report `i` under `key`, whose number in `numbers` is its list's
+/// in `lists` (a new, empty one the first time), and returns that number.
+/// A report is in a list once, even when two of its services or tags
+/// share a slug.
+fn file_under<K: Eq + std::hash::Hash>(
+    numbers: &mut HashMap<K, usize>,
+    lists: &mut Vec<Vec<usize>>,
+    key: K,
+    i: usize,
+) -> usize {
+    let next = lists.len();
+    let number = *numbers.entry(key).or_insert(next);
+    if number == next {
+        lists.push(Vec::new());
+    }
+    if lists[number].last() != Some(&i) {
+        lists[number].push(i);
+    }
+    number
 }
 
 /// The earlier incidents like a report.

@@ -246,12 +246,13 @@ pub fn duration(insights: &Insights, archive: &Archive, reports: &[usize], id: &
 
 /// `12:30`: a time of day as timelines write it.
 fn clock(t: &DateTime<FixedOffset>) -> String {
+    use crate::util::text::push_padded;
     use chrono::Timelike;
-    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
-    let (h, m) = (t.hour(), t.minute());
-    [digit(h / 10), digit(h), ':', digit(m / 10), digit(m)]
-        .into_iter()
-        .collect()
+    let mut clock = String::with_capacity(5);
+    push_padded(&mut clock, t.hour(), 2);
+    clock.push(':');
+    push_padded(&mut clock, t.minute(), 2);
+    clock
 }
 
 /// A report's timeline chart and the caption that tells how to read it.

@@ -86,7 +86,13 @@ pub struct Postmortem {
 impl Postmortem {
     /// The Markdown after the front matter.
     pub fn body(&self) -> &str {
-        &self.source[self.body_start..]
+        self.body_in(&self.source)
+    }
+
+    /// The Markdown after the front matter in `source`, this report's
+    /// text held elsewhere ([`crate::archive::Texts`]).
+    pub fn body_in<'s>(&self, source: &'s str) -> &'s str {
+        source.get(self.body_start..).unwrap_or_default()
     }
 
     /// Seconds from the impact start to `moment`, if it is given and not

@@ -28,8 +28,7 @@ pub(super) fn fill<'r>(r: &'r Renderer, i: usize, at: &At, output: &Output) -> R
         pm.slug
     );
     let taken = taken.flatten();
-    let source = taken.as_deref().unwrap_or(&pm.source);
-    let text = source.get(pm.body_start..).unwrap_or_default();
+    let text = pm.body_in(taken.as_deref().unwrap_or(&pm.source));
     let mut body = body::render(r.archive, r.config, i, text);
     drop(taken);
     if let Some(search) = &r.search {
